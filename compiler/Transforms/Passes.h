@@ -1,0 +1,64 @@
+//===- Passes.h - cnnc passes and pipelines ---------------------*- C++ -*-===//
+//
+// Declarations of the project's passes (generated from Passes.td), their
+// public pattern sets, and the named pipelines.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNN_TRANSFORMS_PASSES_H
+#define CNN_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class RewritePatternSet;
+class OpPassManager;
+
+namespace cnn {
+
+#define GEN_PASS_DECL
+#include "Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "Transforms/Passes.h.inc"
+
+/// Patterns lowering every cnn op to linalg/tensor/arith on tensors.
+void populateCnnToLinalgPatterns(RewritePatternSet &patterns);
+
+//===----------------------------------------------------------------------===//
+// Pipelines
+//===----------------------------------------------------------------------===//
+
+/// Options of the whole lowering, shared by cnnc and cnn-opt.
+struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
+  PassOptions::Option<std::string> symbolPrefix{
+      *this, "prefix", llvm::cl::desc("Prefix of the exported C symbols"),
+      llvm::cl::init("cnn_model")};
+};
+
+/// Stage 1, `cnn` -> `cnn`: graph simplification on the cnn dialect.
+void buildCnnGraphPipeline(OpPassManager &pm, const PipelineOptions &options);
+/// Stage 2, `cnn` -> `linalg`: lowering to linalg on tensors.
+void buildCnnToLinalgPipeline(OpPassManager &pm,
+                              const PipelineOptions &options);
+/// Stage 3, `linalg` -> `llvm`: bufferization, loops, the LLVM dialect.
+void buildLinalgToLLVMPipeline(OpPassManager &pm,
+                               const PipelineOptions &options);
+/// All three stages: the pipeline `cnnc` runs.
+void buildCnnToLLVMPipeline(OpPassManager &pm, const PipelineOptions &options);
+
+/// Registers `cnn-graph`, `cnn-to-linalg`, `cnn-linalg-to-llvm` and
+/// `cnn-to-llvm` so that cnn-opt reproduces every stage of cnnc.
+void registerCnnPipelines();
+
+} // namespace cnn
+} // namespace mlir
+
+#endif // CNN_TRANSFORMS_PASSES_H

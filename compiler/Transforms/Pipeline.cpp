@@ -1,0 +1,92 @@
+//===- Pipeline.cpp - The cnnc lowering pipeline --------------------------===//
+//
+//   cnn (graph)  --[stage 1: cnn-graph]-->  cnn (simplified)
+//        --[stage 2: cnn-to-linalg]-->      linalg/tensor/arith on tensors
+//        --[stage 3: cnn-linalg-to-llvm]--> C ABI, one-shot bufferization,
+//              out-params, deallocation, loops, LLVM dialect (bare-pointer calls)
+//   then cnnc: LLVM IR -> TargetMachine -> object -> clang/lld link.
+//
+// cnnc and cnn-opt build the same stages from these functions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::cnn;
+
+/// Appends upstream passes spelled as a textual pipeline: their options read
+/// as they do on the mlir-opt command line.
+static void addTextualPipeline(OpPassManager &pm, StringRef pipeline) {
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsePassPipeline(pipeline, pm, errorStream)))
+    llvm::report_fatal_error(llvm::Twine("invalid built-in pipeline: ") +
+                             errors);
+}
+
+void mlir::cnn::buildCnnGraphPipeline(OpPassManager &pm,
+                                      const PipelineOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::cnn::buildCnnToLinalgPipeline(OpPassManager &pm,
+                                         const PipelineOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createConvertCnnToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                          const PipelineOptions &options) {
+  pm.addPass(createCnnExportCAbi(
+      CnnExportCAbiOptions{options.symbolPrefix.getValue()}));
+  addTextualPipeline(
+      pm,
+      // Tensors to buffers; the result becomes a caller-provided out-param.
+      "one-shot-bufferize{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{hoist-static-allocs=true "
+      "modify-public-functions=true},"
+      "canonicalize,cse,"
+      // Every buffer is freed after its last use.
+      "buffer-deallocation-pipeline,"
+      "func.func(cnn-lower-memref-copy),"
+      // Structured ops to loops, then everything to the LLVM dialect.
+      "func.func(convert-linalg-to-loops),"
+      "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+      "finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,"
+      "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
+      "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
+      "canonicalize,cse");
+}
+
+void mlir::cnn::buildCnnToLLVMPipeline(OpPassManager &pm,
+                                       const PipelineOptions &options) {
+  buildCnnGraphPipeline(pm, options);
+  buildCnnToLinalgPipeline(pm, options);
+  buildLinalgToLLVMPipeline(pm, options);
+}
+
+void mlir::cnn::registerCnnPipelines() {
+  PassPipelineRegistration<PipelineOptions>(
+      "cnn-graph", "Stage 1: graph simplification on the cnn dialect",
+      buildCnnGraphPipeline);
+  PassPipelineRegistration<PipelineOptions>(
+      "cnn-to-linalg", "Stage 2: lower cnn to linalg on tensors",
+      buildCnnToLinalgPipeline);
+  PassPipelineRegistration<PipelineOptions>(
+      "cnn-linalg-to-llvm",
+      "Stage 3: bufferize, lower to loops and to the LLVM dialect",
+      buildLinalgToLLVMPipeline);
+  PassPipelineRegistration<PipelineOptions>(
+      "cnn-to-llvm", "The whole cnnc pipeline, cnn to the LLVM dialect",
+      buildCnnToLLVMPipeline);
+}

@@ -1,0 +1,466 @@
+//===- cnnc.cpp - The cnn ahead-of-time compiler driver -------------------===//
+//
+//   cnnc MODEL.mlir|MODEL.mlirbc [-o OUT] [--emit=STAGE]
+//
+// Parses the model, runs the three pipeline stages (see Pipeline.cpp),
+// translates to LLVM IR, optimizes and generates code for the target CPU,
+// and links the object with the cnnc runtime into an executable or a shared
+// library. Every stage can be printed with --emit. Outputs are written to a
+// temporary file and renamed into place, so a failure leaves none behind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Transforms/Passes.h"
+#include "cnn/CnnOps.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Emit { Cnn, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Lib, Exe };
+
+cl::OptionCategory cnncCategory("cnnc options");
+
+cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model>"),
+                                   cl::Required, cl::cat(cnncCategory));
+cl::opt<std::string> outputFilename(
+    "o", cl::desc("Output file ('-' for stdout; default: derived from the "
+                  "model name and --emit)"),
+    cl::value_desc("file"), cl::init(""), cl::cat(cnncCategory));
+cl::opt<Emit> emitKind(
+    "emit", cl::desc("What to produce"), cl::init(Emit::Exe),
+    cl::values(
+        clEnumValN(Emit::Cnn, "cnn", "the cnn dialect after graph passes"),
+        clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+        clEnumValN(Emit::LLVMDialect, "llvm", "the MLIR LLVM dialect"),
+        clEnumValN(Emit::LLVMIR, "llvm-ir", "optimized LLVM IR"),
+        clEnumValN(Emit::Asm, "asm", "target assembly"),
+        clEnumValN(Emit::Obj, "obj", "an object file"),
+        clEnumValN(Emit::Lib, "lib",
+                   "a shared library and its C header (cnn_model.h)"),
+        clEnumValN(Emit::Exe, "exe", "a native executable (default)")),
+    cl::cat(cnncCategory));
+cl::opt<std::string> targetCpu(
+    "target-cpu", cl::desc("Target CPU (default: the host's)"),
+    cl::init("native"), cl::cat(cnncCategory));
+cl::opt<std::string> targetFeatures(
+    "mattr",
+    cl::desc("Target features, e.g. '+avx2,-avx512f' (default: the host's)"),
+    cl::init(""), cl::cat(cnncCategory));
+cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
+                           cl::Prefix, cl::init(3), cl::cat(cnncCategory));
+
+/// A one-line diagnostic: `file:line:col: error: message`.
+void printDiagnostic(Diagnostic &diag) {
+  std::string location;
+  llvm::raw_string_ostream os(location);
+  if (auto fileLoc = dyn_cast<FileLineColLoc>(diag.getLocation()))
+    os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
+       << fileLoc.getColumn();
+  else if (auto nameLoc = dyn_cast<NameLoc>(diag.getLocation()))
+    os << "node '" << nameLoc.getName().getValue() << "'";
+  else
+    os << inputFilename;
+  StringRef severity = diag.getSeverity() == DiagnosticSeverity::Error
+                           ? "error"
+                       : diag.getSeverity() == DiagnosticSeverity::Warning
+                           ? "warning"
+                           : "note";
+  llvm::errs() << location << ": " << severity << ": " << diag.str() << "\n";
+}
+
+LogicalResult fail(const Twine &message) {
+  llvm::errs() << "cnnc: error: " << message << "\n";
+  return failure();
+}
+
+/// Writes `path` through a temporary file renamed into place on success,
+/// so no partial output survives a failure. "-" writes to stdout.
+LogicalResult
+writeAtomically(StringRef path,
+                llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)>
+                    write) {
+  if (path == "-") {
+    llvm::outs().SetUnbuffered();
+    return write(llvm::outs());
+  }
+  auto temp = llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%");
+  if (!temp)
+    return fail(fmt::format("cannot write '{}': {}", path.str(),
+                            llvm::toString(temp.takeError())));
+  LogicalResult written = success();
+  {
+    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    written = write(os);
+    os.flush();
+    if (os.has_error()) {
+      written = fail(fmt::format("cannot write '{}': {}", path.str(),
+                                 os.error().message()));
+      os.clear_error();
+    }
+  }
+  if (failed(written)) {
+    llvm::consumeError(temp->discard());
+    return failure();
+  }
+  if (llvm::Error error = temp->keep(path))
+    return fail(fmt::format("cannot write '{}': {}", path.str(),
+                            llvm::toString(std::move(error))));
+  return success();
+}
+
+std::string defaultOutputName() {
+  StringRef stem = llvm::sys::path::stem(inputFilename);
+  switch (emitKind) {
+  case Emit::Cnn:
+  case Emit::Linalg:
+  case Emit::LLVMDialect:
+  case Emit::LLVMIR:
+    return "-";
+  case Emit::Asm:
+    return (stem + ".s").str();
+  case Emit::Obj:
+    return (stem + ".o").str();
+  case Emit::Lib:
+    return ("lib" + stem + ".so").str();
+  case Emit::Exe:
+    return stem.str();
+  }
+  llvm_unreachable("unknown emit kind");
+}
+
+//===----------------------------------------------------------------------===//
+// Code generation and linking
+//===----------------------------------------------------------------------===//
+
+std::unique_ptr<llvm::TargetMachine> createTargetMachine() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    (void)fail(fmt::format("no target for '{}': {}", triple.str(), error));
+    return nullptr;
+  }
+  std::string cpu = targetCpu;
+  std::string features = targetFeatures;
+  if (cpu == "native" || cpu == "host") {
+    cpu = llvm::sys::getHostCPUName().str();
+    if (features.empty()) {
+      SmallVector<std::string> hostFeatures;
+      for (const auto &feature : llvm::sys::getHostCPUFeatures())
+        hostFeatures.push_back((feature.second ? "+" : "-") +
+                               feature.first().str());
+      features = llvm::join(hostFeatures, ",");
+    }
+  }
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
+      optLevel >= 2 ? llvm::CodeGenOptLevel::Aggressive
+                    : llvm::CodeGenOptLevel::None));
+  if (!machine)
+    (void)fail(fmt::format("cannot create a target machine for CPU '{}'", cpu));
+  return machine;
+}
+
+LogicalResult emitMachineCode(llvm::Module &module,
+                              llvm::TargetMachine &machine,
+                              llvm::CodeGenFileType fileType,
+                              llvm::raw_pwrite_stream &os) {
+  llvm::legacy::PassManager passes;
+  if (machine.addPassesToEmitFile(passes, os, nullptr, fileType))
+    return fail("the target cannot emit this file type");
+  passes.run(module);
+  return success();
+}
+
+/// Directory holding libcnnrt.a: <bin>/../lib next to the cnnc executable.
+std::string runtimeLibraryDir(const char *argv0) {
+  std::string executable =
+      llvm::sys::fs::getMainExecutable(argv0, (void *)&runtimeLibraryDir);
+  SmallString<256> dir(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(executable)));
+  llvm::sys::path::append(dir, "lib");
+  return std::string(dir);
+}
+
+LogicalResult runLinker(ArrayRef<std::string> arguments) {
+  auto clang = llvm::sys::findProgramByName("clang-22");
+  if (!clang)
+    clang = llvm::sys::findProgramByName("clang", {CNNC_LLVM_BIN_DIR});
+  if (!clang)
+    return fail("cannot find clang-22 to link the model");
+  SmallVector<StringRef> argv = {*clang};
+  for (const std::string &argument : arguments)
+    argv.push_back(argument);
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(*clang, argv, std::nullopt, {}, 0, 0,
+                                         &error);
+  if (status != 0)
+    return fail(fmt::format("linking failed ({}): {}", status,
+                            error.empty() ? "see the linker's output above"
+                                          : error));
+  return success();
+}
+
+std::string shapeComment(RankedTensorType type) {
+  return fmt::format("{}", fmt::join(type.getShape(), "x"));
+}
+
+/// The C header of a model library: the ABI of Transforms/ExportCAbi.cpp.
+std::string libraryHeader(RankedTensorType input, RankedTensorType output) {
+  return fmt::format(
+      R"(/* Generated by cnnc from {0}: the C interface of the compiled model. */
+#ifndef CNN_MODEL_H
+#define CNN_MODEL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {{
+#endif
+
+/* Runs the network. `input` holds {1} floats ({2}, C order) and `output`
+   receives {3} floats ({4}, C order); both are owned by the caller. The
+   function may be called concurrently on different buffers. */
+void cnn_model_run(const float *input, float *output);
+
+/* The static shapes; the arrays live as long as the library is loaded. */
+int64_t cnn_model_input_rank(void);
+const int64_t *cnn_model_input_shape(void);
+int64_t cnn_model_output_rank(void);
+const int64_t *cnn_model_output_shape(void);
+
+#ifdef __cplusplus
+}}
+#endif
+
+#endif /* CNN_MODEL_H */
+)",
+      llvm::sys::path::filename(inputFilename).str(), input.getNumElements(),
+      shapeComment(input), output.getNumElements(), shapeComment(output));
+}
+
+LogicalResult printModule(ModuleOp module, StringRef path) {
+  return writeAtomically(path, [&](llvm::raw_pwrite_stream &os) {
+    module.print(os);
+    return success();
+  });
+}
+
+LogicalResult compile(MLIRContext &context, const char *argv0) {
+  // Parse: text or bytecode, told apart by content.
+  std::string errorMessage;
+  auto file = openInputFile(inputFilename, &errorMessage);
+  if (!file)
+    return fail(fmt::format("cannot open '{}': {}", inputFilename.getValue(),
+                            errorMessage));
+  if (StringRef(inputFilename).ends_with(".onnx"))
+    return fail(fmt::format("'{}': ONNX import is not available yet; convert "
+                            "the model to the cnn dialect",
+                            inputFilename.getValue()));
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return failure();
+  if (failed(verify(*module)))
+    return failure();
+
+  cnn::PipelineOptions options;
+  std::string output =
+      outputFilename.empty() ? defaultOutputName() : outputFilename.getValue();
+  if (output == "-" && (emitKind == Emit::Lib || emitKind == Emit::Exe))
+    return fail("-o - is only for textual outputs (--emit=cnn, linalg, llvm, "
+                "llvm-ir, asm, obj)");
+
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope rootTiming = timing.getRootScope();
+  auto runStage = [&](auto build, StringRef name) -> LogicalResult {
+    PassManager pm(&context);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    TimingScope stageTiming = rootTiming.nest(name);
+    pm.enableTiming(stageTiming);
+    build(pm, options);
+    return pm.run(*module);
+  };
+
+  // Capture the entry point's types before lowering erases them.
+  RankedTensorType inputType, outputType;
+  for (auto func : module->getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isExternal() &&
+        func.getFunctionType().getNumInputs() == 1 &&
+        func.getFunctionType().getNumResults() == 1) {
+      inputType = dyn_cast<RankedTensorType>(func.getArgumentTypes()[0]);
+      outputType = dyn_cast<RankedTensorType>(func.getResultTypes()[0]);
+    }
+
+  if (failed(runStage(cnn::buildCnnGraphPipeline, "graph")))
+    return failure();
+  if (emitKind == Emit::Cnn)
+    return printModule(*module, output);
+  if (failed(runStage(cnn::buildCnnToLinalgPipeline, "to-linalg")))
+    return failure();
+  if (emitKind == Emit::Linalg)
+    return printModule(*module, output);
+  if (failed(runStage(cnn::buildLinalgToLLVMPipeline, "to-llvm")))
+    return failure();
+  if (emitKind == Emit::LLVMDialect)
+    return printModule(*module, output);
+
+  // LLVM IR, optimized for the target.
+  TimingScope codegenTiming = rootTiming.nest("llvm-codegen");
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, inputFilename);
+  if (!llvmModule)
+    return fail("translation to LLVM IR failed");
+  std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine();
+  if (!machine)
+    return failure();
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+  if (llvm::Error error =
+          makeOptimizingTransformer(optLevel, 0, machine.get())(
+              llvmModule.get()))
+    return fail("LLVM optimization failed: " +
+                llvm::toString(std::move(error)));
+  if (emitKind == Emit::LLVMIR)
+    return writeAtomically(output, [&](llvm::raw_pwrite_stream &os) {
+      llvmModule->print(os, nullptr);
+      return success();
+    });
+  if (emitKind == Emit::Asm || emitKind == Emit::Obj)
+    return writeAtomically(output, [&](llvm::raw_pwrite_stream &os) {
+      return emitMachineCode(*llvmModule, *machine,
+                             emitKind == Emit::Asm
+                                 ? llvm::CodeGenFileType::AssemblyFile
+                                 : llvm::CodeGenFileType::ObjectFile,
+                             os);
+    });
+
+  // Executable or shared library: an object in a scratch file, then link.
+  SmallString<128> objectPath;
+  int objectFd;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile(
+          "cnnc-model", "o", objectFd, objectPath))
+    return fail("cannot create a temporary object file: " + error.message());
+  llvm::FileRemover objectRemover(objectPath);
+  {
+    llvm::raw_fd_ostream os(objectFd, /*shouldClose=*/true);
+    if (failed(emitMachineCode(*llvmModule, *machine,
+                               llvm::CodeGenFileType::ObjectFile, os)))
+      return failure();
+  }
+  std::string libDir = runtimeLibraryDir(argv0);
+  std::string runtimeLib = libDir + "/libcnnrt.a";
+  if (!llvm::sys::fs::exists(runtimeLib))
+    return fail("cannot find the cnnc runtime at '" + runtimeLib + "'");
+  TimingScope linkTiming = rootTiming.nest("link");
+  // Link into a temporary next to the output, then rename into place.
+  std::string temporary = output + ".tmp-link";
+  llvm::FileRemover temporaryRemover(temporary);
+  std::vector<std::string> arguments = {"-fuse-ld=lld", "-o", temporary,
+                                        std::string(objectPath)};
+  if (emitKind == Emit::Lib) {
+    arguments.insert(arguments.begin(), "-shared");
+    arguments.push_back(runtimeLib);
+  } else {
+    arguments.push_back(libDir + "/libcnnrt_main.a");
+    arguments.push_back(runtimeLib);
+  }
+  arguments.push_back("-lm");
+  if (failed(runLinker(arguments)))
+    return failure();
+  if (std::error_code error = llvm::sys::fs::rename(temporary, output))
+    return fail(fmt::format("cannot write '{}': {}", output, error.message()));
+  if (emitKind == Emit::Lib) {
+    if (!inputType || !outputType)
+      return fail("cannot determine the model's input and output types");
+    SmallString<256> headerPath(llvm::sys::path::parent_path(output));
+    llvm::sys::path::append(headerPath, "cnn_model.h");
+    return writeAtomically(headerPath, [&](llvm::raw_pwrite_stream &os) {
+      os << libraryHeader(inputType, outputType);
+      return success();
+    });
+  }
+  return success();
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  // The pipeline spells upstream passes by name: they must be registered.
+  registerAllPasses();
+  cnn::registerCnnPasses();
+  cl::HideUnrelatedOptions({&cnncCategory});
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "cnnc: compile a convolutional network to native code\n\n"
+      "  cnnc model.mlir -o model          a native executable\n"
+      "  cnnc --emit=lib model.mlir -o libmodel.so\n"
+      "  cnnc --emit=linalg model.mlir     print a stage of the IR\n");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<cnn::CnnDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  ScopedDiagnosticHandler diagnostics(&context, [](Diagnostic &diag) {
+    printDiagnostic(diag);
+    return success();
+  });
+  return failed(compile(context, argv[0])) ? 1 : 0;
+}

@@ -1,0 +1,411 @@
+//===- CnnOps.cpp - Shape inference and verifiers of cnn ops --------------===//
+//
+// Each op infers its result type from its operands and attributes; the
+// inference rejects every inconsistent attribute with a message that says
+// what is wrong, and the verifiers check the remaining operands.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnn/CnnOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace mlir::cnn;
+
+#define GET_OP_CLASSES
+#include "cnn/CnnOps.cpp.inc"
+
+// Shapes beyond this many elements are rejected: they cannot be real models
+// and their products would overflow int64_t.
+static constexpr int64_t kMaxElements = int64_t(1) << 40;
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+int64_t mlir::cnn::windowOutputSize(int64_t inputSize, int64_t padBefore,
+                                    int64_t padAfter, int64_t kernel,
+                                    int64_t stride, int64_t dilation,
+                                    bool ceilMode) {
+  int64_t span = inputSize + padBefore + padAfter - dilation * (kernel - 1) - 1;
+  int64_t outputSize = (ceilMode ? llvm::divideCeil(span, stride)
+                                 : span / stride) + 1;
+  if (ceilMode && (outputSize - 1) * stride >= inputSize + padBefore)
+    --outputSize;
+  return outputSize;
+}
+
+static std::string formatList(ArrayRef<int64_t> values) {
+  std::string text = "[";
+  llvm::raw_string_ostream os(text);
+  llvm::interleaveComma(values, os);
+  os << "]";
+  return text;
+}
+
+/// A ranked tensor type with a static shape of a sane size, else an error.
+static FailureOr<RankedTensorType>
+getStaticTensorType(std::optional<Location> loc, Value value,
+                    StringRef name) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type)
+    return emitOptionalError(loc, name, " must be a ranked tensor");
+  if (!type.hasStaticShape())
+    return emitOptionalError(loc, name, " must have a static shape, got ",
+                             type);
+  int64_t elements = 1;
+  for (int64_t dim : type.getShape()) {
+    if (dim == 0)
+      return emitOptionalError(loc, name, " has an empty dimension: ", type);
+    if (dim > kMaxElements / elements)
+      return emitOptionalError(loc, name, " is too large: ", type);
+    elements *= dim;
+  }
+  return type;
+}
+
+/// Checks the window attributes shared by convolutions and pooling.
+static LogicalResult verifyWindow(std::optional<Location> loc,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> padding,
+                                  ArrayRef<int64_t> dilations) {
+  if (kernel.size() != 2 || llvm::any_of(kernel, [](int64_t k) {
+        return k <= 0;
+      }))
+    return emitOptionalError(loc, "kernel must be two positive sizes, got ",
+                             formatList(kernel));
+  if (strides.size() != 2 ||
+      llvm::any_of(strides, [](int64_t s) { return s <= 0; }))
+    return emitOptionalError(loc, "strides must be two positive values, got ",
+                             formatList(strides));
+  if (dilations.size() != 2 ||
+      llvm::any_of(dilations, [](int64_t d) { return d <= 0; }))
+    return emitOptionalError(
+        loc, "dilations must be two positive values, got ",
+        formatList(dilations));
+  if (padding.size() != 4 ||
+      llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return emitOptionalError(loc,
+                             "padding must be four non-negative values "
+                             "[top, left, bottom, right], got ",
+                             formatList(padding));
+  if (llvm::any_of(llvm::concat<const int64_t>(kernel, strides, padding),
+                   [](int64_t v) { return v > kMaxElements; }))
+    return emitOptionalError(loc, "window attributes are absurdly large");
+  return success();
+}
+
+/// Infers the [N, C, OH, OW] shape of a window op over an NCHW input.
+static FailureOr<SmallVector<int64_t>>
+inferWindowShape(std::optional<Location> loc, ArrayRef<int64_t> inputShape,
+                 int64_t outChannels, ArrayRef<int64_t> kernel,
+                 ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
+                 ArrayRef<int64_t> dilations, bool ceilMode) {
+  SmallVector<int64_t> shape = {inputShape[0], outChannels};
+  for (int dim = 0; dim < 2; ++dim) {
+    int64_t extent = inputShape[2 + dim];
+    int64_t padded = extent + padding[dim] + padding[dim + 2];
+    int64_t effectiveKernel = dilations[dim] * (kernel[dim] - 1) + 1;
+    if (effectiveKernel > padded)
+      return emitOptionalError(
+          loc, "kernel ", formatList(kernel), " (dilated to ", effectiveKernel,
+          ") is larger than the padded input ", dim == 0 ? "height" : "width",
+          " ", padded);
+    shape.push_back(windowOutputSize(extent, padding[dim], padding[dim + 2],
+                                     kernel[dim], strides[dim], dilations[dim],
+                                     ceilMode));
+  }
+  return shape;
+}
+
+/// Runs the op's type inference to report inconsistent attributes.
+template <typename OpTy> static LogicalResult verifyInference(OpTy op) {
+  SmallVector<Type> types;
+  if (failed(OpTy::inferReturnTypes(op.getContext(), op.getLoc(),
+                                    typename OpTy::Adaptor(op), types)))
+    return failure();
+  if (types.front() != op.getType())
+    return op.emitOpError("result type ")
+           << op.getType() << " does not match the inferred type "
+           << types.front();
+  return success();
+}
+
+static LogicalResult verifySameElementType(Operation *op) {
+  Type elementType = getElementTypeOrSelf(op->getOperand(0).getType());
+  for (Value operand : op->getOperands())
+    if (getElementTypeOrSelf(operand.getType()) != elementType)
+      return op->emitOpError("operands must share one element type, got ")
+             << elementType << " and "
+             << getElementTypeOrSelf(operand.getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  auto filterType = getStaticTensorType(loc, adaptor.getFilter(), "filter");
+  if (failed(inputType) || failed(filterType))
+    return failure();
+  ArrayRef<int64_t> input = inputType->getShape();
+  ArrayRef<int64_t> filter = filterType->getShape();
+  if (input.size() != 4 || filter.size() != 4)
+    return emitOptionalError(loc, "input and filter must have rank 4");
+  int64_t groups = adaptor.getGroups();
+  if (groups <= 0)
+    return emitOptionalError(loc, "groups must be positive, got ", groups);
+  if (input[1] % groups != 0)
+    return emitOptionalError(loc, "input channels (", input[1],
+                             ") are not divisible by groups (", groups, ")");
+  if (filter[0] % groups != 0)
+    return emitOptionalError(loc, "output channels (", filter[0],
+                             ") are not divisible by groups (", groups, ")");
+  if (filter[1] * groups != input[1])
+    return emitOptionalError(loc, "filter expects ", filter[1] * groups,
+                             " input channels (", filter[1], " per group x ",
+                             groups, " groups) but the input has ", input[1]);
+  SmallVector<int64_t> kernel = {filter[2], filter[3]};
+  if (failed(verifyWindow(loc, kernel, adaptor.getStrides(),
+                          adaptor.getPadding(), adaptor.getDilations())))
+    return failure();
+  auto shape = inferWindowShape(loc, input, filter[0], kernel,
+                                adaptor.getStrides(), adaptor.getPadding(),
+                                adaptor.getDilations(), /*ceilMode=*/false);
+  if (failed(shape))
+    return failure();
+  results.push_back(
+      RankedTensorType::get(*shape, inputType->getElementType()));
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  if (failed(verifyInference(*this)))
+    return failure();
+  int64_t outChannels = getFilter().getType().getDimSize(0);
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getDimSize(0) != outChannels)
+      return emitOpError("bias has ")
+             << biasType.getDimSize(0) << " elements but the convolution has "
+             << outChannels << " output channels";
+  }
+  if (Value residual = getResidual())
+    if (residual.getType() != getType())
+      return emitOpError("residual type ")
+             << residual.getType() << " does not match the result type "
+             << getType();
+  return verifySameElementType(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  auto weightType = getStaticTensorType(loc, adaptor.getWeight(), "weight");
+  if (failed(inputType) || failed(weightType))
+    return failure();
+  if (inputType->getRank() != 2 || weightType->getRank() != 2)
+    return emitOptionalError(loc, "input and weight must have rank 2");
+  int64_t features = inputType->getDimSize(1);
+  if (weightType->getDimSize(1) != features)
+    return emitOptionalError(loc, "weight ", *weightType, " expects ",
+                             weightType->getDimSize(1),
+                             " input features but the input has ", features);
+  results.push_back(RankedTensorType::get(
+      {inputType->getDimSize(0), weightType->getDimSize(0)},
+      inputType->getElementType()));
+  return success();
+}
+
+LogicalResult LinearOp::verify() {
+  if (failed(verifyInference(*this)))
+    return failure();
+  if (Value bias = getBias()) {
+    int64_t outFeatures = getWeight().getType().getDimSize(0);
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getDimSize(0) != outFeatures)
+      return emitOpError("bias has ")
+             << biasType.getDimSize(0) << " elements but the layer has "
+             << outFeatures << " output features";
+  }
+  return verifySameElementType(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  if (inputType->getRank() < 2)
+    return emitOptionalError(loc, "input must have a channel dimension, got ",
+                             *inputType);
+  results.push_back(*inputType);
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  if (failed(verifyInference(*this)))
+    return failure();
+  int64_t channels = getInput().getType().getDimSize(1);
+  static constexpr StringLiteral kNames[] = {"scale", "shift", "mean",
+                                              "variance"};
+  Value parameters[] = {getScale(), getShift(), getMean(), getVariance()};
+  for (auto [name, value] : llvm::zip_equal(kNames, parameters)) {
+    int64_t size = cast<RankedTensorType>(value.getType()).getDimSize(0);
+    if (size != channels)
+      return emitOpError() << name << " has " << size
+                           << " elements but the input has " << channels
+                           << " channels";
+  }
+  float epsilon = getEpsilon().convertToFloat();
+  if (!(epsilon >= 0.0f) || std::isinf(epsilon))
+    return emitOpError("epsilon must be finite and non-negative, got ")
+           << epsilon;
+  return verifySameElementType(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// SoftmaxOp
+//===----------------------------------------------------------------------===//
+
+int64_t SoftmaxOp::getNormalizedAxis() {
+  int64_t rank = getInput().getType().getRank();
+  int64_t axis = getAxis();
+  return axis < 0 ? axis + rank : axis;
+}
+
+LogicalResult SoftmaxOp::verify() {
+  auto type = dyn_cast<RankedTensorType>(getInput().getType());
+  if (!type || type.getRank() == 0)
+    return emitOpError("input must be a ranked tensor of rank >= 1");
+  int64_t axis = getNormalizedAxis();
+  if (axis < 0 || axis >= type.getRank())
+    return emitOpError("axis ") << getAxis() << " is out of range for rank "
+                                << type.getRank();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+template <typename Adaptor>
+static LogicalResult inferPoolType(std::optional<Location> loc,
+                                   Adaptor adaptor, bool ceilMode,
+                                   SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  if (inputType->getRank() != 4)
+    return emitOptionalError(loc, "input must have rank 4");
+  ArrayRef<int64_t> kernel = adaptor.getKernel();
+  ArrayRef<int64_t> padding = adaptor.getPadding();
+  SmallVector<int64_t> dilations = {1, 1};
+  if (failed(verifyWindow(loc, kernel, adaptor.getStrides(), padding,
+                          dilations)))
+    return failure();
+  // A window lying entirely in the padding would have nothing to pool.
+  for (int dim = 0; dim < 2; ++dim)
+    if (padding[dim] >= kernel[dim] || padding[dim + 2] >= kernel[dim])
+      return emitOptionalError(loc, "padding ", formatList(padding),
+                               " must be smaller than the kernel ",
+                               formatList(kernel));
+  auto shape = inferWindowShape(loc, inputType->getShape(),
+                                inputType->getDimSize(1), kernel,
+                                adaptor.getStrides(), padding, dilations,
+                                ceilMode);
+  if (failed(shape))
+    return failure();
+  results.push_back(
+      RankedTensorType::get(*shape, inputType->getElementType()));
+  return success();
+}
+
+LogicalResult MaxPool2DOp::verify() { return verifyInference(*this); }
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  return inferPoolType(loc, adaptor, adaptor.getCeilMode(), results);
+}
+
+LogicalResult AvgPool2DOp::verify() { return verifyInference(*this); }
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  return inferPoolType(loc, adaptor, adaptor.getCeilMode(), results);
+}
+
+LogicalResult GlobalAvgPoolOp::verify() { return verifyInference(*this); }
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  if (inputType->getRank() != 4)
+    return emitOptionalError(loc, "input must have rank 4");
+  results.push_back(RankedTensorType::get(
+      {inputType->getDimSize(0), inputType->getDimSize(1), 1, 1},
+      inputType->getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// FlattenOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FlattenOp::verify() { return verifyInference(*this); }
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  int64_t rank = inputType->getRank();
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0)
+    axis += rank;
+  if (rank == 0 || axis < 0 || axis > rank)
+    return emitOptionalError(loc, "axis ", adaptor.getAxis(),
+                             " is out of range for rank ", rank);
+  ArrayRef<int64_t> shape = inputType->getShape();
+  int64_t outer = 1, inner = 1;
+  for (int64_t dim : shape.take_front(axis))
+    outer *= dim;
+  for (int64_t dim : shape.drop_front(axis))
+    inner *= dim;
+  results.push_back(
+      RankedTensorType::get({outer, inner}, inputType->getElementType()));
+  return success();
+}

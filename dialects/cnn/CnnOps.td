@@ -1,0 +1,312 @@
+//===- CnnOps.td - The cnn dialect and its operations ------*- tablegen -*-===//
+//
+// Tensor-level operations of convolutional networks: NCHW activations, OIHW
+// filters, value semantics, static shapes. Every op infers its result type
+// and verifies every attribute against its operands.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNN_OPS_TD
+#define CNN_OPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/BuiltinAttributes.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Dialect
+//===----------------------------------------------------------------------===//
+
+def Cnn_Dialect : Dialect {
+  let name = "cnn";
+  let cppNamespace = "::mlir::cnn";
+  let summary = "Convolutional network graphs: convolutions, pooling, residuals";
+  let description = [{
+    The `cnn` dialect describes inference graphs of convolutional networks
+    (the VGG and ResNet families and their relatives) at the tensor level.
+    Activations are NCHW, filters OIHW, all shapes are static. Weights are
+    ordinary constants (`arith.constant` with `dense` or `dense_resource`
+    attributes).
+
+    Convolutions and fully connected layers can carry a fused epilogue
+    (bias, residual addition, ReLU) so that the graph passes show fusion in
+    the IR: `y = relu(conv(x, w) + bias + residual)`.
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints and shared attributes
+//===----------------------------------------------------------------------===//
+
+def Cnn_FloatTensor : TensorOf<[AnyFloat]>;
+def Cnn_Tensor1D : TensorRankOf<[AnyFloat], [1]>;
+def Cnn_Tensor2D : TensorRankOf<[AnyFloat], [2]>;
+def Cnn_Tensor4D : TensorRankOf<[AnyFloat], [4]>;
+
+// Window attributes shared by convolutions and pooling: [H, W] pairs and a
+// [top, left, bottom, right] padding quadruple.
+defvar Cnn_PairDefaultOnes = DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">;
+defvar Cnn_PaddingDefaultZeros =
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">;
+
+class Cnn_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Cnn_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+// Ops whose result type follows from operands and attributes.
+class Cnn_InferredOp<string mnemonic, list<Trait> traits = []>
+    : Cnn_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])> {
+  // The verifier runs the inference first, so an inconsistent attribute
+  // gets exactly one message saying what is wrong.
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and fully connected layers
+//===----------------------------------------------------------------------===//
+
+def Cnn_Conv2DOp : Cnn_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
+  let summary = "2-D convolution with an optional fused epilogue";
+  let description = [{
+    Grouped, strided, dilated 2-D convolution of an NCHW input with an OIHW
+    filter whose I dimension is `C / groups`. Padding is
+    `[top, left, bottom, right]` of zeros. The optional epilogue is applied in
+    this order: `bias` (one value per output channel), `residual` (a tensor
+    of the output's shape, the shortcut of a residual block), then `relu`.
+
+    ```mlir
+    %y = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [3, 3, 3, 3] relu
+        : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>)
+          -> tensor<1x64x112x112xf32>
+    %z = cnn.conv2d %y, %w2 bias(%b2) padding [1, 1, 1, 1] residual(%s) relu
+        : (tensor<1x64x56x56xf32>, tensor<64x64x3x3xf32>, tensor<64xf32>,
+           tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_Tensor4D:$input,
+    Cnn_Tensor4D:$filter,
+    Optional<Cnn_Tensor1D>:$bias,
+    Optional<Cnn_Tensor4D>:$residual,
+    Cnn_PairDefaultOnes:$strides,
+    Cnn_PaddingDefaultZeros:$padding,
+    Cnn_PairDefaultOnes:$dilations,
+    DefaultValuedAttr<I64Attr, "1">:$groups,
+    UnitAttr:$relu
+  );
+  let results = (outs Cnn_Tensor4D:$output);
+  let assemblyFormat = [{
+    $input `,` $filter (`bias` `(` $bias^ `)`)?
+    (`strides` $strides^)? (`padding` $padding^)? (`dilations` $dilations^)?
+    (`groups` $groups^)? (`residual` `(` $residual^ `)`)? (`relu` $relu^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// True if the op carries any epilogue beyond the plain convolution.
+    bool hasEpilogue() { return getBias() || getResidual() || getRelu(); }
+  }];
+}
+
+def Cnn_LinearOp : Cnn_InferredOp<"linear"> {
+  let summary = "Fully connected layer with an optional fused bias and ReLU";
+  let description = [{
+    `y = x * transpose(w) + bias`, optionally followed by ReLU. `x` is
+    `[N, K]`, `w` is `[M, K]` (PyTorch's `nn.Linear` layout), `bias` is `[M]`.
+
+    ```mlir
+    %y = cnn.linear %x, %w bias(%b) relu
+        : (tensor<1x512xf32>, tensor<1000x512xf32>, tensor<1000xf32>)
+          -> tensor<1x1000xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_Tensor2D:$input,
+    Cnn_Tensor2D:$weight,
+    Optional<Cnn_Tensor1D>:$bias,
+    UnitAttr:$relu
+  );
+  let results = (outs Cnn_Tensor2D:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` `(` $bias^ `)`)? (`relu` $relu^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization and elementwise ops
+//===----------------------------------------------------------------------===//
+
+def Cnn_BatchNormOp : Cnn_InferredOp<"batch_norm"> {
+  let summary = "Inference-form batch normalization over the channel axis";
+  let description = [{
+    `y = (x - mean) / sqrt(variance + epsilon) * scale + shift`, per channel
+    (dimension 1). All four parameters are `[C]` tensors.
+
+    ```mlir
+    %y = cnn.batch_norm %x, %scale, %shift, %mean, %var epsilon 1.000000e-05
+        : (tensor<1x64x56x56xf32>, tensor<64xf32>, tensor<64xf32>,
+           tensor<64xf32>, tensor<64xf32>) -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_FloatTensor:$input,
+    Cnn_Tensor1D:$scale,
+    Cnn_Tensor1D:$shift,
+    Cnn_Tensor1D:$mean,
+    Cnn_Tensor1D:$variance,
+    DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon
+  );
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $shift `,` $mean `,` $variance
+    (`epsilon` $epsilon^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Cnn_ReluOp : Cnn_Op<"relu", [SameOperandsAndResultType]> {
+  let summary = "Rectified linear unit, max(x, 0)";
+  let description = [{
+    ```mlir
+    %y = cnn.relu %x : tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasFolder = 1;
+}
+
+def Cnn_AddOp : Cnn_Op<"add", [SameOperandsAndResultType, Commutative]> {
+  let summary = "Elementwise addition: the join of a residual block";
+  let description = [{
+    Both operands and the result have the same type.
+
+    ```mlir
+    %y = cnn.add %a, %b : tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$lhs, Cnn_FloatTensor:$rhs);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
+}
+
+def Cnn_SoftmaxOp : Cnn_Op<"softmax", [SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    `y = exp(x - max(x)) / sum(exp(x - max(x)))` along `axis` (default: the
+    last one; negative values count from the end).
+
+    ```mlir
+    %y = cnn.softmax %x : tensor<1x1000xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_FloatTensor:$input,
+    DefaultValuedAttr<I64Attr, "-1">:$axis
+  );
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input (`axis` $axis^)? attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The reduction axis in [0, rank).
+    int64_t getNormalizedAxis();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and reshaping
+//===----------------------------------------------------------------------===//
+
+class Cnn_Pool2DOp<string mnemonic> : Cnn_InferredOp<mnemonic> {
+  let results = (outs Cnn_Tensor4D:$output);
+  let hasFolder = 1;
+}
+
+def Cnn_MaxPool2DOp : Cnn_Pool2DOp<"max_pool2d"> {
+  let summary = "2-D max pooling";
+  let description = [{
+    Max over `kernel`-sized windows; padding (`[top, left, bottom, right]`)
+    never wins. With `ceil_mode` the output size rounds up, but no window
+    starts in the bottom/right padding (PyTorch's rule).
+
+    ```mlir
+    %y = cnn.max_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1]
+        : tensor<1x64x112x112xf32> -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_Tensor4D:$input,
+    DenseI64ArrayAttr:$kernel,
+    Cnn_PairDefaultOnes:$strides,
+    Cnn_PaddingDefaultZeros:$padding,
+    UnitAttr:$ceil_mode
+  );
+  let assemblyFormat = [{
+    $input `kernel` $kernel (`strides` $strides^)? (`padding` $padding^)?
+    (`ceil_mode` $ceil_mode^)? attr-dict `:` type($input) `->` type($output)
+  }];
+}
+
+def Cnn_AvgPool2DOp : Cnn_Pool2DOp<"avg_pool2d"> {
+  let summary = "2-D average pooling";
+  let description = [{
+    Mean over `kernel`-sized windows. With `count_include_pad` the divisor
+    counts the explicit padding positions inside the window; positions that
+    only `ceil_mode` adds are never counted (PyTorch's rule).
+
+    ```mlir
+    %y = cnn.avg_pool2d %x kernel [2, 2] strides [2, 2]
+        : tensor<1x64x32x32xf32> -> tensor<1x64x16x16xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_Tensor4D:$input,
+    DenseI64ArrayAttr:$kernel,
+    Cnn_PairDefaultOnes:$strides,
+    Cnn_PaddingDefaultZeros:$padding,
+    UnitAttr:$ceil_mode,
+    UnitAttr:$count_include_pad
+  );
+  let assemblyFormat = [{
+    $input `kernel` $kernel (`strides` $strides^)? (`padding` $padding^)?
+    (`ceil_mode` $ceil_mode^)? (`count_include_pad` $count_include_pad^)?
+    attr-dict `:` type($input) `->` type($output)
+  }];
+}
+
+def Cnn_GlobalAvgPoolOp : Cnn_InferredOp<"global_avg_pool"> {
+  let summary = "Mean over the spatial dimensions, keeping them as 1x1";
+  let description = [{
+    ```mlir
+    %y = cnn.global_avg_pool %x : tensor<1x512x7x7xf32> -> tensor<1x512x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor4D:$input);
+  let results = (outs Cnn_Tensor4D:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+def Cnn_FlattenOp : Cnn_InferredOp<"flatten"> {
+  let summary = "Collapse into a 2-D tensor around an axis";
+  let description = [{
+    The dimensions before `axis` form the first result dimension, the rest
+    the second (ONNX `Flatten`; default axis 1 keeps the batch).
+
+    ```mlir
+    %y = cnn.flatten %x : tensor<1x512x1x1xf32> -> tensor<1x512xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_FloatTensor:$input,
+    DefaultValuedAttr<I64Attr, "1">:$axis
+  );
+  let results = (outs Cnn_Tensor2D:$output);
+  let assemblyFormat = [{
+    $input (`axis` $axis^)? attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasFolder = 1;
+}
+
+#endif // CNN_OPS_TD

@@ -1,0 +1,81 @@
+// RUN: cnn-opt %s -canonicalize -split-input-file | FileCheck %s
+
+// relu(relu(x)) -> relu(x)
+// CHECK-LABEL: func @relu_of_relu
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4x8x8xf32>)
+// CHECK-NEXT: %[[R:.+]] = cnn.relu %[[X]]
+// CHECK-NEXT: return %[[R]]
+func.func @relu_of_relu(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %0 = cnn.relu %x : tensor<1x4x8x8xf32>
+  %1 = cnn.relu %0 : tensor<1x4x8x8xf32>
+  return %1 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// relu(conv{relu}(x)) -> conv{relu}(x)
+// CHECK-LABEL: func @relu_after_fused_relu
+// CHECK-NEXT: %[[C:.+]] = cnn.conv2d {{.*}} relu
+// CHECK-NEXT: return %[[C]]
+func.func @relu_after_fused_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv2d %x, %w relu : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %1 = cnn.relu %0 : tensor<1x4x6x6xf32>
+  return %1 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// relu(conv(x)) stays: the convolution has no ReLU of its own.
+// CHECK-LABEL: func @relu_after_plain_conv
+// CHECK: cnn.conv2d
+// CHECK-NEXT: cnn.relu
+func.func @relu_after_plain_conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %1 = cnn.relu %0 : tensor<1x4x6x6xf32>
+  return %1 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// flatten(x) -> x when x is already flat
+// CHECK-LABEL: func @flatten_of_flat
+// CHECK-SAME: (%[[X:.+]]: tensor<2x8xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @flatten_of_flat(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = cnn.flatten %x : tensor<2x8xf32> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// flatten(flatten(x)) -> flatten(x)
+// CHECK-LABEL: func @flatten_of_flatten
+// CHECK-NEXT: %[[F:.+]] = cnn.flatten %{{.+}} : tensor<2x8x1x1xf32> -> tensor<2x8xf32>
+// CHECK-NEXT: return %[[F]]
+func.func @flatten_of_flatten(%x: tensor<2x8x1x1xf32>) -> tensor<2x8xf32> {
+  %0 = cnn.flatten %x : tensor<2x8x1x1xf32> -> tensor<2x8xf32>
+  %1 = cnn.flatten %0 : tensor<2x8xf32> -> tensor<2x8xf32>
+  return %1 : tensor<2x8xf32>
+}
+
+// -----
+
+// max_pool2d(x) kernel [1, 1] -> x; avg_pool2d likewise
+// CHECK-LABEL: func @identity_pools
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4x5x5xf32>)
+// CHECK-NEXT: return %[[X]], %[[X]]
+func.func @identity_pools(%x: tensor<1x4x5x5xf32>) -> (tensor<1x4x5x5xf32>, tensor<1x4x5x5xf32>) {
+  %0 = cnn.max_pool2d %x kernel [1, 1] : tensor<1x4x5x5xf32> -> tensor<1x4x5x5xf32>
+  %1 = cnn.avg_pool2d %x kernel [1, 1] : tensor<1x4x5x5xf32> -> tensor<1x4x5x5xf32>
+  return %0, %1 : tensor<1x4x5x5xf32>, tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// A strided 1x1 pool is a subsampling, not an identity.
+// CHECK-LABEL: func @strided_unit_pool
+// CHECK: cnn.max_pool2d
+func.func @strided_unit_pool(%x: tensor<1x4x6x6xf32>) -> tensor<1x4x3x3xf32> {
+  %0 = cnn.max_pool2d %x kernel [1, 1] strides [2, 2] : tensor<1x4x6x6xf32> -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}

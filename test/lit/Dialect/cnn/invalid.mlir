@@ -1,0 +1,282 @@
+// RUN: cnn-opt %s -split-input-file -verify-diagnostics
+
+// Every verifier error of the cnn dialect, one case each.
+
+func.func @f(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) {
+  // expected-error @+1 {{groups must be positive, got 0}}
+  %0 = cnn.conv2d %x, %w groups 0 : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x6x8x8xf32>, %w: tensor<4x1x3x3xf32>) {
+  // expected-error @+1 {{input channels (6) are not divisible by groups (4)}}
+  %0 = cnn.conv2d %x, %w groups 4 : (tensor<1x6x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x8x8xf32>, %w: tensor<6x2x3x3xf32>) {
+  // expected-error @+1 {{output channels (6) are not divisible by groups (4)}}
+  %0 = cnn.conv2d %x, %w groups 4 : (tensor<1x8x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{filter expects 3 input channels (3 per group x 1 groups) but the input has 4}}
+  %0 = cnn.conv2d %x, %w : (tensor<1x4x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{strides must be two positive values, got [0, 1]}}
+  %0 = cnn.conv2d %x, %w strides [0, 1] : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{strides must be two positive values, got [1, -2]}}
+  %0 = cnn.conv2d %x, %w strides [1, -2] : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{strides must be two positive values, got [2]}}
+  %0 = cnn.conv2d %x, %w strides [2] : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{dilations must be two positive values, got [0, 0]}}
+  %0 = cnn.conv2d %x, %w dilations [0, 0] : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{padding must be four non-negative values [top, left, bottom, right], got [1, 1]}}
+  %0 = cnn.conv2d %x, %w padding [1, 1] : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{padding must be four non-negative values [top, left, bottom, right], got [1, -1, 1, 1]}}
+  %0 = cnn.conv2d %x, %w padding [1, -1, 1, 1] : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x4x4xf32>, %w: tensor<4x3x7x7xf32>) {
+  // expected-error @+1 {{kernel [7, 7] (dilated to 7) is larger than the padded input height 6}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] : (tensor<1x3x4x4xf32>, tensor<4x3x7x7xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{kernel [3, 3] (dilated to 9) is larger than the padded input height 8}}
+  %0 = cnn.conv2d %x, %w dilations [4, 4] : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{input must have a static shape, got 'tensor<?x3x8x8xf32>'}}
+  %0 = cnn.conv2d %x, %w : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<0x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{input has an empty dimension}}
+  %0 = cnn.conv2d %x, %w : (tensor<0x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<0x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<100000x100000x100000x3xf32>, %w: tensor<4x100000x3x3xf32>) {
+  // expected-error @+1 {{input is too large}}
+  %0 = cnn.conv2d %x, %w : (tensor<100000x100000x100000x3xf32>, tensor<4x100000x3x3xf32>) -> tensor<100000x4x99998x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'cnn.conv2d' op result type 'tensor<1x4x8x8xf32>' does not match the inferred type 'tensor<1x4x6x6xf32>'}}
+  %0 = cnn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3xf32>) {
+  // expected-error @+1 {{'cnn.conv2d' op operand #1 must be 4D tensor of floating-point values}}
+  %0 = cnn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'cnn.conv2d' op bias has 3 elements but the convolution has 4 output channels}}
+  %0 = cnn.conv2d %x, %w bias(%b) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %r: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{'cnn.conv2d' op residual type 'tensor<1x4x8x8xf32>' does not match the result type 'tensor<1x4x6x6xf32>'}}
+  %0 = cnn.conv2d %x, %w residual(%r) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf16>) {
+  // expected-error @+1 {{'cnn.conv2d' op operands must share one element type, got 'f32' and 'f16'}}
+  %0 = cnn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf16>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>, %w: tensor<10x7xf32>) {
+  // expected-error @+1 {{weight 'tensor<10x7xf32>' expects 7 input features but the input has 8}}
+  %0 = cnn.linear %x, %w : (tensor<2x8xf32>, tensor<10x7xf32>) -> tensor<2x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>, %w: tensor<10x8xf32>, %b: tensor<9xf32>) {
+  // expected-error @+1 {{'cnn.linear' op bias has 9 elements but the layer has 10 output features}}
+  %0 = cnn.linear %x, %w bias(%b) : (tensor<2x8xf32>, tensor<10x8xf32>, tensor<9xf32>) -> tensor<2x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x2x2xf32>, %c: tensor<4xf32>, %v: tensor<3xf32>) {
+  // expected-error @+1 {{'cnn.batch_norm' op variance has 3 elements but the input has 4 channels}}
+  %0 = cnn.batch_norm %x, %c, %c, %c, %v : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<3xf32>) -> tensor<1x4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x2x2xf32>, %c: tensor<4xf32>) {
+  // expected-error @+1 {{'cnn.batch_norm' op epsilon must be finite and non-negative, got -1}}
+  %0 = cnn.batch_norm %x, %c, %c, %c, %c epsilon -1.0 : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4xf32>, %c: tensor<4xf32>) {
+  // expected-error @+1 {{input must have a channel dimension, got 'tensor<4xf32>'}}
+  %0 = cnn.batch_norm %x, %c, %c, %c, %c : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{kernel must be two positive sizes, got [0, 2]}}
+  %0 = cnn.max_pool2d %x kernel [0, 2] : tensor<1x3x8x8xf32> -> tensor<1x3x8x7xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{kernel must be two positive sizes, got [2, 2, 2]}}
+  %0 = cnn.avg_pool2d %x kernel [2, 2, 2] : tensor<1x3x8x8xf32> -> tensor<1x3x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{padding [2, 0, 0, 0] must be smaller than the kernel [2, 2]}}
+  %0 = cnn.max_pool2d %x kernel [2, 2] padding [2, 0, 0, 0] : tensor<1x3x8x8xf32> -> tensor<1x3x9x7xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x9x8xf32>) {
+  // expected-error @+1 {{kernel [9, 9] (dilated to 9) is larger than the padded input width 8}}
+  %0 = cnn.avg_pool2d %x kernel [9, 9] : tensor<1x3x9x8xf32> -> tensor<1x3x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x9x9xf32>) {
+  // expected-error @+1 {{'cnn.max_pool2d' op result type 'tensor<1x3x4x4xf32>' does not match the inferred type 'tensor<1x3x5x5xf32>'}}
+  %0 = cnn.max_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] ceil_mode : tensor<1x3x9x9xf32> -> tensor<1x3x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8xf32>) {
+  // expected-error @+1 {{'cnn.global_avg_pool' op operand #0 must be 4D tensor of floating-point values}}
+  %0 = cnn.global_avg_pool %x : tensor<1x3x8xf32> -> tensor<1x3x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x2x2xf32>) {
+  // expected-error @+1 {{axis 5 is out of range for rank 4}}
+  %0 = cnn.flatten %x axis 5 : tensor<1x3x2x2xf32> -> tensor<12x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x10xf32>) {
+  // expected-error @+1 {{'cnn.softmax' op axis 2 is out of range for rank 2}}
+  %0 = cnn.softmax %x axis 2 : tensor<1x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<1x4x8x8xf32>, %b: tensor<1x4x4x4xf32>) {
+  // expected-error @+1 {{'cnn.add' op requires the same type for all operands and results}}
+  %0 = "cnn.add"(%a, %b) : (tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<4xi32>) {
+  // expected-error @+1 {{'cnn.relu' op operand #0 must be tensor of floating-point values}}
+  %0 = cnn.relu %x : tensor<4xi32>
+  return
+}
+

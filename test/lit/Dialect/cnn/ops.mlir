@@ -1,0 +1,69 @@
+// RUN: cnn-opt %s | FileCheck %s
+// RUN: cnn-opt %s | cnn-opt | FileCheck %s
+// RUN: cnn-opt -emit-bytecode %s | cnn-opt | FileCheck %s
+
+// Every op prints in its custom form and parses back to the same IR.
+
+// CHECK-LABEL: func @conv_forms
+// CHECK-SAME: (%[[X:.+]]: tensor<1x8x9x7xf32>, %[[W:.+]]: tensor<16x8x3x3xf32>, %[[B:.+]]: tensor<16xf32>, %[[G:.+]]: tensor<16x2x3x3xf32>, %[[R:.+]]: tensor<1x16x5x4xf32>)
+func.func @conv_forms(%x: tensor<1x8x9x7xf32>, %w: tensor<16x8x3x3xf32>, %b: tensor<16xf32>,
+                      %g: tensor<16x2x3x3xf32>, %r: tensor<1x16x5x4xf32>)
+    -> (tensor<1x16x7x5xf32>, tensor<1x16x5x4xf32>, tensor<1x16x9x7xf32>, tensor<1x16x5x4xf32>) {
+  // CHECK: cnn.conv2d %[[X]], %[[W]] : (tensor<1x8x9x7xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x7x5xf32>
+  %0 = cnn.conv2d %x, %w : (tensor<1x8x9x7xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x7x5xf32>
+  // CHECK: cnn.conv2d %[[X]], %[[W]] bias(%[[B]]) strides [2, 2] padding [1, 1, 1, 1] relu
+  %1 = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [1, 1, 1, 1] relu
+      : (tensor<1x8x9x7xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<1x16x5x4xf32>
+  // CHECK: cnn.conv2d %[[X]], %[[G]] padding [2, 2, 2, 2] dilations [2, 2] groups 4
+  %2 = cnn.conv2d %x, %g padding [2, 2, 2, 2] dilations [2, 2] groups 4
+      : (tensor<1x8x9x7xf32>, tensor<16x2x3x3xf32>) -> tensor<1x16x9x7xf32>
+  // CHECK: cnn.conv2d %[[X]], %[[W]] bias(%[[B]]) strides [2, 2] padding [1, 0, 1, 2] residual(%[[R]]) relu
+  %3 = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [1, 0, 1, 2] residual(%r) relu
+      : (tensor<1x8x9x7xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>, tensor<1x16x5x4xf32>) -> tensor<1x16x5x4xf32>
+  return %0, %1, %2, %3 : tensor<1x16x7x5xf32>, tensor<1x16x5x4xf32>, tensor<1x16x9x7xf32>, tensor<1x16x5x4xf32>
+}
+
+// CHECK-LABEL: func @norm_and_elementwise
+func.func @norm_and_elementwise(%x: tensor<2x4x6x6xf32>, %c: tensor<4xf32>) -> tensor<2x4x6x6xf32> {
+  // CHECK: %[[BN:.+]] = cnn.batch_norm %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} epsilon 1.000000e-03 : (tensor<2x4x6x6xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x6x6xf32>
+  %0 = cnn.batch_norm %x, %c, %c, %c, %c epsilon 1.0e-3
+      : (tensor<2x4x6x6xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x6x6xf32>
+  // CHECK: cnn.batch_norm {{.*}} : (tensor<2x4x6x6xf32>
+  // CHECK-NOT: epsilon
+  %1 = cnn.batch_norm %x, %c, %c, %c, %c
+      : (tensor<2x4x6x6xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x6x6xf32>
+  // CHECK: %[[RELU:.+]] = cnn.relu %[[BN]] : tensor<2x4x6x6xf32>
+  %2 = cnn.relu %0 : tensor<2x4x6x6xf32>
+  // CHECK: cnn.add %[[RELU]], %{{.+}} : tensor<2x4x6x6xf32>
+  %3 = cnn.add %2, %1 : tensor<2x4x6x6xf32>
+  return %3 : tensor<2x4x6x6xf32>
+}
+
+// CHECK-LABEL: func @pooling
+func.func @pooling(%x: tensor<1x3x10x9xf32>) -> (tensor<1x3x5x5xf32>, tensor<1x3x6x5xf32>, tensor<1x3x1x1xf32>) {
+  // CHECK: cnn.max_pool2d %{{.+}} kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] : tensor<1x3x10x9xf32> -> tensor<1x3x5x5xf32>
+  %0 = cnn.max_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] : tensor<1x3x10x9xf32> -> tensor<1x3x5x5xf32>
+  // CHECK: cnn.avg_pool2d %{{.+}} kernel [2, 2] strides [2, 2] padding [1, 0, 0, 1] ceil_mode count_include_pad : tensor<1x3x10x9xf32> -> tensor<1x3x6x5xf32>
+  %1 = cnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [1, 0, 0, 1] ceil_mode count_include_pad : tensor<1x3x10x9xf32> -> tensor<1x3x6x5xf32>
+  // CHECK: cnn.global_avg_pool %{{.+}} : tensor<1x3x10x9xf32> -> tensor<1x3x1x1xf32>
+  %2 = cnn.global_avg_pool %x : tensor<1x3x10x9xf32> -> tensor<1x3x1x1xf32>
+  return %0, %1, %2 : tensor<1x3x5x5xf32>, tensor<1x3x6x5xf32>, tensor<1x3x1x1xf32>
+}
+
+// CHECK-LABEL: func @classifier
+func.func @classifier(%x: tensor<2x8x1x1xf32>, %w: tensor<10x8xf32>, %b: tensor<10xf32>) -> (tensor<2x10xf32>, tensor<16x1xf32>) {
+  // CHECK: %[[F:.+]] = cnn.flatten %{{.+}} : tensor<2x8x1x1xf32> -> tensor<2x8xf32>
+  %0 = cnn.flatten %x : tensor<2x8x1x1xf32> -> tensor<2x8xf32>
+  // CHECK: %[[L:.+]] = cnn.linear %[[F]], %{{.+}} bias(%{{.+}}) relu : (tensor<2x8xf32>, tensor<10x8xf32>, tensor<10xf32>) -> tensor<2x10xf32>
+  %1 = cnn.linear %0, %w bias(%b) relu : (tensor<2x8xf32>, tensor<10x8xf32>, tensor<10xf32>) -> tensor<2x10xf32>
+  // CHECK: cnn.linear %[[L]], %{{.+}} : (tensor<2x10xf32>, tensor<10x10xf32>) -> tensor<2x10xf32>
+  %w2 = arith.constant dense<1.0> : tensor<10x10xf32>
+  %2 = cnn.linear %1, %w2 : (tensor<2x10xf32>, tensor<10x10xf32>) -> tensor<2x10xf32>
+  // CHECK: cnn.softmax %{{.+}} : tensor<2x10xf32>
+  %3 = cnn.softmax %2 : tensor<2x10xf32>
+  // CHECK: cnn.softmax %{{.+}} axis 0 : tensor<2x10xf32>
+  %4 = cnn.softmax %3 axis 0 : tensor<2x10xf32>
+  // CHECK: cnn.flatten %{{.+}} axis 4 : tensor<2x8x1x1xf32> -> tensor<16x1xf32>
+  %5 = cnn.flatten %x axis 4 : tensor<2x8x1x1xf32> -> tensor<16x1xf32>
+  return %4, %5 : tensor<2x10xf32>, tensor<16x1xf32>
+}

@@ -1,0 +1,18 @@
+# lit configuration of the cnnc test suite.
+import os
+
+import lit.formats
+
+config.name = "cnnc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.cnnc_obj_root, "test", "lit")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.cnnc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")]
+)
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%e2e", os.path.join(config.cnnc_src_root, "test", "e2e")))
+config.substitutions.append(("%examples", os.path.join(config.cnnc_src_root, "examples")))
