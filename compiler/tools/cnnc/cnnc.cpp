@@ -287,6 +287,7 @@ const int64_t *cnn_model_output_shape(void);
 LogicalResult printModule(ModuleOp module, StringRef path) {
   return writeAtomically(path, [&](llvm::raw_pwrite_stream &os) {
     module.print(os);
+    os << "\n";
     return success();
   });
 }
@@ -316,6 +317,15 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   if (output == "-" && (emitKind == Emit::Lib || emitKind == Emit::Exe))
     return fail("-o - is only for textual outputs (--emit=cnn, linalg, llvm, "
                 "llvm-ir, asm, obj)");
+  // Fail before the work, not after it, when the output cannot be written.
+  if (output != "-") {
+    StringRef directory = llvm::sys::path::parent_path(output);
+    if (directory.empty())
+      directory = ".";
+    if (!llvm::sys::fs::is_directory(directory))
+      return fail(fmt::format("cannot write '{}': no such directory '{}'",
+                              output, directory.str()));
+  }
 
   DefaultTimingManager timing;
   applyDefaultTimingManagerCLOptions(timing);

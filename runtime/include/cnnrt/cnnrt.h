@@ -1,0 +1,154 @@
+//===- cnnrt.h - cnnc minimal C runtime ---------------------------*- C -*-===//
+//
+// Part of the cnnc project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The small C runtime that cnnc links into every compiled model executable
+// (through runtime/src/main.c) and that library users may call directly:
+// float32 .npy reading/writing, owned tensors, monotonic timing and thread
+// control.
+//
+// Error reporting: every fallible function returns an `int` status, 0
+// (CNNRT_OK) on success and a nonzero `cnnrt_status` value on failure. It
+// then writes a one-line, NUL-terminated message without trailing newline
+// and without an "error: " prefix into the caller-provided buffer
+// `err[errlen]` (truncated to fit; `err` may be NULL or `errlen` 0 to ignore
+// the message). Messages about files start with the file path, e.g.
+// "x.npy: truncated data: expected 12288 bytes, found 100".
+// CNNRT_ERROR_MAX is a buffer size that is always large enough in practice.
+//
+// Memory ownership:
+//   - A `cnnrt_tensor` owns its `data`. It is filled by cnnrt_tensor_alloc or
+//     cnnrt_npy_read and must be released with cnnrt_tensor_free (not with
+//     free() on the struct; the struct itself is caller storage, usually on
+//     the stack). `data` is 64-byte aligned, never NULL after success (even
+//     when numel is 0) and may be handed to cnn_model_run directly.
+//   - On failure a function leaves the output tensor zeroed (data == NULL),
+//     so calling cnnrt_tensor_free on it is always safe.
+//   - Buffers passed in (`data` of cnnrt_npy_write, `err`, shapes) stay owned
+//     by the caller; the runtime never keeps pointers to them.
+//   - The runtime has no global state except the OpenMP thread count.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNRT_CNNRT_H
+#define CNNRT_CNNRT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//===----------------------------------------------------------------------===//
+// Status codes
+//===----------------------------------------------------------------------===//
+
+typedef enum cnnrt_status {
+  CNNRT_OK = 0,
+  // A caller bug: NULL pointer, negative dimension, rank > CNNRT_MAX_RANK...
+  CNNRT_ERR_INVALID_ARGUMENT = 1,
+  // The operating system refused: cannot open, read, write or rename a file.
+  CNNRT_ERR_IO = 2,
+  // The file is not a well-formed .npy file (bad magic, truncated, ...).
+  CNNRT_ERR_FORMAT = 3,
+  // A well-formed .npy file this runtime does not handle (dtype, order, ...).
+  CNNRT_ERR_UNSUPPORTED = 4,
+  // The shape is too large (element count overflow or over the size limit).
+  CNNRT_ERR_TOO_LARGE = 5,
+  CNNRT_ERR_OUT_OF_MEMORY = 6,
+} cnnrt_status;
+
+// Suggested size of the `err` buffers.
+#define CNNRT_ERROR_MAX 512
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+#define CNNRT_MAX_RANK 8
+// Alignment of every buffer the runtime allocates (one cache line, enough
+// for any vector load the compiler emits).
+#define CNNRT_ALIGNMENT 64
+
+// An owned, contiguous, C-order float32 tensor. shape[rank..7] are 0.
+typedef struct cnnrt_tensor {
+  float *data;
+  int64_t rank;
+  int64_t shape[CNNRT_MAX_RANK];
+  int64_t numel;
+} cnnrt_tensor;
+
+// Allocates a zero-filled tensor of the given shape (rank 0..8, dims >= 0; a
+// 0-size dim is allowed and gives numel 0). `shape` may be NULL when rank is
+// 0.
+int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
+                       char *err, size_t errlen);
+
+// Frees tensor->data and zeroes the struct. Accepts NULL and zeroed tensors.
+void cnnrt_tensor_free(cnnrt_tensor *tensor);
+
+// Returns 1 if both shapes have the same rank and dimensions, else 0.
+int cnnrt_shape_equal(int64_t rank_a, const int64_t *shape_a, int64_t rank_b,
+                      const int64_t *shape_b);
+
+// Big enough for any shape of rank <= CNNRT_MAX_RANK.
+#define CNNRT_SHAPE_STR_MAX 256
+
+// Formats a shape as a Python tuple, "(1, 3, 32, 32)", "(3,)" or "()", into
+// buf (truncated to fit) and returns buf, so it can be used in printf calls.
+char *cnnrt_format_shape(int64_t rank, const int64_t *shape, char *buf,
+                         size_t buflen);
+
+//===----------------------------------------------------------------------===//
+// .npy files
+//===----------------------------------------------------------------------===//
+
+// cnnrt_npy_read refuses files whose data is larger than this (4 GiB), before
+// allocating anything.
+#define CNNRT_NPY_MAX_DATA_BYTES ((int64_t)4 << 30)
+
+// Reads a little-endian float32 ('<f4'), C-order .npy file (format version
+// 1.0, 2.0 or 3.0; rank 0..8) into a newly allocated tensor. The file must
+// hold exactly the data its shape needs: missing or extra bytes are errors.
+int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
+                   size_t errlen);
+
+// Writes `data` (numel(shape) floats, C order) as a '<f4' .npy file (format
+// 1.0, header padded so the data starts at a multiple of 64 bytes).
+// The write is atomic: the bytes go to "<path>.tmp.<pid>" in the same
+// directory, which is then renamed over `path`; on failure the temporary file
+// is removed and `path` is left untouched.
+int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
+                    const int64_t *shape, char *err, size_t errlen);
+
+// Same as cnnrt_npy_write for a tensor.
+int cnnrt_npy_write_tensor(const char *path, const cnnrt_tensor *tensor,
+                           char *err, size_t errlen);
+
+//===----------------------------------------------------------------------===//
+// Timing and threads
+//===----------------------------------------------------------------------===//
+
+// Milliseconds from an arbitrary fixed point (CLOCK_MONOTONIC); only
+// differences are meaningful.
+double cnnrt_now_ms(void);
+
+// Sets the OpenMP thread count used by the model if an OpenMP runtime is
+// linked into the program; otherwise (or if n < 1) does nothing.
+void cnnrt_set_num_threads(int n);
+
+// Returns 1 if an OpenMP runtime is linked in, so that
+// cnnrt_set_num_threads has an effect, else 0.
+int cnnrt_openmp_available(void);
+
+// Number of online CPU cores (at least 1).
+int cnnrt_default_num_threads(void);
+
+#ifdef __cplusplus
+} // extern "C"
+#endif
+
+#endif // CNNRT_CNNRT_H

@@ -1,0 +1,382 @@
+//===- main.c - main() of compiled model executables --------------*- C -*-===//
+//
+// Part of the cnnc project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Linked with the model object file, which defines the functions of
+// cnnrt/cnn_model_abi.h. Reads an input (or synthesizes one), runs the model,
+// optionally writes the output and benchmarks; see print_usage.
+//
+// Exit status: 0 success, 1 runtime error (files, shapes, memory), 2 usage
+// error. Every error is a single "error: ..." line on stderr.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnrt/cnn_model_abi.h"
+#include "cnnrt/cnnrt.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { exit_runtime_error = 1, exit_usage_error = 2 };
+enum { max_bench_runs = 1000000, max_threads = 65536, max_top_classes = 5 };
+// xorshift32 state must be nonzero; this is the seed --help documents.
+#define SYNTHETIC_SEED 0x9E3779B9u
+
+typedef struct options {
+  const char *input_path;
+  const char *output_path;
+  int threads;    // 0: not given.
+  int bench_runs; // 0: no benchmark.
+  int help;
+} options;
+
+static void print_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static void print_error(const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  fputs("error: ", stderr);
+  vfprintf(stderr, fmt, args);
+  fputc('\n', stderr);
+  va_end(args);
+}
+
+static void print_usage(const char *program) {
+  char input_shape[CNNRT_SHAPE_STR_MAX], output_shape[CNNRT_SHAPE_STR_MAX];
+  cnnrt_format_shape(cnn_model_input_rank(), cnn_model_input_shape(),
+                     input_shape, sizeof(input_shape));
+  cnnrt_format_shape(cnn_model_output_rank(), cnn_model_output_shape(),
+                     output_shape, sizeof(output_shape));
+  printf(
+      "usage: %s [--input X.npy] [--output Y.npy] [--threads N] [--bench N] "
+      "[--help]\n"
+      "\n"
+      "Runs the network compiled into this executable by cnnc.\n"
+      "\n"
+      "  model input:  float32 %s\n"
+      "  model output: float32 %s\n"
+      "\n"
+      "options (also accepted as --option=value):\n"
+      "  --input X.npy   read the input from a float32 ('<f4') C-order .npy "
+      "file;\n"
+      "                  its shape must equal the model input shape. Without "
+      "it a\n"
+      "                  deterministic synthetic input is used (see below).\n"
+      "  --output Y.npy  write the output as a float32 .npy file (written to "
+      "a\n"
+      "                  temporary file, then renamed over Y.npy).\n"
+      "  --threads N     number of threads, N >= 1 (default: all %d online "
+      "cores;\n"
+      "                  only effective when the model uses OpenMP).\n"
+      "  --bench N       after the first (warm-up) run, time N more runs "
+      "(N from 1\n"
+      "                  to %d) and print one line\n"
+      "                  'bench: runs=N threads=T median_ms=M min_ms=M'.\n"
+      "  --help, -h      print this help and exit.\n"
+      "\n"
+      "synthetic input: xorshift32 seeded with 0x%08X; for each element in C "
+      "order\n"
+      "  x ^= x << 13; x ^= x >> 17; x ^= x << 5; value = (x >> 8) / 2^23 - "
+      "1,\n"
+      "  i.e. uniform in [-1, 1).\n"
+      "\n"
+      "printed result: for a rank-2 [N, C] output with C >= 2 (a classifier) "
+      "one\n"
+      "line per batch item, 'batch B: top-K: class (score), ...' with K = "
+      "min(5, C);\n"
+      "otherwise the output shape with min/max/mean.\n"
+      "\n"
+      "exit status: 0 success, 1 runtime error, 2 usage error.\n",
+      program, input_shape, output_shape, cnnrt_default_num_threads(),
+      max_bench_runs, SYNTHETIC_SEED);
+}
+
+//===----------------------------------------------------------------------===//
+// Command line
+//===----------------------------------------------------------------------===//
+
+// Parses a whole decimal integer in [min, max]; no sign tricks or suffixes.
+static int parse_int(const char *text, int min, int max, int *value) {
+  if (!text || *text < '0' || *text > '9')
+    return 0;
+  errno = 0;
+  char *end = NULL;
+  long parsed = strtol(text, &end, 10);
+  if (errno != 0 || *end != '\0' || parsed < min || parsed > max)
+    return 0;
+  *value = (int)parsed;
+  return 1;
+}
+
+// Returns 0 on success, else the exit status after printing the error.
+static int parse_options(int argc, char **argv, options *opts) {
+  memset(opts, 0, sizeof(*opts));
+  for (int i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "-h") == 0) {
+      opts->help = 1;
+      continue;
+    }
+    if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+      print_error("unexpected argument '%s' (see --help)", arg);
+      return exit_usage_error;
+    }
+
+    // Split "--name=value" without modifying argv.
+    const char *equals = strchr(arg, '=');
+    size_t name_len = equals ? (size_t)(equals - arg) : strlen(arg);
+    const char *inline_value = equals ? equals + 1 : NULL;
+#define IS_OPTION(name)                                                        \
+  (name_len == sizeof(name) - 1 && strncmp(arg, name, name_len) == 0)
+
+    if (IS_OPTION("--help")) {
+      if (inline_value) {
+        print_error("option '--help' takes no value (see --help)");
+        return exit_usage_error;
+      }
+      opts->help = 1;
+      continue;
+    }
+    if (!IS_OPTION("--input") && !IS_OPTION("--output") &&
+        !IS_OPTION("--threads") && !IS_OPTION("--bench")) {
+      print_error("unknown option '%.*s' (see --help)", (int)name_len, arg);
+      return exit_usage_error;
+    }
+
+    const char *value = inline_value;
+    if (!value) {
+      // A following option is a forgotten value, not a file name.
+      if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0) {
+        print_error("option '%s' requires a value (see --help)", arg);
+        return exit_usage_error;
+      }
+      value = argv[++i];
+    }
+    if (*value == '\0') {
+      print_error("option '%.*s' requires a non-empty value (see --help)",
+                  (int)name_len, arg);
+      return exit_usage_error;
+    }
+
+    if (IS_OPTION("--input")) {
+      opts->input_path = value;
+    } else if (IS_OPTION("--output")) {
+      opts->output_path = value;
+    } else if (IS_OPTION("--threads")) {
+      if (!parse_int(value, 1, max_threads, &opts->threads)) {
+        print_error("invalid value '%s' for '--threads': expected an integer "
+                    "from 1 to %d (see --help)",
+                    value, max_threads);
+        return exit_usage_error;
+      }
+    } else {
+      if (!parse_int(value, 1, max_bench_runs, &opts->bench_runs)) {
+        print_error("invalid value '%s' for '--bench': expected an integer "
+                    "from 1 to %d (see --help)",
+                    value, max_bench_runs);
+        return exit_usage_error;
+      }
+    }
+#undef IS_OPTION
+  }
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Input and result reporting
+//===----------------------------------------------------------------------===//
+
+static void fill_synthetic(float *data, int64_t numel) {
+  uint32_t x = SYNTHETIC_SEED;
+  for (int64_t i = 0; i < numel; ++i) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    // 24 random bits scaled to [0, 2), exactly representable in float.
+    data[i] = (float)(x >> 8) * (1.0f / 8388608.0f) - 1.0f;
+  }
+}
+
+// Orders scores high to low, NaN last, ties by lower class index.
+static int score_ranks_before(float a, int64_t a_index, float b,
+                              int64_t b_index) {
+  if (isnan(a) || isnan(b))
+    return isnan(b) && (!isnan(a) || a_index < b_index);
+  if (a != b)
+    return a > b;
+  return a_index < b_index;
+}
+
+static void print_top_classes(const cnnrt_tensor *output) {
+  int64_t batch = output->shape[0], classes = output->shape[1];
+  int64_t k = classes < max_top_classes ? classes : max_top_classes;
+  for (int64_t b = 0; b < batch; ++b) {
+    const float *scores = output->data + b * classes;
+    int64_t top[max_top_classes];
+    // k passes of selection: k is tiny, and it needs no scratch memory.
+    for (int64_t slot = 0; slot < k; ++slot) {
+      int64_t best = -1;
+      for (int64_t c = 0; c < classes; ++c) {
+        int taken = 0;
+        for (int64_t s = 0; s < slot; ++s)
+          taken |= top[s] == c;
+        if (!taken &&
+            (best < 0 || score_ranks_before(scores[c], c, scores[best], best)))
+          best = c;
+      }
+      top[slot] = best;
+    }
+    printf("batch %lld: top-%lld:", (long long)b, (long long)k);
+    for (int64_t slot = 0; slot < k; ++slot)
+      printf("%s %lld (%.4f)", slot ? "," : "", (long long)top[slot],
+             scores[top[slot]]);
+    printf("\n");
+  }
+}
+
+static void print_statistics(const cnnrt_tensor *output) {
+  char shape[CNNRT_SHAPE_STR_MAX];
+  cnnrt_format_shape(output->rank, output->shape, shape, sizeof(shape));
+  double min = INFINITY, max = -INFINITY, sum = 0.0;
+  int64_t nan_count = 0;
+  for (int64_t i = 0; i < output->numel; ++i) {
+    float value = output->data[i];
+    if (isnan(value)) {
+      ++nan_count;
+      continue;
+    }
+    min = value < min ? value : min;
+    max = value > max ? value : max;
+    sum += value;
+  }
+  int64_t counted = output->numel - nan_count;
+  if (counted == 0) {
+    printf("output: shape %s (%s)\n", shape,
+           output->numel == 0 ? "empty" : "all NaN");
+    return;
+  }
+  printf("output: shape %s min=%.6g max=%.6g mean=%.6g", shape, min, max,
+         sum / (double)counted);
+  if (nan_count)
+    printf(" nan=%lld", (long long)nan_count);
+  printf("\n");
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+// Times `runs` runs (the caller did the warm-up) and prints the bench line.
+static int run_benchmark(const cnnrt_tensor *input, cnnrt_tensor *output,
+                         int runs, int threads) {
+  double *times_ms = (double *)malloc((size_t)runs * sizeof(double));
+  if (!times_ms) {
+    print_error("out of memory allocating %d benchmark timings", runs);
+    return exit_runtime_error;
+  }
+  for (int i = 0; i < runs; ++i) {
+    double start = cnnrt_now_ms();
+    cnn_model_run(input->data, output->data);
+    times_ms[i] = cnnrt_now_ms() - start;
+  }
+  qsort(times_ms, (size_t)runs, sizeof(double), compare_doubles);
+  double median = runs % 2
+                      ? times_ms[runs / 2]
+                      : 0.5 * (times_ms[runs / 2 - 1] + times_ms[runs / 2]);
+  printf("bench: runs=%d threads=%d median_ms=%.3f min_ms=%.3f\n", runs,
+         threads, median, times_ms[0]);
+  free(times_ms);
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// main
+//===----------------------------------------------------------------------===//
+
+int main(int argc, char **argv) {
+  const char *program = argc > 0 && argv[0] ? argv[0] : "model";
+  options opts;
+  int status = parse_options(argc, argv, &opts);
+  if (status != 0)
+    return status;
+  if (opts.help) {
+    print_usage(program);
+    return fflush(stdout) == 0 ? 0 : exit_runtime_error;
+  }
+
+  cnnrt_tensor input = {0}, output = {0};
+  char err[CNNRT_ERROR_MAX];
+  int exit_code = exit_runtime_error;
+  const int64_t input_rank = cnn_model_input_rank();
+  const int64_t *input_shape = cnn_model_input_shape();
+
+  if (opts.input_path) {
+    if (cnnrt_npy_read(opts.input_path, &input, err, sizeof(err)) != 0) {
+      print_error("%s", err);
+      goto cleanup;
+    }
+    if (!cnnrt_shape_equal(input.rank, input.shape, input_rank, input_shape)) {
+      char got[CNNRT_SHAPE_STR_MAX], expected[CNNRT_SHAPE_STR_MAX];
+      print_error("%s: shape %s does not match the model input shape %s",
+                  opts.input_path,
+                  cnnrt_format_shape(input.rank, input.shape, got, sizeof(got)),
+                  cnnrt_format_shape(input_rank, input_shape, expected,
+                                     sizeof(expected)));
+      goto cleanup;
+    }
+  } else {
+    if (cnnrt_tensor_alloc(&input, input_rank, input_shape, err, sizeof(err)) !=
+        0) {
+      print_error("model input: %s", err);
+      goto cleanup;
+    }
+    fill_synthetic(input.data, input.numel);
+  }
+  if (cnnrt_tensor_alloc(&output, cnn_model_output_rank(),
+                         cnn_model_output_shape(), err, sizeof(err)) != 0) {
+    print_error("model output: %s", err);
+    goto cleanup;
+  }
+
+  int threads = opts.threads ? opts.threads : cnnrt_default_num_threads();
+  cnnrt_set_num_threads(threads);
+
+  // This run produces the reported output and doubles as the bench warm-up.
+  cnn_model_run(input.data, output.data);
+
+  if (opts.output_path && cnnrt_npy_write_tensor(opts.output_path, &output, err,
+                                                 sizeof(err)) != 0) {
+    print_error("%s", err);
+    goto cleanup;
+  }
+  if (output.rank == 2 && output.shape[0] >= 1 && output.shape[1] >= 2)
+    print_top_classes(&output);
+  else
+    print_statistics(&output);
+
+  if (opts.bench_runs &&
+      run_benchmark(&input, &output, opts.bench_runs, threads) != 0)
+    goto cleanup;
+
+  // Catch lost output, e.g. stdout redirected to a full disk.
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    print_error("cannot write to standard output: %s", strerror(errno));
+    goto cleanup;
+  }
+  exit_code = 0;
+
+cleanup:
+  cnnrt_tensor_free(&input);
+  cnnrt_tensor_free(&output);
+  return exit_code;
+}
