@@ -10,6 +10,41 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CnnFoldBatchNorm : Pass<"cnn-fold-batch-norm", "func::FuncOp"> {
+  let summary = "Fold inference batch norms into the preceding convolution";
+  let description = [{
+    `batch_norm(conv(x, W, b))` becomes `conv(x, W', b')` with
+    `W' = W * g / sqrt(v + eps)` per output channel and
+    `b' = (b - m) * g / sqrt(v + eps) + beta`, computed at compile time.
+    Folds only when the convolution's result has no other user, it carries
+    no residual or ReLU (those come after the batch norm's input), and the
+    weights and statistics are f32 constants; any other batch norm stays and
+    lowers on its own.
+  }];
+  let statistics = [
+    Statistic<"numFolded", "folded-batch-norms",
+              "Batch norms folded into convolutions">
+  ];
+  let dependentDialects = ["arith::ArithDialect"];
+}
+
+def CnnFuseConvEpilogue : Pass<"cnn-fuse-conv-epilogue", "func::FuncOp"> {
+  let summary = "Fuse ReLU and residual additions into convolutions";
+  let description = [{
+    `relu(conv(...))` becomes `conv(...) relu`; `add(conv(...), r)` becomes
+    `conv(...) residual(r)` (then a following ReLU fuses too);
+    `relu(linear(...))` becomes `linear(...) relu`. A producer fuses only
+    when the consumer is its only user and the epilogue keeps its order
+    (bias, residual, ReLU): a convolution that already applies ReLU takes no
+    residual.
+  }];
+  let statistics = [
+    Statistic<"numReluFused", "fused-relus", "ReLUs fused into producers">,
+    Statistic<"numResidualFused", "fused-residual-adds",
+              "Residual additions fused into convolutions">
+  ];
+}
+
 def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
   let summary = "Lower cnn ops to linalg, tensor and arith on tensors";
   let description = [{

@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - The cnnc lowering pipeline --------------------------===//
 //
-//   cnn (graph)  --[stage 1: cnn-graph]-->  cnn (simplified)
+//   cnn (graph)  --[stage 1: cnn-graph]-->  cnn with batch norms folded and
+//                                           epilogues fused into convolutions
 //        --[stage 2: cnn-to-linalg]-->      linalg/tensor/arith on tensors
 //        --[stage 3: cnn-linalg-to-llvm]--> C ABI, one-shot bufferization,
 //              out-params, deallocation, loops, LLVM dialect (bare-pointer calls)
@@ -33,6 +34,9 @@ static void addTextualPipeline(OpPassManager &pm, StringRef pipeline) {
 
 void mlir::cnn::buildCnnGraphPipeline(OpPassManager &pm,
                                       const PipelineOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createCnnFoldBatchNorm());
+  pm.addNestedPass<func::FuncOp>(createCnnFuseConvEpilogue());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

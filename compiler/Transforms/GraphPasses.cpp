@@ -1,0 +1,199 @@
+//===- GraphPasses.cpp - Batch-norm folding and epilogue fusion -----------===//
+//
+// Graph rewrites on the cnn dialect:
+//   batch_norm(conv(x, W, b))      -> conv(x, W', b')            (fold)
+//   relu(conv(...))                -> conv(...) relu              (fuse)
+//   add(conv(...), r)              -> conv(...) residual(r)       (fuse)
+//   relu(linear(...))              -> linear(...) relu            (fuse)
+//
+//===----------------------------------------------------------------------===//
+
+#include "Transforms/Passes.h"
+#include "cnn/CnnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace mlir::cnn {
+#define GEN_PASS_DEF_CNNFOLDBATCHNORM
+#define GEN_PASS_DEF_CNNFUSECONVEPILOGUE
+#include "Transforms/Passes.h.inc"
+} // namespace mlir::cnn
+
+using namespace mlir;
+using namespace mlir::cnn;
+
+/// A convolution like `conv` with another filter, bias and epilogue.
+static Conv2DOp rebuildConv(PatternRewriter &rewriter, Location loc,
+                            Conv2DOp conv, Value filter, Value bias,
+                            Value residual, bool relu) {
+  return Conv2DOp::create(rewriter, loc, conv.getType(), conv.getInput(),
+                          filter, bias, residual, conv.getStridesAttr(),
+                          conv.getPaddingAttr(), conv.getDilationsAttr(),
+                          conv.getGroupsAttr(),
+                          relu ? rewriter.getUnitAttr() : UnitAttr());
+}
+
+/// The f32 values of a constant tensor, or nothing.
+static std::optional<SmallVector<float>> getConstantF32(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isF32())
+    return std::nullopt;
+  return llvm::to_vector(attr.getValues<float>());
+}
+
+namespace {
+//===----------------------------------------------------------------------===//
+// cnn-fold-batch-norm
+//===----------------------------------------------------------------------===//
+
+// batch_norm(conv(x, W, b), g, beta, m, v) -> conv(x, W * s, (b - m) * s + beta)
+// with s = g / sqrt(v + eps) per output channel.
+struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
+  FoldBatchNormIntoConv(MLIRContext *context, llvm::Statistic &numFolded)
+      : OpRewritePattern(context), numFolded(numFolded) {}
+
+  LogicalResult matchAndRewrite(BatchNormOp norm,
+                                PatternRewriter &rewriter) const override {
+    auto conv = norm.getInput().getDefiningOp<Conv2DOp>();
+    if (!conv)
+      return rewriter.notifyMatchFailure(norm, "input is not a convolution");
+    if (!conv->hasOneUse())
+      return rewriter.notifyMatchFailure(norm, "convolution has other users");
+    if (conv.getResidual() || conv.getRelu())
+      return rewriter.notifyMatchFailure(
+          norm, "convolution applies a residual or ReLU before the norm");
+    auto filter = getConstantF32(conv.getFilter());
+    auto scale = getConstantF32(norm.getScale());
+    auto shift = getConstantF32(norm.getShift());
+    auto mean = getConstantF32(norm.getMean());
+    auto variance = getConstantF32(norm.getVariance());
+    if (!filter || !scale || !shift || !mean || !variance)
+      return rewriter.notifyMatchFailure(
+          norm, "weights or statistics are not f32 constants");
+    std::optional<SmallVector<float>> bias;
+    if (conv.getBias() && !(bias = getConstantF32(conv.getBias())))
+      return rewriter.notifyMatchFailure(norm, "bias is not an f32 constant");
+
+    int64_t channels = scale->size();
+    int64_t perChannel = filter->size() / channels;
+    double epsilon = norm.getEpsilon().convertToDouble();
+    SmallVector<float> newFilter(filter->size()), newBias(channels);
+    for (int64_t c = 0; c < channels; ++c) {
+      double factor = (*scale)[c] / std::sqrt(double((*variance)[c]) + epsilon);
+      for (int64_t i = 0; i < perChannel; ++i)
+        newFilter[c * perChannel + i] =
+            static_cast<float>((*filter)[c * perChannel + i] * factor);
+      double oldBias = bias ? (*bias)[c] : 0.0;
+      newBias[c] =
+          static_cast<float>((oldBias - (*mean)[c]) * factor + (*shift)[c]);
+    }
+    auto filterType = conv.getFilter().getType();
+    auto biasType = RankedTensorType::get({channels}, rewriter.getF32Type());
+    Value filterValue = arith::ConstantOp::create(
+        rewriter, conv.getLoc(),
+        DenseElementsAttr::get(filterType, ArrayRef<float>(newFilter)));
+    Value biasValue = arith::ConstantOp::create(
+        rewriter, conv.getLoc(),
+        DenseElementsAttr::get(biasType, ArrayRef<float>(newBias)));
+    rewriter.replaceOp(norm, rebuildConv(rewriter, conv.getLoc(), conv,
+                                         filterValue, biasValue, Value(),
+                                         /*relu=*/false));
+    rewriter.eraseOp(conv);
+    ++numFolded;
+    return success();
+  }
+
+  llvm::Statistic &numFolded;
+};
+
+struct CnnFoldBatchNormPass final
+    : cnn::impl::CnnFoldBatchNormBase<CnnFoldBatchNormPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FoldBatchNormIntoConv>(&getContext(), numFolded);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// cnn-fuse-conv-epilogue
+//===----------------------------------------------------------------------===//
+
+// relu(conv(...)) -> conv(...) relu ; relu(linear(...)) -> linear(...) relu
+struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
+  FuseReluIntoProducer(MLIRContext *context, llvm::Statistic &numFused)
+      : OpRewritePattern(context), numFused(numFused) {}
+
+  LogicalResult matchAndRewrite(ReluOp relu,
+                                PatternRewriter &rewriter) const override {
+    Operation *producer = relu.getInput().getDefiningOp();
+    if (!producer || !isa<Conv2DOp, LinearOp>(producer))
+      return rewriter.notifyMatchFailure(relu, "not a convolution or linear");
+    if (!producer->hasOneUse())
+      return rewriter.notifyMatchFailure(relu, "producer has other users");
+    // An existing ReLU makes this one redundant; the folder removes it.
+    if (producer->hasAttr("relu"))
+      return rewriter.notifyMatchFailure(relu, "producer applies ReLU already");
+    rewriter.modifyOpInPlace(producer, [&] {
+      producer->setAttr("relu", rewriter.getUnitAttr());
+    });
+    rewriter.replaceOp(relu, producer->getResults());
+    ++numFused;
+    return success();
+  }
+
+  llvm::Statistic &numFused;
+};
+
+// add(conv(...), r) -> conv(...) residual(r)
+struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
+  FuseResidualAddIntoConv(MLIRContext *context, llvm::Statistic &numFused)
+      : OpRewritePattern(context), numFused(numFused) {}
+
+  static bool canTakeResidual(Value value) {
+    auto conv = value.getDefiningOp<Conv2DOp>();
+    return conv && conv->hasOneUse() && !conv.getResidual() &&
+           !conv.getRelu();
+  }
+
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    Value fused = add.getLhs(), residual = add.getRhs();
+    if (!canTakeResidual(fused))
+      std::swap(fused, residual);
+    if (!canTakeResidual(fused))
+      return rewriter.notifyMatchFailure(
+          add, "no operand is a single-use convolution without epilogue "
+               "after its bias");
+    auto conv = fused.getDefiningOp<Conv2DOp>();
+    // Built at the add, where both the convolution's operands and the
+    // residual are available.
+    rewriter.replaceOp(add, rebuildConv(rewriter, add.getLoc(), conv,
+                                        conv.getFilter(), conv.getBias(),
+                                        residual, /*relu=*/false));
+    rewriter.eraseOp(conv);
+    ++numFused;
+    return success();
+  }
+
+  llvm::Statistic &numFused;
+};
+
+struct CnnFuseConvEpiloguePass final
+    : cnn::impl::CnnFuseConvEpilogueBase<CnnFuseConvEpiloguePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseReluIntoProducer>(&getContext(), numReluFused);
+    patterns.add<FuseResidualAddIntoConv>(&getContext(), numResidualFused);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

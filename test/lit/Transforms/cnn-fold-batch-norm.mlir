@@ -1,0 +1,64 @@
+// RUN: cnn-opt %s -split-input-file -cnn-fold-batch-norm | FileCheck %s
+
+// batch_norm(conv(x, W, b)) -> conv(x, W', b') with
+// s = g / sqrt(v + eps) = [2 / sqrt(3 + 1), 1 / sqrt(0 + 1)] = [1, 1],
+// W' = W * s, b' = (b - m) * s + beta = [(1 - 2) * 1 + 0.5, (1 - (-1)) * 1 + 0]
+// CHECK-LABEL: func @fold
+// CHECK-SAME: (%[[X:.+]]: tensor<1x1x4x4xf32>)
+// CHECK-DAG: %[[W:.+]] = arith.constant dense<{{\[}}[{{\[}}[2.000000e+00]]], [{{\[}}[3.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.+]] = arith.constant dense<[-5.000000e-01, 2.000000e+00]> : tensor<2xf32>
+// CHECK: %[[C:.+]] = cnn.conv2d %[[X]], %[[W]] bias(%[[B]]) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+// CHECK-NOT: cnn.batch_norm
+// CHECK: return %[[C]]
+func.func @fold(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<[[[[2.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %b = arith.constant dense<1.0> : tensor<2xf32>
+  %g = arith.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %beta = arith.constant dense<[0.5, 0.0]> : tensor<2xf32>
+  %m = arith.constant dense<[2.0, -1.0]> : tensor<2xf32>
+  %v = arith.constant dense<[3.0, 0.0]> : tensor<2xf32>
+  %0 = cnn.conv2d %x, %w bias(%b) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %1 = cnn.batch_norm %0, %g, %beta, %m, %v epsilon 1.0 : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// The convolution has another user: the norm stays.
+// CHECK-LABEL: func @conv_used_twice
+// CHECK: cnn.conv2d
+// CHECK: cnn.batch_norm
+func.func @conv_used_twice(%x: tensor<1x1x4x4xf32>, %c: tensor<1xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>) {
+  %w = arith.constant dense<2.0> : tensor<1x1x1x1xf32>
+  %0 = cnn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %1 = cnn.batch_norm %0, %c, %c, %c, %c : (tensor<1x1x4x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4x4xf32>
+  return %0, %1 : tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// No convolution before the norm, or one whose ReLU comes first: it stays.
+// CHECK-LABEL: func @not_foldable
+// CHECK: cnn.batch_norm %{{.+}}, %{{.+}}
+// CHECK: cnn.conv2d {{.*}} relu
+// CHECK: cnn.batch_norm
+func.func @not_foldable(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>) {
+  %c = arith.constant dense<1.0> : tensor<1xf32>
+  %w = arith.constant dense<2.0> : tensor<1x1x1x1xf32>
+  %0 = cnn.batch_norm %x, %c, %c, %c, %c : (tensor<1x1x4x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4x4xf32>
+  %1 = cnn.conv2d %x, %w relu : (tensor<1x1x4x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %2 = cnn.batch_norm %1, %c, %c, %c, %c : (tensor<1x1x4x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4x4xf32>
+  return %0, %2 : tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// Statistics that are function arguments are not known at compile time.
+// CHECK-LABEL: func @runtime_statistics
+// CHECK: cnn.batch_norm
+func.func @runtime_statistics(%x: tensor<1x1x4x4xf32>, %c: tensor<1xf32>) -> tensor<1x1x4x4xf32> {
+  %w = arith.constant dense<2.0> : tensor<1x1x1x1xf32>
+  %0 = cnn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %1 = cnn.batch_norm %0, %c, %c, %c, %c : (tensor<1x1x4x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4x4xf32>
+  return %1 : tensor<1x1x4x4xf32>
+}

@@ -1,0 +1,74 @@
+// RUN: cnn-opt %s -split-input-file -cnn-fuse-conv-epilogue | FileCheck %s
+
+// relu(conv(...)) -> conv(...) relu
+// CHECK-LABEL: func @conv_relu
+// CHECK-NEXT: %[[C:.+]] = cnn.conv2d %{{.+}}, %{{.+}} bias(%{{.+}}) relu
+// CHECK-NEXT: return %[[C]]
+func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv2d %x, %w bias(%b) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  %1 = cnn.relu %0 : tensor<1x4x6x6xf32>
+  return %1 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// A basic residual block: relu(add(conv(...), x)) -> conv(...) residual(x) relu
+// CHECK-LABEL: func @residual_block
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4x6x6xf32>
+// CHECK: %[[C1:.+]] = cnn.conv2d %[[X]], %{{.+}} padding [1, 1, 1, 1] relu
+// CHECK-NEXT: %[[C2:.+]] = cnn.conv2d %[[C1]], %{{.+}} padding [1, 1, 1, 1] residual(%[[X]]) relu
+// CHECK-NEXT: return %[[C2]]
+func.func @residual_block(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] : (tensor<1x4x6x6xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %1 = cnn.relu %0 : tensor<1x4x6x6xf32>
+  %2 = cnn.conv2d %1, %w padding [1, 1, 1, 1] : (tensor<1x4x6x6xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %3 = cnn.add %x, %2 : tensor<1x4x6x6xf32>
+  %4 = cnn.relu %3 : tensor<1x4x6x6xf32>
+  return %4 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// A projection shortcut: the add fuses into one convolution, the other
+// convolution becomes its residual.
+// CHECK-LABEL: func @projection
+// CHECK: %[[P:.+]] = cnn.conv2d %{{.+}}, %{{.+}} : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>)
+// CHECK: cnn.conv2d %{{.+}}, %{{.+}} residual(%[[P]]) relu
+func.func @projection(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x3x3xf32>, %p: tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] : (tensor<1x4x6x6xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %1 = cnn.conv2d %x, %p : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %2 = cnn.add %0, %1 : tensor<1x4x6x6xf32>
+  %3 = cnn.relu %2 : tensor<1x4x6x6xf32>
+  return %3 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// Must not fuse: the convolution's output is used twice, and an add whose
+// operands are not convolutions.
+// CHECK-LABEL: func @no_fusion
+// CHECK: %[[C:.+]] = cnn.conv2d %{{.+}}, %{{.+}} : (
+// CHECK: cnn.relu %[[C]]
+// CHECK: %[[A:.+]] = cnn.add %[[C]], %{{.+}}
+// CHECK: %[[B:.+]] = cnn.add %{{.+}}, %{{.+}}
+// CHECK: cnn.relu %[[B]]
+func.func @no_fusion(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+  %0 = cnn.conv2d %x, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %1 = cnn.relu %0 : tensor<1x4x6x6xf32>
+  %2 = cnn.add %0, %x : tensor<1x4x6x6xf32>
+  %3 = cnn.add %x, %x : tensor<1x4x6x6xf32>
+  %4 = cnn.relu %3 : tensor<1x4x6x6xf32>
+  return %1, %2, %4 : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// relu(linear(...)) -> linear(...) relu
+// CHECK-LABEL: func @linear_relu
+// CHECK-NEXT: %[[L:.+]] = cnn.linear %{{.+}}, %{{.+}} bias(%{{.+}}) relu
+// CHECK-NEXT: return %[[L]]
+func.func @linear_relu(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>) -> tensor<2x4xf32> {
+  %0 = cnn.linear %x, %w bias(%b) : (tensor<2x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %1 = cnn.relu %0 : tensor<2x4xf32>
+  return %1 : tensor<2x4xf32>
+}
