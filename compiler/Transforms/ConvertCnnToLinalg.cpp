@@ -123,7 +123,8 @@ createElementwise(OpBuilder &b, Location loc, ValueRange inputs,
   Value init =
       tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   SmallVector<AffineMap> maps(
-      inputs.size() + 1, AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
+      inputs.size() + 1,
+      AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{type}, inputs, ValueRange{init}, maps,
       parallelIterators(rank),
@@ -180,17 +181,15 @@ struct Conv2DLowering final : OpConversionPattern<Conv2DOp> {
       Value groupedFilter = tensor::ExpandShapeOp::create(
           rewriter, loc, groupedFilterType, adaptor.getFilter(), outputSplit);
       Value init = createZeroTensor(rewriter, loc, groupedResultType);
-      Value groupedConv =
-          linalg::Conv2DNgchwGfchwOp::create(
-              rewriter, loc, TypeRange{groupedResultType},
-              ValueRange{groupedInput, groupedFilter}, ValueRange{init},
-              strides, dilations)
-              .getResult(0);
+      Value groupedConv = linalg::Conv2DNgchwGfchwOp::create(
+                              rewriter, loc, TypeRange{groupedResultType},
+                              ValueRange{groupedInput, groupedFilter},
+                              ValueRange{init}, strides, dilations)
+                              .getResult(0);
       conv = tensor::CollapseShapeOp::create(rewriter, loc, resultType,
                                              groupedConv, channelSplit);
     }
-    rewriter.replaceOp(op, applyEpilogue(rewriter, loc, conv,
-                                         adaptor.getBias(),
+    rewriter.replaceOp(op, applyEpilogue(rewriter, loc, conv, adaptor.getBias(),
                                          adaptor.getResidual(), op.getRelu()));
     return success();
   }
@@ -220,9 +219,9 @@ struct LinearLowering final : OpConversionPattern<LinearOp> {
             ArrayRef<NamedAttribute>{rewriter.getNamedAttr(
                 "indexing_maps", rewriter.getAffineMapArrayAttr(maps))})
             .getResult(0);
-    rewriter.replaceOp(op, applyEpilogue(rewriter, loc, product,
-                                         adaptor.getBias(), Value(),
-                                         op.getRelu()));
+    rewriter.replaceOp(op,
+                       applyEpilogue(rewriter, loc, product, adaptor.getBias(),
+                                     Value(), op.getRelu()));
     return success();
   }
 };
@@ -257,8 +256,8 @@ struct BatchNormLowering final : OpConversionPattern<BatchNormOp> {
         [&](OpBuilder &b, Location nloc, ValueRange args) {
           Type elementType = args[0].getType();
           Value epsilon = arith::ConstantOp::create(
-              b, nloc, b.getFloatAttr(elementType,
-                                      epsilonValue.convertToDouble()));
+              b, nloc,
+              b.getFloatAttr(elementType, epsilonValue.convertToDouble()));
           // (x - mean) * (scale / sqrt(variance + epsilon)) + shift
           Value stddev = math::SqrtOp::create(
               b, nloc, arith::AddFOp::create(b, nloc, args[4], epsilon));
@@ -310,11 +309,9 @@ struct AddLowering final : OpConversionPattern<AddOp> {
 
 /// Reduces `input` along `axis` with `combine`, starting from `initValue`.
 /// The result keeps every other dimension.
-static Value
-reduceAlongAxis(OpBuilder &b, Location loc, Value input, int64_t axis,
-                TypedAttr initValue,
-                function_ref<Value(OpBuilder &, Location, Value, Value)>
-                    combine) {
+static Value reduceAlongAxis(
+    OpBuilder &b, Location loc, Value input, int64_t axis, TypedAttr initValue,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   MLIRContext *ctx = b.getContext();
@@ -382,8 +379,8 @@ struct SoftmaxLowering final : OpConversionPattern<SoftmaxOp> {
                      SmallVector<AffineMap>{identity, reduced, identity},
                      parallelIterators(rank),
                      [&](OpBuilder &b, Location l, ValueRange args) {
-                       linalg::YieldOp::create(b, l, body(b, l, args[0],
-                                                          args[1]));
+                       linalg::YieldOp::create(b, l,
+                                               body(b, l, args[0], args[1]));
                      })
               .getResult(0);
         };
@@ -398,11 +395,11 @@ struct SoftmaxLowering final : OpConversionPattern<SoftmaxOp> {
           return arith::AddFOp::create(b, l, x, acc);
         });
     rewriter.replaceOp(
-        op, broadcastGeneric(exponentials, sum,
-                             [](OpBuilder &b, Location l, Value e, Value s) {
-                               return arith::DivFOp::create(b, l, e, s)
-                                   .getResult();
-                             }));
+        op,
+        broadcastGeneric(exponentials, sum,
+                         [](OpBuilder &b, Location l, Value e, Value s) {
+                           return arith::DivFOp::create(b, l, e, s).getResult();
+                         }));
     return success();
   }
 };
@@ -418,8 +415,8 @@ static SmallVector<int64_t> ceilModeExtraPadding(PoolOp op) {
   ArrayRef<int64_t> out = op.getType().getShape();
   SmallVector<int64_t> extra;
   for (int dim = 0; dim < 2; ++dim) {
-    int64_t needed = (out[2 + dim] - 1) * op.getStrides()[dim] +
-                     op.getKernel()[dim];
+    int64_t needed =
+        (out[2 + dim] - 1) * op.getStrides()[dim] + op.getKernel()[dim];
     int64_t available =
         in[2 + dim] + op.getPadding()[dim] + op.getPadding()[dim + 2];
     extra.push_back(std::max<int64_t>(0, needed - available));
@@ -454,9 +451,9 @@ struct MaxPool2DLowering final : OpConversionPattern<MaxPool2DOp> {
     auto negativeInfinity = rewriter.getFloatAttr(
         elementType,
         APFloat::getInf(elementType.getFloatSemantics(), /*Negative=*/true));
-    rewriter.replaceOp(op, createPooling<MaxPool2DOp, linalg::PoolingNchwMaxOp>(
-                               rewriter, op, adaptor.getInput(),
-                               negativeInfinity));
+    rewriter.replaceOp(op,
+                       createPooling<MaxPool2DOp, linalg::PoolingNchwMaxOp>(
+                           rewriter, op, adaptor.getInput(), negativeInfinity));
     return success();
   }
 };
@@ -483,7 +480,8 @@ struct AvgPool2DLowering final : OpConversionPattern<AvgPool2DOp> {
       SmallVector<int64_t> counts;
       for (int64_t o = 0; o < out[2 + dim]; ++o) {
         int64_t start = o * strides[dim] - padding[dim];
-        int64_t end = std::min(start + kernel[dim], in[2 + dim] + padding[dim + 2]);
+        int64_t end =
+            std::min(start + kernel[dim], in[2 + dim] + padding[dim + 2]);
         if (!op.getCountIncludePad()) {
           start = std::max<int64_t>(start, 0);
           end = std::min(end, in[2 + dim]);
@@ -516,9 +514,8 @@ struct AvgPool2DLowering final : OpConversionPattern<AvgPool2DOp> {
         rewriter, loc, TypeRange{resultType}, ValueRange{divisor},
         ValueRange{sum}, SmallVector<AffineMap>{spatial, identity},
         parallelIterators(4), [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(b, l,
-                                  arith::DivFOp::create(b, l, args[1], args[0])
-                                      .getResult());
+          linalg::YieldOp::create(
+              b, l, arith::DivFOp::create(b, l, args[1], args[0]).getResult());
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -542,19 +539,18 @@ struct GlobalAvgPoolLowering final : OpConversionPattern<GlobalAvgPoolOp> {
     Value init = createZeroTensor(rewriter, loc, resultType);
     Value sum =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{resultType}, ValueRange{adaptor.getInput()},
-            ValueRange{init},
-            SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx),
-                                   AffineMap::get(4, 0, {n, c, zero, zero},
-                                                  ctx)},
-            SmallVector<utils::IteratorType>{utils::IteratorType::parallel,
-                                             utils::IteratorType::parallel,
-                                             utils::IteratorType::reduction,
-                                             utils::IteratorType::reduction},
+            rewriter, loc, TypeRange{resultType},
+            ValueRange{adaptor.getInput()}, ValueRange{init},
+            SmallVector<AffineMap>{
+                AffineMap::getMultiDimIdentityMap(4, ctx),
+                AffineMap::get(4, 0, {n, c, zero, zero}, ctx)},
+            SmallVector<utils::IteratorType>{
+                utils::IteratorType::parallel, utils::IteratorType::parallel,
+                utils::IteratorType::reduction, utils::IteratorType::reduction},
             [](OpBuilder &b, Location l, ValueRange args) {
               linalg::YieldOp::create(
-                  b, l, arith::AddFOp::create(b, l, args[0], args[1])
-                            .getResult());
+                  b, l,
+                  arith::AddFOp::create(b, l, args[0], args[1]).getResult());
             })
             .getResult(0);
     double count = static_cast<double>(in[2] * in[3]);
@@ -587,7 +583,8 @@ struct FlattenLowering final : OpConversionPattern<FlattenOp> {
       for (int64_t dim = 0; dim < rank; ++dim)
         (dim < axis ? outer : inner).push_back(dim);
       rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-          op, resultType, input, SmallVector<ReassociationIndices>{outer, inner});
+          op, resultType, input,
+          SmallVector<ReassociationIndices>{outer, inner});
       return success();
     }
     // A unit dimension appears on one side: collapse fully, then expand.
@@ -627,8 +624,9 @@ struct ConvertCnnToLinalgPass final
 } // namespace
 
 void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<AddLowering, AvgPool2DLowering, BatchNormLowering,
-               Conv2DLowering, FlattenLowering, GlobalAvgPoolLowering,
-               LinearLowering, MaxPool2DLowering, ReluLowering,
-               SoftmaxLowering>(patterns.getContext());
+  patterns
+      .add<AddLowering, AvgPool2DLowering, BatchNormLowering, Conv2DLowering,
+           FlattenLowering, GlobalAvgPoolLowering, LinearLowering,
+           MaxPool2DLowering, ReluLowering, SoftmaxLowering>(
+          patterns.getContext());
 }

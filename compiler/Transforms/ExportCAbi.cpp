@@ -2,8 +2,9 @@
 //
 // The runtime and embedding programs see a model as five C functions:
 //   void    <prefix>_run(const float *input, float *output);
-//   int64_t <prefix>_input_rank(void);  const int64_t *<prefix>_input_shape(void);
-//   int64_t <prefix>_output_rank(void); const int64_t *<prefix>_output_shape(void);
+//   int64_t <prefix>_input_rank(void);  const int64_t
+//   *<prefix>_input_shape(void); int64_t <prefix>_output_rank(void); const
+//   int64_t *<prefix>_output_shape(void);
 // This pass renames the entry function and adds the shape queries.
 //
 //===----------------------------------------------------------------------===//
@@ -52,8 +53,7 @@ struct CnnExportCAbiPass final
         !isStaticF32Tensor(type.getResult(0))) {
       entry.emitError("the entry point '")
           << entry.getSymName()
-          << "' must take one static f32 tensor and return one, got "
-          << type;
+          << "' must take one static f32 tensor and return one, got " << type;
       return signalPassFailure();
     }
 
@@ -83,7 +83,8 @@ struct CnnExportCAbiPass final
     ArrayRef<int64_t> shape = type.getShape();
 
     std::string globalName = "__" + base + "_shape_data";
-    auto arrayType = LLVM::LLVMArrayType::get(i64, std::max<size_t>(1, shape.size()));
+    auto arrayType =
+        LLVM::LLVMArrayType::get(i64, std::max<size_t>(1, shape.size()));
     SmallVector<int64_t> data(shape);
     if (data.empty())
       data.push_back(1);

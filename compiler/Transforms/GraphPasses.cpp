@@ -31,18 +31,16 @@ using namespace mlir::cnn;
 static Conv2DOp rebuildConv(PatternRewriter &rewriter, Location loc,
                             Conv2DOp conv, Value filter, Value bias,
                             Value residual, bool relu) {
-  return Conv2DOp::create(rewriter, loc, conv.getType(), conv.getInput(),
-                          filter, bias, residual, conv.getStridesAttr(),
-                          conv.getPaddingAttr(), conv.getDilationsAttr(),
-                          conv.getGroupsAttr(),
-                          relu ? rewriter.getUnitAttr() : UnitAttr());
+  return Conv2DOp::create(
+      rewriter, loc, conv.getType(), conv.getInput(), filter, bias, residual,
+      conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationsAttr(),
+      conv.getGroupsAttr(), relu ? rewriter.getUnitAttr() : UnitAttr());
 }
 
 /// The f32 values of a constant tensor, or nothing.
 static std::optional<SmallVector<float>> getConstantF32(Value value) {
   DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) ||
-      !attr.getElementType().isF32())
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
     return std::nullopt;
   return llvm::to_vector(attr.getValues<float>());
 }
@@ -52,8 +50,8 @@ namespace {
 // cnn-fold-batch-norm
 //===----------------------------------------------------------------------===//
 
-// batch_norm(conv(x, W, b), g, beta, m, v) -> conv(x, W * s, (b - m) * s + beta)
-// with s = g / sqrt(v + eps) per output channel.
+// batch_norm(conv(x, W, b), g, beta, m, v) -> conv(x, W * s, (b - m) * s +
+// beta) with s = g / sqrt(v + eps) per output channel.
 struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
   FoldBatchNormIntoConv(MLIRContext *context, llvm::Statistic &numFolded)
       : OpRewritePattern(context), numFolded(numFolded) {}
@@ -141,9 +139,8 @@ struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
     // An existing ReLU makes this one redundant; the folder removes it.
     if (producer->hasAttr("relu"))
       return rewriter.notifyMatchFailure(relu, "producer applies ReLU already");
-    rewriter.modifyOpInPlace(producer, [&] {
-      producer->setAttr("relu", rewriter.getUnitAttr());
-    });
+    rewriter.modifyOpInPlace(
+        producer, [&] { producer->setAttr("relu", rewriter.getUnitAttr()); });
     rewriter.replaceOp(relu, producer->getResults());
     ++numFused;
     return success();
@@ -159,8 +156,7 @@ struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
 
   static bool canTakeResidual(Value value) {
     auto conv = value.getDefiningOp<Conv2DOp>();
-    return conv && conv->hasOneUse() && !conv.getResidual() &&
-           !conv.getRelu();
+    return conv && conv->hasOneUse() && !conv.getResidual() && !conv.getRelu();
   }
 
   LogicalResult matchAndRewrite(AddOp add,

@@ -4,7 +4,8 @@
 //                                           epilogues fused into convolutions
 //        --[stage 2: cnn-to-linalg]-->      linalg/tensor/arith on tensors
 //        --[stage 3: cnn-linalg-to-llvm]--> C ABI, one-shot bufferization,
-//              out-params, deallocation, loops, LLVM dialect (bare-pointer calls)
+//              out-params, deallocation, loops, LLVM dialect (bare-pointer
+//              calls)
 //   then cnnc: LLVM IR -> TargetMachine -> object -> clang/lld link.
 //
 // cnnc and cnn-opt build the same stages from these functions.

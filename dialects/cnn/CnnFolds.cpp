@@ -33,8 +33,7 @@ OpFoldResult ReluOp::fold(FoldAdaptor) {
 }
 
 /// A 1x1 window with unit strides and no padding passes its input through.
-template <typename PoolOp>
-static OpFoldResult foldIdentityPool(PoolOp op) {
+template <typename PoolOp> static OpFoldResult foldIdentityPool(PoolOp op) {
   auto isOne = [](int64_t v) { return v == 1; };
   if (llvm::all_of(op.getKernel(), isOne) &&
       llvm::all_of(op.getStrides(), isOne) &&

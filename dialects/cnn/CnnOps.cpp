@@ -34,8 +34,8 @@ int64_t mlir::cnn::windowOutputSize(int64_t inputSize, int64_t padBefore,
                                     int64_t stride, int64_t dilation,
                                     bool ceilMode) {
   int64_t span = inputSize + padBefore + padAfter - dilation * (kernel - 1) - 1;
-  int64_t outputSize = (ceilMode ? llvm::divideCeil(span, stride)
-                                 : span / stride) + 1;
+  int64_t outputSize =
+      (ceilMode ? llvm::divideCeil(span, stride) : span / stride) + 1;
   if (ceilMode && (outputSize - 1) * stride >= inputSize + padBefore)
     --outputSize;
   return outputSize;
@@ -51,8 +51,7 @@ static std::string formatList(ArrayRef<int64_t> values) {
 
 /// A ranked tensor type with a static shape of a sane size, else an error.
 static FailureOr<RankedTensorType>
-getStaticTensorType(std::optional<Location> loc, Value value,
-                    StringRef name) {
+getStaticTensorType(std::optional<Location> loc, Value value, StringRef name) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type)
     return emitOptionalError(loc, name, " must be a ranked tensor");
@@ -76,9 +75,8 @@ static LogicalResult verifyWindow(std::optional<Location> loc,
                                   ArrayRef<int64_t> strides,
                                   ArrayRef<int64_t> padding,
                                   ArrayRef<int64_t> dilations) {
-  if (kernel.size() != 2 || llvm::any_of(kernel, [](int64_t k) {
-        return k <= 0;
-      }))
+  if (kernel.size() != 2 ||
+      llvm::any_of(kernel, [](int64_t k) { return k <= 0; }))
     return emitOptionalError(loc, "kernel must be two positive sizes, got ",
                              formatList(kernel));
   if (strides.size() != 2 ||
@@ -87,9 +85,8 @@ static LogicalResult verifyWindow(std::optional<Location> loc,
                              formatList(strides));
   if (dilations.size() != 2 ||
       llvm::any_of(dilations, [](int64_t d) { return d <= 0; }))
-    return emitOptionalError(
-        loc, "dilations must be two positive values, got ",
-        formatList(dilations));
+    return emitOptionalError(loc, "dilations must be two positive values, got ",
+                             formatList(dilations));
   if (padding.size() != 4 ||
       llvm::any_of(padding, [](int64_t p) { return p < 0; }))
     return emitOptionalError(loc,
@@ -114,10 +111,10 @@ inferWindowShape(std::optional<Location> loc, ArrayRef<int64_t> inputShape,
     int64_t padded = extent + padding[dim] + padding[dim + 2];
     int64_t effectiveKernel = dilations[dim] * (kernel[dim] - 1) + 1;
     if (effectiveKernel > padded)
-      return emitOptionalError(
-          loc, "kernel ", formatList(kernel), " (dilated to ", effectiveKernel,
-          ") is larger than the padded input ", dim == 0 ? "height" : "width",
-          " ", padded);
+      return emitOptionalError(loc, "kernel ", formatList(kernel),
+                               " (dilated to ", effectiveKernel,
+                               ") is larger than the padded input ",
+                               dim == 0 ? "height" : "width", " ", padded);
     shape.push_back(windowOutputSize(extent, padding[dim], padding[dim + 2],
                                      kernel[dim], strides[dim], dilations[dim],
                                      ceilMode));
@@ -186,8 +183,7 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *context,
                                 adaptor.getDilations(), /*ceilMode=*/false);
   if (failed(shape))
     return failure();
-  results.push_back(
-      RankedTensorType::get(*shape, inputType->getElementType()));
+  results.push_back(RankedTensorType::get(*shape, inputType->getElementType()));
   return success();
 }
 
@@ -272,7 +268,7 @@ LogicalResult BatchNormOp::verify() {
     return failure();
   int64_t channels = getInput().getType().getDimSize(1);
   static constexpr StringLiteral kNames[] = {"scale", "shift", "mean",
-                                              "variance"};
+                                             "variance"};
   Value parameters[] = {getScale(), getShift(), getMean(), getVariance()};
   for (auto [name, value] : llvm::zip_equal(kNames, parameters)) {
     int64_t size = cast<RankedTensorType>(value.getType()).getDimSize(0);
@@ -304,8 +300,8 @@ LogicalResult SoftmaxOp::verify() {
     return emitOpError("input must be a ranked tensor of rank >= 1");
   int64_t axis = getNormalizedAxis();
   if (axis < 0 || axis >= type.getRank())
-    return emitOpError("axis ") << getAxis() << " is out of range for rank "
-                                << type.getRank();
+    return emitOpError("axis ")
+           << getAxis() << " is out of range for rank " << type.getRank();
   return success();
 }
 
@@ -314,8 +310,8 @@ LogicalResult SoftmaxOp::verify() {
 //===----------------------------------------------------------------------===//
 
 template <typename Adaptor>
-static LogicalResult inferPoolType(std::optional<Location> loc,
-                                   Adaptor adaptor, bool ceilMode,
+static LogicalResult inferPoolType(std::optional<Location> loc, Adaptor adaptor,
+                                   bool ceilMode,
                                    SmallVectorImpl<Type> &results) {
   auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
   if (failed(inputType))
@@ -325,8 +321,8 @@ static LogicalResult inferPoolType(std::optional<Location> loc,
   ArrayRef<int64_t> kernel = adaptor.getKernel();
   ArrayRef<int64_t> padding = adaptor.getPadding();
   SmallVector<int64_t> dilations = {1, 1};
-  if (failed(verifyWindow(loc, kernel, adaptor.getStrides(), padding,
-                          dilations)))
+  if (failed(
+          verifyWindow(loc, kernel, adaptor.getStrides(), padding, dilations)))
     return failure();
   // A window lying entirely in the padding would have nothing to pool.
   for (int dim = 0; dim < 2; ++dim)
@@ -334,14 +330,12 @@ static LogicalResult inferPoolType(std::optional<Location> loc,
       return emitOptionalError(loc, "padding ", formatList(padding),
                                " must be smaller than the kernel ",
                                formatList(kernel));
-  auto shape = inferWindowShape(loc, inputType->getShape(),
-                                inputType->getDimSize(1), kernel,
-                                adaptor.getStrides(), padding, dilations,
-                                ceilMode);
+  auto shape = inferWindowShape(
+      loc, inputType->getShape(), inputType->getDimSize(1), kernel,
+      adaptor.getStrides(), padding, dilations, ceilMode);
   if (failed(shape))
     return failure();
-  results.push_back(
-      RankedTensorType::get(*shape, inputType->getElementType()));
+  results.push_back(RankedTensorType::get(*shape, inputType->getElementType()));
   return success();
 }
 
@@ -365,9 +359,10 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *context,
 
 LogicalResult GlobalAvgPoolOp::verify() { return verifyInference(*this); }
 
-LogicalResult GlobalAvgPoolOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &results) {
+LogicalResult
+GlobalAvgPoolOp::inferReturnTypes(MLIRContext *context,
+                                  std::optional<Location> loc, Adaptor adaptor,
+                                  SmallVectorImpl<Type> &results) {
   auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
   if (failed(inputType))
     return failure();

@@ -24,9 +24,9 @@ namespace mlir::cnn {
 /// Output extent of a sliding window over `inputSize` elements padded by
 /// `padBefore`/`padAfter`, following PyTorch: with `ceilMode` the size rounds
 /// up but the last window must start inside the input or the leading padding.
-int64_t windowOutputSize(int64_t inputSize, int64_t padBefore,
-                         int64_t padAfter, int64_t kernel, int64_t stride,
-                         int64_t dilation, bool ceilMode);
+int64_t windowOutputSize(int64_t inputSize, int64_t padBefore, int64_t padAfter,
+                         int64_t kernel, int64_t stride, int64_t dilation,
+                         bool ceilMode);
 
 } // namespace mlir::cnn
 

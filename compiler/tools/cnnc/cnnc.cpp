@@ -64,25 +64,26 @@ cl::OptionCategory cnncCategory("cnnc options");
 cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model>"),
                                    cl::Required, cl::cat(cnncCategory));
 cl::opt<std::string> outputFilename(
-    "o", cl::desc("Output file ('-' for stdout; default: derived from the "
-                  "model name and --emit)"),
+    "o",
+    cl::desc("Output file ('-' for stdout; default: derived from the "
+             "model name and --emit)"),
     cl::value_desc("file"), cl::init(""), cl::cat(cnncCategory));
 cl::opt<Emit> emitKind(
     "emit", cl::desc("What to produce"), cl::init(Emit::Exe),
-    cl::values(
-        clEnumValN(Emit::Cnn, "cnn", "the cnn dialect after graph passes"),
-        clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
-        clEnumValN(Emit::LLVMDialect, "llvm", "the MLIR LLVM dialect"),
-        clEnumValN(Emit::LLVMIR, "llvm-ir", "optimized LLVM IR"),
-        clEnumValN(Emit::Asm, "asm", "target assembly"),
-        clEnumValN(Emit::Obj, "obj", "an object file"),
-        clEnumValN(Emit::Lib, "lib",
-                   "a shared library and its C header (cnn_model.h)"),
-        clEnumValN(Emit::Exe, "exe", "a native executable (default)")),
+    cl::values(clEnumValN(Emit::Cnn, "cnn",
+                          "the cnn dialect after graph passes"),
+               clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(Emit::LLVMDialect, "llvm", "the MLIR LLVM dialect"),
+               clEnumValN(Emit::LLVMIR, "llvm-ir", "optimized LLVM IR"),
+               clEnumValN(Emit::Asm, "asm", "target assembly"),
+               clEnumValN(Emit::Obj, "obj", "an object file"),
+               clEnumValN(Emit::Lib, "lib",
+                          "a shared library and its C header (cnn_model.h)"),
+               clEnumValN(Emit::Exe, "exe", "a native executable (default)")),
     cl::cat(cnncCategory));
-cl::opt<std::string> targetCpu(
-    "target-cpu", cl::desc("Target CPU (default: the host's)"),
-    cl::init("native"), cl::cat(cnncCategory));
+cl::opt<std::string> targetCpu("target-cpu",
+                               cl::desc("Target CPU (default: the host's)"),
+                               cl::init("native"), cl::cat(cnncCategory));
 cl::opt<std::string> targetFeatures(
     "mattr",
     cl::desc("Target features, e.g. '+avx2,-avx512f' (default: the host's)"),
@@ -101,8 +102,7 @@ void printDiagnostic(Diagnostic &diag) {
     os << "node '" << nameLoc.getName().getValue() << "'";
   else
     os << inputFilename;
-  StringRef severity = diag.getSeverity() == DiagnosticSeverity::Error
-                           ? "error"
+  StringRef severity = diag.getSeverity() == DiagnosticSeverity::Error ? "error"
                        : diag.getSeverity() == DiagnosticSeverity::Warning
                            ? "warning"
                            : "note";
@@ -116,10 +116,9 @@ LogicalResult fail(const Twine &message) {
 
 /// Writes `path` through a temporary file renamed into place on success,
 /// so no partial output survives a failure. "-" writes to stdout.
-LogicalResult
-writeAtomically(StringRef path,
-                llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)>
-                    write) {
+LogicalResult writeAtomically(
+    StringRef path,
+    llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)> write) {
   if (path == "-") {
     llvm::outs().SetUnbuffered();
     return write(llvm::outs());
@@ -221,8 +220,8 @@ LogicalResult emitMachineCode(llvm::Module &module,
 std::string runtimeLibraryDir(const char *argv0) {
   std::string executable =
       llvm::sys::fs::getMainExecutable(argv0, (void *)&runtimeLibraryDir);
-  SmallString<256> dir(llvm::sys::path::parent_path(
-      llvm::sys::path::parent_path(executable)));
+  SmallString<256> dir(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(executable)));
   llvm::sys::path::append(dir, "lib");
   return std::string(dir);
 }
@@ -237,12 +236,12 @@ LogicalResult runLinker(ArrayRef<std::string> arguments) {
   for (const std::string &argument : arguments)
     argv.push_back(argument);
   std::string error;
-  int status = llvm::sys::ExecuteAndWait(*clang, argv, std::nullopt, {}, 0, 0,
-                                         &error);
+  int status =
+      llvm::sys::ExecuteAndWait(*clang, argv, std::nullopt, {}, 0, 0, &error);
   if (status != 0)
-    return fail(fmt::format("linking failed ({}): {}", status,
-                            error.empty() ? "see the linker's output above"
-                                          : error));
+    return fail(
+        fmt::format("linking failed ({}): {}", status,
+                    error.empty() ? "see the linker's output above" : error));
   return success();
 }
 
@@ -375,9 +374,8 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     return failure();
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
-  if (llvm::Error error =
-          makeOptimizingTransformer(optLevel, 0, machine.get())(
-              llvmModule.get()))
+  if (llvm::Error error = makeOptimizingTransformer(optLevel, 0, machine.get())(
+          llvmModule.get()))
     return fail("LLVM optimization failed: " +
                 llvm::toString(std::move(error)));
   if (emitKind == Emit::LLVMIR)
