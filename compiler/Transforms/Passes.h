@@ -41,6 +41,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   PassOptions::Option<std::string> symbolPrefix{
       *this, "prefix", llvm::cl::desc("Prefix of the exported C symbols"),
       llvm::cl::init("cnn_model")};
+  PassOptions::Option<bool> graphPasses{
+      *this, "graph-passes",
+      llvm::cl::desc("Fold batch norms and fuse epilogues in stage 1 (off: "
+                     "the unfused reference path)"),
+      llvm::cl::init(true)};
 };
 
 /// Stage 1, `cnn` -> `cnn`: graph simplification on the cnn dialect.

@@ -36,8 +36,10 @@ static void addTextualPipeline(OpPassManager &pm, StringRef pipeline) {
 void mlir::cnn::buildCnnGraphPipeline(OpPassManager &pm,
                                       const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createCnnFoldBatchNorm());
-  pm.addNestedPass<func::FuncOp>(createCnnFuseConvEpilogue());
+  if (options.graphPasses) {
+    pm.addNestedPass<func::FuncOp>(createCnnFoldBatchNorm());
+    pm.addNestedPass<func::FuncOp>(createCnnFuseConvEpilogue());
+  }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

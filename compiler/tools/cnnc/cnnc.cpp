@@ -88,6 +88,11 @@ cl::opt<std::string> targetFeatures(
     "mattr",
     cl::desc("Target features, e.g. '+avx2,-avx512f' (default: the host's)"),
     cl::init(""), cl::cat(cnncCategory));
+cl::opt<bool> graphPasses(
+    "graph-passes",
+    cl::desc("Fold batch norms and fuse epilogues (default on; off gives the "
+             "unfused reference path)"),
+    cl::init(true), cl::cat(cnncCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
                            cl::Prefix, cl::init(3), cl::cat(cnncCategory));
 
@@ -311,6 +316,7 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     return failure();
 
   cnn::PipelineOptions options;
+  options.graphPasses = graphPasses;
   std::string output =
       outputFilename.empty() ? defaultOutputName() : outputFilename.getValue();
   if (output == "-" && (emitKind == Emit::Lib || emitKind == Emit::Exe))
