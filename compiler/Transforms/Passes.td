@@ -79,6 +79,19 @@ def CnnExportCAbi : Pass<"cnn-export-c-abi", "ModuleOp"> {
   let dependentDialects = ["LLVM::LLVMDialect"];
 }
 
+def CnnFlattenConstantGlobals
+    : Pass<"cnn-flatten-constant-globals", "ModuleOp"> {
+  let summary = "Store multi-dimensional constant globals as 1-D blobs";
+  let description = [{
+    A rank-4 weight global becomes a nested LLVM array whose translation
+    builds one constant per innermost row: millions of LLVM constants for a
+    large network. Flattened to rank 1, each weight tensor is translated as
+    one raw data array. Users see the original shape through a
+    `memref.expand_shape` of the flat global.
+  }];
+  let dependentDialects = ["memref::MemRefDialect"];
+}
+
 def CnnLowerMemrefCopy : Pass<"cnn-lower-memref-copy", "func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{

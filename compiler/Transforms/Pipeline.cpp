@@ -63,6 +63,8 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "buffer-results-to-out-params{hoist-static-allocs=true "
       "modify-public-functions=true},"
       "canonicalize,cse,"
+      // Weights as flat blobs: one raw LLVM data array per tensor.
+      "cnn-flatten-constant-globals,"
       // Every buffer is freed after its last use.
       "buffer-deallocation-pipeline,"
       "func.func(cnn-lower-memref-copy),"

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Import/OnnxImporter.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
@@ -88,6 +89,16 @@ cl::opt<std::string> targetFeatures(
     "mattr",
     cl::desc("Target features, e.g. '+avx2,-avx512f' (default: the host's)"),
     cl::init(""), cl::cat(cnncCategory));
+cl::opt<std::string> inputShape(
+    "input-shape",
+    cl::desc("Input shape of an ONNX model, e.g. 4x3x224x224 (sets symbolic "
+             "dimensions such as the batch)"),
+    cl::value_desc("NxCxHxW"), cl::init(""), cl::cat(cnncCategory));
+cl::opt<bool> printWeights(
+    "print-weights",
+    cl::desc("Print weights in full in textual IR (default: tensors of more "
+             "than 16 elements are elided)"),
+    cl::init(false), cl::cat(cnncCategory));
 cl::opt<bool> graphPasses(
     "graph-passes",
     cl::desc("Fold batch norms and fuse epilogues (default on; off gives the "
@@ -100,12 +111,15 @@ cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
 void printDiagnostic(Diagnostic &diag) {
   std::string location;
   llvm::raw_string_ostream os(location);
-  if (auto fileLoc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-    os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
-       << fileLoc.getColumn();
-  else if (auto nameLoc = dyn_cast<NameLoc>(diag.getLocation()))
+  if (auto fileLoc = dyn_cast<FileLineColLoc>(diag.getLocation())) {
+    os << fileLoc.getFilename().getValue();
+    if (fileLoc.getLine() != 0)
+      os << ":" << fileLoc.getLine() << ":" << fileLoc.getColumn();
+  } else if (auto nameLoc = dyn_cast<NameLoc>(diag.getLocation())) {
+    if (auto fileLoc = dyn_cast<FileLineColLoc>(nameLoc.getChildLoc()))
+      os << fileLoc.getFilename().getValue() << ": ";
     os << "node '" << nameLoc.getName().getValue() << "'";
-  else
+  } else
     os << inputFilename;
   StringRef severity = diag.getSeverity() == DiagnosticSeverity::Error ? "error"
                        : diag.getSeverity() == DiagnosticSeverity::Warning
@@ -290,26 +304,45 @@ const int64_t *cnn_model_output_shape(void);
 
 LogicalResult printModule(ModuleOp module, StringRef path) {
   return writeAtomically(path, [&](llvm::raw_pwrite_stream &os) {
-    module.print(os);
+    OpPrintingFlags flags;
+    if (!printWeights)
+      flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
+    module.print(os, flags);
     os << "\n";
     return success();
   });
 }
 
 LogicalResult compile(MLIRContext &context, const char *argv0) {
-  // Parse: text or bytecode, told apart by content.
-  std::string errorMessage;
-  auto file = openInputFile(inputFilename, &errorMessage);
-  if (!file)
-    return fail(fmt::format("cannot open '{}': {}", inputFilename.getValue(),
-                            errorMessage));
-  if (StringRef(inputFilename).ends_with(".onnx"))
-    return fail(fmt::format("'{}': ONNX import is not available yet; convert "
-                            "the model to the cnn dialect",
-                            inputFilename.getValue()));
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(inputFilename).ends_with(".onnx")) {
+    cnn::OnnxImportOptions importOptions;
+    if (!inputShape.empty()) {
+      SmallVector<StringRef> dims;
+      StringRef(inputShape).split(dims, 'x');
+      for (StringRef dim : dims) {
+        int64_t value;
+        if (dim.getAsInteger(10, value) || value <= 0 || value > (1 << 24))
+          return fail(fmt::format("--input-shape '{}' is not a shape like "
+                                  "1x3x224x224",
+                                  inputShape.getValue()));
+        importOptions.inputShape.push_back(value);
+      }
+    }
+    module = cnn::importOnnxModel(&context, inputFilename, importOptions);
+  } else {
+    if (!inputShape.empty())
+      return fail("--input-shape applies to ONNX models only");
+    // MLIR text or bytecode, told apart by content.
+    std::string errorMessage;
+    auto file = openInputFile(inputFilename, &errorMessage);
+    if (!file)
+      return fail(fmt::format("cannot open '{}': {}", inputFilename.getValue(),
+                              errorMessage));
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
   if (!module)
     return failure();
   if (failed(verify(*module)))

@@ -1,0 +1,848 @@
+//===- OnnxImporter.cpp - ONNX models into the cnn dialect ----------------===//
+//
+// Walks the ONNX graph in its (topological) node order, mapping tensor names
+// to SSA values. Initializers and Constant nodes become `arith.constant`
+// tensors created where they are first used; shape operands (Reshape) are
+// read at import time. Each node becomes one cnn op (or none: Identity,
+// Dropout); shapes are inferred by the ops themselves, so an inconsistent
+// model is reported by the op's own checks, located at the node.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Import/OnnxImporter.h"
+#include "cnn/CnnOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+
+using namespace mlir;
+using namespace mlir::cnn;
+
+namespace {
+
+/// Oldest and newest default-domain opsets whose semantics we implement.
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 22;
+/// Larger tensors cannot be real models; refuse them before allocating.
+constexpr uint64_t kMaxTensorBytes = uint64_t(16) << 30;
+
+/// A constant known at import time: its attribute and, once materialized,
+/// its SSA value.
+struct Constant {
+  DenseElementsAttr attr;
+  Value value;
+};
+
+class OnnxImporter {
+public:
+  OnnxImporter(MLIRContext *context, StringRef path,
+               const OnnxImportOptions &options)
+      : context(context), path(path), options(options), builder(context),
+        fileLoc(FileLineColLoc::get(context, path, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  // Diagnostics.
+  InFlightDiagnostic error() { return emitError(fileLoc); }
+  Location nodeLoc(const onnx::NodeProto &node, int index) {
+    std::string name =
+        node.name().empty() ? fmt::format("#{}", index) : node.name();
+    return NameLoc::get(StringAttr::get(context, name), fileLoc);
+  }
+
+  // Tensors and attributes.
+  FailureOr<DenseElementsAttr> readTensor(const onnx::TensorProto &tensor);
+  FailureOr<Value> getValue(const onnx::NodeProto &node, int operand);
+  Value getOptionalValue(const onnx::NodeProto &node, int operand);
+  DenseElementsAttr getConstantAttr(const onnx::NodeProto &node, int operand);
+  void define(const onnx::NodeProto &node, Value value);
+
+  // Nodes.
+  LogicalResult importNode(const onnx::NodeProto &node, Location loc);
+  LogicalResult importConv(const onnx::NodeProto &node, Location loc);
+  LogicalResult importPool(const onnx::NodeProto &node, Location loc,
+                           bool isMax);
+  LogicalResult importGemm(const onnx::NodeProto &node, Location loc,
+                           bool isMatMul);
+  LogicalResult importReshape(const onnx::NodeProto &node, Location loc);
+  LogicalResult importAdd(const onnx::NodeProto &node, Location loc);
+
+  MLIRContext *context;
+  std::string path;
+  const OnnxImportOptions &options;
+  OpBuilder builder;
+  Location fileLoc;
+  int64_t opset = 0;
+  onnx::ModelProto model;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<Constant> constants;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  Location currentLoc = fileLoc;
+};
+
+//===----------------------------------------------------------------------===//
+// Attribute helpers
+//===----------------------------------------------------------------------===//
+
+const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
+                                     StringRef name) {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+int64_t getInt(const onnx::NodeProto &node, StringRef name, int64_t fallback) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->i() : fallback;
+}
+
+float getFloat(const onnx::NodeProto &node, StringRef name, float fallback) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->f() : fallback;
+}
+
+SmallVector<int64_t> getInts(const onnx::NodeProto &node, StringRef name,
+                             ArrayRef<int64_t> fallback) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  if (!attr)
+    return SmallVector<int64_t>(fallback);
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+std::string getString(const onnx::NodeProto &node, StringRef name,
+                      StringRef fallback) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->s() : fallback.str();
+}
+
+std::string formatList(ArrayRef<int64_t> values) {
+  return fmt::format("[{}]", fmt::join(values, ", "));
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+FailureOr<DenseElementsAttr>
+OnnxImporter::readTensor(const onnx::TensorProto &tensor) {
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  uint64_t elements = 1;
+  for (int64_t dim : shape) {
+    if (dim < 0 || (dim > 0 && elements > kMaxTensorBytes / dim))
+      return error() << "tensor '" << tensor.name() << "' has an invalid shape "
+                     << formatList(shape);
+    elements *= dim;
+  }
+  Type elementType;
+  size_t elementSize;
+  switch (tensor.data_type()) {
+  case onnx::TensorProto_DataType_FLOAT:
+    elementType = builder.getF32Type();
+    elementSize = 4;
+    break;
+  case onnx::TensorProto_DataType_INT64:
+    elementType = builder.getI64Type();
+    elementSize = 8;
+    break;
+  default:
+    return error() << "tensor '" << tensor.name() << "' has data type "
+                   << tensor.data_type()
+                   << "; only float32 and int64 tensors are supported";
+  }
+  uint64_t bytes = elements * elementSize;
+  if (bytes > kMaxTensorBytes)
+    return error() << "tensor '" << tensor.name() << "' is absurdly large ("
+                   << bytes << " bytes)";
+  auto type = RankedTensorType::get(shape, elementType);
+
+  std::string external;
+  ArrayRef<char> raw;
+  if (tensor.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
+    std::string location;
+    uint64_t offset = 0;
+    std::optional<uint64_t> length;
+    for (const auto &entry : tensor.external_data()) {
+      if (entry.key() == "location")
+        location = entry.value();
+      else if (entry.key() == "offset")
+        offset = std::strtoull(entry.value().c_str(), nullptr, 10);
+      else if (entry.key() == "length")
+        length = std::strtoull(entry.value().c_str(), nullptr, 10);
+    }
+    if (location.empty() || llvm::sys::path::is_absolute(location) ||
+        StringRef(location).contains(".."))
+      return error() << "tensor '" << tensor.name()
+                     << "' has an invalid external data location '" << location
+                     << "'";
+    SmallString<256> dataPath(llvm::sys::path::parent_path(path));
+    llvm::sys::path::append(dataPath, location);
+    auto file = llvm::MemoryBuffer::getFileSlice(
+        dataPath, length.value_or(bytes), offset, /*IsVolatile=*/false);
+    if (!file)
+      return error() << "cannot read external data of tensor '" << tensor.name()
+                     << "' from '" << dataPath
+                     << "': " << file.getError().message();
+    external = (*file)->getBuffer().str();
+    raw = ArrayRef<char>(external.data(), external.size());
+  } else if (!tensor.raw_data().empty() || elements == 0) {
+    raw = ArrayRef<char>(tensor.raw_data().data(), tensor.raw_data().size());
+  }
+  if (!raw.empty() || elements == 0) {
+    if (raw.size() != bytes)
+      return error() << "tensor '" << tensor.name() << "' holds " << raw.size()
+                     << " bytes of data but its shape " << formatList(shape)
+                     << " needs " << bytes;
+    return DenseElementsAttr::getFromRawBuffer(type, raw);
+  }
+  if (elementType.isF32()) {
+    if (static_cast<uint64_t>(tensor.float_data_size()) != elements)
+      return error() << "tensor '" << tensor.name() << "' holds "
+                     << tensor.float_data_size() << " floats but its shape "
+                     << formatList(shape) << " needs " << elements;
+    return DenseElementsAttr::get(
+        type, ArrayRef<float>(tensor.float_data().data(), elements));
+  }
+  if (static_cast<uint64_t>(tensor.int64_data_size()) != elements)
+    return error() << "tensor '" << tensor.name() << "' holds "
+                   << tensor.int64_data_size() << " integers but its shape "
+                   << formatList(shape) << " needs " << elements;
+  return DenseElementsAttr::get(
+      type, ArrayRef<int64_t>(tensor.int64_data().data(), elements));
+}
+
+/// The constant behind a node operand (initializer or Constant node), if any.
+DenseElementsAttr OnnxImporter::getConstantAttr(const onnx::NodeProto &node,
+                                                int operand) {
+  if (operand >= node.input_size())
+    return {};
+  auto it = constants.find(node.input(operand));
+  if (it != constants.end())
+    return it->second.attr;
+  auto init = initializers.find(node.input(operand));
+  if (init == initializers.end())
+    return {};
+  FailureOr<DenseElementsAttr> attr = readTensor(*init->second);
+  if (failed(attr))
+    return {};
+  constants[node.input(operand)] = Constant{*attr, Value()};
+  return *attr;
+}
+
+FailureOr<Value> OnnxImporter::getValue(const onnx::NodeProto &node,
+                                        int operand) {
+  if (operand >= node.input_size() || node.input(operand).empty())
+    return emitError(currentLoc)
+           << node.op_type() << " is missing its input #" << operand;
+  const std::string &name = node.input(operand);
+  if (Value value = values.lookup(name))
+    return value;
+  bool isInitializer = initializers.count(name);
+  if (DenseElementsAttr attr = getConstantAttr(node, operand)) {
+    Constant &constant = constants[name];
+    if (!constant.value) {
+      // Materialize at the function entry so every use is dominated.
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(builder.getBlock());
+      constant.value =
+          arith::ConstantOp::create(builder, currentLoc, attr).getResult();
+    }
+    return constant.value;
+  }
+  if (isInitializer)
+    return failure(); // readTensor reported why.
+  return emitError(currentLoc)
+         << node.op_type() << " uses undefined tensor '" << name << "'";
+}
+
+Value OnnxImporter::getOptionalValue(const onnx::NodeProto &node, int operand) {
+  if (operand >= node.input_size() || node.input(operand).empty())
+    return {};
+  FailureOr<Value> value = getValue(node, operand);
+  return succeeded(value) ? *value : Value();
+}
+
+void OnnxImporter::define(const onnx::NodeProto &node, Value value) {
+  if (node.output_size() > 0)
+    values[node.output(0)] = value;
+}
+
+/// Builds `OpTy` with a placeholder result type, then asks the op's own
+/// inference for the real one: an inconsistent node gets the op's message.
+template <typename OpTy, typename... Args>
+FailureOr<Value> createInferred(OpBuilder &builder, Location loc,
+                                Type placeholder, Args &&...args) {
+  auto op =
+      OpTy::create(builder, loc, placeholder, std::forward<Args>(args)...);
+  SmallVector<Type> types;
+  if (failed(OpTy::inferReturnTypes(builder.getContext(), loc,
+                                    typename OpTy::Adaptor(op), types))) {
+    op->erase();
+    return failure();
+  }
+  op->getResult(0).setType(types.front());
+  return op.getResult();
+}
+
+//===----------------------------------------------------------------------===//
+// Nodes
+//===----------------------------------------------------------------------===//
+
+/// ONNX pads are [x1_begin, x2_begin, x1_end, x2_end]: [top, left, bottom,
+/// right] for 2-D. auto_pad SAME_* computes them from the output size.
+FailureOr<SmallVector<int64_t>>
+resolvePadding(const onnx::NodeProto &node, Location loc,
+               ArrayRef<int64_t> inputShape, ArrayRef<int64_t> kernel,
+               ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
+  std::string autoPad = getString(node, "auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    SmallVector<int64_t> pads = getInts(node, "pads", {0, 0, 0, 0});
+    if (pads.size() != 4)
+      return emitError(loc)
+             << node.op_type() << " has pads " << formatList(pads)
+             << "; only 2-D windows are supported";
+    return pads;
+  }
+  if (autoPad == "VALID")
+    return SmallVector<int64_t>{0, 0, 0, 0};
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return emitError(loc) << node.op_type() << " has unknown auto_pad '"
+                          << autoPad << "'";
+  SmallVector<int64_t> pads(4);
+  for (int dim = 0; dim < 2; ++dim) {
+    if (strides[dim] <= 0)
+      return emitError(loc) << node.op_type() << " has a non-positive stride";
+    int64_t in = inputShape[2 + dim];
+    int64_t out = (in + strides[dim] - 1) / strides[dim];
+    int64_t total =
+        std::max<int64_t>(0, (out - 1) * strides[dim] +
+                                 (kernel[dim] - 1) * dilations[dim] + 1 - in);
+    int64_t small = total / 2, large = total - small;
+    pads[dim] = autoPad == "SAME_UPPER" ? small : large;
+    pads[dim + 2] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return pads;
+}
+
+LogicalResult OnnxImporter::importConv(const onnx::NodeProto &node,
+                                       Location loc) {
+  FailureOr<Value> input = getValue(node, 0), filter = getValue(node, 1);
+  if (failed(input) || failed(filter))
+    return failure();
+  Value bias = getOptionalValue(node, 2);
+  if (node.input_size() > 2 && !node.input(2).empty() && !bias)
+    return failure();
+  auto inputType = dyn_cast<RankedTensorType>(input->getType());
+  auto filterType = dyn_cast<RankedTensorType>(filter->getType());
+  if (!inputType || !filterType || inputType.getRank() != 4 ||
+      filterType.getRank() != 4)
+    return emitError(loc) << "Conv: only 2-D convolutions of rank-4 tensors "
+                             "are supported, got input "
+                          << input->getType() << " and weight "
+                          << filter->getType();
+  SmallVector<int64_t> kernel = {filterType.getDimSize(2),
+                                 filterType.getDimSize(3)};
+  SmallVector<int64_t> declared = getInts(node, "kernel_shape", kernel);
+  if (declared != kernel)
+    return emitError(loc) << "Conv: kernel_shape " << formatList(declared)
+                          << " does not match the weight's "
+                          << formatList(kernel);
+  SmallVector<int64_t> strides = getInts(node, "strides", {1, 1});
+  SmallVector<int64_t> dilations = getInts(node, "dilations", {1, 1});
+  if (strides.size() != 2 || dilations.size() != 2)
+    return emitError(loc) << "Conv: strides and dilations must have two "
+                             "values, got "
+                          << formatList(strides) << " and "
+                          << formatList(dilations);
+  auto pads = resolvePadding(node, loc, inputType.getShape(), kernel, strides,
+                             dilations);
+  if (failed(pads))
+    return failure();
+  FailureOr<Value> conv = createInferred<Conv2DOp>(
+      builder, loc, inputType, *input, *filter, bias, Value(),
+      builder.getDenseI64ArrayAttr(strides),
+      builder.getDenseI64ArrayAttr(*pads),
+      builder.getDenseI64ArrayAttr(dilations),
+      builder.getI64IntegerAttr(getInt(node, "group", 1)), UnitAttr());
+  if (failed(conv))
+    return failure();
+  define(node, *conv);
+  return success();
+}
+
+LogicalResult OnnxImporter::importPool(const onnx::NodeProto &node,
+                                       Location loc, bool isMax) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  if (node.output_size() > 1 && !node.output(1).empty())
+    return emitError(loc) << "MaxPool: the Indices output is not supported";
+  auto inputType = dyn_cast<RankedTensorType>(input->getType());
+  SmallVector<int64_t> kernel = getInts(node, "kernel_shape", {});
+  if (!inputType || inputType.getRank() != 4 || kernel.size() != 2)
+    return emitError(loc) << node.op_type()
+                          << ": only 2-D pooling of rank-4 tensors is "
+                             "supported, got kernel_shape "
+                          << formatList(kernel);
+  SmallVector<int64_t> strides = getInts(node, "strides", {1, 1});
+  SmallVector<int64_t> dilations = getInts(node, "dilations", {1, 1});
+  if (dilations != SmallVector<int64_t>{1, 1})
+    return emitError(loc) << node.op_type() << ": dilations "
+                          << formatList(dilations) << " are not supported";
+  if (strides.size() != 2)
+    return emitError(loc) << node.op_type() << ": strides must have two "
+                          << "values, got " << formatList(strides);
+  auto pads =
+      resolvePadding(node, loc, inputType.getShape(), kernel, strides, {1, 1});
+  if (failed(pads))
+    return failure();
+  UnitAttr ceilMode =
+      getInt(node, "ceil_mode", 0) ? builder.getUnitAttr() : UnitAttr();
+  FailureOr<Value> pool;
+  if (isMax) {
+    pool = createInferred<MaxPool2DOp>(
+        builder, loc, inputType, *input, builder.getDenseI64ArrayAttr(kernel),
+        builder.getDenseI64ArrayAttr(strides),
+        builder.getDenseI64ArrayAttr(*pads), ceilMode);
+  } else {
+    UnitAttr includePad = getInt(node, "count_include_pad", 0)
+                              ? builder.getUnitAttr()
+                              : UnitAttr();
+    pool = createInferred<AvgPool2DOp>(
+        builder, loc, inputType, *input, builder.getDenseI64ArrayAttr(kernel),
+        builder.getDenseI64ArrayAttr(strides),
+        builder.getDenseI64ArrayAttr(*pads), ceilMode, includePad);
+  }
+  if (failed(pool))
+    return failure();
+  define(node, *pool);
+  return success();
+}
+
+/// A constant `[K, M]` matrix transposed to `[M, K]`, scaled by `alpha`.
+DenseElementsAttr transposeAndScale(DenseElementsAttr matrix, bool transpose,
+                                    float alpha) {
+  auto type = cast<RankedTensorType>(matrix.getType());
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  SmallVector<float> values = llvm::to_vector(matrix.getValues<float>());
+  SmallVector<float> result(values.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      result[transpose ? c * rows + r : r * cols + c] =
+          values[r * cols + c] * alpha;
+  auto resultType =
+      RankedTensorType::get(transpose ? SmallVector<int64_t>{cols, rows}
+                                      : SmallVector<int64_t>{rows, cols},
+                            type.getElementType());
+  return DenseElementsAttr::get(resultType, ArrayRef<float>(result));
+}
+
+LogicalResult OnnxImporter::importGemm(const onnx::NodeProto &node,
+                                       Location loc, bool isMatMul) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  if (!isMatMul && getInt(node, "transA", 0))
+    return emitError(loc) << "Gemm: transA=1 is not supported";
+  DenseElementsAttr weight = getConstantAttr(node, 1);
+  if (!weight || weight.getType().getRank() != 2 ||
+      !weight.getElementType().isF32())
+    return emitError(loc) << node.op_type()
+                          << ": the weight (input #1) must be a constant "
+                             "f32 matrix";
+  float alpha = isMatMul ? 1.0f : getFloat(node, "alpha", 1.0f);
+  bool transB = !isMatMul && getInt(node, "transB", 0);
+  // cnn.linear takes [M, K]: MatMul and Gemm without transB give [K, M].
+  DenseElementsAttr linearWeight =
+      (transB && alpha == 1.0f) ? weight
+                                : transposeAndScale(weight, !transB, alpha);
+  Value weightValue = arith::ConstantOp::create(builder, loc, linearWeight);
+
+  Value bias;
+  if (!isMatMul && node.input_size() > 2 && !node.input(2).empty()) {
+    DenseElementsAttr c = getConstantAttr(node, 2);
+    int64_t outFeatures = linearWeight.getType().getDimSize(0);
+    if (!c || !c.getElementType().isF32() || c.getNumElements() != outFeatures)
+      return emitError(loc) << "Gemm: C (input #2) must be a constant f32 "
+                               "vector of "
+                            << outFeatures << " elements";
+    float beta = getFloat(node, "beta", 1.0f);
+    SmallVector<float> values = llvm::to_vector(c.getValues<float>());
+    for (float &v : values)
+      v *= beta;
+    bias = arith::ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({outFeatures}, builder.getF32Type()),
+            ArrayRef<float>(values)));
+  }
+  if (!isa<RankedTensorType>(input->getType()) ||
+      cast<RankedTensorType>(input->getType()).getRank() != 2)
+    return emitError(loc) << node.op_type() << ": input must be a matrix, got "
+                          << input->getType();
+  FailureOr<Value> linear = createInferred<LinearOp>(
+      builder, loc, input->getType(), *input, weightValue, bias, UnitAttr());
+  if (failed(linear))
+    return failure();
+  define(node, *linear);
+  return success();
+}
+
+LogicalResult OnnxImporter::importReshape(const onnx::NodeProto &node,
+                                          Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  DenseElementsAttr shapeAttr = getConstantAttr(node, 1);
+  if (!shapeAttr || !shapeAttr.getElementType().isInteger(64))
+    return emitError(loc) << "Reshape: the shape (input #1) must be a "
+                             "constant int64 tensor";
+  auto inputType = cast<RankedTensorType>(input->getType());
+  ArrayRef<int64_t> in = inputType.getShape();
+  SmallVector<int64_t> target = llvm::to_vector(shapeAttr.getValues<int64_t>());
+  int64_t total = inputType.getNumElements(), known = 1, inferred = -1;
+  for (auto [i, dim] : llvm::enumerate(target)) {
+    if (dim == 0 && !getInt(node, "allowzero", 0) && i < in.size())
+      dim = in[i];
+    if (dim == -1) {
+      if (inferred >= 0)
+        return emitError(loc)
+               << "Reshape: more than one -1 in " << formatList(target);
+      inferred = i;
+    } else if (dim <= 0) {
+      return emitError(loc) << "Reshape: invalid shape " << formatList(target);
+    } else {
+      known *= dim;
+    }
+  }
+  if (inferred >= 0 && known > 0)
+    target[inferred] = total / known;
+  int64_t product = 1;
+  for (int64_t dim : target)
+    product *= dim;
+  if (product != total)
+    return emitError(loc) << "Reshape: cannot reshape " << inputType << " to "
+                          << formatList(target);
+  // Only the flattening reshape [d0 * ... * da-1, da * ... * dn-1] is a
+  // cnn op; a reshape to the same shape is an identity.
+  if (ArrayRef<int64_t>(target) == in) {
+    define(node, *input);
+    return success();
+  }
+  if (target.size() == 2) {
+    int64_t outer = 1;
+    for (int64_t axis = 0; axis <= static_cast<int64_t>(in.size()); ++axis) {
+      if (outer == target[0]) {
+        FailureOr<Value> flat = createInferred<FlattenOp>(
+            builder, loc, inputType, *input, builder.getI64IntegerAttr(axis));
+        if (failed(flat))
+          return failure();
+        define(node, *flat);
+        return success();
+      }
+      if (axis < static_cast<int64_t>(in.size()))
+        outer *= in[axis];
+    }
+  }
+  return emitError(loc) << "Reshape of " << inputType << " to "
+                        << formatList(target)
+                        << " is not supported; only flattening reshapes are";
+}
+
+LogicalResult OnnxImporter::importAdd(const onnx::NodeProto &node,
+                                      Location loc) {
+  FailureOr<Value> lhs = getValue(node, 0), rhs = getValue(node, 1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  if (lhs->getType() == rhs->getType()) {
+    define(node, AddOp::create(builder, loc, *lhs, *rhs).getResult());
+    return success();
+  }
+  // MatMul + Add of a bias vector: the bias of a fully connected layer.
+  for (auto [product, addend, index] :
+       {std::tuple{*lhs, *rhs, 1}, std::tuple{*rhs, *lhs, 0}}) {
+    auto linear = product.getDefiningOp<LinearOp>();
+    DenseElementsAttr bias = getConstantAttr(node, index);
+    if (!linear || linear.getBias() || !linear->hasOneUse() || !bias ||
+        bias.getNumElements() != linear.getType().getDimSize(1) ||
+        !bias.getElementType().isF32())
+      continue;
+    auto biasType =
+        RankedTensorType::get({bias.getNumElements()}, bias.getElementType());
+    // Created before the linear op, which now uses it.
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(linear);
+    Value biasValue =
+        arith::ConstantOp::create(builder, loc, bias.reshape(biasType));
+    linear.getBiasMutable().assign(biasValue);
+    define(node, linear.getResult());
+    return success();
+  }
+  return emitError(loc) << "Add of " << lhs->getType() << " and "
+                        << rhs->getType()
+                        << " is not supported: broadcasting adds are only "
+                           "supported as the bias of a MatMul";
+}
+
+LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
+                                       Location loc) {
+  currentLoc = loc;
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return emitError(loc) << "operator '" << node.op_type() << "' of domain '"
+                          << node.domain() << "' is not supported";
+  StringRef type = node.op_type();
+  auto unary = [&](auto create) -> LogicalResult {
+    FailureOr<Value> input = getValue(node, 0);
+    if (failed(input))
+      return failure();
+    define(node, create(*input));
+    return success();
+  };
+  if (type == "Conv")
+    return importConv(node, loc);
+  if (type == "MaxPool")
+    return importPool(node, loc, /*isMax=*/true);
+  if (type == "AveragePool")
+    return importPool(node, loc, /*isMax=*/false);
+  if (type == "Gemm")
+    return importGemm(node, loc, /*isMatMul=*/false);
+  if (type == "MatMul")
+    return importGemm(node, loc, /*isMatMul=*/true);
+  if (type == "Reshape")
+    return importReshape(node, loc);
+  if (type == "Add")
+    return importAdd(node, loc);
+  if (type == "Relu")
+    return unary([&](Value x) { return ReluOp::create(builder, loc, x); });
+  if (type == "Identity")
+    return unary([](Value x) { return x; });
+  if (type == "Dropout") {
+    if (node.output_size() > 1 && !node.output(1).empty())
+      return emitError(loc) << "Dropout: the mask output is not supported";
+    return unary([](Value x) { return x; });
+  }
+  if (type == "GlobalAveragePool") {
+    FailureOr<Value> input = getValue(node, 0);
+    if (failed(input))
+      return failure();
+    FailureOr<Value> pool =
+        createInferred<GlobalAvgPoolOp>(builder, loc, input->getType(), *input);
+    if (failed(pool))
+      return failure();
+    define(node, *pool);
+    return success();
+  }
+  if (type == "Flatten") {
+    FailureOr<Value> input = getValue(node, 0);
+    if (failed(input))
+      return failure();
+    FailureOr<Value> flat = createInferred<FlattenOp>(
+        builder, loc, input->getType(), *input,
+        builder.getI64IntegerAttr(getInt(node, "axis", 1)));
+    if (failed(flat))
+      return failure();
+    define(node, *flat);
+    return success();
+  }
+  if (type == "Softmax") {
+    FailureOr<Value> input = getValue(node, 0);
+    if (failed(input))
+      return failure();
+    auto inputType = cast<RankedTensorType>(input->getType());
+    int64_t axis = getInt(node, "axis", opset >= 13 ? -1 : 1);
+    int64_t rank = inputType.getRank();
+    int64_t normalized = axis < 0 ? axis + rank : axis;
+    // Before opset 13, Softmax normalizes the flattened trailing dimensions.
+    if (opset < 13 && normalized != rank - 1)
+      return emitError(loc)
+             << "Softmax (opset " << opset << ") over axis " << axis << " of "
+             << inputType << " is not supported; only the last axis is";
+    define(node, SoftmaxOp::create(builder, loc, *input,
+                                   builder.getI64IntegerAttr(axis))
+                     .getResult());
+    return success();
+  }
+  if (type == "BatchNormalization") {
+    if (getInt(node, "training_mode", 0))
+      return emitError(loc) << "BatchNormalization: training_mode=1 is not "
+                               "supported (export the model in eval mode)";
+    for (int i = 1; i < node.output_size(); ++i)
+      if (!node.output(i).empty())
+        return emitError(loc) << "BatchNormalization: the running statistics "
+                                 "outputs are not supported";
+    SmallVector<Value> operands;
+    for (int i = 0; i < 5; ++i) {
+      FailureOr<Value> value = getValue(node, i);
+      if (failed(value))
+        return failure();
+      operands.push_back(*value);
+    }
+    FailureOr<Value> norm = createInferred<BatchNormOp>(
+        builder, loc, operands[0].getType(), operands[0], operands[1],
+        operands[2], operands[3], operands[4],
+        builder.getF32FloatAttr(getFloat(node, "epsilon", 1e-5f)));
+    if (failed(norm))
+      return failure();
+    define(node, *norm);
+    return success();
+  }
+  if (type == "Constant") {
+    const onnx::AttributeProto *value = findAttr(node, "value");
+    if (!value || !value->has_t())
+      return emitError(loc) << "Constant: only the 'value' tensor form is "
+                               "supported";
+    FailureOr<DenseElementsAttr> attr = readTensor(value->t());
+    if (failed(attr))
+      return failure();
+    if (node.output_size() > 0)
+      constants[node.output(0)] = Constant{*attr, Value()};
+    return success();
+  }
+  return emitError(loc) << "unsupported operator '" << type << "' (opset "
+                        << opset << ")";
+}
+
+//===----------------------------------------------------------------------===//
+// Model
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> OnnxImporter::run() {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error() << "cannot open: " << buffer.getError().message();
+    return nullptr;
+  }
+  StringRef bytes = (*buffer)->getBuffer();
+  if (bytes.empty()) {
+    error() << "the file is empty";
+    return nullptr;
+  }
+  if (bytes.size() > std::numeric_limits<int>::max() ||
+      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    error() << "not a valid ONNX model (the protobuf does not parse; is the "
+               "file truncated?)";
+    return nullptr;
+  }
+  buffer->reset();
+  for (const onnx::OperatorSetIdProto &set : model.opset_import())
+    if (set.domain().empty() || set.domain() == "ai.onnx")
+      opset = set.version();
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    error() << "default-domain opset " << opset << " is not supported (use "
+            << kMinOpset << " to " << kMaxOpset << ")";
+    return nullptr;
+  }
+  const onnx::GraphProto &graph = model.graph();
+  for (const onnx::TensorProto &tensor : graph.initializer())
+    initializers[tensor.name()] = &tensor;
+
+  // The one graph input that is not an initializer is the model's input.
+  const onnx::ValueInfoProto *input = nullptr;
+  for (const onnx::ValueInfoProto &info : graph.input()) {
+    if (initializers.count(info.name()))
+      continue;
+    if (input) {
+      error() << "the model has more than one input ('" << input->name()
+              << "' and '" << info.name() << "'); cnnc compiles single-input "
+              << "models";
+      return nullptr;
+    }
+    input = &info;
+  }
+  if (!input) {
+    error() << "the model has no input";
+    return nullptr;
+  }
+  if (graph.output_size() != 1) {
+    error() << "the model has " << graph.output_size()
+            << " outputs; cnnc compiles single-output models";
+    return nullptr;
+  }
+  if (!input->type().has_tensor_type() ||
+      input->type().tensor_type().elem_type() !=
+          onnx::TensorProto_DataType_FLOAT) {
+    error() << "input '" << input->name() << "' must be a float32 tensor";
+    return nullptr;
+  }
+  SmallVector<int64_t> shape;
+  const auto &dims = input->type().tensor_type().shape().dim();
+  for (const auto &[i, dim] : llvm::enumerate(dims)) {
+    if (!options.inputShape.empty()) {
+      if (options.inputShape.size() != static_cast<size_t>(dims.size())) {
+        error() << "--input-shape has rank " << options.inputShape.size()
+                << " but input '" << input->name() << "' has rank "
+                << dims.size();
+        return nullptr;
+      }
+      if (dim.has_dim_value() && dim.dim_value() != options.inputShape[i])
+        emitWarning(fileLoc)
+            << "--input-shape overrides dimension " << i << " of input '"
+            << input->name() << "' (" << dim.dim_value() << " -> "
+            << options.inputShape[i] << ")";
+      shape.push_back(options.inputShape[i]);
+    } else if (dim.has_dim_value() && dim.dim_value() > 0) {
+      shape.push_back(dim.dim_value());
+    } else if (i == 0) {
+      emitWarning(fileLoc) << "input '" << input->name()
+                           << "' has a symbolic batch dimension '"
+                           << dim.dim_param()
+                           << "'; compiling for batch 1 (set it with "
+                              "--input-shape)";
+      shape.push_back(1);
+    } else {
+      error() << "input '" << input->name() << "' has symbolic dimension " << i
+              << " ('" << dim.dim_param() << "'); set it with --input-shape";
+      return nullptr;
+    }
+  }
+  if (llvm::any_of(shape, [](int64_t d) { return d <= 0; })) {
+    error() << "input '" << input->name() << "' has an invalid shape "
+            << formatList(shape);
+    return nullptr;
+  }
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  builder.setInsertionPointToEnd(module->getBody());
+  auto inputType = RankedTensorType::get(shape, builder.getF32Type());
+  auto func = func::FuncOp::create(builder, fileLoc, "forward",
+                                   builder.getFunctionType({inputType}, {}));
+  Block *entry = func.addEntryBlock();
+  builder.setInsertionPointToEnd(entry);
+  values[input->name()] = entry->getArgument(0);
+
+  for (const auto &[index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, nodeLoc(node, index))))
+      return nullptr;
+
+  Value result = values.lookup(graph.output(0).name());
+  if (!result) {
+    error() << "the graph output '" << graph.output(0).name()
+            << "' is not computed by any node";
+    return nullptr;
+  }
+  func::ReturnOp::create(builder, fileLoc, result);
+  func.setFunctionType(
+      builder.getFunctionType({inputType}, {result.getType()}));
+  return module;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp>
+mlir::cnn::importOnnxModel(MLIRContext *context, StringRef path,
+                           const OnnxImportOptions &options) {
+  context->loadDialect<CnnDialect, arith::ArithDialect, func::FuncDialect>();
+  return OnnxImporter(context, path, options).run();
+}

@@ -1,0 +1,29 @@
+//===- OnnxImporter.h - ONNX models into the cnn dialect --------*- C++ -*-===//
+//
+// Reads an ONNX model (as exported from PyTorch) into a module holding one
+// function `@forward` in the cnn dialect. Errors are reported as diagnostics
+// naming the file, the node and what is wrong.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNN_IMPORT_ONNXIMPORTER_H
+#define CNN_IMPORT_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace mlir::cnn {
+
+struct OnnxImportOptions {
+  /// Replaces the model input's shape (all of it, or its symbolic
+  /// dimensions); empty keeps the file's shape.
+  SmallVector<int64_t> inputShape;
+};
+
+/// Imports `path`; returns null after emitting a diagnostic on failure.
+OwningOpRef<ModuleOp> importOnnxModel(MLIRContext *context, StringRef path,
+                                      const OnnxImportOptions &options);
+
+} // namespace mlir::cnn
+
+#endif // CNN_IMPORT_ONNXIMPORTER_H

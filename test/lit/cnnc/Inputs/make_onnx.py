@@ -1,0 +1,81 @@
+"""Writes small ONNX models, good and bad, for the importer's lit tests.
+
+usage: make_onnx.py OUTDIR
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(0)
+
+
+def save(name, nodes, inits, inputs=None, outputs=None, opset=13):
+    inputs = inputs or [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])]
+    outputs = outputs or [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)]
+    graph = helper.make_graph(nodes, name, inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.save(model, os.path.join(out, name + ".onnx"))
+
+
+def tensor(name, shape):
+    return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+
+
+# A small valid network: Conv+BN+Relu, MaxPool, GlobalAveragePool, Flatten, Gemm, Softmax.
+good_nodes = [
+    helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv1", pads=[1, 1, 1, 1], strides=[2, 2]),
+    helper.make_node("BatchNormalization", ["c", "g", "beta", "m", "v"], ["n"], name="bn1"),
+    helper.make_node("Relu", ["n"], ["r"], name="relu1"),
+    helper.make_node("MaxPool", ["r"], ["p"], name="pool1", kernel_shape=[2, 2], strides=[2, 2]),
+    helper.make_node("GlobalAveragePool", ["p"], ["gp"], name="gap"),
+    helper.make_node("Flatten", ["gp"], ["f"], name="flatten", axis=1),
+    helper.make_node("Gemm", ["f", "fw", "fb"], ["logits"], name="fc", transB=1),
+    helper.make_node("Softmax", ["logits"], ["y"], name="softmax", axis=1),
+]
+good_inits = [
+    tensor("w", [4, 3, 3, 3]), tensor("b", [4]),
+    numpy_helper.from_array(np.abs(rng.standard_normal(4)).astype(np.float32) + 0.5, "g"),
+    tensor("beta", [4]), tensor("m", [4]),
+    numpy_helper.from_array(np.abs(rng.standard_normal(4)).astype(np.float32) + 0.5, "v"),
+    tensor("fw", [5, 4]), tensor("fb", [5]),
+]
+save("good", good_nodes, good_inits)
+save("good_opset11", good_nodes, good_inits, opset=11)
+
+# The same network with a symbolic batch dimension.
+sym_input = [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3, 8, 8])]
+save("symbolic_batch", good_nodes, good_inits, inputs=sym_input)
+sym_h = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, "height", 8])]
+save("symbolic_height", good_nodes, good_inits, inputs=sym_h)
+
+# Bad models.
+save("unsupported_op", [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky")], [])
+save("undefined_tensor", [helper.make_node("Relu", ["nowhere"], ["y"], name="relu_of_nothing")], [])
+save("channel_mismatch",
+     [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_bad")], [tensor("w", [4, 5, 3, 3])])
+save("zero_stride",
+     [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_stride0", strides=[0, 1])],
+     [tensor("w", [4, 3, 3, 3])])
+save("kernel_too_large",
+     [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_huge")], [tensor("w", [4, 3, 9, 9])])
+save("old_opset", good_nodes, good_inits, opset=5)
+two_inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8]),
+              helper.make_tensor_value_info("x2", TensorProto.FLOAT, [1, 3, 8, 8])]
+save("two_inputs", [helper.make_node("Add", ["x", "x2"], ["y"], name="add")], [], inputs=two_inputs)
+short = numpy_helper.from_array(np.zeros(7, np.float32), "w")
+short.dims[:] = [4, 3, 3, 3]
+save("short_initializer", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_short")], [short])
+
+# A truncated file and garbage.
+with open(os.path.join(out, "good.onnx"), "rb") as f:
+    data = f.read()
+with open(os.path.join(out, "truncated.onnx"), "wb") as f:
+    f.write(data[: len(data) // 2])
+with open(os.path.join(out, "garbage.onnx"), "wb") as f:
+    f.write(b"\xff\xfe this is not a protobuf \x00\x01\x02" * 10)
+open(os.path.join(out, "empty.onnx"), "wb").close()
