@@ -625,8 +625,16 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return importAdd(node, loc);
   if (type == "Relu")
     return unary([&](Value x) { return ReluOp::create(builder, loc, x); });
-  if (type == "Identity")
+  if (type == "Identity") {
+    // Exporters alias deduplicated weights through Identity: keep them
+    // constants, known at import time.
+    if (DenseElementsAttr attr = getConstantAttr(node, 0)) {
+      if (node.output_size() > 0)
+        constants[node.output(0)] = constants[node.input(0)];
+      return success();
+    }
     return unary([](Value x) { return x; });
+  }
   if (type == "Dropout") {
     if (node.output_size() > 1 && !node.output(1).empty())
       return emitError(loc) << "Dropout: the mask output is not supported";

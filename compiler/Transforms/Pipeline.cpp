@@ -68,11 +68,16 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
       // Every buffer is freed after its last use.
       "buffer-deallocation-pipeline,"
       "func.func(cnn-lower-memref-copy),"
-      // Structured ops to loops, then everything to the LLVM dialect.
-      "func.func(convert-linalg-to-loops),"
-      "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,"
+      // Parallel loops over every parallel dimension, run by OpenMP
+      // threads; reductions stay sequential inside each iteration.
+      "func.func(convert-linalg-to-parallel-loops),"
+      "convert-scf-to-openmp,"
+      // Memrefs must reach LLVM before scf-to-cf splits the OpenMP regions.
+      "lower-affine,expand-strided-metadata,lower-affine,"
+      "finalize-memref-to-llvm,convert-scf-to-cf,"
+      "convert-math-to-llvm,convert-arith-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
+      "convert-openmp-to-llvm,"
       "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
       "canonicalize,cse");
 }

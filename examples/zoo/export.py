@@ -90,7 +90,8 @@ def build(arch, seed=0, weights=None):
     if arch not in ARCHS:
         raise ValueError("unknown architecture %r (known: %s)" % (arch, " ".join(ARCHS)))
     torch.manual_seed(seed)  # torchvision's own init; overwritten below anyway
-    model = getattr(torchvision.models, arch)(weights=None)
+    kw = {"init_weights": False} if family(arch) == "vgg" and not weights else {}
+    model = getattr(torchvision.models, arch)(weights=None, **kw)
     if weights:
         state = torch.load(weights, map_location="cpu")
         if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
@@ -172,15 +173,15 @@ def export_module(model, arch, h, w):
         return model, ""
     lin = model.classifier[0]
     c = lin.in_features // (oh * ow)
-    ph = torch.from_numpy(adaptive_pool_matrix(fh, oh))  # oh x fh
-    pw = torch.from_numpy(adaptive_pool_matrix(fw, ow))  # ow x fw
+    ph = torch.from_numpy(adaptive_pool_matrix(fh, oh)).float()  # oh x fh
+    pw = torch.from_numpy(adaptive_pool_matrix(fw, ow)).float()  # ow x fw
     with torch.no_grad():
-        wt = lin.weight.detach().double().reshape(lin.out_features * c, oh * ow)
+        wt = lin.weight.detach().reshape(lin.out_features * c, oh * ow)
         # W'[o, c, i, j] = sum_{k,l} W[o, c, k, l] * ph[k, i] * pw[l, j]: one GEMM
         w2 = torch.matmul(wt, torch.kron(ph, pw))  # (o*c) x (fh*fw)
-        new = nn.Linear(c * fh * fw, lin.out_features)
-        new.weight.copy_(w2.reshape(lin.out_features, c * fh * fw))
-        new.bias.copy_(lin.bias)
+        new = nn.Linear(c * fh * fw, lin.out_features, device="meta")
+        new.weight = nn.Parameter(w2.reshape(lin.out_features, c * fh * fw).contiguous())
+        new.bias = nn.Parameter(lin.bias.detach().clone())
     # a shallow copy: shares the features and the other classifier layers
     m2 = copy.copy(model)
     m2._modules = collections.OrderedDict(model._modules)

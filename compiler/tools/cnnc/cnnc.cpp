@@ -30,6 +30,7 @@
 #include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/IR/LLVMContext.h"
@@ -461,6 +462,8 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     arguments.push_back(libDir + "/libcnnrt_main.a");
     arguments.push_back(runtimeLib);
   }
+  // The model's parallel loops run on OpenMP threads (libomp).
+  arguments.push_back("-fopenmp");
   arguments.push_back("-lm");
   if (failed(runLinker(arguments)))
     return failure();
@@ -503,6 +506,7 @@ int main(int argc, char **argv) {
   registry.insert<cnn::CnnDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   ScopedDiagnosticHandler diagnostics(&context, [](Diagnostic &diag) {

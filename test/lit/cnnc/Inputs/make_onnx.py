@@ -26,7 +26,8 @@ def tensor(name, shape):
     return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
 
 
-# A small valid network: Conv+BN+Relu, MaxPool, GlobalAveragePool, Flatten, Gemm, Softmax.
+# A small valid network: Conv+BN+Relu, MaxPool, GlobalAveragePool, Flatten,
+# Identity of a weight, Gemm, Softmax.
 good_nodes = [
     helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv1", pads=[1, 1, 1, 1], strides=[2, 2]),
     helper.make_node("BatchNormalization", ["c", "g", "beta", "m", "v"], ["n"], name="bn1"),
@@ -34,7 +35,9 @@ good_nodes = [
     helper.make_node("MaxPool", ["r"], ["p"], name="pool1", kernel_shape=[2, 2], strides=[2, 2]),
     helper.make_node("GlobalAveragePool", ["p"], ["gp"], name="gap"),
     helper.make_node("Flatten", ["gp"], ["f"], name="flatten", axis=1),
-    helper.make_node("Gemm", ["f", "fw", "fb"], ["logits"], name="fc", transB=1),
+    # Exporters alias deduplicated weights through Identity.
+    helper.make_node("Identity", ["fb"], ["fb_alias"], name="alias"),
+    helper.make_node("Gemm", ["f", "fw", "fb_alias"], ["logits"], name="fc", transB=1),
     helper.make_node("Softmax", ["logits"], ["y"], name="softmax", axis=1),
 ]
 good_inits = [
