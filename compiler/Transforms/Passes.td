@@ -92,6 +92,23 @@ def CnnFlattenConstantGlobals
   let dependentDialects = ["memref::MemRefDialect"];
 }
 
+def CnnPlanActivationMemory
+    : Pass<"cnn-plan-activation-memory", "func::FuncOp"> {
+  let summary = "Place every intermediate buffer in one activation arena";
+  let description = [{
+    Intermediate buffers of a model have static sizes and lifetimes that
+    follow from the op order. This pass computes each buffer's live interval
+    (from its allocation to the last use of the buffer or of any view of
+    it), packs the buffers into one arena, largest first, at the lowest
+    64-byte aligned offset not used by a buffer whose interval overlaps,
+    and replaces each `memref.alloc` with a `memref.view` into one arena
+    allocated on entry and freed on return. Buffers that escape (returned,
+    passed to calls) or have dynamic shapes keep their own allocation. The
+    arena size is recorded on the function as `cnn.arena_bytes`.
+  }];
+  let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
+}
+
 def CnnLowerMemrefCopy : Pass<"cnn-lower-memref-copy", "func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{

@@ -67,6 +67,8 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "cnn-flatten-constant-globals,"
       // Every buffer is freed after its last use.
       "buffer-deallocation-pipeline,"
+      // ...and intermediate buffers share one arena planned at compile time.
+      "func.func(cnn-plan-activation-memory),"
       "func.func(cnn-lower-memref-copy),"
       // Parallel loops over every parallel dimension, run by OpenMP
       // threads; reductions stay sequential inside each iteration.

@@ -1,0 +1,61 @@
+// RUN: cnn-opt %s -split-input-file -cnn-plan-activation-memory | FileCheck %s
+
+// %a dies when %c is born: they share offset 0; %b lives across both.
+// 64 floats = 256 bytes each, so the arena holds two buffers: 512 bytes.
+// CHECK-LABEL: func @chain
+// CHECK-SAME: attributes {cnn.arena_bytes = 512 : i64}
+// CHECK: %[[ARENA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<512xi8>
+// CHECK: %[[A:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<512xi8> to memref<64xf32>
+// CHECK: %[[B:.+]] = memref.view %[[ARENA]][%c256{{(_[0-9]+)?}}][] : memref<512xi8> to memref<64xf32>
+// CHECK: linalg.copy ins(%[[A]] : memref<64xf32>) outs(%[[B]] : memref<64xf32>)
+// CHECK: %[[C:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<512xi8> to memref<64xf32>
+// CHECK: linalg.copy ins(%[[B]] : memref<64xf32>) outs(%[[C]] : memref<64xf32>)
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: memref.dealloc %{{.+}} : memref<64xf32>
+// CHECK: memref.dealloc %[[ARENA]] : memref<512xi8>
+// CHECK-NEXT: return
+func.func @chain(%in: memref<64xf32>, %out: memref<64xf32>) {
+  %a = memref.alloc() : memref<64xf32>
+  linalg.copy ins(%in : memref<64xf32>) outs(%a : memref<64xf32>)
+  %b = memref.alloc() : memref<64xf32>
+  linalg.copy ins(%a : memref<64xf32>) outs(%b : memref<64xf32>)
+  memref.dealloc %a : memref<64xf32>
+  %c = memref.alloc() : memref<64xf32>
+  linalg.copy ins(%b : memref<64xf32>) outs(%c : memref<64xf32>)
+  memref.dealloc %b : memref<64xf32>
+  linalg.copy ins(%c : memref<64xf32>) outs(%out : memref<64xf32>)
+  memref.dealloc %c : memref<64xf32>
+  return
+}
+
+// -----
+
+// A view extends its buffer's lifetime: %a stays live until the collapsed
+// view's last use, so %b cannot reuse it.
+// CHECK-LABEL: func @views_keep_alive
+// CHECK-SAME: attributes {cnn.arena_bytes = 512 : i64}
+func.func @views_keep_alive(%in: memref<8x8xf32>, %out: memref<64xf32>) {
+  %a = memref.alloc() : memref<8x8xf32>
+  linalg.copy ins(%in : memref<8x8xf32>) outs(%a : memref<8x8xf32>)
+  %flat = memref.collapse_shape %a [[0, 1]] : memref<8x8xf32> into memref<64xf32>
+  %b = memref.alloc() : memref<64xf32>
+  linalg.copy ins(%flat : memref<64xf32>) outs(%b : memref<64xf32>)
+  linalg.copy ins(%b : memref<64xf32>) outs(%flat : memref<64xf32>)
+  linalg.copy ins(%flat : memref<64xf32>) outs(%out : memref<64xf32>)
+  memref.dealloc %a : memref<8x8xf32>
+  memref.dealloc %b : memref<64xf32>
+  return
+}
+
+// -----
+
+// A returned buffer keeps its own allocation.
+// CHECK-LABEL: func @escaping
+// CHECK-NOT: cnn.arena_bytes
+// CHECK: memref.alloc() : memref<64xf32>
+// CHECK-NOT: memref.view
+func.func @escaping(%in: memref<64xf32>) -> memref<64xf32> {
+  %a = memref.alloc() : memref<64xf32>
+  linalg.copy ins(%in : memref<64xf32>) outs(%a : memref<64xf32>)
+  return %a : memref<64xf32>
+}
