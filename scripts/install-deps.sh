@@ -11,8 +11,8 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   # Oracles for conformance tests.
   python3-numpy python3-onnx python3-torch python3-torchvision
-  # Optional: pictures of graphs.
-  graphviz
+  # Checks of compiled models (valgrind) and pictures of graphs.
+  valgrind graphviz
 )
 
 missing=()

@@ -464,6 +464,8 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   }
   // The model's parallel loops run on OpenMP threads (libomp).
   arguments.push_back("-fopenmp");
+  // The libomp of the LLVM that compiled the model, wherever it is run from.
+  arguments.push_back("-Wl,-rpath," CNNC_LLVM_LIB_DIR);
   arguments.push_back("-lm");
   if (failed(runLinker(arguments)))
     return failure();
