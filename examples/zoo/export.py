@@ -31,10 +31,14 @@ independent of the input size.
   * Conv and Linear weights ~ N(0, 2/fan_in) (Kaiming, fan_in, relu); biases
     ~ N(0, 0.1^2). No zero-init of the last BN of residual blocks: every
     residual branch is active.
-  * BatchNorm: the running statistics are first calibrated with one train-mode
-    forward pass over a seeded 4x3x64x64 N(0,1) batch (so that activations stay
-    O(1) through 150 layers), then randomized: running_var *= U(0.5, 2),
-    running_mean += N(0, 0.2^2) * std, weight ~ U(0.5, 1.5), bias ~ N(0, 0.2^2).
+  * BatchNorm: the running statistics are calibrated in one eval-mode forward
+    pass over a seeded 1x3x224x224 N(0,1) input: just before each BN runs, a
+    hook sets its statistics from its actual input (produced by the already
+    randomized layers before it) and then randomizes them: running_var =
+    var * U(0.5, 2), running_mean = mean + N(0, 0.2^2) * std, weight ~
+    U(0.5, 1.5), bias ~ N(0, 0.2^2). Eval-mode BN does not renormalize, so
+    without this the activations of resnet152 grow to 1e3 and more; with it
+    the logits are O(1..10) at every depth and at every input size.
 
 VGG head: torchvision's VGG has AdaptiveAvgPool2d((7, 7)) + Linear(25088, 4096).
 torch.onnx can only export adaptive pooling when the feature map (H/32 x W/32)
@@ -71,7 +75,7 @@ ARCHS = [
     "resnext50_32x4d", "wide_resnet50_2",
 ]
 
-CALIB_SHAPE = (4, 3, 64, 64)
+CALIB_SHAPE = (1, 3, 224, 224)
 
 
 def family(arch):
@@ -119,24 +123,28 @@ def randomize_(model, seed):
                     m.bias.normal_(0.0, 0.1)
             elif isinstance(m, nn.BatchNorm2d):
                 bns.append(m)
-                m.reset_running_stats()
-                m.momentum = None  # cumulative average: one batch sets the stats
-                m.weight.fill_(1.0)
-                m.bias.zero_()
         if bns:
+            # One eval-mode forward pass; a pre-hook sets each BN's statistics
+            # from its actual input (computed by the already randomized layers
+            # before it) just before it runs, then randomizes them.
             g = torch.Generator().manual_seed(seed + 7919)
             x = torch.randn(*CALIB_SHAPE, generator=g)
-            model.train()
-            model(x)
-            model.eval()
-            for m in bns:
-                m.momentum = 0.1
-                std = m.running_var.clamp_min(1e-6).sqrt()
+
+            def calibrate(m, inputs):
+                t = inputs[0]
                 n = m.num_features
-                m.running_mean.add_(torch.randn(n, generator=g) * 0.2 * std)
-                m.running_var.mul_(torch.empty(n).uniform_(0.5, 2.0, generator=g))
+                mean = t.mean(dim=(0, 2, 3))
+                var = t.var(dim=(0, 2, 3), unbiased=False).clamp_min(1e-4)
+                m.running_mean.copy_(mean + torch.randn(n, generator=g) * 0.2 * var.sqrt())
+                m.running_var.copy_(var * torch.empty(n).uniform_(0.5, 2.0, generator=g))
                 m.weight.copy_(torch.empty(n).uniform_(0.5, 1.5, generator=g))
                 m.bias.copy_(torch.randn(n, generator=g) * 0.2)
+
+            hooks = [m.register_forward_pre_hook(calibrate) for m in bns]
+            model.eval()
+            model(x)
+            for h in hooks:
+                h.remove()
     return model
 
 
@@ -273,9 +281,13 @@ def main(argv=None):
     if not args.arch:
         ap.error("an architecture is required (see --list)")
     out = args.out or args.arch + ".onnx"
-    info = export(args.arch, out, batch=args.batch, height=args.height, width=args.width,
-                  seed=args.seed, weights=args.weights, keep_bn=args.keep_bn,
-                  opset=args.opset, reference_dir=args.reference, check=not args.no_check)
+    try:
+        info = export(args.arch, out, batch=args.batch, height=args.height, width=args.width,
+                      seed=args.seed, weights=args.weights, keep_bn=args.keep_bn,
+                      opset=args.opset, reference_dir=args.reference, check=not args.no_check)
+    except (ValueError, RuntimeError, OSError) as ex:
+        print("export.py: error: %s" % ex, file=sys.stderr)
+        return 1
     msg = "%s: %s %s, BN %s, opset %d (%.1fs)" % (
         out, args.arch, "x".join(map(str, info["shape"])),
         "kept" if args.keep_bn else "folded", args.opset, info["build_s"] + info["export_s"])

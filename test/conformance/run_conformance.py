@@ -173,6 +173,7 @@ def run_config(cfg, args):
             r["message"] = "" if ok else msg
             return r
     finally:
+        r["message"] = r["message"].replace(work + os.sep, "")
         if args.keep:
             r["workdir"] = work
         else:
