@@ -43,7 +43,7 @@ independent of the input size.
 VGG head: torchvision's VGG has AdaptiveAvgPool2d((7, 7)) + Linear(25088, 4096).
 torch.onnx can only export adaptive pooling when the feature map (H/32 x W/32)
 is a multiple of 7, so that is kept as is (224x224: 7x7 features, the pool is an
-identity and the exporter emits no node for it). For every other size the
+identity, emitted as AveragePool kernel 1x1 stride 1x1). For every other size the
 exported graph replaces the pair by the exactly equivalent Flatten +
 Linear(512*h*w, 4096): adaptive average pooling is linear, so its matrix is
 multiplied into the first classifier weight. The function computed is the one
@@ -98,7 +98,7 @@ def build(arch, seed=0, weights=None):
     model = getattr(torchvision.models, arch)(weights=None, **kw)
     if weights:
         state = torch.load(weights, map_location="cpu")
-        if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
+        if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
             state = state["state_dict"]
         if isinstance(state, torch.nn.Module):
             state = state.state_dict()

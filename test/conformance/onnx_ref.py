@@ -26,7 +26,7 @@ def _attrs(node):
     return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
 
 
-def _pads2d(pads, what):
+def _pads2d(pads):
     """ONNX pads [t, l, b, r] -> symmetric (ph, pw) or None when asymmetric."""
     if not pads:
         return (0, 0), None
@@ -70,7 +70,7 @@ def run(model, x):
         if op == "Conv":
             if a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
                 raise NotImplementedError("Conv auto_pad=%s" % a["auto_pad"])
-            pad, asym = _pads2d(a.get("pads"), "Conv")
+            pad, asym = _pads2d(a.get("pads"))
             xx = F.pad(ins[0], asym) if asym else ins[0]
             y = F.conv2d(xx, ins[1], ins[2] if len(ins) > 2 else None,
                          stride=tuple(a.get("strides", (1, 1))), padding=pad,
@@ -86,13 +86,13 @@ def run(model, x):
         elif op == "MaxPool":
             if len(node.output) != 1:
                 raise NotImplementedError("MaxPool with Indices output")
-            pad, asym = _pads2d(a.get("pads"), "MaxPool")
+            pad, asym = _pads2d(a.get("pads"))
             xx = F.pad(ins[0], asym, value=float("-inf")) if asym else ins[0]
             y = F.max_pool2d(xx, tuple(a["kernel_shape"]), tuple(a.get("strides", (1, 1))),
                              pad, tuple(a.get("dilations", (1, 1))),
                              ceil_mode=bool(a.get("ceil_mode", 0)))
         elif op == "AveragePool":
-            pad, asym = _pads2d(a.get("pads"), "AveragePool")
+            pad, asym = _pads2d(a.get("pads"))
             if asym:
                 raise NotImplementedError("AveragePool with asymmetric pads")
             y = F.avg_pool2d(ins[0], tuple(a["kernel_shape"]), tuple(a.get("strides", (1, 1))),

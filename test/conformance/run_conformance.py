@@ -211,7 +211,8 @@ def print_row(r):
 def write_markdown(path, results, args, total_s):
     with open(path, "w") as f:
         backend = "onnx_ref.py (no cnnc)" if args.onnx_ref else "cnnc"
-        f.write("| model | input | BN | status | max abs err | rel err | compile s | run s | notes |\n")
+        f.write("| model | input | BN | status | max abs err | rel err | compile s | run s "
+                "| notes |\n")
         f.write("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n")
         for r in results:
             note = r["note"]
@@ -230,7 +231,8 @@ def main(argv=None):
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--suite", choices=sorted(SUITES), default="fast")
     ap.add_argument("--cnnc", help="path to the cnnc executable")
-    ap.add_argument("--cnnc-args", default="", help="extra cnnc options, e.g. '--graph-passes=false'")
+    ap.add_argument("--cnnc-args", default="",
+                    help="extra cnnc options, e.g. --cnnc-args=--graph-passes=false")
     ap.add_argument("--onnx-ref", action="store_true",
                     help="run the ONNX files with onnx_ref.py instead of cnnc (checks the exports)")
     ap.add_argument("--only", nargs="+", metavar="NAME",
