@@ -74,6 +74,16 @@ short = numpy_helper.from_array(np.zeros(7, np.float32), "w")
 short.dims[:] = [4, 3, 3, 3]
 save("short_initializer", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_short")], [short])
 
+# The good network with its weights in an external data file.
+external = onnx.load(os.path.join(out, "good.onnx"))
+onnx.save(external, os.path.join(out, "external.onnx"), save_as_external_data=True,
+          all_tensors_to_one_file=True, location="external.weights", size_threshold=0)
+# ...and one whose external data file is missing.
+missing = onnx.load(os.path.join(out, "good.onnx"))
+onnx.save(missing, os.path.join(out, "external_missing.onnx"), save_as_external_data=True,
+          all_tensors_to_one_file=True, location="missing.weights", size_threshold=0)
+os.remove(os.path.join(out, "missing.weights"))
+
 # A truncated file and garbage.
 with open(os.path.join(out, "good.onnx"), "rb") as f:
     data = f.read()
