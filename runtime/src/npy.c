@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cnnrt/cnnrt.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -35,23 +36,6 @@ static const char npy_magic[6] = {'\x93', 'N', 'U', 'M', 'P', 'Y'};
 // numpy itself refuses headers over 10000 bytes by default; be generous but
 // keep a bound so a corrupt v2.0 length cannot make us allocate gigabytes.
 enum { npy_max_header_bytes = 1 << 20 };
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...) {
-  if (!err || errlen == 0)
-    return;
-  va_list args;
-  va_start(args, fmt);
-  vsnprintf(err, errlen, fmt, args);
-  va_end(args);
-  // Messages must stay one line even if a path or a header from the file
-  // contains control characters.
-  for (char *c = err; *c; ++c)
-    if ((unsigned char)*c < 0x20 || *c == 0x7f)
-      *c = '?';
-}
 
 static bool host_is_little_endian(void) {
   const uint32_t one = 1;
@@ -124,7 +108,7 @@ static int malformed(header_parser *p, const char *expected) {
   size_t offset = (size_t)(p->cur - p->begin);
   size_t remaining = (size_t)(p->end - p->cur);
   int excerpt_len = remaining > 20 ? 20 : (int)remaining;
-  set_error(p->err, p->errlen,
+  cnnrt_set_error(p->err, p->errlen,
             "%s: malformed header: expected %s at offset %zu (near '%.*s')",
             p->path, expected, offset, excerpt_len, p->cur);
   return CNNRT_ERR_FORMAT;
@@ -176,7 +160,7 @@ static int parse_shape(header_parser *p, npy_header *header) {
   while (!consume(p, ')')) {
     skip_whitespace(p);
     if (p->cur < p->end && *p->cur == '-') {
-      set_error(p->err, p->errlen,
+      cnnrt_set_error(p->err, p->errlen,
                 "%s: invalid header: negative dimension in 'shape'", p->path);
       return CNNRT_ERR_FORMAT;
     }
@@ -186,7 +170,7 @@ static int parse_shape(header_parser *p, npy_header *header) {
     while (p->cur < p->end && *p->cur >= '0' && *p->cur <= '9') {
       int digit = *p->cur - '0';
       if (dim > (INT64_MAX - digit) / 10) {
-        set_error(p->err, p->errlen,
+        cnnrt_set_error(p->err, p->errlen,
                   "%s: shape has a dimension that does not fit in 64 bits",
                   p->path);
         return CNNRT_ERR_TOO_LARGE;
@@ -197,7 +181,7 @@ static int parse_shape(header_parser *p, npy_header *header) {
     if (p->cur < p->end && (*p->cur == 'L' || *p->cur == 'l'))
       ++p->cur;
     if (header->rank == CNNRT_MAX_RANK) {
-      set_error(p->err, p->errlen,
+      cnnrt_set_error(p->err, p->errlen,
                 "%s: shape has more than %d dimensions, which is not "
                 "supported",
                 p->path, CNNRT_MAX_RANK);
@@ -249,7 +233,7 @@ static int parse_header(header_parser *p, npy_header *header) {
       seen = &header->has_shape;
       status = parse_shape(p, header);
     } else {
-      set_error(p->err, p->errlen,
+      cnnrt_set_error(p->err, p->errlen,
                 "%s: invalid header: unexpected key '%s%s' (expected "
                 "'descr', 'fortran_order' and 'shape')",
                 p->path, key, truncated ? "..." : "");
@@ -258,7 +242,7 @@ static int parse_header(header_parser *p, npy_header *header) {
     if (status != CNNRT_OK)
       return status;
     if (*seen) {
-      set_error(p->err, p->errlen, "%s: invalid header: duplicate key '%s'",
+      cnnrt_set_error(p->err, p->errlen, "%s: invalid header: duplicate key '%s'",
                 p->path, key);
       return CNNRT_ERR_FORMAT;
     }
@@ -307,7 +291,7 @@ static const char *dtype_name(const char *code) {
 static int check_dtype(const char *path, const npy_header *header, char *err,
                        size_t errlen) {
   if (header->descr_is_structured) {
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: structured dtype is not supported; expected '<f4' float32",
               path);
     return CNNRT_ERR_UNSUPPORTED;
@@ -322,17 +306,17 @@ static int check_dtype(const char *path, const npy_header *header, char *err,
   const char *name = dtype_name(code);
   const char *order = descr[0] == '>' ? "big-endian " : "";
   if (descr[0] == '>' && strcmp(code, "f4") == 0)
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: dtype '%s' (big-endian) is not supported; expected '<f4' "
               "float32",
               path, descr);
   else if (name)
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: dtype '%s' (%s%s) is not supported; expected '<f4' "
               "float32",
               path, descr, order, name);
   else
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: dtype '%s' is not supported; expected '<f4' float32", path,
               descr);
   return CNNRT_ERR_UNSUPPORTED;
@@ -356,7 +340,7 @@ static int read_header(FILE *file, const char *path, int64_t file_size,
                        npy_header *header, int64_t *data_bytes_in_file,
                        char *err, size_t errlen) {
   if (file_size == 0) {
-    set_error(err, errlen, "%s: file is empty (not a .npy file)", path);
+    cnnrt_set_error(err, errlen, "%s: file is empty (not a .npy file)", path);
     return CNNRT_ERR_FORMAT;
   }
 
@@ -364,23 +348,23 @@ static int read_header(FILE *file, const char *path, int64_t file_size,
   unsigned char prefix[12];
   size_t prefix_len = file_size < 12 ? (size_t)file_size : 12;
   if (fread(prefix, 1, prefix_len, file) != prefix_len) {
-    set_error(err, errlen, "%s: read error: %s", path, strerror(errno));
+    cnnrt_set_error(err, errlen, "%s: read error: %s", path, strerror(errno));
     return CNNRT_ERR_IO;
   }
   size_t magic_len = prefix_len < 6 ? prefix_len : 6;
   if (memcmp(prefix, npy_magic, magic_len) != 0) {
-    set_error(err, errlen, "%s: not a .npy file (bad magic)", path);
+    cnnrt_set_error(err, errlen, "%s: not a .npy file (bad magic)", path);
     return CNNRT_ERR_FORMAT;
   }
   if (prefix_len < 8) {
-    set_error(err, errlen, "%s: truncated header: file has only %zu bytes",
+    cnnrt_set_error(err, errlen, "%s: truncated header: file has only %zu bytes",
               path, prefix_len);
     return CNNRT_ERR_FORMAT;
   }
 
   int major = prefix[6], minor = prefix[7];
   if ((major != 1 && major != 2 && major != 3) || minor != 0) {
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: unsupported .npy format version %d.%d (supported: 1.0, "
               "2.0, 3.0)",
               path, major, minor);
@@ -389,37 +373,37 @@ static int read_header(FILE *file, const char *path, int64_t file_size,
   size_t length_field = major == 1 ? 2 : 4;
   size_t preamble = 8 + length_field;
   if (prefix_len < preamble) {
-    set_error(err, errlen, "%s: truncated header: file has only %zu bytes",
+    cnnrt_set_error(err, errlen, "%s: truncated header: file has only %zu bytes",
               path, prefix_len);
     return CNNRT_ERR_FORMAT;
   }
   uint32_t header_len = read_le(prefix + 8, (int)length_field);
   int64_t after_preamble = file_size - (int64_t)preamble;
   if ((int64_t)header_len > after_preamble) {
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: truncated header: header length is %u bytes but only "
               "%lld bytes follow",
               path, header_len, (long long)after_preamble);
     return CNNRT_ERR_FORMAT;
   }
   if (header_len > npy_max_header_bytes) {
-    set_error(err, errlen, "%s: header length %u exceeds the limit of %d bytes",
+    cnnrt_set_error(err, errlen, "%s: header length %u exceeds the limit of %d bytes",
               path, header_len, npy_max_header_bytes);
     return CNNRT_ERR_FORMAT;
   }
 
   // The prefix read may have consumed the first header bytes (v1.0).
   if (fseek(file, (long)preamble, SEEK_SET) != 0) {
-    set_error(err, errlen, "%s: seek error: %s", path, strerror(errno));
+    cnnrt_set_error(err, errlen, "%s: seek error: %s", path, strerror(errno));
     return CNNRT_ERR_IO;
   }
   char *text = (char *)malloc(header_len ? header_len : 1);
   if (!text) {
-    set_error(err, errlen, "%s: out of memory reading the header", path);
+    cnnrt_set_error(err, errlen, "%s: out of memory reading the header", path);
     return CNNRT_ERR_OUT_OF_MEMORY;
   }
   if (fread(text, 1, header_len, file) != header_len) {
-    set_error(err, errlen, "%s: truncated header: could not read %u bytes",
+    cnnrt_set_error(err, errlen, "%s: truncated header: could not read %u bytes",
               path, header_len);
     free(text);
     return CNNRT_ERR_FORMAT;
@@ -438,14 +422,14 @@ static int read_header(FILE *file, const char *path, int64_t file_size,
       return status;
   }
   if (!header->has_descr || !header->has_fortran_order || !header->has_shape) {
-    set_error(err, errlen, "%s: invalid header: missing key '%s'", path,
+    cnnrt_set_error(err, errlen, "%s: invalid header: missing key '%s'", path,
               !header->has_descr           ? "descr"
               : !header->has_fortran_order ? "fortran_order"
                                            : "shape");
     return CNNRT_ERR_FORMAT;
   }
   if (header->fortran_order) {
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: fortran_order=True (column-major) data is not supported; "
               "save a C-order array (numpy.ascontiguousarray)",
               path);
@@ -460,26 +444,26 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
   if (out)
     memset(out, 0, sizeof(*out));
   if (!path || !out) {
-    set_error(err, errlen, "cnnrt_npy_read: %s is NULL",
+    cnnrt_set_error(err, errlen, "cnnrt_npy_read: %s is NULL",
               !path ? "path" : "out");
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
 
   FILE *file = fopen(path, "rb");
   if (!file) {
-    set_error(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    cnnrt_set_error(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     return CNNRT_ERR_IO;
   }
   struct stat info;
   if (fstat(fileno(file), &info) != 0) {
-    set_error(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+    cnnrt_set_error(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
     fclose(file);
     return CNNRT_ERR_IO;
   }
   // The size checks below need a real file size (fopen also accepts
   // directories on Linux).
   if (!S_ISREG(info.st_mode)) {
-    set_error(err, errlen, "%s: not a regular file", path);
+    cnnrt_set_error(err, errlen, "%s: not a regular file", path);
     fclose(file);
     return CNNRT_ERR_IO;
   }
@@ -503,7 +487,7 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
       numel = 0;
   for (int64_t i = 0; i < header.rank && numel != 0; ++i) {
     if (numel > INT64_MAX / header.shape[i]) {
-      set_error(err, errlen,
+      cnnrt_set_error(err, errlen,
                 "%s: shape %s has too many elements (overflows 64 bits)", path,
                 shape_str);
       fclose(file);
@@ -512,7 +496,7 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
     numel *= header.shape[i];
   }
   if (numel > CNNRT_NPY_MAX_DATA_BYTES / (int64_t)sizeof(float)) {
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: shape %s has %lld elements, more than the 4 GiB data "
               "limit",
               path, shape_str, (long long)numel);
@@ -521,14 +505,14 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
   }
   int64_t data_bytes = numel * (int64_t)sizeof(float);
   if (data_bytes_in_file < data_bytes) {
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: truncated data: expected %lld bytes, found %lld", path,
               (long long)data_bytes, (long long)data_bytes_in_file);
     fclose(file);
     return CNNRT_ERR_FORMAT;
   }
   if (data_bytes_in_file > data_bytes) {
-    set_error(err, errlen,
+    cnnrt_set_error(err, errlen,
               "%s: file has %lld extra bytes after the %lld bytes of data of "
               "shape %s",
               path, (long long)(data_bytes_in_file - data_bytes),
@@ -542,7 +526,7 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
     // Put the path in front of the allocator's message.
     char detail[CNNRT_ERROR_MAX];
     snprintf(detail, sizeof(detail), "%s", err ? err : "");
-    set_error(err, errlen, "%s: %s", path, detail);
+    cnnrt_set_error(err, errlen, "%s: %s", path, detail);
     fclose(file);
     return status;
   }
@@ -550,7 +534,7 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
   fclose(file);
   // The file may have shrunk since fstat.
   if (got != (size_t)data_bytes) {
-    set_error(err, errlen, "%s: truncated data: expected %lld bytes, found %zu",
+    cnnrt_set_error(err, errlen, "%s: truncated data: expected %lld bytes, found %zu",
               path, (long long)data_bytes, got);
     cnnrt_tensor_free(out);
     return CNNRT_ERR_FORMAT;
@@ -588,11 +572,11 @@ static bool write_floats(FILE *file, const float *data, size_t count) {
 int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
                     const int64_t *shape, char *err, size_t errlen) {
   if (!path) {
-    set_error(err, errlen, "cnnrt_npy_write: path is NULL");
+    cnnrt_set_error(err, errlen, "cnnrt_npy_write: path is NULL");
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
   if (rank < 0 || rank > CNNRT_MAX_RANK || (rank > 0 && !shape)) {
-    set_error(err, errlen, "%s: cannot write rank %lld (expected 0 to %d)",
+    cnnrt_set_error(err, errlen, "%s: cannot write rank %lld (expected 0 to %d)",
               path, (long long)rank, CNNRT_MAX_RANK);
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
@@ -601,7 +585,7 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
   int64_t numel = 1;
   for (int64_t i = 0; i < rank; ++i) {
     if (shape[i] < 0) {
-      set_error(err, errlen, "%s: cannot write shape %s: negative dimension",
+      cnnrt_set_error(err, errlen, "%s: cannot write shape %s: negative dimension",
                 path, shape_str);
       return CNNRT_ERR_INVALID_ARGUMENT;
     }
@@ -611,14 +595,14 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
   for (int64_t i = 0; i < rank && numel != 0; ++i) {
     if (numel > INT64_MAX / shape[i] ||
         (uint64_t)(numel * shape[i]) > SIZE_MAX / sizeof(float)) {
-      set_error(err, errlen, "%s: cannot write shape %s: too many elements",
+      cnnrt_set_error(err, errlen, "%s: cannot write shape %s: too many elements",
                 path, shape_str);
       return CNNRT_ERR_TOO_LARGE;
     }
     numel *= shape[i];
   }
   if (numel > 0 && !data) {
-    set_error(err, errlen, "%s: cannot write: data is NULL", path);
+    cnnrt_set_error(err, errlen, "%s: cannot write: data is NULL", path);
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
 
@@ -646,7 +630,7 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
   size_t tmp_size = strlen(path) + 32;
   char *tmp_path = (char *)malloc(tmp_size);
   if (!tmp_path) {
-    set_error(err, errlen, "%s: out of memory", path);
+    cnnrt_set_error(err, errlen, "%s: out of memory", path);
     return CNNRT_ERR_OUT_OF_MEMORY;
   }
   snprintf(tmp_path, tmp_size, "%s.tmp.%ld", path, (long)getpid());
@@ -654,7 +638,7 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
   // "x": never clobber a file we did not create.
   FILE *file = fopen(tmp_path, "wbx");
   if (!file) {
-    set_error(err, errlen, "%s: cannot create temporary file '%s': %s", path,
+    cnnrt_set_error(err, errlen, "%s: cannot create temporary file '%s': %s", path,
               tmp_path, strerror(errno));
     free(tmp_path);
     return CNNRT_ERR_IO;
@@ -670,14 +654,14 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
     write_errno = errno;
   }
   if (!written) {
-    set_error(err, errlen, "%s: cannot write temporary file '%s': %s", path,
+    cnnrt_set_error(err, errlen, "%s: cannot write temporary file '%s': %s", path,
               tmp_path, strerror(write_errno));
     remove(tmp_path);
     free(tmp_path);
     return CNNRT_ERR_IO;
   }
   if (rename(tmp_path, path) != 0) {
-    set_error(err, errlen, "%s: cannot rename '%s' to '%s': %s", path, tmp_path,
+    cnnrt_set_error(err, errlen, "%s: cannot rename '%s' to '%s': %s", path, tmp_path,
               path, strerror(errno));
     remove(tmp_path);
     free(tmp_path);
@@ -690,7 +674,7 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
 int cnnrt_npy_write_tensor(const char *path, const cnnrt_tensor *tensor,
                            char *err, size_t errlen) {
   if (!tensor) {
-    set_error(err, errlen, "%s: cannot write: tensor is NULL",
+    cnnrt_set_error(err, errlen, "%s: cannot write: tensor is NULL",
               path ? path : "(null)");
     return CNNRT_ERR_INVALID_ARGUMENT;
   }

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cnnrt/cnnrt.h"
+#include "internal.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -21,18 +22,17 @@
 // NULL then.
 extern void omp_set_num_threads(int) __attribute__((weak));
 
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...) {
+void cnnrt_set_error(char *err, size_t errlen, const char *fmt, ...) {
   if (!err || errlen == 0)
     return;
   va_list args;
   va_start(args, fmt);
   vsnprintf(err, errlen, fmt, args);
   va_end(args);
+  for (char *c = err; *c; ++c)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      *c = '?';
 }
-
 //===----------------------------------------------------------------------===//
 // Tensors
 //===----------------------------------------------------------------------===//
@@ -40,17 +40,17 @@ static void set_error(char *err, size_t errlen, const char *fmt, ...) {
 int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
                        char *err, size_t errlen) {
   if (!tensor) {
-    set_error(err, errlen, "cnnrt_tensor_alloc: tensor is NULL");
+    cnnrt_set_error(err, errlen, "cnnrt_tensor_alloc: tensor is NULL");
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
   memset(tensor, 0, sizeof(*tensor));
   if (rank < 0 || rank > CNNRT_MAX_RANK) {
-    set_error(err, errlen, "rank %lld is not supported (expected 0 to %d)",
+    cnnrt_set_error(err, errlen, "rank %lld is not supported (expected 0 to %d)",
               (long long)rank, CNNRT_MAX_RANK);
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
   if (rank > 0 && !shape) {
-    set_error(err, errlen, "cnnrt_tensor_alloc: shape is NULL");
+    cnnrt_set_error(err, errlen, "cnnrt_tensor_alloc: shape is NULL");
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
 
@@ -58,7 +58,7 @@ int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
   int has_zero_dim = 0;
   for (int64_t i = 0; i < rank; ++i) {
     if (shape[i] < 0) {
-      set_error(err, errlen, "shape %s has a negative dimension",
+      cnnrt_set_error(err, errlen, "shape %s has a negative dimension",
                 cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
       return CNNRT_ERR_INVALID_ARGUMENT;
     }
@@ -69,14 +69,14 @@ int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
   int64_t numel = has_zero_dim ? 0 : 1;
   for (int64_t i = 0; i < rank && !has_zero_dim; ++i) {
     if (numel > INT64_MAX / shape[i]) {
-      set_error(err, errlen, "shape %s has too many elements",
+      cnnrt_set_error(err, errlen, "shape %s has too many elements",
                 cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
       return CNNRT_ERR_TOO_LARGE;
     }
     numel *= shape[i];
   }
   if ((uint64_t)numel > (SIZE_MAX - CNNRT_ALIGNMENT) / sizeof(float)) {
-    set_error(err, errlen, "shape %s is too large for this machine",
+    cnnrt_set_error(err, errlen, "shape %s is too large for this machine",
               cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
     return CNNRT_ERR_TOO_LARGE;
   }
@@ -90,7 +90,7 @@ int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
     padded = CNNRT_ALIGNMENT;
   void *data = NULL;
   if (posix_memalign(&data, CNNRT_ALIGNMENT, padded) != 0 || !data) {
-    set_error(err, errlen, "out of memory allocating %zu bytes for shape %s",
+    cnnrt_set_error(err, errlen, "out of memory allocating %zu bytes for shape %s",
               bytes,
               cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
     return CNNRT_ERR_OUT_OF_MEMORY;
