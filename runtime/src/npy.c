@@ -108,9 +108,10 @@ static int malformed(header_parser *p, const char *expected) {
   size_t offset = (size_t)(p->cur - p->begin);
   size_t remaining = (size_t)(p->end - p->cur);
   int excerpt_len = remaining > 20 ? 20 : (int)remaining;
-  cnnrt_set_error(p->err, p->errlen,
-            "%s: malformed header: expected %s at offset %zu (near '%.*s')",
-            p->path, expected, offset, excerpt_len, p->cur);
+  cnnrt_set_error(
+      p->err, p->errlen,
+      "%s: malformed header: expected %s at offset %zu (near '%.*s')", p->path,
+      expected, offset, excerpt_len, p->cur);
   return CNNRT_ERR_FORMAT;
 }
 
@@ -161,7 +162,8 @@ static int parse_shape(header_parser *p, npy_header *header) {
     skip_whitespace(p);
     if (p->cur < p->end && *p->cur == '-') {
       cnnrt_set_error(p->err, p->errlen,
-                "%s: invalid header: negative dimension in 'shape'", p->path);
+                      "%s: invalid header: negative dimension in 'shape'",
+                      p->path);
       return CNNRT_ERR_FORMAT;
     }
     if (p->cur >= p->end || *p->cur < '0' || *p->cur > '9')
@@ -170,9 +172,9 @@ static int parse_shape(header_parser *p, npy_header *header) {
     while (p->cur < p->end && *p->cur >= '0' && *p->cur <= '9') {
       int digit = *p->cur - '0';
       if (dim > (INT64_MAX - digit) / 10) {
-        cnnrt_set_error(p->err, p->errlen,
-                  "%s: shape has a dimension that does not fit in 64 bits",
-                  p->path);
+        cnnrt_set_error(
+            p->err, p->errlen,
+            "%s: shape has a dimension that does not fit in 64 bits", p->path);
         return CNNRT_ERR_TOO_LARGE;
       }
       dim = dim * 10 + digit;
@@ -182,9 +184,9 @@ static int parse_shape(header_parser *p, npy_header *header) {
       ++p->cur;
     if (header->rank == CNNRT_MAX_RANK) {
       cnnrt_set_error(p->err, p->errlen,
-                "%s: shape has more than %d dimensions, which is not "
-                "supported",
-                p->path, CNNRT_MAX_RANK);
+                      "%s: shape has more than %d dimensions, which is not "
+                      "supported",
+                      p->path, CNNRT_MAX_RANK);
       return CNNRT_ERR_UNSUPPORTED;
     }
     header->shape[header->rank++] = dim;
@@ -234,16 +236,16 @@ static int parse_header(header_parser *p, npy_header *header) {
       status = parse_shape(p, header);
     } else {
       cnnrt_set_error(p->err, p->errlen,
-                "%s: invalid header: unexpected key '%s%s' (expected "
-                "'descr', 'fortran_order' and 'shape')",
-                p->path, key, truncated ? "..." : "");
+                      "%s: invalid header: unexpected key '%s%s' (expected "
+                      "'descr', 'fortran_order' and 'shape')",
+                      p->path, key, truncated ? "..." : "");
       return CNNRT_ERR_FORMAT;
     }
     if (status != CNNRT_OK)
       return status;
     if (*seen) {
-      cnnrt_set_error(p->err, p->errlen, "%s: invalid header: duplicate key '%s'",
-                p->path, key);
+      cnnrt_set_error(p->err, p->errlen,
+                      "%s: invalid header: duplicate key '%s'", p->path, key);
       return CNNRT_ERR_FORMAT;
     }
     *seen = true;
@@ -291,9 +293,9 @@ static const char *dtype_name(const char *code) {
 static int check_dtype(const char *path, const npy_header *header, char *err,
                        size_t errlen) {
   if (header->descr_is_structured) {
-    cnnrt_set_error(err, errlen,
-              "%s: structured dtype is not supported; expected '<f4' float32",
-              path);
+    cnnrt_set_error(
+        err, errlen,
+        "%s: structured dtype is not supported; expected '<f4' float32", path);
     return CNNRT_ERR_UNSUPPORTED;
   }
   const char *descr = header->descr;
@@ -306,19 +308,20 @@ static int check_dtype(const char *path, const npy_header *header, char *err,
   const char *name = dtype_name(code);
   const char *order = descr[0] == '>' ? "big-endian " : "";
   if (descr[0] == '>' && strcmp(code, "f4") == 0)
-    cnnrt_set_error(err, errlen,
-              "%s: dtype '%s' (big-endian) is not supported; expected '<f4' "
-              "float32",
-              path, descr);
+    cnnrt_set_error(
+        err, errlen,
+        "%s: dtype '%s' (big-endian) is not supported; expected '<f4' "
+        "float32",
+        path, descr);
   else if (name)
     cnnrt_set_error(err, errlen,
-              "%s: dtype '%s' (%s%s) is not supported; expected '<f4' "
-              "float32",
-              path, descr, order, name);
+                    "%s: dtype '%s' (%s%s) is not supported; expected '<f4' "
+                    "float32",
+                    path, descr, order, name);
   else
     cnnrt_set_error(err, errlen,
-              "%s: dtype '%s' is not supported; expected '<f4' float32", path,
-              descr);
+                    "%s: dtype '%s' is not supported; expected '<f4' float32",
+                    path, descr);
   return CNNRT_ERR_UNSUPPORTED;
 }
 
@@ -357,38 +360,42 @@ static int read_header(FILE *file, const char *path, int64_t file_size,
     return CNNRT_ERR_FORMAT;
   }
   if (prefix_len < 8) {
-    cnnrt_set_error(err, errlen, "%s: truncated header: file has only %zu bytes",
-              path, prefix_len);
+    cnnrt_set_error(err, errlen,
+                    "%s: truncated header: file has only %zu bytes", path,
+                    prefix_len);
     return CNNRT_ERR_FORMAT;
   }
 
   int major = prefix[6], minor = prefix[7];
   if ((major != 1 && major != 2 && major != 3) || minor != 0) {
-    cnnrt_set_error(err, errlen,
-              "%s: unsupported .npy format version %d.%d (supported: 1.0, "
-              "2.0, 3.0)",
-              path, major, minor);
+    cnnrt_set_error(
+        err, errlen,
+        "%s: unsupported .npy format version %d.%d (supported: 1.0, "
+        "2.0, 3.0)",
+        path, major, minor);
     return CNNRT_ERR_UNSUPPORTED;
   }
   size_t length_field = major == 1 ? 2 : 4;
   size_t preamble = 8 + length_field;
   if (prefix_len < preamble) {
-    cnnrt_set_error(err, errlen, "%s: truncated header: file has only %zu bytes",
-              path, prefix_len);
+    cnnrt_set_error(err, errlen,
+                    "%s: truncated header: file has only %zu bytes", path,
+                    prefix_len);
     return CNNRT_ERR_FORMAT;
   }
   uint32_t header_len = read_le(prefix + 8, (int)length_field);
   int64_t after_preamble = file_size - (int64_t)preamble;
   if ((int64_t)header_len > after_preamble) {
     cnnrt_set_error(err, errlen,
-              "%s: truncated header: header length is %u bytes but only "
-              "%lld bytes follow",
-              path, header_len, (long long)after_preamble);
+                    "%s: truncated header: header length is %u bytes but only "
+                    "%lld bytes follow",
+                    path, header_len, (long long)after_preamble);
     return CNNRT_ERR_FORMAT;
   }
   if (header_len > npy_max_header_bytes) {
-    cnnrt_set_error(err, errlen, "%s: header length %u exceeds the limit of %d bytes",
-              path, header_len, npy_max_header_bytes);
+    cnnrt_set_error(err, errlen,
+                    "%s: header length %u exceeds the limit of %d bytes", path,
+                    header_len, npy_max_header_bytes);
     return CNNRT_ERR_FORMAT;
   }
 
@@ -403,8 +410,9 @@ static int read_header(FILE *file, const char *path, int64_t file_size,
     return CNNRT_ERR_OUT_OF_MEMORY;
   }
   if (fread(text, 1, header_len, file) != header_len) {
-    cnnrt_set_error(err, errlen, "%s: truncated header: could not read %u bytes",
-              path, header_len);
+    cnnrt_set_error(err, errlen,
+                    "%s: truncated header: could not read %u bytes", path,
+                    header_len);
     free(text);
     return CNNRT_ERR_FORMAT;
   }
@@ -423,16 +431,17 @@ static int read_header(FILE *file, const char *path, int64_t file_size,
   }
   if (!header->has_descr || !header->has_fortran_order || !header->has_shape) {
     cnnrt_set_error(err, errlen, "%s: invalid header: missing key '%s'", path,
-              !header->has_descr           ? "descr"
-              : !header->has_fortran_order ? "fortran_order"
-                                           : "shape");
+                    !header->has_descr           ? "descr"
+                    : !header->has_fortran_order ? "fortran_order"
+                                                 : "shape");
     return CNNRT_ERR_FORMAT;
   }
   if (header->fortran_order) {
-    cnnrt_set_error(err, errlen,
-              "%s: fortran_order=True (column-major) data is not supported; "
-              "save a C-order array (numpy.ascontiguousarray)",
-              path);
+    cnnrt_set_error(
+        err, errlen,
+        "%s: fortran_order=True (column-major) data is not supported; "
+        "save a C-order array (numpy.ascontiguousarray)",
+        path);
     return CNNRT_ERR_UNSUPPORTED;
   }
   *data_bytes_in_file = after_preamble - (int64_t)header_len;
@@ -445,7 +454,7 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
     memset(out, 0, sizeof(*out));
   if (!path || !out) {
     cnnrt_set_error(err, errlen, "cnnrt_npy_read: %s is NULL",
-              !path ? "path" : "out");
+                    !path ? "path" : "out");
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
 
@@ -488,8 +497,8 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
   for (int64_t i = 0; i < header.rank && numel != 0; ++i) {
     if (numel > INT64_MAX / header.shape[i]) {
       cnnrt_set_error(err, errlen,
-                "%s: shape %s has too many elements (overflows 64 bits)", path,
-                shape_str);
+                      "%s: shape %s has too many elements (overflows 64 bits)",
+                      path, shape_str);
       fclose(file);
       return CNNRT_ERR_TOO_LARGE;
     }
@@ -497,26 +506,27 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
   }
   if (numel > CNNRT_NPY_MAX_DATA_BYTES / (int64_t)sizeof(float)) {
     cnnrt_set_error(err, errlen,
-              "%s: shape %s has %lld elements, more than the 4 GiB data "
-              "limit",
-              path, shape_str, (long long)numel);
+                    "%s: shape %s has %lld elements, more than the 4 GiB data "
+                    "limit",
+                    path, shape_str, (long long)numel);
     fclose(file);
     return CNNRT_ERR_TOO_LARGE;
   }
   int64_t data_bytes = numel * (int64_t)sizeof(float);
   if (data_bytes_in_file < data_bytes) {
     cnnrt_set_error(err, errlen,
-              "%s: truncated data: expected %lld bytes, found %lld", path,
-              (long long)data_bytes, (long long)data_bytes_in_file);
+                    "%s: truncated data: expected %lld bytes, found %lld", path,
+                    (long long)data_bytes, (long long)data_bytes_in_file);
     fclose(file);
     return CNNRT_ERR_FORMAT;
   }
   if (data_bytes_in_file > data_bytes) {
-    cnnrt_set_error(err, errlen,
-              "%s: file has %lld extra bytes after the %lld bytes of data of "
-              "shape %s",
-              path, (long long)(data_bytes_in_file - data_bytes),
-              (long long)data_bytes, shape_str);
+    cnnrt_set_error(
+        err, errlen,
+        "%s: file has %lld extra bytes after the %lld bytes of data of "
+        "shape %s",
+        path, (long long)(data_bytes_in_file - data_bytes),
+        (long long)data_bytes, shape_str);
     fclose(file);
     return CNNRT_ERR_FORMAT;
   }
@@ -534,8 +544,9 @@ int cnnrt_npy_read(const char *path, cnnrt_tensor *out, char *err,
   fclose(file);
   // The file may have shrunk since fstat.
   if (got != (size_t)data_bytes) {
-    cnnrt_set_error(err, errlen, "%s: truncated data: expected %lld bytes, found %zu",
-              path, (long long)data_bytes, got);
+    cnnrt_set_error(err, errlen,
+                    "%s: truncated data: expected %lld bytes, found %zu", path,
+                    (long long)data_bytes, got);
     cnnrt_tensor_free(out);
     return CNNRT_ERR_FORMAT;
   }
@@ -576,8 +587,9 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
   if (rank < 0 || rank > CNNRT_MAX_RANK || (rank > 0 && !shape)) {
-    cnnrt_set_error(err, errlen, "%s: cannot write rank %lld (expected 0 to %d)",
-              path, (long long)rank, CNNRT_MAX_RANK);
+    cnnrt_set_error(err, errlen,
+                    "%s: cannot write rank %lld (expected 0 to %d)", path,
+                    (long long)rank, CNNRT_MAX_RANK);
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
   char shape_str[CNNRT_SHAPE_STR_MAX];
@@ -585,8 +597,9 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
   int64_t numel = 1;
   for (int64_t i = 0; i < rank; ++i) {
     if (shape[i] < 0) {
-      cnnrt_set_error(err, errlen, "%s: cannot write shape %s: negative dimension",
-                path, shape_str);
+      cnnrt_set_error(err, errlen,
+                      "%s: cannot write shape %s: negative dimension", path,
+                      shape_str);
       return CNNRT_ERR_INVALID_ARGUMENT;
     }
     if (shape[i] == 0)
@@ -595,8 +608,9 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
   for (int64_t i = 0; i < rank && numel != 0; ++i) {
     if (numel > INT64_MAX / shape[i] ||
         (uint64_t)(numel * shape[i]) > SIZE_MAX / sizeof(float)) {
-      cnnrt_set_error(err, errlen, "%s: cannot write shape %s: too many elements",
-                path, shape_str);
+      cnnrt_set_error(err, errlen,
+                      "%s: cannot write shape %s: too many elements", path,
+                      shape_str);
       return CNNRT_ERR_TOO_LARGE;
     }
     numel *= shape[i];
@@ -638,8 +652,8 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
   // "x": never clobber a file we did not create.
   FILE *file = fopen(tmp_path, "wbx");
   if (!file) {
-    cnnrt_set_error(err, errlen, "%s: cannot create temporary file '%s': %s", path,
-              tmp_path, strerror(errno));
+    cnnrt_set_error(err, errlen, "%s: cannot create temporary file '%s': %s",
+                    path, tmp_path, strerror(errno));
     free(tmp_path);
     return CNNRT_ERR_IO;
   }
@@ -654,15 +668,15 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
     write_errno = errno;
   }
   if (!written) {
-    cnnrt_set_error(err, errlen, "%s: cannot write temporary file '%s': %s", path,
-              tmp_path, strerror(write_errno));
+    cnnrt_set_error(err, errlen, "%s: cannot write temporary file '%s': %s",
+                    path, tmp_path, strerror(write_errno));
     remove(tmp_path);
     free(tmp_path);
     return CNNRT_ERR_IO;
   }
   if (rename(tmp_path, path) != 0) {
-    cnnrt_set_error(err, errlen, "%s: cannot rename '%s' to '%s': %s", path, tmp_path,
-              path, strerror(errno));
+    cnnrt_set_error(err, errlen, "%s: cannot rename '%s' to '%s': %s", path,
+                    tmp_path, path, strerror(errno));
     remove(tmp_path);
     free(tmp_path);
     return CNNRT_ERR_IO;
@@ -675,7 +689,7 @@ int cnnrt_npy_write_tensor(const char *path, const cnnrt_tensor *tensor,
                            char *err, size_t errlen) {
   if (!tensor) {
     cnnrt_set_error(err, errlen, "%s: cannot write: tensor is NULL",
-              path ? path : "(null)");
+                    path ? path : "(null)");
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
   return cnnrt_npy_write(path, tensor->data, tensor->rank, tensor->shape, err,

@@ -45,8 +45,9 @@ int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
   }
   memset(tensor, 0, sizeof(*tensor));
   if (rank < 0 || rank > CNNRT_MAX_RANK) {
-    cnnrt_set_error(err, errlen, "rank %lld is not supported (expected 0 to %d)",
-              (long long)rank, CNNRT_MAX_RANK);
+    cnnrt_set_error(err, errlen,
+                    "rank %lld is not supported (expected 0 to %d)",
+                    (long long)rank, CNNRT_MAX_RANK);
     return CNNRT_ERR_INVALID_ARGUMENT;
   }
   if (rank > 0 && !shape) {
@@ -58,8 +59,9 @@ int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
   int has_zero_dim = 0;
   for (int64_t i = 0; i < rank; ++i) {
     if (shape[i] < 0) {
-      cnnrt_set_error(err, errlen, "shape %s has a negative dimension",
-                cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
+      cnnrt_set_error(
+          err, errlen, "shape %s has a negative dimension",
+          cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
       return CNNRT_ERR_INVALID_ARGUMENT;
     }
     if (shape[i] == 0)
@@ -69,15 +71,17 @@ int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
   int64_t numel = has_zero_dim ? 0 : 1;
   for (int64_t i = 0; i < rank && !has_zero_dim; ++i) {
     if (numel > INT64_MAX / shape[i]) {
-      cnnrt_set_error(err, errlen, "shape %s has too many elements",
-                cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
+      cnnrt_set_error(
+          err, errlen, "shape %s has too many elements",
+          cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
       return CNNRT_ERR_TOO_LARGE;
     }
     numel *= shape[i];
   }
   if ((uint64_t)numel > (SIZE_MAX - CNNRT_ALIGNMENT) / sizeof(float)) {
-    cnnrt_set_error(err, errlen, "shape %s is too large for this machine",
-              cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
+    cnnrt_set_error(
+        err, errlen, "shape %s is too large for this machine",
+        cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
     return CNNRT_ERR_TOO_LARGE;
   }
 
@@ -90,9 +94,9 @@ int cnnrt_tensor_alloc(cnnrt_tensor *tensor, int64_t rank, const int64_t *shape,
     padded = CNNRT_ALIGNMENT;
   void *data = NULL;
   if (posix_memalign(&data, CNNRT_ALIGNMENT, padded) != 0 || !data) {
-    cnnrt_set_error(err, errlen, "out of memory allocating %zu bytes for shape %s",
-              bytes,
-              cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
+    cnnrt_set_error(
+        err, errlen, "out of memory allocating %zu bytes for shape %s", bytes,
+        cnnrt_format_shape(rank, shape, shape_str, sizeof(shape_str)));
     return CNNRT_ERR_OUT_OF_MEMORY;
   }
   memset(data, 0, padded);
