@@ -602,11 +602,15 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return emitError(loc) << "operator '" << node.op_type() << "' of domain '"
                           << node.domain() << "' is not supported";
   StringRef type = node.op_type();
+  // A node of one input whose result `create` builds (or fails to).
   auto unary = [&](auto create) -> LogicalResult {
     FailureOr<Value> input = getValue(node, 0);
     if (failed(input))
       return failure();
-    define(node, create(*input));
+    FailureOr<Value> result = create(*input);
+    if (failed(result))
+      return failure();
+    define(node, *result);
     return success();
   };
   if (type == "Conv")
@@ -624,7 +628,9 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
   if (type == "Add")
     return importAdd(node, loc);
   if (type == "Relu")
-    return unary([&](Value x) { return ReluOp::create(builder, loc, x); });
+    return unary([&](Value x) -> FailureOr<Value> {
+      return ReluOp::create(builder, loc, x).getResult();
+    });
   if (type == "Identity") {
     // Exporters alias deduplicated weights through Identity: keep them
     // constants, known at import time.
@@ -633,36 +639,23 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
         constants[node.output(0)] = constants[node.input(0)];
       return success();
     }
-    return unary([](Value x) { return x; });
+    return unary([](Value x) -> FailureOr<Value> { return x; });
   }
   if (type == "Dropout") {
     if (node.output_size() > 1 && !node.output(1).empty())
       return emitError(loc) << "Dropout: the mask output is not supported";
-    return unary([](Value x) { return x; });
+    return unary([](Value x) -> FailureOr<Value> { return x; });
   }
-  if (type == "GlobalAveragePool") {
-    FailureOr<Value> input = getValue(node, 0);
-    if (failed(input))
-      return failure();
-    FailureOr<Value> pool =
-        createInferred<GlobalAvgPoolOp>(builder, loc, input->getType(), *input);
-    if (failed(pool))
-      return failure();
-    define(node, *pool);
-    return success();
-  }
-  if (type == "Flatten") {
-    FailureOr<Value> input = getValue(node, 0);
-    if (failed(input))
-      return failure();
-    FailureOr<Value> flat = createInferred<FlattenOp>(
-        builder, loc, input->getType(), *input,
-        builder.getI64IntegerAttr(getInt(node, "axis", 1)));
-    if (failed(flat))
-      return failure();
-    define(node, *flat);
-    return success();
-  }
+  if (type == "GlobalAveragePool")
+    return unary([&](Value x) {
+      return createInferred<GlobalAvgPoolOp>(builder, loc, x.getType(), x);
+    });
+  if (type == "Flatten")
+    return unary([&](Value x) {
+      return createInferred<FlattenOp>(
+          builder, loc, x.getType(), x,
+          builder.getI64IntegerAttr(getInt(node, "axis", 1)));
+    });
   if (type == "Softmax") {
     FailureOr<Value> input = getValue(node, 0);
     if (failed(input))
