@@ -1,10 +1,18 @@
 //===- ConvertCnnToLinalg.cpp - Lower cnn ops to linalg on tensors --------===//
 //
-//   cnn.conv2d      -> tensor.pad + linalg.conv_2d_nchw_fchw
-//                      (groups: expand_shape + linalg.conv_2d_ngchw_gfchw)
+//   cnn.conv2d      -> channels-last (default): linalg.transpose to NHWC,
+//                      tensor.pad, linalg.conv_2d_nhwc_hwcf accumulating
+//                      into bias + residual, ReLU, transpose back; the filter
+//                      is permuted to HWCF at compile time
+//                      channels-first: tensor.pad + linalg.conv_2d_nchw_fchw
 //                      + one elementwise linalg.generic epilogue
-//   cnn.max_pool2d  -> tensor.pad(-inf) + linalg.pooling_nchw_max
-//   cnn.avg_pool2d  -> tensor.pad(0) + linalg.pooling_nchw_sum + divide
+//                      (groups: expand_shape + linalg.conv_2d_ngchw_gfchw)
+//   cnn.max_pool2d  -> tensor.pad(-inf) + linalg.pooling_{nhwc,nchw}_max
+//   cnn.avg_pool2d  -> tensor.pad(0) + linalg.pooling_{nhwc,nchw}_sum + divide
+//
+// Channels-last ops take and give NCHW values through transposes; the
+// canonicalizer cancels each transpose pair between two such ops, so only the
+// network's edges (and the few channels-first ops) keep a layout change.
 //   cnn.linear      -> linalg.matmul (transposed weight maps) + epilogue
 //   elementwise ops, reductions -> linalg.generic; flatten -> reshapes
 //
@@ -19,6 +27,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::cnn {
@@ -46,26 +56,28 @@ static Value createZeroTensor(OpBuilder &b, Location loc,
   return createFilledTensor(b, loc, type, b.getZeroAttr(type.getElementType()));
 }
 
-/// Pads the spatial dimensions of an NCHW tensor with `padValue`;
+/// Pads the spatial dimensions of a 4-D tensor with `padValue`;
 /// `padding` is [top, left, bottom, right], `extraHigh` extends the bottom
-/// and right sides (the windows that ceil_mode adds).
+/// and right sides (the windows that ceil_mode adds). Height is dimension
+/// `heightDim` (2 in NCHW, 1 in NHWC), width the one after it.
 static Value padSpatial(OpBuilder &b, Location loc, Value input,
                         ArrayRef<int64_t> padding, TypedAttr padValue,
-                        ArrayRef<int64_t> extraHigh = {0, 0}) {
+                        ArrayRef<int64_t> extraHigh = {0, 0},
+                        int64_t heightDim = 2) {
   int64_t bottom = padding[2] + extraHigh[0];
   int64_t right = padding[3] + extraHigh[1];
   if (padding[0] == 0 && padding[1] == 0 && bottom == 0 && right == 0)
     return input;
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
-  shape[2] += padding[0] + bottom;
-  shape[3] += padding[1] + right;
-  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                   b.getIndexAttr(padding[0]),
-                                   b.getIndexAttr(padding[1])};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                    b.getIndexAttr(bottom),
-                                    b.getIndexAttr(right)};
+  shape[heightDim] += padding[0] + bottom;
+  shape[heightDim + 1] += padding[1] + right;
+  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(4, b.getIndexAttr(0));
+  low[heightDim] = b.getIndexAttr(padding[0]);
+  low[heightDim + 1] = b.getIndexAttr(padding[1]);
+  high[heightDim] = b.getIndexAttr(bottom);
+  high[heightDim + 1] = b.getIndexAttr(right);
   Value value = arith::ConstantOp::create(b, loc, padValue);
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(shape, type.getElementType()), input, low,
@@ -134,17 +146,145 @@ createElementwise(OpBuilder &b, Location loc, ValueRange inputs,
   return generic.getResult(0);
 }
 
+
+//===----------------------------------------------------------------------===//
+// Channels-last layout
+//===----------------------------------------------------------------------===//
+
+static constexpr int64_t kToChannelsLast[] = {0, 2, 3, 1};
+static constexpr int64_t kToChannelsFirst[] = {0, 3, 1, 2};
+
+/// `value` with its dimensions permuted: result dim i is input dim perm[i].
+static Value transpose(OpBuilder &b, Location loc, Value value,
+                       ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t dim : perm)
+    shape.push_back(type.getDimSize(dim));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init, perm)->getResult(0);
+}
+
+/// The f32 contents of a constant, or nothing if `value` is not one.
+static std::optional<SmallVector<float>> getF32Constant(Value value) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return std::nullopt;
+  SmallVector<float> data;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    auto values = dense.getValues<float>();
+    data.assign(values.begin(), values.end());
+    return data;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() !=
+                     static_cast<size_t>(type.getNumElements()) * sizeof(float))
+      return std::nullopt;
+    ArrayRef<float> values = blob->getDataAs<float>();
+    data.assign(values.begin(), values.end());
+    return data;
+  }
+  return std::nullopt;
+}
+
+/// An FCHW (PyTorch OIHW) filter as HWCF, the layout whose innermost
+/// dimension is the output channel the convolution vectorizes over. A
+/// constant filter is permuted at compile time.
+static Value permuteFilterToHwcf(OpBuilder &b, Location loc, Value filter) {
+  static constexpr int64_t toHwcf[] = {2, 3, 1, 0};
+  auto type = cast<RankedTensorType>(filter.getType());
+  std::optional<SmallVector<float>> data = getF32Constant(filter);
+  if (!data)
+    return transpose(b, loc, filter, toHwcf);
+  ArrayRef<int64_t> fchw = type.getShape();
+  int64_t f = fchw[0], c = fchw[1], h = fchw[2], w = fchw[3];
+  SmallVector<float> permuted(data->size());
+  for (int64_t fi = 0; fi < f; ++fi)
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t hi = 0; hi < h; ++hi)
+        for (int64_t wi = 0; wi < w; ++wi)
+          permuted[((hi * w + wi) * c + ci) * f + fi] =
+              (*data)[((fi * c + ci) * h + hi) * w + wi];
+  auto hwcfType = RankedTensorType::get({h, w, c, f}, type.getElementType());
+  auto attr = DenseElementsAttr::getFromRawBuffer(
+      hwcfType, ArrayRef<char>(reinterpret_cast<const char *>(permuted.data()),
+                               permuted.size() * sizeof(float)));
+  return arith::ConstantOp::create(b, loc, hwcfType, attr);
+}
+
+/// The initial value of an NHWC convolution's accumulator: the bias
+/// broadcast over channels plus the residual, so that the convolution adds
+/// its products to them and no separate pass over the output is needed.
+static Value createAccumulatorInit(OpBuilder &b, Location loc,
+                                   RankedTensorType type, Value bias,
+                                   Value residual) {
+  if (!bias && !residual)
+    return createZeroTensor(b, loc, type);
+  MLIRContext *ctx = b.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(AffineMap::get(4, 0, b.getAffineDimExpr(3), ctx));
+  }
+  if (residual) {
+    inputs.push_back(residual);
+    maps.push_back(identity);
+  }
+  maps.push_back(identity);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, inputs, ValueRange{empty}, maps,
+             parallelIterators(4),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value sum = args[0];
+               if (args.size() == 3)
+                 sum = arith::AddFOp::create(nb, nloc, sum, args[1]);
+               linalg::YieldOp::create(nb, nloc, sum);
+             })
+      .getResult(0);
+}
+
+/// ReLU as its own elementwise op: the tiling pass fuses it with the
+/// convolution tile that produces its input.
+static Value createRelu(OpBuilder &b, Location loc, Value input) {
+  return createElementwise(
+      b, loc, input, [](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        Value zero =
+            arith::ConstantOp::create(nb, l, nb.getZeroAttr(args[0].getType()));
+        return arith::MaximumFOp::create(nb, l, args[0], zero);
+      });
+}
+
 //===----------------------------------------------------------------------===//
 // Convolution and fully connected layers
 //===----------------------------------------------------------------------===//
 
 namespace {
-struct Conv2DLowering final : OpConversionPattern<Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// Patterns whose lowering has a channels-last and a channels-first form.
+template <typename SourceOp>
+struct LayoutAwareLowering : OpConversionPattern<SourceOp> {
+  LayoutAwareLowering(MLIRContext *ctx, bool channelsLast)
+      : OpConversionPattern<SourceOp>(ctx), channelsLast(channelsLast) {}
+
+protected:
+  bool channelsLast;
+};
+
+struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
 
   LogicalResult
   matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (channelsLast && op.getGroups() == 1)
+      return lowerChannelsLast(op, adaptor, rewriter);
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     Type elementType = resultType.getElementType();
@@ -191,6 +331,35 @@ struct Conv2DLowering final : OpConversionPattern<Conv2DOp> {
     }
     rewriter.replaceOp(op, applyEpilogue(rewriter, loc, conv, adaptor.getBias(),
                                          adaptor.getResidual(), op.getRelu()));
+    return success();
+  }
+
+private:
+  LogicalResult lowerChannelsLast(Conv2DOp op, OpAdaptor adaptor,
+                                  ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> out = op.getType().getShape();
+    auto resultType = RankedTensorType::get({out[0], out[2], out[3], out[1]},
+                                            op.getType().getElementType());
+    Value input = transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+    input = padSpatial(rewriter, loc, input, op.getPadding(),
+                       rewriter.getZeroAttr(resultType.getElementType()),
+                       {0, 0}, /*heightDim=*/1);
+    Value filter = permuteFilterToHwcf(rewriter, loc, adaptor.getFilter());
+    Value residual = adaptor.getResidual();
+    if (residual)
+      residual = transpose(rewriter, loc, residual, kToChannelsLast);
+    Value init = createAccumulatorInit(rewriter, loc, resultType,
+                                       adaptor.getBias(), residual);
+    Value conv = linalg::Conv2DNhwcHwcfOp::create(
+                     rewriter, loc, TypeRange{resultType},
+                     ValueRange{input, filter}, ValueRange{init},
+                     rewriter.getI64TensorAttr(op.getStrides()),
+                     rewriter.getI64TensorAttr(op.getDilations()))
+                     .getResult(0);
+    if (op.getRelu())
+      conv = createRelu(rewriter, loc, conv);
+    rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToChannelsFirst));
     return success();
   }
 };
@@ -424,13 +593,22 @@ static SmallVector<int64_t> ceilModeExtraPadding(PoolOp op) {
   return extra;
 }
 
+/// The pooling of `input` (NCHW, or NHWC when `channelsLast`) by
+/// `LinalgPoolOp`, in the same layout as the input.
 template <typename PoolOp, typename LinalgPoolOp>
 static Value createPooling(ConversionPatternRewriter &rewriter, PoolOp op,
-                           Value input, TypedAttr padValue) {
+                           Value input, TypedAttr padValue,
+                           bool channelsLast) {
   Location loc = op.getLoc();
   RankedTensorType resultType = op.getType();
-  Value padded = padSpatial(rewriter, loc, input, op.getPadding(), padValue,
-                            ceilModeExtraPadding(op));
+  if (channelsLast) {
+    ArrayRef<int64_t> out = resultType.getShape();
+    resultType = RankedTensorType::get({out[0], out[2], out[3], out[1]},
+                                       resultType.getElementType());
+  }
+  Value padded =
+      padSpatial(rewriter, loc, input, op.getPadding(), padValue,
+                 ceilModeExtraPadding(op), /*heightDim=*/channelsLast ? 1 : 2);
   Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernel(),
                                          resultType.getElementType());
   Value init = createFilledTensor(rewriter, loc, resultType, padValue);
@@ -441,39 +619,58 @@ static Value createPooling(ConversionPatternRewriter &rewriter, PoolOp op,
       .getResult(0);
 }
 
-struct MaxPool2DLowering final : OpConversionPattern<MaxPool2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct MaxPool2DLowering final : LayoutAwareLowering<MaxPool2DOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
 
   LogicalResult
   matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
     auto elementType = cast<FloatType>(op.getType().getElementType());
     auto negativeInfinity = rewriter.getFloatAttr(
         elementType,
         APFloat::getInf(elementType.getFloatSemantics(), /*Negative=*/true));
-    rewriter.replaceOp(op,
-                       createPooling<MaxPool2DOp, linalg::PoolingNchwMaxOp>(
-                           rewriter, op, adaptor.getInput(), negativeInfinity));
+    if (!channelsLast) {
+      rewriter.replaceOp(op,
+                         createPooling<MaxPool2DOp, linalg::PoolingNchwMaxOp>(
+                             rewriter, op, adaptor.getInput(), negativeInfinity,
+                             /*channelsLast=*/false));
+      return success();
+    }
+    Value input = transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+    Value pooled = createPooling<MaxPool2DOp, linalg::PoolingNhwcMaxOp>(
+        rewriter, op, input, negativeInfinity, /*channelsLast=*/true);
+    rewriter.replaceOp(op, transpose(rewriter, loc, pooled, kToChannelsFirst));
     return success();
   }
 };
 
-struct AvgPool2DLowering final : OpConversionPattern<AvgPool2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AvgPool2DLowering final : LayoutAwareLowering<AvgPool2DOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
 
   LogicalResult
   matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    Type elementType = resultType.getElementType();
-    Value sum = createPooling<AvgPool2DOp, linalg::PoolingNchwSumOp>(
-        rewriter, op, adaptor.getInput(), rewriter.getZeroAttr(elementType));
+    Type elementType = op.getType().getElementType();
+    Value sum;
+    if (channelsLast) {
+      Value input =
+          transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+      sum = createPooling<AvgPool2DOp, linalg::PoolingNhwcSumOp>(
+          rewriter, op, input, rewriter.getZeroAttr(elementType),
+          /*channelsLast=*/true);
+    } else {
+      sum = createPooling<AvgPool2DOp, linalg::PoolingNchwSumOp>(
+          rewriter, op, adaptor.getInput(), rewriter.getZeroAttr(elementType),
+          /*channelsLast=*/false);
+    }
+    auto resultType = cast<RankedTensorType>(sum.getType());
 
     // The divisor of each output position, known at compile time: the
     // window clipped to the padded input (count_include_pad) or the input.
     ArrayRef<int64_t> in = op.getInput().getType().getShape();
-    ArrayRef<int64_t> out = resultType.getShape();
+    ArrayRef<int64_t> out = op.getType().getShape();
     ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
                       padding = op.getPadding();
     auto windowCounts = [&](int dim) {
@@ -507,17 +704,26 @@ struct AvgPool2DLowering final : OpConversionPattern<AvgPool2DOp> {
 
     MLIRContext *ctx = rewriter.getContext();
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
-    AffineMap spatial = AffineMap::get(
-        4, 0, {rewriter.getAffineDimExpr(2), rewriter.getAffineDimExpr(3)},
-        ctx);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType}, ValueRange{divisor},
-        ValueRange{sum}, SmallVector<AffineMap>{spatial, identity},
-        parallelIterators(4), [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(
-              b, l, arith::DivFOp::create(b, l, args[1], args[0]).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    int64_t heightDim = channelsLast ? 1 : 2;
+    AffineMap spatial =
+        AffineMap::get(4, 0,
+                       {rewriter.getAffineDimExpr(heightDim),
+                        rewriter.getAffineDimExpr(heightDim + 1)},
+                       ctx);
+    Value average =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{resultType}, ValueRange{divisor},
+            ValueRange{sum}, SmallVector<AffineMap>{spatial, identity},
+            parallelIterators(4),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, l,
+                  arith::DivFOp::create(b, l, args[1], args[0]).getResult());
+            })
+            .getResult(0);
+    if (channelsLast)
+      average = transpose(rewriter, loc, average, kToChannelsFirst);
+    rewriter.replaceOp(op, average);
     return success();
   }
 };
@@ -610,12 +816,14 @@ struct FlattenLowering final : OpConversionPattern<FlattenOp> {
 
 struct ConvertCnnToLinalgPass final
     : cnn::impl::ConvertCnnToLinalgBase<ConvertCnnToLinalgPass> {
+  using ConvertCnnToLinalgBase::ConvertCnnToLinalgBase;
+
   void runOnOperation() override {
     ConversionTarget target(getContext());
     target.addIllegalDialect<CnnDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
-    populateCnnToLinalgPatterns(patterns);
+    populateCnnToLinalgPatterns(patterns, channelsLast);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
@@ -623,10 +831,11 @@ struct ConvertCnnToLinalgPass final
 };
 } // namespace
 
-void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns
-      .add<AddLowering, AvgPool2DLowering, BatchNormLowering, Conv2DLowering,
-           FlattenLowering, GlobalAvgPoolLowering, LinearLowering,
-           MaxPool2DLowering, ReluLowering, SoftmaxLowering>(
-          patterns.getContext());
+void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
+                                            bool channelsLast) {
+  patterns.add<AddLowering, BatchNormLowering, FlattenLowering,
+               GlobalAvgPoolLowering, LinearLowering, ReluLowering,
+               SoftmaxLowering>(patterns.getContext());
+  patterns.add<AvgPool2DLowering, Conv2DLowering, MaxPool2DLowering>(
+      patterns.getContext(), channelsLast);
 }

@@ -8,13 +8,16 @@
 #ifndef CNN_TRANSFORMS_PASSES_H
 #define CNN_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -30,8 +33,10 @@ namespace cnn {
 #define GEN_PASS_REGISTRATION
 #include "Transforms/Passes.h.inc"
 
-/// Patterns lowering every cnn op to linalg/tensor/arith on tensors.
-void populateCnnToLinalgPatterns(RewritePatternSet &patterns);
+/// Patterns lowering every cnn op to linalg/tensor/arith on tensors; with
+/// `channelsLast`, convolutions and pooling compute in NHWC.
+void populateCnnToLinalgPatterns(RewritePatternSet &patterns,
+                                 bool channelsLast);
 
 //===----------------------------------------------------------------------===//
 // Pipelines

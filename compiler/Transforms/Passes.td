@@ -48,14 +48,24 @@ def CnnFuseConvEpilogue : Pass<"cnn-fuse-conv-epilogue", "func::FuncOp"> {
 def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
   let summary = "Lower cnn ops to linalg, tensor and arith on tensors";
   let description = [{
-    Convolutions become `linalg.conv_2d_nchw_fchw` (grouped ones
-    `linalg.conv_2d_ngchw_gfchw`) on a `tensor.pad`-ed input, followed by
-    one elementwise `linalg.generic` for the fused epilogue (bias, residual,
-    ReLU); pooling becomes `linalg.pooling_nchw_max/sum` (the average's
-    divisors are a compile-time constant per output position); the rest
+    With `channels-last` (the default), a convolution becomes
+    `linalg.conv_2d_nhwc_hwcf` on a `tensor.pad`-ed NHWC input: its filter
+    is permuted to HWCF at compile time, its accumulator starts from the
+    bias plus the residual, and a ReLU follows as one elementwise
+    `linalg.generic`. Pooling becomes `linalg.pooling_nhwc_max/sum`.
+    These ops meet NCHW values through `linalg.transpose`s that cancel in
+    pairs under canonicalization, so activations stay NHWC between layers.
+    Without it (and for grouped convolutions) the ops compute in NCHW:
+    `linalg.conv_2d_nchw_fchw` / `linalg.conv_2d_ngchw_gfchw` with one
+    epilogue generic, and `linalg.pooling_nchw_max/sum`. The average's
+    divisors are a compile-time constant per output position; the rest
     becomes `linalg.generic` or `tensor` reshapes. Every cnn op must lower:
     anything left is an error.
   }];
+  let options = [
+    Option<"channelsLast", "channels-last", "bool", /*default=*/"true",
+           "Compute convolutions and pooling in NHWC">
+  ];
   let dependentDialects = [
     "arith::ArithDialect", "linalg::LinalgDialect", "math::MathDialect",
     "tensor::TensorDialect"
@@ -118,6 +128,47 @@ def CnnLowerMemrefCopy : Pass<"cnn-lower-memref-copy", "func::FuncOp"> {
     the compiled model needs no library beyond the cnnc runtime.
   }];
   let dependentDialects = ["linalg::LinalgDialect"];
+}
+
+def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
+  let summary = "Tile and vectorize NHWC convolutions into register kernels";
+  let description = [{
+    Each static-shaped `linalg.conv_2d_nhwc_hwcf` on tensors is tiled three
+    times: an `scf.forall` over parallel tasks (output rows, or blocks of
+    output channels over all rows when the whole filter would not stay in
+    cache), `scf.for` loops over register blocks (one row, `pixels` output
+    pixels, `channels` output channels), and `scf.for` loops over the
+    reduction (one filter row and column, a block of input channels). The
+    innermost convolution is decomposed to 1-D and vectorized to
+    `vector.contract`s; after clean-up and loop-invariant subset hoisting
+    the accumulators are loop-carried vectors. Tile sizes follow
+    `chooseConvTiles`: all divide their dimension (static shapes), the
+    register block fills up to `register-budget` vector accumulators.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"registerBudget", "register-budget", "int64_t", /*default=*/"16",
+           "Most vector accumulators of one register block">,
+    Option<"filterCacheKiB", "filter-cache-kib", "int64_t", /*default=*/"512",
+           "Most filter bytes (KiB) one parallel task should stream from cache">
+  ];
+  let dependentDialects = [
+    "scf::SCFDialect", "vector::VectorDialect", "tensor::TensorDialect",
+    "arith::ArithDialect", "affine::AffineDialect"
+  ];
+}
+
+def CnnLowerVectorKernels : Pass<"cnn-lower-vector-kernels", "func::FuncOp"> {
+  let summary = "Lower vectorized kernels' contractions to broadcast-FMAs";
+  let description = [{
+    After bufferization: hoists redundant vector transfers out of loops,
+    drops leading unit vector dimensions, lowers `vector.contract` to
+    `vector.outerproduct` (one broadcast input element times a row of
+    filter vectors) and those to `vector.fma`. Each step is its own pattern
+    group: mixed together, some never converge.
+  }];
+  let dependentDialects = ["vector::VectorDialect", "arith::ArithDialect"];
 }
 
 #endif // CNN_TRANSFORMS_PASSES_TD

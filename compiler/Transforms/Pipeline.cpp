@@ -55,6 +55,9 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                           const PipelineOptions &options) {
   pm.addPass(createCnnExportCAbi(
       CnnExportCAbiOptions{options.symbolPrefix.getValue()}));
+  // Convolutions become register-blocked vector kernels while they are
+  // still on tensors, where tiling and hoisting are plain SSA rewrites.
+  pm.addNestedPass<func::FuncOp>(createCnnTileConvolutions());
   addTextualPipeline(
       pm,
       // Tensors to buffers; the result becomes a caller-provided out-param.
@@ -70,13 +73,19 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
       // ...and intermediate buffers share one arena planned at compile time.
       "func.func(cnn-plan-activation-memory),"
       "func.func(cnn-lower-memref-copy),"
+      // Vector kernels: contractions to FMAs, transfers to loads/stores
+      // (unrolled: a loop would put a stack buffer in every iteration).
+      "func.func(cnn-lower-vector-kernels),"
+      "convert-vector-to-scf{full-unroll=true},"
       // Parallel loops over every parallel dimension, run by OpenMP
       // threads; reductions stay sequential inside each iteration.
       "func.func(convert-linalg-to-parallel-loops),"
+      "scf-forall-to-parallel,"
       "convert-scf-to-openmp,"
       // Memrefs must reach LLVM before scf-to-cf splits the OpenMP regions.
       "lower-affine,expand-strided-metadata,lower-affine,"
       "finalize-memref-to-llvm,convert-scf-to-cf,"
+      "convert-vector-to-llvm,"
       "convert-math-to-llvm,convert-arith-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
       "convert-openmp-to-llvm,"

@@ -1,4 +1,4 @@
-// RUN: cnn-opt %s -split-input-file -convert-cnn-to-linalg | FileCheck %s
+// RUN: cnn-opt %s -split-input-file -convert-cnn-to-linalg="channels-last=false" | FileCheck %s
 
 // A convolution: pad, conv into zeros, then one in-place epilogue applying
 // bias, residual and ReLU.

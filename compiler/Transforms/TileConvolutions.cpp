@@ -1,0 +1,289 @@
+//===- TileConvolutions.cpp - Register-blocked convolution kernels --------===//
+//
+// Turns each `linalg.conv_2d_nhwc_hwcf` on tensors into a kernel that keeps a
+// block of output pixels x output-channel vectors in registers:
+//
+//   scf.forall (rows or output-channel blocks: the threads' work)
+//     scf.for row, output-pixel tile, output-channel tile
+//       accumulators = read output tile               (hoisted)
+//       scf.for kh, kw, input-channel block
+//         vector.contract (broadcast input x filter vectors)
+//       write output tile                             (hoisted)
+//
+// using upstream tiling (TilingInterface), 2-D to 1-D convolution
+// decomposition, linalg vectorization and loop-invariant subset hoisting.
+// The contractions become FMAs after bufferization, in
+// `cnn-lower-vector-kernels`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+namespace mlir::cnn {
+#define GEN_PASS_DEF_CNNTILECONVOLUTIONS
+#define GEN_PASS_DEF_CNNLOWERVECTORKERNELS
+#include "Transforms/Passes.h.inc"
+} // namespace mlir::cnn
+
+using namespace mlir;
+using namespace mlir::cnn;
+
+namespace {
+/// Tile sizes of one convolution; see `chooseConvTiles`.
+struct ConvTiles {
+  int64_t rowsPerTask;     // output rows per parallel task
+  int64_t channelsPerTask; // output channels per parallel task
+  int64_t pixels;          // output pixels held in registers
+  int64_t channels;        // output channels held in registers
+  int64_t inputChannels;   // input channels per reduction step
+};
+} // namespace
+
+/// The largest divisor of `n` that is at most `limit` and satisfies `pred`,
+/// or 0 if none does.
+static int64_t
+largestDivisor(int64_t n, int64_t limit,
+               llvm::function_ref<bool(int64_t)> pred = [](int64_t) {
+                 return true;
+               }) {
+  for (int64_t d = std::min(n, limit); d >= 1; --d)
+    if (n % d == 0 && pred(d))
+      return d;
+  return 0;
+}
+
+/// Tile sizes for an NHWC convolution with output `n x oh x ow x oc`, input
+/// channels `ic` and a `kh x kw` window. All tiles divide their dimension,
+/// so every tile has a static shape and vectorizes.
+///
+/// Register block: `pixels x channels` accumulators, `channels` a multiple
+/// of the vector width. The most accumulator registers within the budget,
+/// then the fewest loads per step (one broadcast per pixel, one filter load
+/// per vector).
+/// Cache block: a task's filter slice (kh*kw*ic*channelsPerTask floats)
+/// stays within `filterCacheBytes`; when the whole filter fits, tasks are
+/// output rows (every task reads the whole filter from cache), otherwise
+/// tasks are output-channel blocks over all rows.
+static ConvTiles chooseConvTiles(ArrayRef<int64_t> outputShape, int64_t ic,
+                                 int64_t kh, int64_t kw, int64_t vectorWidth,
+                                 int64_t registerBudget,
+                                 int64_t filterCacheBytes) {
+  int64_t oh = outputShape[1], ow = outputShape[2], oc = outputShape[3];
+  ConvTiles tiles{1, oc, 1, oc, 1};
+
+  SmallVector<int64_t> channelCandidates;
+  for (int64_t c = 4 * vectorWidth; c >= vectorWidth; c -= vectorWidth)
+    if (oc % c == 0)
+      channelCandidates.push_back(c);
+  if (channelCandidates.empty())
+    channelCandidates.push_back(largestDivisor(oc, 4 * vectorWidth));
+
+  int64_t bestRegisters = 0, bestLoads = 0;
+  for (int64_t channels : channelCandidates) {
+    int64_t vectors = llvm::divideCeil(channels, vectorWidth);
+    int64_t pixels = largestDivisor(ow, std::max<int64_t>(1, registerBudget /
+                                                                 vectors));
+    int64_t registers = pixels * vectors, loads = pixels + vectors;
+    if (registers > bestRegisters ||
+        (registers == bestRegisters && loads < bestLoads)) {
+      bestRegisters = registers;
+      bestLoads = loads;
+      tiles.pixels = pixels;
+      tiles.channels = channels;
+    }
+  }
+  tiles.inputChannels = largestDivisor(ic, 8);
+
+  int64_t bytesPerChannel = kh * kw * ic * int64_t(sizeof(float));
+  if (bytesPerChannel * oc <= filterCacheBytes) {
+    tiles.rowsPerTask = 1;
+    tiles.channelsPerTask = oc;
+  } else {
+    tiles.rowsPerTask = oh;
+    tiles.channelsPerTask = largestDivisor(oc, oc, [&](int64_t block) {
+      return block % tiles.channels == 0 &&
+             (block == tiles.channels ||
+              block * bytesPerChannel <= filterCacheBytes);
+    });
+  }
+  return tiles;
+}
+
+static SmallVector<OpFoldResult> indexAttrs(OpBuilder &b,
+                                            ArrayRef<int64_t> values) {
+  return llvm::map_to_vector(values, [&](int64_t v) -> OpFoldResult {
+    return b.getIndexAttr(v);
+  });
+}
+
+/// Tiles `op` with `sizes` into loops of `loopType`; returns the tiled op.
+static FailureOr<Operation *>
+tile(RewriterBase &rewriter, TilingInterface op, ArrayRef<int64_t> sizes,
+     scf::SCFTilingOptions::LoopType loopType) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(indexAttrs(rewriter, sizes)).setLoopType(loopType);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> result =
+      scf::tileUsingSCF(rewriter, op, options);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  return result->tiledOps.front();
+}
+
+/// Tiles, decomposes and vectorizes one convolution. Leaves the op as it
+/// was when any step does not apply.
+static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
+                                      linalg::Conv2DNhwcHwcfOp conv,
+                                      const ConvTiles &tiles) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  FailureOr<Operation *> task =
+      tile(rewriter, cast<TilingInterface>(conv.getOperation()),
+           {1, tiles.rowsPerTask, 0, tiles.channelsPerTask, 0, 0, 0},
+           LoopType::ForallOp);
+  if (failed(task))
+    return failure();
+  FailureOr<Operation *> block =
+      tile(rewriter, cast<TilingInterface>(*task),
+           {0, 1, tiles.pixels, tiles.channels, 0, 0, 0}, LoopType::ForOp);
+  if (failed(block))
+    return failure();
+  FailureOr<Operation *> step =
+      tile(rewriter, cast<TilingInterface>(*block),
+           {0, 0, 0, 0, 1, 1, tiles.inputChannels}, LoopType::ForOp);
+  if (failed(step))
+    return failure();
+
+  // One output row and a 1x1 window: a 1-D convolution, which vectorizes
+  // to contractions of input broadcasts with filter vectors.
+  rewriter.setInsertionPoint(*step);
+  linalg::DownscaleSizeOneWindowed2DConvolution<linalg::Conv2DNhwcHwcfOp,
+                                                linalg::Conv1DNwcWcfOp>
+      downscale(rewriter.getContext());
+  FailureOr<linalg::Conv1DNwcWcfOp> conv1d = downscale.returningMatchAndRewrite(
+      cast<linalg::Conv2DNhwcHwcfOp>(*step), rewriter);
+  if (failed(conv1d))
+    return failure();
+  rewriter.setInsertionPoint(*conv1d);
+  FailureOr<linalg::VectorizationResult> vectorized =
+      linalg::vectorize(rewriter, *conv1d);
+  if (failed(vectorized))
+    return failure();
+  rewriter.replaceOp(*conv1d, vectorized->replacements);
+  return success();
+}
+
+/// The clean-up `transform.structured.vectorize_children_and_apply_patterns`
+/// applies, plus every canonicalization: transfers fold into the slices
+/// they read and write.
+static LogicalResult simplifyVectorCode(Operation *root) {
+  MLIRContext *ctx = root->getContext();
+  RewritePatternSet patterns(ctx);
+  vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+  vector::populateVectorReductionToContractPatterns(patterns);
+  vector::populateSinkVectorOpsPatterns(patterns);
+  tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  return applyPatternsGreedily(root, std::move(patterns));
+}
+
+/// Keeps the accumulators in registers across the reduction loops: their
+/// read and write move out of every loop that does not change their slice.
+static void hoistAccumulators(RewriterBase &rewriter, Operation *root) {
+  SmallVector<LoopLikeOpInterface> loops;
+  root->walk([&](LoopLikeOpInterface loop) { loops.push_back(loop); });
+  for (LoopLikeOpInterface loop : loops) {
+    moveLoopInvariantCode(loop);
+    hoistLoopInvariantSubsets(rewriter, loop);
+  }
+}
+
+namespace {
+struct CnnTileConvolutionsPass final
+    : cnn::impl::CnnTileConvolutionsBase<CnnTileConvolutionsPass> {
+  using CnnTileConvolutionsBase::CnnTileConvolutionsBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    PatternRewriter rewriter(&getContext());
+    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
+    func.walk([&](linalg::Conv2DNhwcHwcfOp conv) {
+      if (conv.hasPureTensorSemantics() && conv.getStaticLoopRanges().size() &&
+          !ShapedType::isDynamicShape(conv.getStaticLoopRanges()))
+        convs.push_back(conv);
+    });
+    if (convs.empty())
+      return;
+    for (linalg::Conv2DNhwcHwcfOp conv : convs) {
+      auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
+      ArrayRef<int64_t> filter =
+          cast<RankedTensorType>(conv.getInputs()[1].getType()).getShape();
+      ConvTiles tiles = chooseConvTiles(
+          outputType.getShape(), filter[2], filter[0], filter[1], vectorWidth,
+          registerBudget, filterCacheKiB * 1024);
+      // A convolution that does not tile stays whole: slower, still right.
+      (void)tileAndVectorize(rewriter, conv, tiles);
+    }
+    if (failed(simplifyVectorCode(func)))
+      return signalPassFailure();
+    hoistAccumulators(rewriter, func);
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// After bufferization: contractions to FMAs
+//===----------------------------------------------------------------------===//
+
+/// Applies one pattern group to `root`; groups run separately because some
+/// of them undo each other's work when mixed and never converge.
+template <typename Populate>
+static LogicalResult applyGroup(Operation *root, Populate populate) {
+  RewritePatternSet patterns(root->getContext());
+  populate(patterns);
+  return applyPatternsGreedily(root, std::move(patterns));
+}
+
+namespace {
+struct CnnLowerVectorKernelsPass final
+    : cnn::impl::CnnLowerVectorKernelsBase<CnnLowerVectorKernelsPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    linalg::hoistRedundantVectorTransfers(func, /*verifyNonZeroTrip=*/true);
+    if (failed(applyGroup(func,
+                          [](RewritePatternSet &patterns) {
+                            vector::populateCastAwayVectorLeadingOneDimPatterns(
+                                patterns);
+                          })) ||
+        failed(applyGroup(func,
+                          [](RewritePatternSet &patterns) {
+                            vector::populateVectorContractLoweringPatterns(
+                                patterns,
+                                vector::VectorContractLowering::OuterProduct);
+                            vector::
+                                populateVectorTransferPermutationMapLoweringPatterns(
+                                    patterns);
+                          })) ||
+        failed(applyGroup(func, [](RewritePatternSet &patterns) {
+          vector::populateVectorOuterProductLoweringPatterns(patterns);
+        })))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,59 @@
+// RUN: cnn-opt %s -split-input-file -cnn-tile-convolutions | FileCheck %s
+// RUN: cnn-opt %s -split-input-file -cnn-tile-convolutions="vector-width=8 register-budget=12" | FileCheck %s --check-prefix=AVX2
+
+// Output 8x8x32, 16 input channels: the register block is 8 pixels x 32
+// channels (2 vectors of 16: 16 accumulators); the filter (18 KiB) fits in
+// cache, so each parallel task is one output row. The accumulator is read
+// before the reduction loops (kh, kw, input-channel blocks of 8), carried
+// through them as a vector, and written once after them.
+// CHECK-LABEL: func @conv3x3
+// CHECK: scf.forall (%[[ROW:.+]]) in (8) shared_outs(%[[OUT:.+]] = %{{.+}})
+// CHECK: %[[TILE:.+]] = tensor.extract_slice %[[OUT]][0, %[[ROW]], 0, 0] [1, 1, 8, 32]
+// CHECK: %[[ACC0:.+]] = vector.transfer_read %[[TILE]]{{.*}} vector<1x8x32xf32>
+// CHECK: scf.for %[[KH:.+]] = %c0 to %c3 step %c1 iter_args({{.*}}, %{{.+}} = %[[ACC0]])
+// CHECK: scf.for %[[KW:.+]] = %c0 to %c3 step %c1 iter_args(
+// CHECK: scf.for %[[IC:.+]] = %c0 to %c16 step %c8 iter_args({{.*}}, %[[ACC:.+]] = %{{.+}}) -> (tensor<1x1x8x32xf32>, vector<1x8x32xf32>)
+// CHECK: %[[IN:.+]] = vector.transfer_read %{{.+}}[%c0, %{{.+}}, %[[KW]], %[[IC]]]{{.*}} vector<1x8x8xf32>
+// CHECK: %[[W:.+]] = vector.transfer_read %{{.+}}[%[[KH]], %[[KW]], %[[IC]], %c0]{{.*}} vector<1x8x32xf32>
+// CHECK: vector.contract {{.*}} %[[IN]], %{{.+}}, %[[ACC]] : vector<1x8x8xf32>, vector<8x32xf32> into vector<1x8x32xf32>
+// CHECK: vector.transfer_write
+// CHECK-NOT: scf.for %
+// CHECK: tensor.parallel_insert_slice
+// AVX2-LABEL: func @conv3x3
+// AVX2: scf.forall
+// 8-wide vectors and 12 registers: 32 channels (4 vectors) x 2 pixels.
+// AVX2: scf.for %{{.+}} = %c0 to %c8 step %c2
+// AVX2: vector.contract {{.*}} into vector<1x2x32xf32>
+// AVX2-LABEL: func @deep_strided
+func.func @conv3x3(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16x32xf32>) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  return %0 : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// A 3x3x512x512 filter (9 MiB) does not stay in cache: each task is one
+// block of 32 output channels over all rows. 7 output pixels (7 divides the
+// width, 8 does not) x 32 channels; with stride 2 each pixel gets its own
+// contraction, as every other input pixel is read.
+// CHECK-LABEL: func @deep_strided
+// CHECK: scf.forall (%{{.+}}) = (0) to (512) step (32)
+// CHECK: scf.for %{{.+}} = %c0 to %c7 step %c1
+// CHECK: %[[ACC:.+]] = vector.transfer_read {{.*}} vector<1x7x32xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c512 step %c8
+// CHECK-COUNT-7: vector.contract {{.*}} : vector<1x1x8xf32>, vector<8x32xf32> into vector<1x1x32xf32>
+func.func @deep_strided(%x: tensor<1x15x15x512xf32>, %w: tensor<3x3x512x512xf32>, %init: tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x15x15x512xf32>, tensor<3x3x512x512xf32>) outs(%init : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
+  return %0 : tensor<1x7x7x512xf32>
+}
+
+// -----
+
+// Dynamic shapes do not tile into static vectors: the op is left alone.
+// CHECK-LABEL: func @dynamic
+// CHECK-NOT: scf.forall
+// CHECK: linalg.conv_2d_nhwc_hwcf
+func.func @dynamic(%x: tensor<?x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: tensor<?x8x8x32xf32>) -> tensor<?x8x8x32xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x10x10x16xf32>, tensor<3x3x16x32xf32>) outs(%init : tensor<?x8x8x32xf32>) -> tensor<?x8x8x32xf32>
+  return %0 : tensor<?x8x8x32xf32>
+}

@@ -1,0 +1,83 @@
+// RUN: cnn-opt %s -split-input-file -convert-cnn-to-linalg | FileCheck %s
+// RUN: cnn-opt %s -split-input-file -convert-cnn-to-linalg -canonicalize | FileCheck %s --check-prefix=CANON
+
+// A convolution computes in NHWC: the input is transposed and padded on its
+// spatial dimensions (1 and 2), the constant filter is permuted to HWCF at
+// compile time, the accumulator starts as bias + residual, ReLU follows, and
+// the result goes back to NCHW.
+// CHECK-DAG: #[[CHANNEL:.+]] = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func @conv_epilogue
+// CHECK-SAME: (%[[X:.+]]: tensor<1x2x4x4xf32>, %[[B:.+]]: tensor<3xf32>, %[[R:.+]]: tensor<1x3x2x2xf32>)
+// The FCHW filter value at [f, c, h, w] is f*100 + c*10 + h*2 + w; in HWCF
+// order the first elements are [h=0, w=0, c=0, f=0..2], then c=1.
+// CHECK: %[[XT:.+]] = linalg.transpose ins(%[[X]] : tensor<1x2x4x4xf32>) outs(%{{.+}} : tensor<1x4x4x2xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[PAD:.+]] = tensor.pad %[[XT]] low[0, 1, 0, 0] high[0, 0, 1, 0]
+// CHECK: tensor<1x4x4x2xf32> to tensor<1x5x5x2xf32>
+// CHECK: %[[W:.+]] = arith.constant dense<{{\[\[\[}}[0.000000e+00, 1.000000e+02, 2.000000e+02], [1.000000e+01, 1.100000e+02, 2.100000e+02]]
+// CHECK-SAME: tensor<2x2x2x3xf32>
+// CHECK: %[[RT:.+]] = linalg.transpose ins(%[[R]] : tensor<1x3x2x2xf32>) outs(%{{.+}} : tensor<1x2x2x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[CHANNEL]], #[[ID]], #[[ID]]], {{.*}}} ins(%[[B]], %[[RT]] : {{.*}})
+// CHECK: arith.addf
+// CHECK: %[[CONV:.+]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[PAD]], %[[W]] : {{.*}}) outs(%[[INIT]] :
+// CHECK: %[[RELU:.+]] = linalg.generic {{.*}} ins(%[[CONV]] :
+// CHECK: arith.maximumf
+// CHECK: %[[OUT:.+]] = linalg.transpose ins(%[[RELU]] : tensor<1x2x2x3xf32>) outs(%{{.+}} : tensor<1x3x2x2xf32>) permutation = [0, 3, 1, 2]
+// CHECK: return %[[OUT]]
+func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %b: tensor<3xf32>, %r: tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32> {
+  %w = arith.constant dense<[[[[0.0, 1.0], [2.0, 3.0]], [[10.0, 11.0], [12.0, 13.0]]],
+                             [[[100.0, 101.0], [102.0, 103.0]], [[110.0, 111.0], [112.0, 113.0]]],
+                             [[[200.0, 201.0], [202.0, 203.0]], [[210.0, 211.0], [212.0, 213.0]]]]> : tensor<3x2x2x2xf32>
+  %0 = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [1, 0, 0, 1] residual(%r) relu : (tensor<1x2x4x4xf32>, tensor<3x2x2x2xf32>, tensor<3xf32>, tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
+  return %0 : tensor<1x3x2x2xf32>
+}
+
+// -----
+
+// A filter that is not a constant is transposed at run time.
+// CHECK-LABEL: func @runtime_filter
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<4x3x1x1xf32>) outs(%{{.+}} : tensor<1x1x3x4xf32>) permutation = [2, 3, 1, 0]
+// CHECK: linalg.fill
+// CHECK: linalg.conv_2d_nhwc_hwcf
+func.func @runtime_filter(%x: tensor<1x3x5x5xf32>, %w: tensor<4x3x1x1xf32>) -> tensor<1x4x5x5xf32> {
+  %0 = cnn.conv2d %x, %w : (tensor<1x3x5x5xf32>, tensor<4x3x1x1xf32>) -> tensor<1x4x5x5xf32>
+  return %0 : tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// Between two channels-last ops the transposes cancel: activations stay
+// NHWC, and only the function's edges change layout.
+// CANON-LABEL: func @chain
+// CANON: linalg.transpose {{.*}} permutation = [0, 2, 3, 1]
+// CANON: linalg.conv_2d_nhwc_hwcf
+// CANON-NOT: linalg.transpose
+// CANON: linalg.pooling_nhwc_max
+// CANON-NOT: linalg.transpose
+// CANON: linalg.conv_2d_nhwc_hwcf
+// CANON: linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
+// CANON-NOT: linalg.transpose
+// CANON: return
+func.func @chain(%x: tensor<1x3x8x8xf32>) -> tensor<1x4x4x4xf32> {
+  %w1 = arith.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %w2 = arith.constant dense<0.25> : tensor<4x4x1x1xf32>
+  %0 = cnn.conv2d %x, %w1 padding [1, 1, 1, 1] relu : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  %1 = cnn.max_pool2d %0 kernel [2, 2] strides [2, 2] : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+  %2 = cnn.conv2d %1, %w2 : (tensor<1x4x4x4xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x4x4xf32>
+  return %2 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// Average pooling in NHWC divides by the window sizes along dimensions 1, 2.
+// CHECK-DAG: #[[SPATIAL:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
+// CHECK-LABEL: func @avg_pool
+// CHECK: tensor.pad %{{.+}} low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[SUM:.+]] = linalg.pooling_nhwc_sum
+// CHECK: linalg.generic {indexing_maps = [#[[SPATIAL]], {{.*}}]{{.*}} outs(%[[SUM]] :
+// CHECK: arith.divf
+// CHECK: linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
+func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  %0 = cnn.avg_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  return %0 : tensor<1x2x2x2xf32>
+}
