@@ -144,25 +144,123 @@ tile(RewriterBase &rewriter, TilingInterface op, ArrayRef<int64_t> sizes,
   return result->tiledOps.front();
 }
 
-/// Tiles, decomposes and vectorizes one convolution. Leaves the op as it
-/// was when any step does not apply.
+/// An all-parallel elementwise linalg.generic (identity maps everywhere).
+static bool isElementwise(linalg::GenericOp op) {
+  return op.getNumLoops() == op.getNumParallelLoops() &&
+         llvm::all_of(op.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); });
+}
+
+/// An all-parallel linalg.generic whose output map is the identity: an
+/// elementwise op or a broadcast (the bias).
+static bool isElementwiseOrBroadcast(linalg::GenericOp op) {
+  return op.getNumLoops() == op.getNumParallelLoops() &&
+         op.getNumDpsInits() == 1 &&
+         op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity();
+}
+
+/// The elementwise op (the ReLU) that is the convolution's only user, if
+/// any: it is computed on the accumulator tile while it is in registers.
+static linalg::GenericOp getEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
+  Value result = conv->getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  auto generic = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  if (!generic || !isElementwise(generic) || generic.getNumDpsInputs() != 1 ||
+      generic.getDpsInputs()[0] != result)
+    return {};
+  return generic;
+}
+
+/// Tiles `root` (the convolution, or its epilogue) with `sizes`, fusing into
+/// each tile the ops in `fusable`: the convolution and the op computing its
+/// accumulator's initial value (bias, residual), so that one tile's work
+/// stays in registers. Returns the tiled ops, the tiled root first.
+static FailureOr<SmallVector<Operation *>>
+tileKernel(RewriterBase &rewriter, TilingInterface root,
+           ArrayRef<int64_t> sizes, scf::SCFTilingOptions::LoopType loopType,
+           const llvm::SmallPtrSetImpl<Operation *> &fusable) {
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(indexAttrs(rewriter, sizes))
+      .setLoopType(loopType);
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer, bool)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (fusable.contains(producer.getOwner()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);
+  if (failed(result))
+    return failure();
+  for (OpResult value : root->getResults())
+    if (Value replacement = result->replacements.lookup(value))
+      rewriter.replaceAllUsesWith(value, replacement);
+  SmallVector<Operation *> tiled(result->tiledAndFusedOps.begin(),
+                                 result->tiledAndFusedOps.end());
+  // The untiled ops are dead now, the root last.
+  for (Operation *producer : llvm::reverse(result->fusedProducers))
+    if (producer->use_empty())
+      rewriter.eraseOp(producer);
+  if (root->use_empty())
+    rewriter.eraseOp(root);
+  return tiled;
+}
+
+/// Tiles, decomposes and vectorizes one convolution with its epilogue and
+/// accumulator initialization. A convolution that does not tile stays whole
+/// (slower, still right); one that tiles but does not vectorize stays as
+/// tiled loops.
 static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
                                       linalg::Conv2DNhwcHwcfOp conv,
                                       const ConvTiles &tiles) {
   using LoopType = scf::SCFTilingOptions::LoopType;
-  FailureOr<Operation *> task =
-      tile(rewriter, cast<TilingInterface>(conv.getOperation()),
-           {1, tiles.rowsPerTask, 0, tiles.channelsPerTask, 0, 0, 0},
-           LoopType::ForallOp);
-  if (failed(task))
+  linalg::GenericOp epilogue = getEpilogue(conv);
+  auto root = cast<TilingInterface>(epilogue ? epilogue.getOperation()
+                                             : conv.getOperation());
+  // The root's loops: (n, oh, ow, oc), then the convolution's (kh, kw, ic).
+  int64_t rootLoops = epilogue ? 4 : 7;
+  auto rootSizes = [&](SmallVector<int64_t> sizes) {
+    sizes.resize(rootLoops, 0);
+    return sizes;
+  };
+  llvm::SmallPtrSet<Operation *, 2> fusable;
+  if (epilogue)
+    fusable.insert(conv);
+  Operation *init = conv.getDpsInits()[0].getDefiningOp();
+  if (isa_and_present<linalg::FillOp>(init) ||
+      (isa_and_present<linalg::GenericOp>(init) &&
+       isElementwiseOrBroadcast(cast<linalg::GenericOp>(init)) &&
+       init->hasOneUse()))
+    fusable.insert(init);
+  FailureOr<SmallVector<Operation *>> tasks = tileKernel(
+      rewriter, root,
+      rootSizes({1, tiles.rowsPerTask, 0, tiles.channelsPerTask}),
+      LoopType::ForallOp, fusable);
+  if (failed(tasks))
     return failure();
-  FailureOr<Operation *> block =
-      tile(rewriter, cast<TilingInterface>(*task),
-           {0, 1, tiles.pixels, tiles.channels, 0, 0, 0}, LoopType::ForOp);
-  if (failed(block))
+  fusable.clear();
+  fusable.insert(std::next(tasks->begin()), tasks->end());
+  FailureOr<SmallVector<Operation *>> blocks =
+      tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
+                 rootSizes({0, 1, tiles.pixels, tiles.channels}),
+                 LoopType::ForOp, fusable);
+  if (failed(blocks))
+    return failure();
+  linalg::Conv2DNhwcHwcfOp blockConv;
+  SmallVector<Operation *> elementwise;
+  for (Operation *op : *blocks) {
+    if (auto c = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
+      blockConv = c;
+    else
+      elementwise.push_back(op);
+  }
+  if (!blockConv)
     return failure();
   FailureOr<Operation *> step =
-      tile(rewriter, cast<TilingInterface>(*block),
+      tile(rewriter, cast<TilingInterface>(blockConv.getOperation()),
            {0, 0, 0, 0, 1, 1, tiles.inputChannels}, LoopType::ForOp);
   if (failed(step))
     return failure();
@@ -177,12 +275,17 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
       cast<linalg::Conv2DNhwcHwcfOp>(*step), rewriter);
   if (failed(conv1d))
     return failure();
-  rewriter.setInsertionPoint(*conv1d);
-  FailureOr<linalg::VectorizationResult> vectorized =
-      linalg::vectorize(rewriter, *conv1d);
-  if (failed(vectorized))
-    return failure();
-  rewriter.replaceOp(*conv1d, vectorized->replacements);
+  elementwise.push_back(*conv1d);
+  // The accumulator initialization and the epilogue act on the same
+  // register block: their vectors meet the contraction's in registers.
+  for (Operation *op : elementwise) {
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::VectorizationResult> vectorized =
+        linalg::vectorize(rewriter, op);
+    if (failed(vectorized))
+      return failure();
+    rewriter.replaceOp(op, vectorized->replacements);
+  }
   return success();
 }
 
@@ -240,9 +343,18 @@ struct CnnTileConvolutionsPass final
       // A convolution that does not tile stays whole: slower, still right.
       (void)tileAndVectorize(rewriter, conv, tiles);
     }
-    if (failed(simplifyVectorCode(func)))
+    // Unit dimensions differ between the contraction's and the elementwise
+    // ops' vectors; without them, each write-then-read of a tile folds.
+    RewritePatternSet castAway(&getContext());
+    vector::populateCastAwayVectorLeadingOneDimPatterns(castAway);
+    if (failed(simplifyVectorCode(func)) ||
+        failed(applyPatternsGreedily(func, std::move(castAway))) ||
+        failed(simplifyVectorCode(func)))
       return signalPassFailure();
     hoistAccumulators(rewriter, func);
+    // Hoisted reads of tiles just written (bias, epilogue input) fold.
+    if (failed(simplifyVectorCode(func)))
+      return signalPassFailure();
   }
 };
 } // namespace
