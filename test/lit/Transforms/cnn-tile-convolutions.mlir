@@ -9,21 +9,21 @@
 // CHECK-LABEL: func @conv3x3
 // CHECK: scf.forall (%[[ROW:.+]]) in (8) shared_outs(%[[OUT:.+]] = %{{.+}})
 // CHECK: %[[TILE:.+]] = tensor.extract_slice %[[OUT]][0, %[[ROW]], 0, 0] [1, 1, 8, 32]
-// CHECK: %[[ACC0:.+]] = vector.transfer_read %[[TILE]]{{.*}} vector<1x8x32xf32>
-// CHECK: scf.for %[[KH:.+]] = %c0 to %c3 step %c1 iter_args({{.*}}, %{{.+}} = %[[ACC0]])
+// CHECK: %[[ACC0:.+]] = vector.transfer_read %[[OUT]][%c0, %[[ROW]], %c0, %c0]{{.*}} vector<8x32xf32>
+// CHECK: scf.for %[[KH:.+]] = %c0 to %c3 step %c1 iter_args(%{{.+}} = %[[ACC0]]) -> (vector<8x32xf32>)
 // CHECK: scf.for %[[KW:.+]] = %c0 to %c3 step %c1 iter_args(
-// CHECK: scf.for %[[IC:.+]] = %c0 to %c16 step %c8 iter_args({{.*}}, %[[ACC:.+]] = %{{.+}}) -> (tensor<1x1x8x32xf32>, vector<1x8x32xf32>)
-// CHECK: %[[IN:.+]] = vector.transfer_read %{{.+}}[%c0, %{{.+}}, %[[KW]], %[[IC]]]{{.*}} vector<1x8x8xf32>
-// CHECK: %[[W:.+]] = vector.transfer_read %{{.+}}[%[[KH]], %[[KW]], %[[IC]], %c0]{{.*}} vector<1x8x32xf32>
-// CHECK: vector.contract {{.*}} %[[IN]], %{{.+}}, %[[ACC]] : vector<1x8x8xf32>, vector<8x32xf32> into vector<1x8x32xf32>
-// CHECK: vector.transfer_write
+// CHECK: scf.for %[[IC:.+]] = %c0 to %c16 step %c8 iter_args(%[[ACC:.+]] = %{{.+}}) -> (vector<8x32xf32>)
+// CHECK: %[[IN:.+]] = vector.transfer_read %{{.+}}[%c0, %{{.+}}, %[[KW]], %[[IC]]]{{.*}} vector<8x8xf32>
+// CHECK: %[[W:.+]] = vector.transfer_read %{{.+}}[%[[KH]], %[[KW]], %[[IC]], %c0]{{.*}} vector<8x32xf32>
+// CHECK: vector.contract {{.*}} %[[IN]], %[[W]], %[[ACC]] : vector<8x8xf32>, vector<8x32xf32> into vector<8x32xf32>
+// CHECK: vector.transfer_write %{{.+}}, %[[TILE]]
 // CHECK-NOT: scf.for %
 // CHECK: tensor.parallel_insert_slice
 // AVX2-LABEL: func @conv3x3
 // AVX2: scf.forall
 // 8-wide vectors and 12 registers: 32 channels (4 vectors) x 2 pixels.
 // AVX2: scf.for %{{.+}} = %c0 to %c8 step %c2
-// AVX2: vector.contract {{.*}} into vector<1x2x32xf32>
+// AVX2: vector.contract {{.*}} into vector<2x32xf32>
 // AVX2-LABEL: func @deep_strided
 func.func @conv3x3(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16x32xf32>) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
@@ -39,12 +39,44 @@ func.func @conv3x3(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init:
 // CHECK-LABEL: func @deep_strided
 // CHECK: scf.forall (%{{.+}}) = (0) to (512) step (32)
 // CHECK: scf.for %{{.+}} = %c0 to %c7 step %c1
-// CHECK: %[[ACC:.+]] = vector.transfer_read {{.*}} vector<1x7x32xf32>
+// CHECK: vector.transfer_read {{.*}} vector<7x32xf32>
 // CHECK: scf.for %{{.+}} = %c0 to %c512 step %c8
-// CHECK-COUNT-7: vector.contract {{.*}} : vector<1x1x8xf32>, vector<8x32xf32> into vector<1x1x32xf32>
+// CHECK-COUNT-7: vector.contract {{.*}} : vector<8xf32>, vector<8x32xf32> into vector<32xf32>
 func.func @deep_strided(%x: tensor<1x15x15x512xf32>, %w: tensor<3x3x512x512xf32>, %init: tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x15x15x512xf32>, tensor<3x3x512x512xf32>) outs(%init : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
   return %0 : tensor<1x7x7x512xf32>
+}
+
+// -----
+
+// The bias broadcast becomes the accumulators' initial value and the ReLU
+// applies to them in registers: one store per register block, and neither
+// the bias tensor nor the convolution's result is materialized.
+// CHECK-LABEL: func @conv_bias_relu
+// CHECK-NOT: linalg.
+// CHECK: %[[BIAS:.+]] = vector.transfer_read %arg2{{.*}} vector<32xf32>
+// CHECK: %[[INIT:.+]] = vector.broadcast %[[BIAS]] : vector<32xf32> to vector<8x32xf32>
+// CHECK: scf.forall
+// CHECK: %[[SUM:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[INIT]]) -> (vector<8x32xf32>)
+// CHECK: vector.contract
+// CHECK: %[[RELU:.+]] = arith.maximumf %[[SUM]], %{{.+}} : vector<8x32xf32>
+// CHECK: vector.transfer_write %[[RELU]]
+// CHECK-NOT: linalg.
+func.func @conv_bias_relu(%x: tensor<1x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %b: tensor<32xf32>) -> tensor<1x8x8x32xf32> {
+  %e = tensor.empty() : tensor<1x8x8x32xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<32xf32>) outs(%e : tensor<1x8x8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x8x32xf32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x10x10x16xf32>, tensor<3x3x16x32xf32>) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  %e2 = tensor.empty() : tensor<1x8x8x32xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x8x8x32xf32>) outs(%e2 : tensor<1x8x8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x32xf32>
+  return %1 : tensor<1x8x8x32xf32>
 }
 
 // -----
