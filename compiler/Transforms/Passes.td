@@ -130,6 +130,21 @@ def CnnLowerMemrefCopy : Pass<"cnn-lower-memref-copy", "func::FuncOp"> {
   let dependentDialects = ["linalg::LinalgDialect"];
 }
 
+def CnnFoldPaddingIntoProducers
+    : Pass<"cnn-fold-padding-into-producers", "func::FuncOp"> {
+  let summary = "Let producers write into the interior of padded buffers";
+  let description = [{
+    A `tensor.pad` with a constant value, whose source is computed by a
+    chain of destination-style linalg ops ending in a `tensor.empty`,
+    becomes a `linalg.fill` of the padded shape whose interior slice is the
+    chain's destination, and a `tensor.insert_slice` of the result back into
+    it. After bufferization the producer (a convolution's kernel, a pooling)
+    writes straight into the padded buffer that the next convolution reads:
+    no copy. Other users of the unpadded value read the interior.
+  }];
+  let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
+}
+
 def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
   let summary = "Tile and vectorize NHWC convolutions into register kernels";
   let description = [{

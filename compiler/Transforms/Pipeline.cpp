@@ -57,6 +57,7 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
       CnnExportCAbiOptions{options.symbolPrefix.getValue()}));
   // Convolutions become register-blocked vector kernels while they are
   // still on tensors, where tiling and hoisting are plain SSA rewrites.
+  pm.addNestedPass<func::FuncOp>(createCnnFoldPaddingIntoProducers());
   pm.addNestedPass<func::FuncOp>(createCnnTileConvolutions());
   addTextualPipeline(
       pm,
@@ -65,7 +66,9 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{hoist-static-allocs=true "
       "modify-public-functions=true},"
-      "canonicalize,cse,"
+      // (cse makes a tile's read and write views one value, and the
+      // second canonicalize drops the copy between them.)
+      "canonicalize,cse,canonicalize,"
       // Weights as flat blobs: one raw LLVM data array per tensor.
       "cnn-flatten-constant-globals,"
       // Every buffer is freed after its last use.

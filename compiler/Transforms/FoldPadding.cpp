@@ -1,0 +1,113 @@
+//===- FoldPadding.cpp - Producers write into padded buffers --------------===//
+//
+//   %e = tensor.empty()                     %b = tensor.empty() : padded
+//   %v = linalg.* outs(%e)         ==>      %f = linalg.fill %pad -> %b
+//   %p = tensor.pad %v ... %pad             %e = tensor.extract_slice %f[low]
+//                                           %v = linalg.* outs(%e)
+//                                           %p = tensor.insert_slice %v
+//                                                  into %f[low]
+//
+// After bufferization the producer writes straight into the interior of the
+// padded buffer, and the pad's copy disappears.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::cnn {
+#define GEN_PASS_DEF_CNNFOLDPADDINGINTOPRODUCERS
+#include "Transforms/Passes.h.inc"
+} // namespace mlir::cnn
+
+using namespace mlir;
+
+/// The use of a tensor.empty that `value` is ultimately written into:
+/// followed through the destinations of destination-style linalg ops, each
+/// of which feeds only the next one. Null if the chain ends anywhere else.
+static OpOperand *findRootDestination(Value value) {
+  while (true) {
+    auto producer = value.getDefiningOp<linalg::LinalgOp>();
+    if (!producer || producer->getNumResults() != 1 ||
+        producer.getNumDpsInits() != 1)
+      return nullptr;
+    OpOperand *init = producer.getDpsInitOperand(0);
+    if (init->get().getDefiningOp<tensor::EmptyOp>())
+      return init;
+    if (!init->get().hasOneUse())
+      return nullptr;
+    value = init->get();
+  }
+}
+
+namespace {
+struct FoldPadIntoProducer final : OpRewritePattern<tensor::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::PadOp pad,
+                                PatternRewriter &rewriter) const override {
+    Value padValue = pad.getConstantPaddingValue();
+    if (!padValue || !matchPattern(padValue, m_Constant()))
+      return rewriter.notifyMatchFailure(pad, "padding is not a constant");
+    if (!pad.getResultType().hasStaticShape() ||
+        !pad.getSourceType().hasStaticShape())
+      return rewriter.notifyMatchFailure(pad, "dynamic shape");
+    SmallVector<int64_t> low;
+    for (OpFoldResult offset : pad.getMixedLowPad()) {
+      std::optional<int64_t> value = getConstantIntValue(offset);
+      if (!value)
+        return rewriter.notifyMatchFailure(pad, "dynamic padding");
+      low.push_back(*value);
+    }
+    OpOperand *destination = findRootDestination(pad.getSource());
+    if (!destination)
+      return rewriter.notifyMatchFailure(pad, "no destination chain");
+    Operation *user = destination->getOwner();
+
+    Location loc = pad.getLoc();
+    RankedTensorType paddedType = pad.getResultType();
+    RankedTensorType sourceType = pad.getSourceType();
+    // The padded buffer must exist before the chain's first op.
+    rewriter.setInsertionPoint(user);
+    if (Operation *def = padValue.getDefiningOp())
+      if (def->getBlock() == user->getBlock() && user->isBeforeInBlock(def)) {
+        def = rewriter.clone(*def);
+        padValue = def->getResult(0);
+      }
+    Value padded = tensor::EmptyOp::create(rewriter, loc, paddedType.getShape(),
+                                           paddedType.getElementType());
+    Value filled =
+        linalg::FillOp::create(rewriter, loc, padValue, padded).getResult(0);
+    SmallVector<OpFoldResult> offsets = getAsIndexOpFoldResult(
+        rewriter.getContext(), low);
+    SmallVector<OpFoldResult> sizes =
+        getAsIndexOpFoldResult(rewriter.getContext(), sourceType.getShape());
+    SmallVector<OpFoldResult> strides(sourceType.getRank(),
+                                      rewriter.getIndexAttr(1));
+    Value interior = tensor::ExtractSliceOp::create(
+        rewriter, loc, sourceType, filled, offsets, sizes, strides);
+    rewriter.modifyOpInPlace(user, [&] { destination->set(interior); });
+    rewriter.setInsertionPoint(pad);
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        pad, pad.getSource(), filled, offsets, sizes, strides);
+    return success();
+  }
+};
+
+struct CnnFoldPaddingIntoProducersPass final
+    : cnn::impl::CnnFoldPaddingIntoProducersBase<
+          CnnFoldPaddingIntoProducersPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FoldPadIntoProducer>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

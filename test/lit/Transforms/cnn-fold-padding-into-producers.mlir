@@ -1,0 +1,69 @@
+// RUN: cnn-opt %s -split-input-file -cnn-fold-padding-into-producers | FileCheck %s
+
+// The ReLU writes into the interior of a zero-filled padded tensor, which
+// replaces the pad; its other user (the residual) reads the interior.
+// CHECK-LABEL: func @relu_then_pad
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[BUF:.+]] = tensor.empty() : tensor<1x6x6x8xf32>
+// CHECK: %[[FILL:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[BUF]] : tensor<1x6x6x8xf32>)
+// CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK: %[[RELU:.+]] = linalg.generic {{.*}} outs(%[[INTERIOR]] : tensor<1x4x4x8xf32>)
+// CHECK: %[[PADDED:.+]] = tensor.insert_slice %[[RELU]] into %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[PADDED]], %[[RELU]]
+func.func @relu_then_pad(%x: tensor<1x4x4x8xf32>) -> (tensor<1x6x6x8xf32>, tensor<1x4x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x4x8xf32>) outs(%e : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x8xf32>
+  %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+  return %p, %r : tensor<1x6x6x8xf32>, tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// The chain is followed through the convolution's accumulator init (the
+// bias broadcast) to the tensor.empty that it started from; -inf padding
+// (a max pool's) fills the buffer with -inf.
+// CHECK-LABEL: func @conv_chain
+// CHECK: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[FILL:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<1x5x5x4xf32>)
+// CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 0, 0, 0] [1, 4, 4, 4]
+// CHECK: %[[BIAS:.+]] = linalg.generic {{.*}} outs(%[[INTERIOR]] :
+// CHECK: %[[CONV:.+]] = linalg.conv_2d_nhwc_hwcf {{.*}} outs(%[[BIAS]] :
+// CHECK: tensor.insert_slice %[[CONV]] into %[[FILL]]
+func.func @conv_chain(%x: tensor<1x4x4x2xf32>, %w: tensor<1x1x2x4xf32>, %b: tensor<4xf32>) -> tensor<1x5x5x4xf32> {
+  %e = tensor.empty() : tensor<1x4x4x4xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<4xf32>) outs(%e : tensor<1x4x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x4xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x2xf32>, tensor<1x1x2x4xf32>) outs(%init : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %neginf = arith.constant 0xFF800000 : f32
+  %p = tensor.pad %c low[0, 0, 0, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %neginf : f32
+  } : tensor<1x4x4x4xf32> to tensor<1x5x5x4xf32>
+  return %p : tensor<1x5x5x4xf32>
+}
+
+// -----
+
+// A function argument has no producer to write into a padded buffer: the
+// pad stays.
+// CHECK-LABEL: func @argument
+// CHECK: tensor.pad
+func.func @argument(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+  return %p : tensor<1x6x6x8xf32>
+}
