@@ -146,7 +146,7 @@ def CnnFoldPaddingIntoProducers
 }
 
 def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
-  let summary = "Tile and vectorize NHWC convolutions into register kernels";
+  let summary = "Tile and vectorize NHWC convolutions and pooling into register kernels";
   let description = [{
     Each static-shaped `linalg.conv_2d_nhwc_hwcf` on tensors is tiled three
     times: an `scf.forall` over parallel tasks (output rows, or blocks of
@@ -156,7 +156,11 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     reduction (one filter row and column, a block of input channels). The
     innermost convolution is decomposed to 1-D and vectorized to
     `vector.contract`s; after clean-up and loop-invariant subset hoisting
-    the accumulators are loop-carried vectors. Tile sizes follow
+    the accumulators are loop-carried vectors. Into each register block
+    the pass fuses the op computing the accumulator's initial value (bias
+    broadcast, residual) and the convolution's elementwise consumer (ReLU),
+    so both happen in registers. NHWC max/sum pooling is tiled the same
+    way (rows, register blocks, window rows) and vectorized. Tile sizes follow
     `chooseConvTiles`: all divide their dimension (static shapes), the
     register block fills up to `register-budget` vector accumulators.
   }];

@@ -289,6 +289,64 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   return success();
 }
 
+/// Tiles an NHWC pooling (max or sum) into parallel rows and register blocks
+/// of `pixels x channels`, with its window rows as a reduction loop and its
+/// initial fill fused, then vectorizes each block's 1-D pooling.
+static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
+                                             linalg::LinalgOp pool,
+                                             int64_t vectorWidth) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  SmallVector<int64_t> ranges = pool.getStaticLoopRanges();
+  int64_t ow = ranges[2], c = ranges[3];
+  int64_t channels = largestDivisor(c, 4 * vectorWidth, [&](int64_t d) {
+    return d % vectorWidth == 0;
+  });
+  if (!channels)
+    channels = largestDivisor(c, 4 * vectorWidth);
+  int64_t pixels = largestDivisor(ow, 8);
+  llvm::SmallPtrSet<Operation *, 1> fusable;
+  if (Operation *init = pool.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
+    fusable.insert(init);
+  FailureOr<SmallVector<Operation *>> rows =
+      tileKernel(rewriter, cast<TilingInterface>(pool.getOperation()),
+                 {1, 1, 0, 0, 0, 0}, LoopType::ForallOp, fusable);
+  if (failed(rows))
+    return failure();
+  fusable.clear();
+  fusable.insert(std::next(rows->begin()), rows->end());
+  FailureOr<SmallVector<Operation *>> blocks =
+      tileKernel(rewriter, cast<TilingInterface>(rows->front()),
+                 {0, 0, pixels, channels, 0, 0}, LoopType::ForOp, fusable);
+  if (failed(blocks))
+    return failure();
+  FailureOr<Operation *> step =
+      tile(rewriter, cast<TilingInterface>(blocks->front()),
+           {0, 0, 0, 0, 1, 0}, LoopType::ForOp);
+  if (failed(step))
+    return failure();
+  // One output row and one window row: a 1-D pooling, which vectorizes.
+  RewritePatternSet decompose(rewriter.getContext());
+  linalg::populateDecomposeConvolutionPatterns(decompose);
+  Operation *block = (*step)->getParentOp();
+  if (failed(applyPatternsGreedily(block, std::move(decompose))))
+    return failure();
+  SmallVector<Operation *> toVectorize(std::next(blocks->begin()),
+                                       blocks->end());
+  block->walk([&](linalg::LinalgOp op) {
+    if (isa<linalg::PoolingNwcMaxOp, linalg::PoolingNwcSumOp>(op))
+      toVectorize.push_back(op);
+  });
+  for (Operation *op : toVectorize) {
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::VectorizationResult> vectorized =
+        linalg::vectorize(rewriter, op);
+    if (failed(vectorized))
+      return failure();
+    rewriter.replaceOp(op, vectorized->replacements);
+  }
+  return success();
+}
+
 /// The clean-up `transform.structured.vectorize_children_and_apply_patterns`
 /// applies, plus every canonicalization: transfers fold into the slices
 /// they read and write.
@@ -326,13 +384,20 @@ struct CnnTileConvolutionsPass final
     func::FuncOp func = getOperation();
     PatternRewriter rewriter(&getContext());
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
-    func.walk([&](linalg::Conv2DNhwcHwcfOp conv) {
-      if (conv.hasPureTensorSemantics() && conv.getStaticLoopRanges().size() &&
-          !ShapedType::isDynamicShape(conv.getStaticLoopRanges()))
+    SmallVector<linalg::LinalgOp> pools;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics() ||
+          ShapedType::isDynamicShape(op.getStaticLoopRanges()))
+        return;
+      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
         convs.push_back(conv);
+      else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op))
+        pools.push_back(op);
     });
-    if (convs.empty())
+    if (convs.empty() && pools.empty())
       return;
+    for (linalg::LinalgOp pool : pools)
+      (void)tileAndVectorizePooling(rewriter, pool, vectorWidth);
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {
       auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
       ArrayRef<int64_t> filter =

@@ -89,3 +89,24 @@ func.func @dynamic(%x: tensor<?x10x10x16xf32>, %w: tensor<3x3x16x32xf32>, %init:
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x10x10x16xf32>, tensor<3x3x16x32xf32>) outs(%init : tensor<?x8x8x32xf32>) -> tensor<?x8x8x32xf32>
   return %0 : tensor<?x8x8x32xf32>
 }
+
+// -----
+
+// Max pooling: parallel rows, 4 pixels x 64 channels per register block,
+// the -inf fill as the initial vector, window rows as a loop and the window
+// columns unrolled as vector maxima over stride-2 input rows.
+// CHECK-LABEL: func @max_pool
+// CHECK: %[[NEGINF:.+]] = arith.constant dense<0xFF800000> : vector<4x64xf32>
+// CHECK: scf.forall (%{{.+}}) in (4)
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(%{{.+}} = %[[NEGINF]]) -> (vector<4x64xf32>)
+// CHECK: vector.transfer_read {{.*}} vector<9x64xf32>
+// CHECK-COUNT-12: arith.maximumf {{.*}} : vector<64xf32>
+// CHECK-NOT: linalg.
+func.func @max_pool(%x: tensor<1x10x10x64xf32>) -> tensor<1x4x4x64xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x4x4x64xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x4x4x64xf32>) -> tensor<1x4x4x64xf32>
+  %w = tensor.empty() : tensor<3x3xf32>
+  %p = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x10x10x64xf32>, tensor<3x3xf32>) outs(%f : tensor<1x4x4x64xf32>) -> tensor<1x4x4x64xf32>
+  return %p : tensor<1x4x4x64xf32>
+}
