@@ -364,12 +364,17 @@ private:
   }
 };
 
-struct LinearLowering final : OpConversionPattern<LinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct LinearLowering final : LayoutAwareLowering<LinearOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
 
   LogicalResult
   matchAndRewrite(LinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (channelsLast)
+      if (Value packed = lowerPacked(op, adaptor, rewriter)) {
+        rewriter.replaceOp(op, packed);
+        return success();
+      }
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     MLIRContext *ctx = rewriter.getContext();
@@ -392,6 +397,81 @@ struct LinearLowering final : OpConversionPattern<LinearOp> {
                        applyEpilogue(rewriter, loc, product, adaptor.getBias(),
                                      Value(), op.getRelu()));
     return success();
+  }
+
+private:
+  /// With constant f32 weights [m, k]: the weights packed at compile time
+  /// into blocks [m / b, k, b] of b output features, so that each block is
+  /// one contiguous stream, and
+  ///   blocks[mb, n, j] = sum_k x[n, k] * packed[mb, k, j]
+  /// as a linalg.generic tagged `cnn.packed_linear` (the tiling pass gives it
+  /// the convolution's register kernel), then bias and ReLU over [n, m].
+  /// Returns null if the weights are not such a constant.
+  Value lowerPacked(LinearOp op, OpAdaptor adaptor,
+                    ConversionPatternRewriter &rewriter) const {
+    auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
+    std::optional<SmallVector<float>> weights =
+        getF32Constant(adaptor.getWeight());
+    if (!weights)
+      return {};
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t n = op.getType().getDimSize(0);
+    int64_t m = weightType.getDimSize(0), k = weightType.getDimSize(1);
+    int64_t block = 1;
+    for (int64_t b : {64, 48, 32, 16, 8})
+      if (m % b == 0) {
+        block = b;
+        break;
+      }
+    if (block == 1)
+      block = m <= 64 ? m : 1;
+    if (block == 1)
+      return {};
+    int64_t blocks = m / block;
+    SmallVector<float> packed(weights->size());
+    for (int64_t mb = 0; mb < blocks; ++mb)
+      for (int64_t ki = 0; ki < k; ++ki)
+        for (int64_t j = 0; j < block; ++j)
+          packed[(mb * k + ki) * block + j] =
+              (*weights)[(mb * block + j) * k + ki];
+    Type elementType = weightType.getElementType();
+    auto packedType = RankedTensorType::get({blocks, k, block}, elementType);
+    Value packedWeights = arith::ConstantOp::create(
+        rewriter, loc, packedType,
+        DenseElementsAttr::getFromRawBuffer(
+            packedType,
+            ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
+                           packed.size() * sizeof(float))));
+
+    // (mb, n, j, k): blocks[mb, n, j] += x[n, k] * packed[mb, k, j]
+    AffineExpr mb, ni, j, ki;
+    bindDims(ctx, mb, ni, j, ki);
+    auto blockedType = RankedTensorType::get({blocks, n, block}, elementType);
+    Value init = createZeroTensor(rewriter, loc, blockedType);
+    auto product = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{blockedType},
+        ValueRange{adaptor.getInput(), packedWeights}, ValueRange{init},
+        SmallVector<AffineMap>{AffineMap::get(4, 0, {ni, ki}, ctx),
+                               AffineMap::get(4, 0, {mb, ki, j}, ctx),
+                               AffineMap::get(4, 0, {mb, ni, j}, ctx)},
+        SmallVector<utils::IteratorType>{
+            utils::IteratorType::parallel, utils::IteratorType::parallel,
+            utils::IteratorType::parallel, utils::IteratorType::reduction},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
+          linalg::YieldOp::create(b, l,
+                                  arith::AddFOp::create(b, l, args[2], mul)
+                                      .getResult());
+        });
+    product->setAttr("cnn.packed_linear", rewriter.getUnitAttr());
+    // [m / b, n, b] -> [n, m / b, b] -> [n, m]
+    Value features = transpose(rewriter, loc, product.getResult(0), {1, 0, 2});
+    features = tensor::CollapseShapeOp::create(
+        rewriter, loc, op.getType(), features,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}});
+    return applyEpilogue(rewriter, loc, features, adaptor.getBias(), Value(),
+                         op.getRelu());
   }
 };
 
@@ -834,8 +914,8 @@ struct ConvertCnnToLinalgPass final
 void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                                             bool channelsLast) {
   patterns.add<AddLowering, BatchNormLowering, FlattenLowering,
-               GlobalAvgPoolLowering, LinearLowering, ReluLowering,
-               SoftmaxLowering>(patterns.getContext());
-  patterns.add<AvgPool2DLowering, Conv2DLowering, MaxPool2DLowering>(
-      patterns.getContext(), channelsLast);
+               GlobalAvgPoolLowering, ReluLowering, SoftmaxLowering>(
+      patterns.getContext());
+  patterns.add<AvgPool2DLowering, Conv2DLowering, LinearLowering,
+               MaxPool2DLowering>(patterns.getContext(), channelsLast);
 }

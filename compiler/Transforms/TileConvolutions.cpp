@@ -347,6 +347,55 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
   return success();
 }
 
+/// Tiles a `cnn.packed_linear` generic, (mb, n, j, k) with
+/// out[mb, n, j] += x[n, k] * w[mb, k, j]: one task per block of output
+/// features, register blocks of rows x the block's features, input features
+/// 8 at a time; then vectorizes it (a contraction, like the convolution's).
+static LogicalResult tileAndVectorizePackedLinear(PatternRewriter &rewriter,
+                                                  linalg::GenericOp linear,
+                                                  int64_t vectorWidth,
+                                                  int64_t registerBudget) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  SmallVector<int64_t> ranges = linear.getStaticLoopRanges();
+  int64_t rows = ranges[1], block = ranges[2], k = ranges[3];
+  int64_t vectors = llvm::divideCeil(block, vectorWidth);
+  int64_t rowTile =
+      largestDivisor(rows, std::max<int64_t>(1, registerBudget / vectors));
+  llvm::SmallPtrSet<Operation *, 1> fusable;
+  if (Operation *init =
+          linear.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
+    fusable.insert(init);
+  FailureOr<SmallVector<Operation *>> tasks =
+      tileKernel(rewriter, cast<TilingInterface>(linear.getOperation()),
+                 {1, 0, 0, 0}, LoopType::ForallOp, fusable);
+  if (failed(tasks))
+    return failure();
+  fusable.clear();
+  fusable.insert(std::next(tasks->begin()), tasks->end());
+  FailureOr<SmallVector<Operation *>> blocks =
+      tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
+                 {0, rowTile, 0, 0}, LoopType::ForOp, fusable);
+  if (failed(blocks))
+    return failure();
+  FailureOr<Operation *> step =
+      tile(rewriter, cast<TilingInterface>(blocks->front()),
+           {0, 0, 0, largestDivisor(k, 8)}, LoopType::ForOp);
+  if (failed(step))
+    return failure();
+  SmallVector<Operation *> toVectorize(std::next(blocks->begin()),
+                                       blocks->end());
+  toVectorize.push_back(*step);
+  for (Operation *op : toVectorize) {
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::VectorizationResult> vectorized =
+        linalg::vectorize(rewriter, op);
+    if (failed(vectorized))
+      return failure();
+    rewriter.replaceOp(op, vectorized->replacements);
+  }
+  return success();
+}
+
 /// The clean-up `transform.structured.vectorize_children_and_apply_patterns`
 /// applies, plus every canonicalization: transfers fold into the slices
 /// they read and write.
@@ -385,6 +434,7 @@ struct CnnTileConvolutionsPass final
     PatternRewriter rewriter(&getContext());
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     SmallVector<linalg::LinalgOp> pools;
+    SmallVector<linalg::GenericOp> linears;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() ||
           ShapedType::isDynamicShape(op.getStaticLoopRanges()))
@@ -393,9 +443,15 @@ struct CnnTileConvolutionsPass final
         convs.push_back(conv);
       else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op))
         pools.push_back(op);
+      else if (op->hasAttr("cnn.packed_linear") &&
+               isa<linalg::GenericOp>(op.getOperation()))
+        linears.push_back(cast<linalg::GenericOp>(op.getOperation()));
     });
-    if (convs.empty() && pools.empty())
+    if (convs.empty() && pools.empty() && linears.empty())
       return;
+    for (linalg::GenericOp linear : linears)
+      (void)tileAndVectorizePackedLinear(rewriter, linear, vectorWidth,
+                                         registerBudget);
     for (linalg::LinalgOp pool : pools)
       (void)tileAndVectorizePooling(rewriter, pool, vectorWidth);
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {

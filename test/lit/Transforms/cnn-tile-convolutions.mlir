@@ -110,3 +110,25 @@ func.func @max_pool(%x: tensor<1x10x10x64xf32>) -> tensor<1x4x4x64xf32> {
   %p = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x10x10x64xf32>, tensor<3x3xf32>) outs(%f : tensor<1x4x4x64xf32>) -> tensor<1x4x4x64xf32>
   return %p : tensor<1x4x4x64xf32>
 }
+
+// -----
+
+// A packed linear layer (2 rows, blocks of 32 features, 64 inputs): one
+// task per feature block, 2 x 32 accumulators, 8 input features a step.
+// CHECK-LABEL: func @packed_linear
+// CHECK: scf.forall (%[[BLOCK:.+]]) in (4)
+// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c8 iter_args(%{{.+}} = %{{.+}}) -> (vector<2x32xf32>)
+// CHECK: vector.contract {{.*}} : vector<2x8xf32>, vector<8x32xf32> into vector<2x32xf32>
+// CHECK-NOT: linalg.
+func.func @packed_linear(%x: tensor<2x64xf32>, %w: tensor<4x64x32xf32>) -> tensor<4x2x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x2x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2x32xf32>) -> tensor<4x2x32xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(mb, n, j, k) -> (n, k)>, affine_map<(mb, n, j, k) -> (mb, k, j)>, affine_map<(mb, n, j, k) -> (mb, n, j)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<2x64xf32>, tensor<4x64x32xf32>) outs(%f : tensor<4x2x32xf32>) attrs = {cnn.packed_linear} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2x32xf32>
+  return %0 : tensor<4x2x32xf32>
+}
