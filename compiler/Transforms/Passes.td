@@ -130,6 +130,27 @@ def CnnLowerMemrefCopy : Pass<"cnn-lower-memref-copy", "func::FuncOp"> {
   let dependentDialects = ["linalg::LinalgDialect"];
 }
 
+def CnnInstrumentLayers : Pass<"cnn-instrument-layers", "ModuleOp"> {
+  let summary = "Mark layer boundaries for the compiled model's profiler";
+  let description = [{
+    Numbers the cnn ops of the model's public function (its layers, after
+    fusion) and calls `cnnrt_layer_begin(i)` before layer i and
+    `cnnrt_layer_begin(-1)` before the return. The lowering keeps each
+    layer's code between its call and the next, so the runtime times each
+    layer by the gaps between calls; with profiling off a call costs a load
+    and a branch. Adds `const char *<prefix>_layer_table(void)`: one line
+    per layer, "name, op with its fused epilogue, output shape, FLOPs,
+    algorithm", tab-separated.
+  }];
+  let options = [
+    Option<"prefix", "prefix", "std::string", /*default=*/"\"cnn_model\"",
+           "Prefix of the exported C symbols">
+  ];
+  let dependentDialects = [
+    "func::FuncDialect", "arith::ArithDialect", "LLVM::LLVMDialect"
+  ];
+}
+
 def CnnFoldPaddingIntoProducers
     : Pass<"cnn-fold-padding-into-producers", "func::FuncOp"> {
   let summary = "Let producers write into the interior of padded buffers";

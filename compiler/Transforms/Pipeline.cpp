@@ -46,6 +46,10 @@ void mlir::cnn::buildCnnGraphPipeline(OpPassManager &pm,
 
 void mlir::cnn::buildCnnToLinalgPipeline(OpPassManager &pm,
                                          const PipelineOptions &options) {
+  // Layer boundaries for the compiled model's --profile, while layers are
+  // still one op each.
+  pm.addPass(createCnnInstrumentLayers(
+      CnnInstrumentLayersOptions{options.symbolPrefix.getValue()}));
   pm.addNestedPass<func::FuncOp>(createConvertCnnToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -13,6 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#define _POSIX_C_SOURCE 200809L // getpid, strdup
+
 #include "cnnrt/cnn_model_abi.h"
 #include "cnnrt/cnnrt.h"
 
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { exit_runtime_error = 1, exit_usage_error = 2 };
 enum { max_bench_runs = 1000000, max_threads = 65536, max_top_classes = 5 };
@@ -35,6 +38,8 @@ typedef struct options {
   const char *output_path;
   int threads;    // 0: not given.
   int bench_runs; // 0: no benchmark.
+  int profile_runs;         // 0: no profile.
+  const char *profile_path; // CSV, or JSON if it ends in ".json".
   int help;
 } options;
 
@@ -58,6 +63,7 @@ static void print_usage(const char *program) {
                      output_shape, sizeof(output_shape));
   printf(
       "usage: %s [--input X.npy] [--output Y.npy] [--threads N] [--bench N] "
+      "[--profile N [--profile-out FILE]] "
       "[--help]\n"
       "\n"
       "Runs the network compiled into this executable by cnnc.\n"
@@ -81,6 +87,12 @@ static void print_usage(const char *program) {
       "(N from 1\n"
       "                  to %d) and print one line\n"
       "                  'bench: runs=N threads=T median_ms=M min_ms=M'.\n"
+      "  --profile N     run N more times timing each layer; print per layer\n"
+      "                  its op, output shape, algorithm, ms per run, GFLOP/s,\n"
+      "                  %% of the measured FMA peak of the threads used and\n"
+      "                  share of the total.\n"
+      "  --profile-out FILE  also write the profile as CSV, or as JSON if\n"
+      "                  FILE ends in .json (written atomically).\n"
       "  --help, -h      print this help and exit.\n"
       "\n"
       "synthetic input: xorshift32 seeded with 0x%08X; for each element in C "
@@ -147,7 +159,8 @@ static int parse_options(int argc, char **argv, options *opts) {
       continue;
     }
     if (!IS_OPTION("--input") && !IS_OPTION("--output") &&
-        !IS_OPTION("--threads") && !IS_OPTION("--bench")) {
+        !IS_OPTION("--threads") && !IS_OPTION("--bench") &&
+        !IS_OPTION("--profile") && !IS_OPTION("--profile-out")) {
       print_error("unknown option '%.*s' (see --help)", (int)name_len, arg);
       return exit_usage_error;
     }
@@ -178,6 +191,15 @@ static int parse_options(int argc, char **argv, options *opts) {
                     value, max_threads);
         return exit_usage_error;
       }
+    } else if (IS_OPTION("--profile-out")) {
+      opts->profile_path = value;
+    } else if (IS_OPTION("--profile")) {
+      if (!parse_int(value, 1, max_bench_runs, &opts->profile_runs)) {
+        print_error("invalid value '%s' for '--profile': expected an integer "
+                    "from 1 to %d (see --help)",
+                    value, max_bench_runs);
+        return exit_usage_error;
+      }
     } else {
       if (!parse_int(value, 1, max_bench_runs, &opts->bench_runs)) {
         print_error("invalid value '%s' for '--bench': expected an integer "
@@ -187,6 +209,10 @@ static int parse_options(int argc, char **argv, options *opts) {
       }
     }
 #undef IS_OPTION
+  }
+  if (opts->profile_path && !opts->profile_runs) {
+    print_error("option '--profile-out' needs '--profile N' (see --help)");
+    return exit_usage_error;
   }
   return 0;
 }
@@ -300,6 +326,155 @@ static int run_benchmark(const cnnrt_tensor *input, cnnrt_tensor *output,
 }
 
 //===----------------------------------------------------------------------===//
+// Per-layer profile
+//===----------------------------------------------------------------------===//
+
+// Defined by models compiled by cnnc; weak so that a model object without
+// it still links (its binary then has no --profile).
+extern const char *cnn_model_layer_table(void) __attribute__((weak));
+
+enum { layer_fields = 5 };
+typedef struct layer_info {
+  const char *field[layer_fields]; // name, op, output shape, FLOPs, algorithm
+} layer_info;
+
+// Splits the model's layer table (one tab-separated line per layer) in place
+// in `text`. Returns the number of layers, or -1 if out of memory.
+static int parse_layer_table(char *text, layer_info **layers) {
+  int count = 0;
+  for (const char *c = text; *c; ++c)
+    count += *c == '\n';
+  *layers = (layer_info *)calloc(count ? (size_t)count : 1, sizeof(layer_info));
+  if (!*layers)
+    return -1;
+  char *line = text;
+  for (int i = 0; i < count; ++i) {
+    char *end = strchr(line, '\n');
+    *end = '\0';
+    char *field = line;
+    for (int f = 0; f < layer_fields; ++f) {
+      (*layers)[i].field[f] = field;
+      char *tab = field ? strchr(field, '\t') : NULL;
+      if (tab)
+        *tab = '\0';
+      field = tab ? tab + 1 : end; // missing fields read as ""
+    }
+    line = end + 1;
+  }
+  return count;
+}
+
+// Writes the profile as CSV, or JSON when `path` ends in ".json", to a
+// temporary file renamed over `path`.
+static int write_profile(const char *path, const layer_info *layers, int count,
+                         const double *ms, int threads, double peak) {
+  size_t length = strlen(path);
+  int json = length >= 5 && strcmp(path + length - 5, ".json") == 0;
+  char temporary[4096];
+  if (snprintf(temporary, sizeof(temporary), "%s.tmp.%ld", path,
+               (long)getpid()) >= (int)sizeof(temporary)) {
+    print_error("%s: path too long", path);
+    return exit_runtime_error;
+  }
+  FILE *file = fopen(temporary, "w");
+  if (!file) {
+    print_error("%s: cannot write: %s", path, strerror(errno));
+    return exit_runtime_error;
+  }
+  if (json)
+    fprintf(file, "{\"threads\": %d, \"fma_peak_gflops_per_core\": %.1f, "
+                  "\"layers\": [\n",
+            threads, peak);
+  else
+    fprintf(file, "layer,name,op,output,algorithm,flops,ms,gflops\n");
+  for (int i = 0; i < count; ++i) {
+    const char *const *f = layers[i].field;
+    double flops = atof(f[3]);
+    double gflops = ms[i] > 0 ? flops / ms[i] * 1e-6 : 0.0;
+    if (json)
+      fprintf(file,
+              "  {\"layer\": %d, \"name\": \"%s\", \"op\": \"%s\", "
+              "\"output\": \"%s\", \"algorithm\": \"%s\", \"flops\": %.0f, "
+              "\"ms\": %.4f, \"gflops\": %.2f}%s\n",
+              i, f[0], f[1], f[2], f[4], flops, ms[i], gflops,
+              i + 1 < count ? "," : "");
+    else
+      fprintf(file, "%d,%s,%s,%s,%s,%.0f,%.4f,%.2f\n", i, f[0], f[1], f[2],
+              f[4], flops, ms[i], gflops);
+  }
+  if (json)
+    fprintf(file, "]}\n");
+  int failed = ferror(file);
+  if (fclose(file) != 0 || failed || rename(temporary, path) != 0) {
+    print_error("%s: cannot write: %s", path, strerror(errno));
+    remove(temporary);
+    return exit_runtime_error;
+  }
+  return 0;
+}
+
+// Runs the model `runs` times with per-layer timing and prints one line per
+// layer: time per run, GFLOP/s, % of the measured FMA peak of `threads`
+// cores, and share of the total.
+static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
+                       const options *opts, int threads) {
+  if (!cnn_model_layer_table) {
+    print_error("this model was compiled without a layer table; recompile it "
+                "with cnnc to use --profile");
+    return exit_runtime_error;
+  }
+  char *text = strdup(cnn_model_layer_table());
+  layer_info *layers = NULL;
+  int count = text ? parse_layer_table(text, &layers) : -1;
+  double *ms = count >= 0 ? (double *)calloc((size_t)count + 1, sizeof(double))
+                          : NULL;
+  if (!ms || cnnrt_profile_start(count) != 0) {
+    print_error("out of memory preparing the profile");
+    free(text);
+    free(layers);
+    free(ms);
+    return exit_runtime_error;
+  }
+  for (int run = 0; run < opts->profile_runs; ++run)
+    cnn_model_run(input->data, output->data);
+  cnnrt_profile_stop();
+  double total = 0.0;
+  for (int i = 0; i < count; ++i) {
+    ms[i] = cnnrt_profile_layer_ms(i) / opts->profile_runs;
+    total += ms[i];
+  }
+  double peak = cnnrt_measure_fma_peak_gflops();
+  double machine_peak = peak * threads;
+  printf("profile: %d runs, %d threads, FMA peak %.1f GFLOP/s per core "
+         "(measured), %.3f ms per run\n",
+         opts->profile_runs, threads, peak, total);
+  printf("%4s  %-28s %-30s %-16s %-9s %9s %9s %6s %6s\n", "#", "layer", "op",
+         "output", "algorithm", "ms", "GFLOP/s", "%peak", "share");
+  for (int i = 0; i < count; ++i) {
+    const char *const *f = layers[i].field;
+    double flops = atof(f[3]);
+    double gflops = ms[i] > 0 ? flops / ms[i] * 1e-6 : 0.0;
+    char rate[32] = "-", share_of_peak[32] = "-";
+    if (flops > 0) {
+      snprintf(rate, sizeof(rate), "%.1f", gflops);
+      if (machine_peak > 0)
+        snprintf(share_of_peak, sizeof(share_of_peak), "%.0f%%",
+                 100.0 * gflops / machine_peak);
+    }
+    printf("%4d  %-28.28s %-30.30s %-16.16s %-9.9s %9.4f %9s %6s %5.1f%%\n", i,
+           f[0], f[1], f[2], f[4], ms[i], rate, share_of_peak,
+           total > 0 ? 100.0 * ms[i] / total : 0.0);
+  }
+  int status = 0;
+  if (opts->profile_path)
+    status = write_profile(opts->profile_path, layers, count, ms, threads, peak);
+  free(text);
+  free(layers);
+  free(ms);
+  return status;
+}
+
+//===----------------------------------------------------------------------===//
 // main
 //===----------------------------------------------------------------------===//
 
@@ -366,6 +541,8 @@ int main(int argc, char **argv) {
 
   if (opts.bench_runs &&
       run_benchmark(&input, &output, opts.bench_runs, threads) != 0)
+    goto cleanup;
+  if (opts.profile_runs && run_profile(&input, &output, &opts, threads) != 0)
     goto cleanup;
 
   // Catch lost output, e.g. stdout redirected to a full disk.

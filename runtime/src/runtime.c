@@ -173,3 +173,122 @@ int cnnrt_default_num_threads(void) {
     return 1;
   return online > INT32_MAX ? INT32_MAX : (int)online;
 }
+
+//===----------------------------------------------------------------------===//
+// Per-layer profiling
+//===----------------------------------------------------------------------===//
+
+static struct {
+  int enabled;
+  int32_t layers;
+  int32_t current; // -1: between runs.
+  double since_ms;
+  double *layer_ms;
+} profile = {0, 0, -1, 0.0, NULL};
+
+void cnnrt_layer_begin(int32_t layer) {
+  if (!profile.enabled)
+    return;
+  double now = cnnrt_now_ms();
+  if (profile.current >= 0 && profile.current < profile.layers)
+    profile.layer_ms[profile.current] += now - profile.since_ms;
+  profile.current = layer;
+  profile.since_ms = now;
+}
+
+int cnnrt_profile_start(int32_t layers) {
+  if (layers < 0)
+    return CNNRT_ERR_INVALID_ARGUMENT;
+  double *times = calloc(layers > 0 ? (size_t)layers : 1, sizeof(double));
+  if (!times)
+    return CNNRT_ERR_OUT_OF_MEMORY;
+  free(profile.layer_ms);
+  profile.layer_ms = times;
+  profile.layers = layers;
+  profile.current = -1;
+  profile.enabled = 1;
+  return CNNRT_OK;
+}
+
+void cnnrt_profile_stop(void) {
+  profile.enabled = 0;
+  profile.current = -1;
+}
+
+double cnnrt_profile_layer_ms(int32_t layer) {
+  if (layer < 0 || layer >= profile.layers || !profile.layer_ms)
+    return 0.0;
+  return profile.layer_ms[layer];
+}
+
+//===----------------------------------------------------------------------===//
+// FMA peak
+//===----------------------------------------------------------------------===//
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+// 16 independent FMA chains (enough to cover FMA latency x throughput),
+// `iterations` times; returns the FLOPs done. The result is stored so the
+// work is not optimized away.
+__attribute__((target("avx512f"))) static double fma_chains_512(long iterations,
+                                                               float *sink) {
+  __m512 acc[16];
+  for (int i = 0; i < 16; ++i)
+    acc[i] = _mm512_set1_ps((float)i);
+  const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+  for (long it = 0; it < iterations; ++it)
+    for (int i = 0; i < 16; ++i)
+      acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+  __m512 sum = acc[0];
+  for (int i = 1; i < 16; ++i)
+    sum = _mm512_add_ps(sum, acc[i]);
+  *sink = _mm512_reduce_add_ps(sum);
+  return (double)iterations * 16 * 16 * 2;
+}
+
+__attribute__((target("avx2,fma"))) static double fma_chains_256(long iterations,
+                                                                float *sink) {
+  __m256 acc[16];
+  for (int i = 0; i < 16; ++i)
+    acc[i] = _mm256_set1_ps((float)i);
+  const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+  for (long it = 0; it < iterations; ++it)
+    for (int i = 0; i < 16; ++i)
+      acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+  __m256 sum = acc[0];
+  for (int i = 1; i < 16; ++i)
+    sum = _mm256_add_ps(sum, acc[i]);
+  float lanes[8];
+  _mm256_storeu_ps(lanes, sum);
+  *sink = lanes[0];
+  return (double)iterations * 16 * 8 * 2;
+}
+
+double cnnrt_measure_fma_peak_gflops(void) {
+  double (*chains)(long, float *) = NULL;
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f"))
+    chains = fma_chains_512;
+  else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    chains = fma_chains_256;
+  if (!chains)
+    return 0.0;
+  volatile float sink;
+  float value;
+  chains(100000, &value); // warm-up: clocks up, code in cache
+  double best = 0.0;
+  for (int trial = 0; trial < 5; ++trial) {
+    double start = cnnrt_now_ms();
+    double flops = chains(2000000, &value);
+    double ms = cnnrt_now_ms() - start;
+    if (ms > 0 && flops / ms * 1e-6 > best)
+      best = flops / ms * 1e-6;
+  }
+  sink = value;
+  (void)sink;
+  return best;
+}
+#else
+double cnnrt_measure_fma_peak_gflops(void) { return 0.0; }
+#endif

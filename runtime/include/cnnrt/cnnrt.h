@@ -147,6 +147,31 @@ int cnnrt_openmp_available(void);
 // Number of online CPU cores (at least 1).
 int cnnrt_default_num_threads(void);
 
+//===----------------------------------------------------------------------===//
+// Per-layer profiling
+//===----------------------------------------------------------------------===//
+
+// Called by a compiled model before each of its layers (0, 1, ...) and with
+// -1 before it returns. While profiling is on, the time between two calls
+// is added to the earlier call's layer; otherwise it returns at once.
+void cnnrt_layer_begin(int32_t layer);
+
+// Starts profiling a model of `layers` layers with every layer's time at
+// zero. Returns CNNRT_OK, or CNNRT_ERR_OUT_OF_MEMORY / CNNRT_ERR_INVALID_ARGUMENT.
+int cnnrt_profile_start(int32_t layers);
+
+// Stops profiling; the accumulated times stay readable until the next start.
+void cnnrt_profile_stop(void);
+
+// Milliseconds accumulated by `layer` since cnnrt_profile_start (0 for a
+// layer out of range).
+double cnnrt_profile_layer_ms(int32_t layer);
+
+// The single-core FMA peak of this CPU in GFLOP/s, measured in about 0.1 s
+// with 512-bit FMAs where the CPU has AVX-512F, 256-bit FMAs where it has
+// AVX2+FMA; 0 where it has neither.
+double cnnrt_measure_fma_peak_gflops(void);
+
 #ifdef __cplusplus
 } // extern "C"
 #endif
