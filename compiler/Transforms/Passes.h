@@ -52,6 +52,16 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Fold batch norms and fuse epilogues in stage 1 (off: "
                      "the unfused reference path)"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes of the kernels' vectors (16: AVX-512, 8: "
+                     "AVX2)"),
+      llvm::cl::init(16)};
+  PassOptions::Option<int64_t> registerBudget{
+      *this, "register-budget",
+      llvm::cl::desc("Most vector accumulators of a convolution's register "
+                     "block"),
+      llvm::cl::init(16)};
 };
 
 /// Stage 1, `cnn` -> `cnn`: graph simplification on the cnn dialect.

@@ -62,7 +62,10 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
   // Convolutions become register-blocked vector kernels while they are
   // still on tensors, where tiling and hoisting are plain SSA rewrites.
   pm.addNestedPass<func::FuncOp>(createCnnFoldPaddingIntoProducers());
-  pm.addNestedPass<func::FuncOp>(createCnnTileConvolutions());
+  CnnTileConvolutionsOptions tiling;
+  tiling.vectorWidth = options.vectorWidth;
+  tiling.registerBudget = options.registerBudget;
+  pm.addNestedPass<func::FuncOp>(createCnnTileConvolutions(tiling));
   addTextualPipeline(
       pm,
       // Tensors to buffers; the result becomes a caller-provided out-param.

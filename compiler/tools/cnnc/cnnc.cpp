@@ -37,6 +37,7 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -105,6 +106,11 @@ cl::opt<bool> graphPasses(
     cl::desc("Fold batch norms and fuse epilogues (default on; off gives the "
              "unfused reference path)"),
     cl::init(true), cl::cat(cnncCategory));
+cl::opt<unsigned> kernelRegisters(
+    "kernel-registers",
+    cl::desc("Most vector accumulators of a convolution's register block "
+             "(default: 16 with AVX-512, 12 with AVX2)"),
+    cl::init(0), cl::cat(cnncCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
                            cl::Prefix, cl::init(3), cl::cat(cnncCategory));
 
@@ -349,8 +355,18 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   if (failed(verify(*module)))
     return failure();
 
+  // The target decides the kernels' vector width: 16 f32 lanes with
+  // AVX-512, 8 without.
+  std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine();
+  if (!machine)
+    return failure();
   cnn::PipelineOptions options;
   options.graphPasses = graphPasses;
+  // AVX-512 has 32 vector registers, AVX2 16: a block keeps half or 3/4 of
+  // them as accumulators, the rest for broadcasts and filter vectors.
+  bool avx512 = machine->getMCSubtargetInfo()->checkFeatures("+avx512f");
+  options.vectorWidth = avx512 ? 16 : 8;
+  options.registerBudget = kernelRegisters ? kernelRegisters : avx512 ? 16 : 12;
   std::string output =
       outputFilename.empty() ? defaultOutputName() : outputFilename.getValue();
   if (output == "-" && (emitKind == Emit::Lib || emitKind == Emit::Exe))
@@ -409,9 +425,6 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
       translateModuleToLLVMIR(*module, llvmContext, inputFilename);
   if (!llvmModule)
     return fail("translation to LLVM IR failed");
-  std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine();
-  if (!machine)
-    return failure();
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
   if (llvm::Error error = makeOptimizingTransformer(optLevel, 0, machine.get())(
