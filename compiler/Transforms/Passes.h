@@ -57,6 +57,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("f32 lanes of the kernels' vectors (16: AVX-512, 8: "
                      "AVX2)"),
       llvm::cl::init(16)};
+  PassOptions::Option<std::string> winograd{
+      *this, "winograd",
+      llvm::cl::desc("Winograd F(4x4, 3x3) for 3x3 convolutions: auto (cost "
+                     "model), on, off"),
+      llvm::cl::init("auto")};
   PassOptions::Option<int64_t> registerBudget{
       *this, "register-budget",
       llvm::cl::desc("Most vector accumulators of a convolution's register "

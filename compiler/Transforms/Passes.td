@@ -166,6 +166,39 @@ def CnnFoldPaddingIntoProducers
   let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
 }
 
+def CnnWinogradConvolutions
+    : Pass<"cnn-winograd-convolutions", "func::FuncOp"> {
+  let summary = "Rewrite 3x3 stride-1 convolutions as F(4x4, 3x3) Winograd";
+  let description = [{
+    A `linalg.conv_2d_nhwc_hwcf` with a constant 3x3 filter, stride and
+    dilation 1, output height and width multiples of 4 and channel counts
+    multiples of the vector width becomes: the filter transform G g G^T,
+    computed at compile time as a constant [36, C, F]; an input transform
+    B^T d B over 16-channel vectors into [36, T, C] (T: 4x4 output tiles);
+    36 GEMMs as a contraction generic tagged `cnn.winograd_gemm`, which
+    `cnn-tile-convolutions` turns into the register kernel; and an output
+    transform A^T m A that adds the bias and residual and applies the ReLU
+    in registers before its one store. The transforms use only the nonzero
+    coefficients. `mode=auto` applies the cost model (at least 32 input
+    and output channels and 16 tiles), `on` every eligible convolution,
+    `off` none.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"auto\"",
+           "auto (cost model), on (every eligible convolution) or off">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">
+  ];
+  let statistics = [
+    Statistic<"numWinograd", "winograd-convolutions",
+              "Convolutions rewritten as Winograd F(4x4, 3x3)">
+  ];
+  let dependentDialects = [
+    "scf::SCFDialect", "vector::VectorDialect", "tensor::TensorDialect",
+    "arith::ArithDialect", "affine::AffineDialect", "linalg::LinalgDialect"
+  ];
+}
+
 def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
   let summary = "Tile and vectorize NHWC convolutions and pooling into register kernels";
   let description = [{

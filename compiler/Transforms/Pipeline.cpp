@@ -62,6 +62,10 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
   // Convolutions become register-blocked vector kernels while they are
   // still on tensors, where tiling and hoisting are plain SSA rewrites.
   pm.addNestedPass<func::FuncOp>(createCnnFoldPaddingIntoProducers());
+  CnnWinogradConvolutionsOptions winograd;
+  winograd.mode = options.winograd;
+  winograd.vectorWidth = options.vectorWidth;
+  pm.addNestedPass<func::FuncOp>(createCnnWinogradConvolutions(winograd));
   CnnTileConvolutionsOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
   tiling.registerBudget = options.registerBudget;

@@ -347,39 +347,36 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
   return success();
 }
 
-/// Tiles a `cnn.packed_linear` generic, (mb, n, j, k) with
-/// out[mb, n, j] += x[n, k] * w[mb, k, j]: one task per block of output
-/// features, register blocks of rows x the block's features, input features
-/// 8 at a time; then vectorizes it (a contraction, like the convolution's).
-static LogicalResult tileAndVectorizePackedLinear(PatternRewriter &rewriter,
-                                                  linalg::GenericOp linear,
-                                                  int64_t vectorWidth,
-                                                  int64_t registerBudget) {
+/// Tiles a batched contraction generic, loops (batch, row, column, k) with
+/// out[batch, row, column] += a[.., row, k] * b[batch, k, column], with
+/// `taskSizes` for the parallel tasks and `blockSizes` for the register
+/// blocks (its zero-fill init fused), input features `kStep` at a time;
+/// then vectorizes it (a contraction, like the convolution's).
+static LogicalResult
+tileAndVectorizeContraction(PatternRewriter &rewriter,
+                            linalg::GenericOp contraction,
+                            ArrayRef<int64_t> taskSizes,
+                            ArrayRef<int64_t> blockSizes, int64_t kStep) {
   using LoopType = scf::SCFTilingOptions::LoopType;
-  SmallVector<int64_t> ranges = linear.getStaticLoopRanges();
-  int64_t rows = ranges[1], block = ranges[2], k = ranges[3];
-  int64_t vectors = llvm::divideCeil(block, vectorWidth);
-  int64_t rowTile =
-      largestDivisor(rows, std::max<int64_t>(1, registerBudget / vectors));
   llvm::SmallPtrSet<Operation *, 1> fusable;
   if (Operation *init =
-          linear.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
+          contraction.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
     fusable.insert(init);
   FailureOr<SmallVector<Operation *>> tasks =
-      tileKernel(rewriter, cast<TilingInterface>(linear.getOperation()),
-                 {1, 0, 0, 0}, LoopType::ForallOp, fusable);
+      tileKernel(rewriter, cast<TilingInterface>(contraction.getOperation()),
+                 taskSizes, LoopType::ForallOp, fusable);
   if (failed(tasks))
     return failure();
   fusable.clear();
   fusable.insert(std::next(tasks->begin()), tasks->end());
   FailureOr<SmallVector<Operation *>> blocks =
-      tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
-                 {0, rowTile, 0, 0}, LoopType::ForOp, fusable);
+      tileKernel(rewriter, cast<TilingInterface>(tasks->front()), blockSizes,
+                 LoopType::ForOp, fusable);
   if (failed(blocks))
     return failure();
   FailureOr<Operation *> step =
-      tile(rewriter, cast<TilingInterface>(blocks->front()),
-           {0, 0, 0, largestDivisor(k, 8)}, LoopType::ForOp);
+      tile(rewriter, cast<TilingInterface>(blocks->front()), {0, 0, 0, kStep},
+           LoopType::ForOp);
   if (failed(step))
     return failure();
   SmallVector<Operation *> toVectorize(std::next(blocks->begin()),
@@ -394,6 +391,47 @@ static LogicalResult tileAndVectorizePackedLinear(PatternRewriter &rewriter,
     rewriter.replaceOp(op, vectorized->replacements);
   }
   return success();
+}
+
+/// A `cnn.packed_linear` generic, (mb, n, j, k) with
+/// out[mb, n, j] += x[n, k] * w[mb, k, j]: one task per block of output
+/// features, register blocks of rows x the block's features.
+static LogicalResult tileAndVectorizePackedLinear(PatternRewriter &rewriter,
+                                                  linalg::GenericOp linear,
+                                                  int64_t vectorWidth,
+                                                  int64_t registerBudget) {
+  SmallVector<int64_t> ranges = linear.getStaticLoopRanges();
+  int64_t rows = ranges[1], block = ranges[2], k = ranges[3];
+  int64_t vectors = llvm::divideCeil(block, vectorWidth);
+  int64_t rowTile =
+      largestDivisor(rows, std::max<int64_t>(1, registerBudget / vectors));
+  return tileAndVectorizeContraction(rewriter, linear, {1, 0, 0, 0},
+                                     {0, rowTile, 0, 0}, largestDivisor(k, 8));
+}
+
+/// A `cnn.winograd_gemm` generic, (b, t, f, c) with
+/// m[b, t, f] += v[b, t, c] * u[b, c, f]: 36 GEMMs whose register blocks
+/// are chosen like a 1x1 convolution's over T pixels, tasks per transform
+/// element and block of output channels.
+static LogicalResult tileAndVectorizeWinogradGemm(PatternRewriter &rewriter,
+                                                  linalg::GenericOp gemm,
+                                                  int64_t vectorWidth,
+                                                  int64_t registerBudget,
+                                                  int64_t filterCacheBytes) {
+  SmallVector<int64_t> ranges = gemm.getStaticLoopRanges();
+  int64_t rows = ranges[1], columns = ranges[2], k = ranges[3];
+  ConvTiles tiles = chooseConvTiles({1, 1, rows, columns}, k, 1, 1,
+                                    vectorWidth, registerBudget,
+                                    filterCacheBytes);
+  int64_t channelsPerTask =
+      largestDivisor(columns, columns, [&](int64_t block) {
+        return block % tiles.channels == 0 &&
+               (block == tiles.channels ||
+                block * k * int64_t(sizeof(float)) <= filterCacheBytes);
+      });
+  return tileAndVectorizeContraction(
+      rewriter, gemm, {1, 0, channelsPerTask, 0},
+      {0, tiles.pixels, tiles.channels, 0}, tiles.inputChannels);
 }
 
 /// The clean-up `transform.structured.vectorize_children_and_apply_patterns`
@@ -434,7 +472,7 @@ struct CnnTileConvolutionsPass final
     PatternRewriter rewriter(&getContext());
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     SmallVector<linalg::LinalgOp> pools;
-    SmallVector<linalg::GenericOp> linears;
+    SmallVector<linalg::GenericOp> linears, gemms;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() ||
           ShapedType::isDynamicShape(op.getStaticLoopRanges()))
@@ -446,12 +484,18 @@ struct CnnTileConvolutionsPass final
       else if (op->hasAttr("cnn.packed_linear") &&
                isa<linalg::GenericOp>(op.getOperation()))
         linears.push_back(cast<linalg::GenericOp>(op.getOperation()));
+      else if (op->hasAttr("cnn.winograd_gemm") &&
+               isa<linalg::GenericOp>(op.getOperation()))
+        gemms.push_back(cast<linalg::GenericOp>(op.getOperation()));
     });
-    if (convs.empty() && pools.empty() && linears.empty())
+    if (convs.empty() && pools.empty() && linears.empty() && gemms.empty())
       return;
     for (linalg::GenericOp linear : linears)
       (void)tileAndVectorizePackedLinear(rewriter, linear, vectorWidth,
                                          registerBudget);
+    for (linalg::GenericOp gemm : gemms)
+      (void)tileAndVectorizeWinogradGemm(rewriter, gemm, vectorWidth,
+                                         registerBudget, filterCacheKiB * 1024);
     for (linalg::LinalgOp pool : pools)
       (void)tileAndVectorizePooling(rewriter, pool, vectorWidth);
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {

@@ -186,6 +186,21 @@ def _(s, n):
     return net
 
 
+@case("winograd_block", batch2=True)
+def _(s, n):  # stride-1 3x3 layers that the cost model sends to Winograd
+    net = Net((n, 32, 16, 20), s)
+    a = net.conv2d(net.input, 32, 3, padding=1, relu=True)
+    net.conv2d(a, 48, 3, padding=1, relu=True)
+    return net
+
+
+@case("winograd_residual_no_bias")
+def _(s, n):  # the output transform adds the residual as an accumulator
+    net = Net((n, 32, 16, 16), s)
+    net.conv2d(net.input, 32, 3, padding=1, bias=False, residual=net.input)
+    return net
+
+
 @case("conv_residual")
 def _(s, n):  # residual is the function argument itself
     net = Net((n, 6, 10, 7), s)

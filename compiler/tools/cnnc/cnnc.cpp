@@ -106,6 +106,11 @@ cl::opt<bool> graphPasses(
     cl::desc("Fold batch norms and fuse epilogues (default on; off gives the "
              "unfused reference path)"),
     cl::init(true), cl::cat(cnncCategory));
+cl::opt<std::string> winogradMode(
+    "winograd",
+    cl::desc("Winograd F(4x4, 3x3) for stride-1 3x3 convolutions: auto (a "
+             "cost model chooses per layer), on (every eligible layer), off"),
+    cl::init("auto"), cl::cat(cnncCategory));
 cl::opt<unsigned> kernelRegisters(
     "kernel-registers",
     cl::desc("Most vector accumulators of a convolution's register block "
@@ -366,6 +371,10 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   // them as accumulators, the rest for broadcasts and filter vectors.
   bool avx512 = machine->getMCSubtargetInfo()->checkFeatures("+avx512f");
   options.vectorWidth = avx512 ? 16 : 8;
+  if (winogradMode != "auto" && winogradMode != "on" && winogradMode != "off")
+    return fail(fmt::format("invalid --winograd={}: expected auto, on or off",
+                            winogradMode.getValue()));
+  options.winograd = winogradMode;
   options.registerBudget = kernelRegisters ? kernelRegisters : avx512 ? 16 : 12;
   std::string output =
       outputFilename.empty() ? defaultOutputName() : outputFilename.getValue();

@@ -1,0 +1,530 @@
+//===- WinogradConvolutions.cpp - F(4x4, 3x3) Winograd convolutions -------===//
+//
+// A stride-1 3x3 convolution computes each 4x4 output tile from a 6x6 input
+// tile with 36 products per channel pair instead of 144 (Lavin & Gray):
+//
+//   Y = A^T [ (G g G^T) ⊙ (B^T d B) ] A
+//
+// For each chosen linalg.conv_2d_nhwc_hwcf (on tensors, before tiling):
+//   U = G g G^T            computed here, a constant [36, C, F]
+//   V = B^T d B            input transform: vector code over 16-channel
+//                          vectors, [36, T, C] with T = N * (OH/4) * (OW/4)
+//   M[36, T, F] = V x U    36 GEMMs, a contraction generic tagged
+//                          `cnn.winograd_gemm` that cnn-tile-convolutions
+//                          turns into the convolutions' register kernel
+//   Y = A^T M A            output transform, vector code that adds the
+//                          bias (and residual) and applies the ReLU in
+//                          registers, writing the convolution's result
+//
+// The transforms are generated here rather than with upstream's
+// linalg.winograd_*_transform ops: those have no bufferization, and their
+// decomposition works one channel at a time with dense 6x6 products (slower
+// than direct convolution on some layers, see PERF_NOTES). Here they are
+// vector code over channels that uses only the nonzero coefficients.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::cnn {
+#define GEN_PASS_DEF_CNNWINOGRADCONVOLUTIONS
+#include "Transforms/Passes.h.inc"
+} // namespace mlir::cnn
+
+using namespace mlir;
+
+namespace {
+constexpr int64_t kTile = 4;  // output tile edge (m)
+constexpr int64_t kAlpha = 6; // input tile edge (m + r - 1)
+
+// F(4x4, 3x3) matrices (Lavin & Gray, "Fast Algorithms for Convolutional
+// Neural Networks", 2016).
+constexpr double kG[kAlpha][3] = {
+    {1.0 / 4, 0, 0},
+    {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+    {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+    {1.0 / 24, 1.0 / 12, 1.0 / 6},
+    {1.0 / 24, -1.0 / 12, 1.0 / 6},
+    {0, 0, 1}};
+constexpr double kBT[kAlpha][kAlpha] = {
+    {4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
+    {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
+constexpr double kAT[kTile][kAlpha] = {{1, 1, 1, 1, 1, 0},
+                                       {0, 1, -1, 2, -2, 0},
+                                       {0, 1, 1, 4, 4, 0},
+                                       {0, 1, -1, 8, -8, 1}};
+} // namespace
+
+/// The transformed filter U[a][b][c][f] = (G g G^T)[a][b] of an HWCF filter,
+/// as [36, C, F] floats.
+static SmallVector<float> transformFilter(ArrayRef<float> hwcf, int64_t c,
+                                          int64_t f) {
+  SmallVector<float> u(kAlpha * kAlpha * c * f);
+  for (int64_t ci = 0; ci < c; ++ci)
+    for (int64_t fi = 0; fi < f; ++fi) {
+      double g[3][3], gg[kAlpha][3];
+      for (int h = 0; h < 3; ++h)
+        for (int w = 0; w < 3; ++w)
+          g[h][w] = hwcf[((h * 3 + w) * c + ci) * f + fi];
+      for (int a = 0; a < kAlpha; ++a)
+        for (int w = 0; w < 3; ++w)
+          gg[a][w] = kG[a][0] * g[0][w] + kG[a][1] * g[1][w] +
+                     kG[a][2] * g[2][w];
+      for (int a = 0; a < kAlpha; ++a)
+        for (int b = 0; b < kAlpha; ++b) {
+          double sum = gg[a][0] * kG[b][0] + gg[a][1] * kG[b][1] +
+                       gg[a][2] * kG[b][2];
+          u[((a * kAlpha + b) * c + ci) * f + fi] = static_cast<float>(sum);
+        }
+    }
+  return u;
+}
+
+/// sum_k coefficients[k] * values[k] over vectors, with no operation for
+/// zero coefficients, adds and subtracts for +-1, and FMAs otherwise.
+static Value linearCombination(OpBuilder &b, Location loc,
+                               ArrayRef<double> coefficients,
+                               ArrayRef<Value> values) {
+  Value sum;
+  auto type = cast<VectorType>(values.front().getType());
+  for (auto [coefficient, value] : llvm::zip(coefficients, values)) {
+    if (coefficient == 0)
+      continue;
+    if (!sum) {
+      if (coefficient == 1) {
+        sum = value;
+      } else {
+        Value scale = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(type, static_cast<float>(coefficient)));
+        sum = arith::MulFOp::create(b, loc, value, scale);
+      }
+      continue;
+    }
+    if (coefficient == 1) {
+      sum = arith::AddFOp::create(b, loc, sum, value);
+    } else if (coefficient == -1) {
+      sum = arith::SubFOp::create(b, loc, sum, value);
+    } else {
+      Value scale = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(type, static_cast<float>(coefficient)));
+      sum = vector::FMAOp::create(b, loc, value, scale, sum);
+    }
+  }
+  if (!sum)
+    sum = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, 0.0f));
+  return sum;
+}
+
+/// M^T applied on both sides of a square tile of vectors:
+/// out = matrix * tile * matrix^T, `matrix` rows x n.
+template <size_t Rows, size_t N>
+static SmallVector<Value> transformTile(OpBuilder &b, Location loc,
+                                        const double (&matrix)[Rows][N],
+                                        ArrayRef<Value> tile) {
+  // Rows of the tile first: t[r][j] = sum_i matrix[r][i] tile[i][j].
+  SmallVector<Value> partial(Rows * N);
+  for (size_t r = 0; r < Rows; ++r)
+    for (size_t j = 0; j < N; ++j) {
+      SmallVector<Value> column;
+      for (size_t i = 0; i < N; ++i)
+        column.push_back(tile[i * N + j]);
+      partial[r * N + j] = linearCombination(b, loc, matrix[r], column);
+    }
+  SmallVector<Value> out(Rows * Rows);
+  for (size_t r = 0; r < Rows; ++r)
+    for (size_t s = 0; s < Rows; ++s)
+      out[r * Rows + s] = linearCombination(
+          b, loc, matrix[s], ArrayRef<Value>(partial).slice(r * N, N));
+  return out;
+}
+
+static Value index(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// `base + scale * iv` as an index value.
+static Value affineIndex(OpBuilder &b, Location loc, Value iv, int64_t scale,
+                         int64_t offset) {
+  AffineExpr d0 = b.getAffineDimExpr(0);
+  return affine::AffineApplyOp::create(
+      b, loc, AffineMap::get(1, 0, d0 * scale + offset), ValueRange{iv});
+}
+
+namespace {
+/// What the output transform adds to each tile, and where it writes.
+struct OutputEpilogue {
+  Value bias;        // [F], or null
+  Value residual;    // [N, OH, OW, F] NHWC, or null
+  Value accumulator; // [N, OH, OW, F] the conv's init when it is neither
+  Value destination; // where the result is written
+  bool relu = false;
+  Operation *replaced; // the op whose result the transform's result replaces
+};
+} // namespace
+
+/// The convolution's init, a broadcast bias (+ residual) generic as built by
+/// convert-cnn-to-linalg, taken apart; or the init as an accumulator.
+static void analyzeInit(linalg::Conv2DNhwcHwcfOp conv, OutputEpilogue &out) {
+  Value init = conv.getDpsInits()[0];
+  auto generic = init.getDefiningOp<linalg::GenericOp>();
+  if (generic && generic->hasOneUse() && generic.getNumDpsInits() == 1 &&
+      generic.getNumParallelLoops() == 4 && generic.getNumLoops() == 4 &&
+      (generic.getNumDpsInputs() == 1 || generic.getNumDpsInputs() == 2)) {
+    // ins(bias [d3]) or ins(bias [d3], residual [identity]), yielding the sum.
+    OpOperand *biasOperand = generic.getDpsInputOperand(0);
+    AffineMap biasMap = generic.getMatchingIndexingMap(biasOperand);
+    Block &body = generic.getRegion().front();
+    bool plainSum = body.getOperations().size() ==
+                    (generic.getNumDpsInputs() == 1 ? 1u : 2u);
+    if (plainSum && biasMap.getNumResults() == 1 &&
+        biasMap.getResult(0) == getAffineDimExpr(3, conv.getContext())) {
+      out.bias = biasOperand->get();
+      if (generic.getNumDpsInputs() == 2) {
+        OpOperand *residual = generic.getDpsInputOperand(1);
+        if (!generic.getMatchingIndexingMap(residual).isIdentity())
+          goto asAccumulator;
+        out.residual = residual->get();
+      }
+      out.destination = generic.getDpsInits()[0];
+      return;
+    }
+  }
+asAccumulator:
+  out.bias = out.residual = Value();
+  out.accumulator = init;
+  out.destination = init;
+}
+
+/// An scf.forall over `tasks` whose task t computes the slab of `init` at
+/// `offsets(t)` with sizes `sizes`: `body` gets the slab and returns it
+/// updated. Returns the forall's result.
+static Value buildTaskLoop(
+    OpBuilder &b, Location loc, int64_t tasks, Value init,
+    function_ref<SmallVector<OpFoldResult>(OpBuilder &, Location, Value)>
+        offsets,
+    ArrayRef<int64_t> sizes,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(tasks)}, ValueRange{init},
+      std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = forall.getBody();
+  b.setInsertionPoint(block->getTerminator());
+  Value task = block->getArgument(0), shared = block->getArgument(1);
+  SmallVector<OpFoldResult> slabOffsets = offsets(b, loc, task);
+  SmallVector<OpFoldResult> slabSizes = llvm::map_to_vector(
+      sizes, [&](int64_t size) -> OpFoldResult { return b.getIndexAttr(size); });
+  SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
+  Value slab = tensor::ExtractSliceOp::create(b, loc, shared, slabOffsets,
+                                              slabSizes, strides);
+  Value updated = body(b, loc, task, slab);
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, updated, shared, slabOffsets,
+                                        slabSizes, strides);
+  return forall.getResult(0);
+}
+
+/// A counted scf.for from 0 to `count` by `step` carrying one tensor.
+static Value buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step,
+                       Value init,
+                       function_ref<Value(OpBuilder &, Location, Value, Value)>
+                           body) {
+  auto loop = scf::ForOp::create(
+      b, loc, index(b, loc, 0), index(b, loc, count), index(b, loc, step),
+      ValueRange{init},
+      [&](OpBuilder &nb, Location l, Value iv, ValueRange args) {
+        scf::YieldOp::create(nb, l, body(nb, l, iv, args[0]));
+      });
+  return loop.getResult(0);
+}
+
+/// The epilogue of `conv`: its init taken apart, and its ReLU consumer if
+/// it has one (an elementwise max with a constant as its only user).
+static OutputEpilogue analyzeEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
+  OutputEpilogue epilogue;
+  analyzeInit(conv, epilogue);
+  epilogue.replaced = conv;
+  Value result = conv->getResult(0);
+  if (!result.hasOneUse())
+    return epilogue;
+  auto relu = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  if (!relu || relu.getNumDpsInputs() != 1 || relu.getNumDpsInits() != 1 ||
+      relu.getNumLoops() != relu.getNumParallelLoops() ||
+      !llvm::all_of(relu.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return epilogue;
+  // yield max(in, 0), maybe with the zero defined in the body.
+  Block &body = relu.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto max = yield.getValues()[0].getDefiningOp<arith::MaximumFOp>();
+  if (!max ||
+      !llvm::all_of(body.without_terminator(),
+                    [&](Operation &op) {
+                      return &op == max.getOperation() ||
+                             matchPattern(&op, m_Constant());
+                    }) ||
+      !((max.getLhs() == body.getArgument(0) &&
+         matchPattern(max.getRhs(), m_AnyZeroFloat())) ||
+        (max.getRhs() == body.getArgument(0) &&
+         matchPattern(max.getLhs(), m_AnyZeroFloat()))))
+    return epilogue;
+  epilogue.relu = true;
+  epilogue.destination = relu.getDpsInits()[0];
+  epilogue.replaced = relu;
+  return epilogue;
+}
+
+/// Rewrites `conv` (with `epilogue` analyzed) as an F(4x4, 3x3) Winograd
+/// convolution; `hwcf` is its filter's data.
+static void rewriteAsWinograd(RewriterBase &rewriter,
+                              linalg::Conv2DNhwcHwcfOp conv,
+                              const OutputEpilogue &epilogue,
+                              ArrayRef<float> hwcf, int64_t vectorWidth) {
+  Location loc = conv.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  Value input = conv.getInputs()[0];
+  auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
+  ArrayRef<int64_t> out = outputType.getShape();
+  int64_t n = out[0], oh = out[1], ow = out[2], f = out[3];
+  int64_t c = cast<RankedTensorType>(input.getType()).getDimSize(3);
+  int64_t tilesH = oh / kTile, tilesW = ow / kTile;
+  int64_t tiles = n * tilesH * tilesW;
+  const int64_t alpha2 = kAlpha * kAlpha;
+  Type f32 = rewriter.getF32Type();
+  auto vectorType = VectorType::get({vectorWidth}, f32);
+  rewriter.setInsertionPoint(epilogue.replaced);
+  Value zero =
+      arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
+
+  // U: [36, C, F], computed now.
+  SmallVector<float> u = transformFilter(hwcf, c, f);
+  auto uType = RankedTensorType::get({alpha2, c, f}, f32);
+  Value filter = arith::ConstantOp::create(
+      rewriter, loc, uType,
+      DenseElementsAttr::getFromRawBuffer(
+          uType, ArrayRef<char>(reinterpret_cast<const char *>(u.data()),
+                                u.size() * sizeof(float))));
+
+  // Task t = (image, tile row) covers tiles [t * tilesW, (t + 1) * tilesW).
+  auto imageAndTop = [&](OpBuilder &b, Location l, Value task) {
+    Value image = arith::DivUIOp::create(b, l, task, index(b, l, tilesH));
+    Value tileRow = arith::RemUIOp::create(b, l, task, index(b, l, tilesH));
+    return std::make_pair(image, affineIndex(b, l, tileRow, kTile, 0));
+  };
+  auto slabOffsets = [&](OpBuilder &b, Location l,
+                         Value task) -> SmallVector<OpFoldResult> {
+    return {b.getIndexAttr(0), affineIndex(b, l, task, tilesW, 0),
+            b.getIndexAttr(0)};
+  };
+
+  // V = B^T d B: [36, T, C].
+  auto vType = RankedTensorType::get({alpha2, tiles, c}, f32);
+  Value v = buildTaskLoop(
+      rewriter, loc, n * tilesH,
+      tensor::EmptyOp::create(rewriter, loc, vType.getShape(), f32),
+      slabOffsets, {alpha2, tilesW, c},
+      [&](OpBuilder &b, Location l, Value task, Value slab) {
+        auto [image, top] = imageAndTop(b, l, task);
+        return buildLoop(b, l, tilesW, 1, slab,
+                         [&](OpBuilder &b, Location l, Value tw, Value slab) {
+          Value left = affineIndex(b, l, tw, kTile, 0);
+          return buildLoop(b, l, c, vectorWidth, slab,
+                           [&](OpBuilder &b, Location l, Value ch, Value slab) {
+            SmallVector<Value> d;
+            for (int64_t i = 0; i < kAlpha; ++i)
+              for (int64_t j = 0; j < kAlpha; ++j)
+                d.push_back(vector::TransferReadOp::create(
+                    b, l, vectorType, input,
+                    ValueRange{image, affineIndex(b, l, top, 1, i),
+                               affineIndex(b, l, left, 1, j), ch},
+                    zero, ArrayRef<bool>{true}));
+            SmallVector<Value> transformed = transformTile(b, l, kBT, d);
+            for (int64_t ab = 0; ab < alpha2; ++ab)
+              slab = vector::TransferWriteOp::create(
+                         b, l, transformed[ab], slab,
+                         ValueRange{index(b, l, ab), tw, ch},
+                         ArrayRef<bool>{true})
+                         .getResult();
+            return slab;
+          });
+        });
+      });
+
+  // M = V x U: 36 GEMMs [T, C] x [C, F], a contraction generic with the
+  // (batch, row, column, reduction) loops of the packed linear layers.
+  AffineExpr bd, td, fd, kd;
+  bindDims(ctx, bd, td, fd, kd);
+  auto mType = RankedTensorType::get({alpha2, tiles, f}, f32);
+  Value mInit = linalg::FillOp::create(
+                    rewriter, loc, zero,
+                    tensor::EmptyOp::create(rewriter, loc, mType.getShape(), f32)
+                        .getResult())
+                    .getResult(0);
+  auto gemm = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{mType}, ValueRange{v, filter}, ValueRange{mInit},
+      SmallVector<AffineMap>{AffineMap::get(4, 0, {bd, td, kd}, ctx),
+                             AffineMap::get(4, 0, {bd, kd, fd}, ctx),
+                             AffineMap::get(4, 0, {bd, td, fd}, ctx)},
+      SmallVector<utils::IteratorType>{
+          utils::IteratorType::parallel, utils::IteratorType::parallel,
+          utils::IteratorType::parallel, utils::IteratorType::reduction},
+      [](OpBuilder &b, Location l, ValueRange args) {
+        Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            b, l, arith::AddFOp::create(b, l, args[2], mul).getResult());
+      });
+  gemm->setAttr("cnn.winograd_gemm", rewriter.getUnitAttr());
+  Value m = gemm.getResult(0);
+
+  // Y = A^T M A (+ bias, residual or accumulator; ReLU), written into the
+  // destination: task t writes output rows [4 * tileRow, +4) of its image.
+  Value destination = epilogue.destination;
+  Value y = buildTaskLoop(
+      rewriter, loc, n * tilesH, destination,
+      [&](OpBuilder &b, Location l, Value task) -> SmallVector<OpFoldResult> {
+        auto [image, top] = imageAndTop(b, l, task);
+        return {image, top, b.getIndexAttr(0), b.getIndexAttr(0)};
+      },
+      {1, kTile, ow, f},
+      [&](OpBuilder &b, Location l, Value task, Value slab) {
+        auto [image, top] = imageAndTop(b, l, task);
+        Value firstTile = affineIndex(b, l, task, tilesW, 0);
+        return buildLoop(b, l, tilesW, 1, slab,
+                         [&](OpBuilder &b, Location l, Value tw, Value slab) {
+          Value tile = arith::AddIOp::create(b, l, firstTile, tw);
+          Value left = affineIndex(b, l, tw, kTile, 0);
+          return buildLoop(b, l, f, vectorWidth, slab,
+                           [&](OpBuilder &b, Location l, Value ch, Value slab) {
+            SmallVector<Value> tileValues;
+            for (int64_t ab = 0; ab < alpha2; ++ab)
+              tileValues.push_back(vector::TransferReadOp::create(
+                  b, l, vectorType, m, ValueRange{index(b, l, ab), tile, ch},
+                  zero, ArrayRef<bool>{true}));
+            SmallVector<Value> y = transformTile(b, l, kAT, tileValues);
+            Value bias;
+            if (epilogue.bias)
+              bias = vector::TransferReadOp::create(b, l, vectorType,
+                                                    epilogue.bias,
+                                                    ValueRange{ch}, zero,
+                                                    ArrayRef<bool>{true});
+            for (int64_t i = 0; i < kTile; ++i)
+              for (int64_t j = 0; j < kTile; ++j) {
+                Value value = y[i * kTile + j];
+                Value col = affineIndex(b, l, left, 1, j);
+                SmallVector<Value> at = {image, affineIndex(b, l, top, 1, i),
+                                         col, ch};
+                if (bias)
+                  value = arith::AddFOp::create(b, l, value, bias);
+                for (Value addend : {epilogue.residual, epilogue.accumulator})
+                  if (addend)
+                    value = arith::AddFOp::create(
+                        b, l, value,
+                        vector::TransferReadOp::create(b, l, vectorType, addend,
+                                                       at, zero,
+                                                       ArrayRef<bool>{true}));
+                if (epilogue.relu)
+                  value = arith::MaximumFOp::create(
+                      b, l, value,
+                      arith::ConstantOp::create(
+                          b, l, DenseElementsAttr::get(vectorType, 0.0f)));
+                slab = vector::TransferWriteOp::create(
+                           b, l, value, slab,
+                           ValueRange{index(b, l, 0), index(b, l, i), col, ch},
+                           ArrayRef<bool>{true})
+                           .getResult();
+              }
+            return slab;
+          });
+        });
+      });
+  rewriter.replaceOp(epilogue.replaced, y);
+}
+
+/// The HWCF filter data of `conv` if it is a stride-1, dilation-1 3x3 f32
+/// convolution with a constant filter whose shape suits F(4x4, 3x3) here:
+/// outputs in whole 4x4 tiles, channels in whole vectors.
+static std::optional<SmallVector<float>>
+winogradFilter(linalg::Conv2DNhwcHwcfOp conv, int64_t vectorWidth) {
+  auto filterType = dyn_cast<RankedTensorType>(conv.getInputs()[1].getType());
+  auto outputType = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
+  if (!filterType || !outputType || !filterType.hasStaticShape() ||
+      !outputType.hasStaticShape() || !filterType.getElementType().isF32())
+    return std::nullopt;
+  ArrayRef<int64_t> fs = filterType.getShape(), os = outputType.getShape();
+  auto ones = [](DenseIntElementsAttr attr) {
+    return llvm::all_of(attr.getValues<int64_t>(),
+                        [](int64_t v) { return v == 1; });
+  };
+  if (fs[0] != 3 || fs[1] != 3 || !ones(conv.getStrides()) ||
+      !ones(conv.getDilations()) || os[1] % kTile || os[2] % kTile ||
+      fs[2] % vectorWidth || fs[3] % vectorWidth)
+    return std::nullopt;
+  DenseElementsAttr attr;
+  if (!matchPattern(conv.getInputs()[1], m_Constant(&attr)))
+    return std::nullopt;
+  auto values = attr.getValues<float>();
+  return SmallVector<float>(values.begin(), values.end());
+}
+
+/// The cost model. Winograd does 36 instead of 144 products per output tile
+/// and channel pair (4x fewer) but adds two transforms that stream the
+/// activations through memory; they pay off with enough channels (the GEMM
+/// dominates) and enough tiles to keep the 36 GEMMs' rows busy.
+static bool preferWinograd(int64_t c, int64_t f, int64_t tiles) {
+  return c >= 32 && f >= 32 && tiles >= 16;
+}
+
+namespace {
+struct CnnWinogradConvolutionsPass final
+    : cnn::impl::CnnWinogradConvolutionsBase<CnnWinogradConvolutionsPass> {
+  using CnnWinogradConvolutionsBase::CnnWinogradConvolutionsBase;
+
+  void runOnOperation() override {
+    if (mode == "off")
+      return;
+    if (mode != "auto" && mode != "on") {
+      getOperation().emitError("cnn-winograd-convolutions: mode must be "
+                               "auto, on or off, not '")
+          << mode << "'";
+      return signalPassFailure();
+    }
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
+    getOperation().walk([&](linalg::Conv2DNhwcHwcfOp conv) {
+      if (conv.hasPureTensorSemantics())
+        convs.push_back(conv);
+    });
+    for (linalg::Conv2DNhwcHwcfOp conv : convs) {
+      std::optional<SmallVector<float>> filter =
+          winogradFilter(conv, vectorWidth);
+      if (!filter)
+        continue;
+      ArrayRef<int64_t> out =
+          cast<RankedTensorType>(conv.getResultTypes()[0]).getShape();
+      int64_t c =
+          cast<RankedTensorType>(conv.getInputs()[0].getType()).getDimSize(3);
+      int64_t tiles = out[0] * (out[1] / kTile) * (out[2] / kTile);
+      if (mode == "auto" && !preferWinograd(c, out[3], tiles))
+        continue;
+      OutputEpilogue epilogue = analyzeEpilogue(conv);
+      Operation *init = conv.getDpsInits()[0].getDefiningOp();
+      rewriteAsWinograd(rewriter, conv, epilogue, *filter, vectorWidth);
+      // The convolution and the init generic whose work moved into the
+      // output transform.
+      if (conv->use_empty())
+        rewriter.eraseOp(conv);
+      if (init && init->use_empty() && isa<linalg::GenericOp>(init))
+        rewriter.eraseOp(init);
+      ++numWinograd;
+    }
+  }
+};
+} // namespace
