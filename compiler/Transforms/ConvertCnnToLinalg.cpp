@@ -351,12 +351,13 @@ private:
       residual = transpose(rewriter, loc, residual, kToChannelsLast);
     Value init = createAccumulatorInit(rewriter, loc, resultType,
                                        adaptor.getBias(), residual);
-    Value conv = linalg::Conv2DNhwcHwcfOp::create(
-                     rewriter, loc, TypeRange{resultType},
-                     ValueRange{input, filter}, ValueRange{init},
-                     rewriter.getI64TensorAttr(op.getStrides()),
-                     rewriter.getI64TensorAttr(op.getDilations()))
-                     .getResult(0);
+    auto convOp = linalg::Conv2DNhwcHwcfOp::create(
+        rewriter, loc, TypeRange{resultType}, ValueRange{input, filter},
+        ValueRange{init}, rewriter.getI64TensorAttr(op.getStrides()),
+        rewriter.getI64TensorAttr(op.getDilations()));
+    if (Attribute layer = op->getAttr(kLayerAttr))
+      convOp->setAttr(kLayerAttr, layer);
+    Value conv = convOp.getResult(0);
     if (op.getRelu())
       conv = createRelu(rewriter, loc, conv);
     rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToChannelsFirst));

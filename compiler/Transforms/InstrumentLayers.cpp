@@ -20,6 +20,7 @@
 
 namespace mlir::cnn {
 #define GEN_PASS_DEF_CNNINSTRUMENTLAYERS
+#define GEN_PASS_DEF_CNNEMITLAYERTABLE
 #include "Transforms/Passes.h.inc"
 } // namespace mlir::cnn
 
@@ -27,6 +28,22 @@ using namespace mlir;
 using namespace mlir::cnn;
 
 static constexpr StringLiteral kLayerBegin = "cnnrt_layer_begin";
+
+void mlir::cnn::setLayerAlgorithm(Operation *op, StringRef algorithm) {
+  auto layer = op->getAttrOfType<IntegerAttr>(kLayerAttr);
+  auto module = op->getParentOfType<ModuleOp>();
+  if (!layer || !module)
+    return;
+  auto table = module->getAttrOfType<ArrayAttr>(kLayerTableAttr);
+  int64_t index = layer.getInt();
+  if (!table || index < 0 || index >= static_cast<int64_t>(table.size()))
+    return;
+  SmallVector<Attribute> lines(table.begin(), table.end());
+  StringRef line = cast<StringAttr>(lines[index]).getValue();
+  lines[index] = StringAttr::get(
+      op->getContext(), line.substr(0, line.rfind('\t') + 1) + algorithm);
+  module->setAttr(kLayerTableAttr, ArrayAttr::get(op->getContext(), lines));
+}
 
 /// Multiply-adds times two of a layer; 0 for layers without products.
 static int64_t layerFlops(Operation *op) {
@@ -108,24 +125,51 @@ struct CnnInstrumentLayersPass final
                            TypeRange{}, ValueRange{id});
     };
 
-    std::string table;
-    llvm::raw_string_ostream os(table);
+    SmallVector<Attribute> table;
     int32_t index = 0;
     SmallVector<Operation *> layers;
     for (Operation &op : model.getBody().front())
       if (isa<CnnDialect>(op.getDialect()))
         layers.push_back(&op);
     for (Operation *op : layers) {
+      std::string line;
+      llvm::raw_string_ostream os(line);
       os << layerName(op, index) << '\t' << layerKind(op) << '\t';
       if (auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType()))
         llvm::interleave(type.getShape(), os, "x");
       os << '\t' << layerFlops(op) << '\t'
-         << (isa<Conv2DOp, LinearOp>(op) ? "direct" : "-") << '\n';
+         << (isa<Conv2DOp, LinearOp>(op) ? "direct" : "-");
+      table.push_back(builder.getStringAttr(line));
+      // The lowering carries the index to the layer's main linalg op, so
+      // later passes can record the algorithm they choose.
+      op->setAttr(kLayerAttr, builder.getI32IntegerAttr(index));
       callHook(op, index++);
     }
     callHook(model.getBody().front().getTerminator(), -1);
+    module->setAttr(kLayerTableAttr, builder.getArrayAttr(table));
+  }
+};
+} // namespace
+
+namespace {
+struct CnnEmitLayerTablePass final
+    : cnn::impl::CnnEmitLayerTableBase<CnnEmitLayerTablePass> {
+  using CnnEmitLayerTableBase::CnnEmitLayerTableBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto table = module->getAttrOfType<ArrayAttr>(kLayerTableAttr);
+    if (!table)
+      return;
+    std::string text;
+    for (Attribute line : table)
+      text += (cast<StringAttr>(line).getValue() + "\n").str();
+    text.push_back('\0');
+    module->removeAttr(kLayerTableAttr);
 
     // const char *<prefix>_layer_table(void)
+    MLIRContext *ctx = &getContext();
+    OpBuilder builder(ctx);
     builder.setInsertionPointToEnd(module.getBody());
     Location loc = module.getLoc();
     auto tableFunc = LLVM::LLVMFuncOp::create(
@@ -133,9 +177,8 @@ struct CnnInstrumentLayersPass final
         LLVM::LLVMFunctionType::get(LLVM::LLVMPointerType::get(ctx), {}));
     Block *entry = tableFunc.addEntryBlock(builder);
     builder.setInsertionPointToStart(entry);
-    table.push_back('\0');
     Value address = LLVM::createGlobalString(
-        loc, builder, prefix + "_layer_table_data", table,
+        loc, builder, prefix + "_layer_table_data", text,
         LLVM::Linkage::Internal);
     LLVM::ReturnOp::create(builder, loc, address);
   }

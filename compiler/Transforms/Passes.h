@@ -33,6 +33,16 @@ namespace cnn {
 #define GEN_PASS_REGISTRATION
 #include "Transforms/Passes.h.inc"
 
+/// Attributes naming a model's layers: the index on each layer's ops, and the
+/// table of layers on the module, from cnn-instrument-layers to
+/// cnn-emit-layer-table.
+inline constexpr llvm::StringLiteral kLayerAttr = "cnn.layer";
+inline constexpr llvm::StringLiteral kLayerTableAttr = "cnn.layer_table";
+
+/// Records in the layer table that `op`'s layer (its `cnn.layer` index) runs
+/// with `algorithm`; does nothing for an op without an index.
+void setLayerAlgorithm(Operation *op, StringRef algorithm);
+
 /// Patterns lowering every cnn op to linalg/tensor/arith on tensors; with
 /// `channelsLast`, convolutions and pooling compute in NHWC.
 void populateCnnToLinalgPatterns(RewritePatternSet &patterns,

@@ -138,17 +138,28 @@ def CnnInstrumentLayers : Pass<"cnn-instrument-layers", "ModuleOp"> {
     `cnnrt_layer_begin(-1)` before the return. The lowering keeps each
     layer's code between its call and the next, so the runtime times each
     layer by the gaps between calls; with profiling off a call costs a load
-    and a branch. Adds `const char *<prefix>_layer_table(void)`: one line
-    per layer, "name, op with its fused epilogue, output shape, FLOPs,
-    algorithm", tab-separated.
+    and a branch. Each layer op gets its index as `cnn.layer`, which the
+    lowering copies to the layer's main linalg op, and the module gets the
+    table of layers as `cnn.layer_table`: one line per layer, "name, op
+    with its fused epilogue, output shape, FLOPs, algorithm", tab-separated.
+    Later passes record the algorithm they choose there.
+  }];
+  let dependentDialects = ["func::FuncDialect", "arith::ArithDialect"];
+}
+
+def CnnEmitLayerTable : Pass<"cnn-emit-layer-table", "ModuleOp"> {
+  let summary = "Emit the layer table as const char *<prefix>_layer_table()";
+  let description = [{
+    Turns the module's `cnn.layer_table` attribute (see
+    `cnn-instrument-layers`), with the algorithms chosen by then, into an
+    LLVM global string and a function returning it, which the compiled
+    model's `--profile` prints.
   }];
   let options = [
     Option<"prefix", "prefix", "std::string", /*default=*/"\"cnn_model\"",
            "Prefix of the exported C symbols">
   ];
-  let dependentDialects = [
-    "func::FuncDialect", "arith::ArithDialect", "LLVM::LLVMDialect"
-  ];
+  let dependentDialects = ["LLVM::LLVMDialect"];
 }
 
 def CnnFoldPaddingIntoProducers

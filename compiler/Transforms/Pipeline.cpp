@@ -48,8 +48,7 @@ void mlir::cnn::buildCnnToLinalgPipeline(OpPassManager &pm,
                                          const PipelineOptions &options) {
   // Layer boundaries for the compiled model's --profile, while layers are
   // still one op each.
-  pm.addPass(createCnnInstrumentLayers(
-      CnnInstrumentLayersOptions{options.symbolPrefix.getValue()}));
+  pm.addPass(createCnnInstrumentLayers());
   pm.addNestedPass<func::FuncOp>(createConvertCnnToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -66,6 +65,8 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
   winograd.mode = options.winograd;
   winograd.vectorWidth = options.vectorWidth;
   pm.addNestedPass<func::FuncOp>(createCnnWinogradConvolutions(winograd));
+  pm.addPass(createCnnEmitLayerTable(
+      CnnEmitLayerTableOptions{options.symbolPrefix.getValue()}));
   CnnTileConvolutionsOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
   tiling.registerBudget = options.registerBudget;

@@ -514,6 +514,7 @@ struct CnnWinogradConvolutionsPass final
       int64_t tiles = out[0] * (out[1] / kTile) * (out[2] / kTile);
       if (mode == "auto" && !preferWinograd(c, out[3], tiles))
         continue;
+      cnn::setLayerAlgorithm(conv, "winograd");
       OutputEpilogue epilogue = analyzeEpilogue(conv);
       Operation *init = conv.getDpsInits()[0].getDefiningOp();
       rewriteAsWinograd(rewriter, conv, epilogue, *filter, vectorWidth);
