@@ -295,7 +295,14 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
   ArrayRef<int64_t> out = outputType.getShape();
   int64_t n = out[0], oh = out[1], ow = out[2], f = out[3];
   int64_t c = cast<RankedTensorType>(input.getType()).getDimSize(3);
-  int64_t tilesH = oh / kTile, tilesW = ow / kTile;
+  // Edge tiles reach past the output (and their input patches past the
+  // padded input): those input rows and columns read as zeros, and the
+  // output tiles are computed whole into a tile-aligned tensor.
+  int64_t tilesH = llvm::divideCeil(oh, kTile),
+          tilesW = llvm::divideCeil(ow, kTile);
+  int64_t alignedH = tilesH * kTile, alignedW = tilesW * kTile;
+  auto inputShape = cast<RankedTensorType>(input.getType()).getShape();
+  int64_t inputH = inputShape[1], inputW = inputShape[2];
   int64_t tiles = n * tilesH * tilesW;
   const int64_t alpha2 = kAlpha * kAlpha;
   Type f32 = rewriter.getF32Type();
@@ -338,14 +345,37 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
           Value left = affineIndex(b, l, tw, kTile, 0);
           return buildLoop(b, l, c, vectorWidth, slab,
                            [&](OpBuilder &b, Location l, Value ch, Value slab) {
+            // Row top + i can pass the input only in the last tile row,
+            // and only for i >= inputH - 4 (tilesH - 1); likewise columns.
+            // Those read a clamped position and select zero.
+            auto clamp = [&](Value position, int64_t offset, int64_t extent,
+                             int64_t tilesAlong, Value &inBounds) {
+              Value at = affineIndex(b, l, position, 1, offset);
+              if (kTile * (tilesAlong - 1) + offset < extent)
+                return at;
+              Value limit = index(b, l, extent - 1);
+              Value ok = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
+                                               at, limit);
+              inBounds = inBounds ? arith::AndIOp::create(b, l, inBounds, ok)
+                                  : ok;
+              return arith::MinUIOp::create(b, l, at, limit).getResult();
+            };
             SmallVector<Value> d;
             for (int64_t i = 0; i < kAlpha; ++i)
-              for (int64_t j = 0; j < kAlpha; ++j)
-                d.push_back(vector::TransferReadOp::create(
-                    b, l, vectorType, input,
-                    ValueRange{image, affineIndex(b, l, top, 1, i),
-                               affineIndex(b, l, left, 1, j), ch},
-                    zero, ArrayRef<bool>{true}));
+              for (int64_t j = 0; j < kAlpha; ++j) {
+                Value inBounds;
+                Value row = clamp(top, i, inputH, tilesH, inBounds);
+                Value col = clamp(left, j, inputW, tilesW, inBounds);
+                Value value = vector::TransferReadOp::create(
+                    b, l, vectorType, input, ValueRange{image, row, col, ch},
+                    zero, ArrayRef<bool>{true});
+                if (inBounds)
+                  value = arith::SelectOp::create(
+                      b, l, inBounds, value,
+                      arith::ConstantOp::create(
+                          b, l, DenseElementsAttr::get(vectorType, 0.0f)));
+                d.push_back(value);
+              }
             SmallVector<Value> transformed = transformTile(b, l, kBT, d);
             for (int64_t ab = 0; ab < alpha2; ++ab)
               slab = vector::TransferWriteOp::create(
@@ -386,14 +416,21 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
 
   // Y = A^T M A (+ bias, residual or accumulator; ReLU), written into the
   // destination: task t writes output rows [4 * tileRow, +4) of its image.
-  Value destination = epilogue.destination;
+  bool aligned = alignedH == oh && alignedW == ow;
+  Value destination =
+      aligned ? epilogue.destination
+              : tensor::EmptyOp::create(rewriter, loc,
+                                        ArrayRef<int64_t>{n, alignedH,
+                                                          alignedW, f},
+                                        f32)
+                    .getResult();
   Value y = buildTaskLoop(
       rewriter, loc, n * tilesH, destination,
       [&](OpBuilder &b, Location l, Value task) -> SmallVector<OpFoldResult> {
         auto [image, top] = imageAndTop(b, l, task);
         return {image, top, b.getIndexAttr(0), b.getIndexAttr(0)};
       },
-      {1, kTile, ow, f},
+      {1, kTile, alignedW, f},
       [&](OpBuilder &b, Location l, Value task, Value slab) {
         auto [image, top] = imageAndTop(b, l, task);
         Value firstTile = affineIndex(b, l, task, tilesW, 0);
@@ -419,8 +456,19 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
               for (int64_t j = 0; j < kTile; ++j) {
                 Value value = y[i * kTile + j];
                 Value col = affineIndex(b, l, left, 1, j);
-                SmallVector<Value> at = {image, affineIndex(b, l, top, 1, i),
-                                         col, ch};
+                Value row = affineIndex(b, l, top, 1, i);
+                // Addends have the true output shape: edge positions read
+                // a clamped element (their results are dropped).
+                auto clampTo = [&](Value position, int64_t offset,
+                                   int64_t extent, int64_t tilesAlong) {
+                  if (kTile * (tilesAlong - 1) + offset < extent)
+                    return position;
+                  return arith::MinUIOp::create(b, l, position,
+                                                index(b, l, extent - 1))
+                      .getResult();
+                };
+                SmallVector<Value> at = {image, clampTo(row, i, oh, tilesH),
+                                         clampTo(col, j, ow, tilesW), ch};
                 if (bias)
                   value = arith::AddFOp::create(b, l, value, bias);
                 for (Value addend : {epilogue.residual, epilogue.accumulator})
@@ -445,6 +493,19 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
           });
         });
       });
+  if (!aligned) {
+    // The valid part, copied into the destination.
+    SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
+        out, [&](int64_t size) -> OpFoldResult {
+          return rewriter.getIndexAttr(size);
+        });
+    SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
+    Value valid = tensor::ExtractSliceOp::create(rewriter, loc, outputType, y,
+                                                 offsets, sizes, strides);
+    y = linalg::CopyOp::create(rewriter, loc, valid, epilogue.destination)
+            .getResult(0);
+  }
   rewriter.replaceOp(epilogue.replaced, y);
 }
 
@@ -464,8 +525,8 @@ winogradFilter(linalg::Conv2DNhwcHwcfOp conv, int64_t vectorWidth) {
                         [](int64_t v) { return v == 1; });
   };
   if (fs[0] != 3 || fs[1] != 3 || !ones(conv.getStrides()) ||
-      !ones(conv.getDilations()) || os[1] % kTile || os[2] % kTile ||
-      fs[2] % vectorWidth || fs[3] % vectorWidth)
+      !ones(conv.getDilations()) || fs[2] % vectorWidth ||
+      fs[3] % vectorWidth)
     return std::nullopt;
   DenseElementsAttr attr;
   if (!matchPattern(conv.getInputs()[1], m_Constant(&attr)))
@@ -511,7 +572,8 @@ struct CnnWinogradConvolutionsPass final
           cast<RankedTensorType>(conv.getResultTypes()[0]).getShape();
       int64_t c =
           cast<RankedTensorType>(conv.getInputs()[0].getType()).getDimSize(3);
-      int64_t tiles = out[0] * (out[1] / kTile) * (out[2] / kTile);
+      int64_t tiles = out[0] * llvm::divideCeil(out[1], kTile) *
+                      llvm::divideCeil(out[2], kTile);
       if (mode == "auto" && !preferWinograd(c, out[3], tiles))
         continue;
       cnn::setLayerAlgorithm(conv, "winograd");

@@ -194,6 +194,14 @@ def _(s, n):  # stride-1 3x3 layers that the cost model sends to Winograd
     return net
 
 
+@case("winograd_edge_tiles", batch2=True)
+def _(s, n):  # 14x18 outputs: the last tile row and column reach past them
+    net = Net((n, 32, 14, 18), s)
+    a = net.conv2d(net.input, 32, 3, padding=1, relu=True)
+    net.conv2d(a, 32, 3, padding=1, residual=net.input, relu=True)
+    return net
+
+
 @case("winograd_residual_no_bias")
 def _(s, n):  # the output transform adds the residual as an accumulator
     net = Net((n, 32, 16, 16), s)
