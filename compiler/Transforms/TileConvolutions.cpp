@@ -179,10 +179,12 @@ static linalg::GenericOp getEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
 static FailureOr<SmallVector<Operation *>>
 tileKernel(RewriterBase &rewriter, TilingInterface root,
            ArrayRef<int64_t> sizes, scf::SCFTilingOptions::LoopType loopType,
-           const llvm::SmallPtrSetImpl<Operation *> &fusable) {
+           const llvm::SmallPtrSetImpl<Operation *> &fusable,
+           ArrayRef<int64_t> interchange = {}) {
   scf::SCFTileAndFuseOptions options;
   options.tilingOptions.setTileSizes(indexAttrs(rewriter, sizes))
-      .setLoopType(loopType);
+      .setLoopType(loopType)
+      .setInterchange(interchange);
   options.setFusionControlFn(
       [&](tensor::ExtractSliceOp, OpResult producer, bool)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
@@ -243,10 +245,15 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
     return failure();
   fusable.clear();
   fusable.insert(std::next(tasks->begin()), tasks->end());
+  // Channel blocks outside, pixel blocks inside: a block's filter slice
+  // (kh*kw*ic*channels floats) is read from cache once per row rather than
+  // once per pixel block.
+  SmallVector<int64_t> channelsOuter = {0, 1, 3, 2, 4, 5, 6};
+  channelsOuter.resize(rootLoops);
   FailureOr<SmallVector<Operation *>> blocks =
       tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
                  rootSizes({0, 1, tiles.pixels, tiles.channels}),
-                 LoopType::ForOp, fusable);
+                 LoopType::ForOp, fusable, channelsOuter);
   if (failed(blocks))
     return failure();
   linalg::Conv2DNhwcHwcfOp blockConv;
