@@ -65,6 +65,10 @@ largestDivisor(int64_t n, int64_t limit,
   return 0;
 }
 
+/// Parallel tasks a layer should have at least, so that a few threads share
+/// them evenly.
+static constexpr int64_t kMinTasks = 16;
+
 /// Tile sizes for an NHWC convolution with output `n x oh x ow x oc`, input
 /// channels `ic` and a `kh x kw` window. All tiles divide their dimension,
 /// so every tile has a static shape and vectorizes.
@@ -111,6 +115,15 @@ static ConvTiles chooseConvTiles(ArrayRef<int64_t> outputShape, int64_t ic,
   if (bytesPerChannel * oc <= filterCacheBytes) {
     tiles.rowsPerTask = 1;
     tiles.channelsPerTask = oc;
+    // Few rows (a deep layer, batch 1): split the channels too, so that
+    // threads get even shares (7 rows on 2 threads would be 4 + 3).
+    int64_t rows = outputShape[0] * oh;
+    if (rows < kMinTasks) {
+      int64_t splits = llvm::divideCeil(kMinTasks, rows);
+      tiles.channelsPerTask = largestDivisor(
+          oc, std::max(tiles.channels, oc / splits),
+          [&](int64_t block) { return block % tiles.channels == 0; });
+    }
   } else {
     tiles.rowsPerTask = oh;
     tiles.channelsPerTask = largestDivisor(oc, oc, [&](int64_t block) {

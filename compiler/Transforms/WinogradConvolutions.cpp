@@ -320,29 +320,30 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
           uType, ArrayRef<char>(reinterpret_cast<const char *>(u.data()),
                                 u.size() * sizeof(float))));
 
-  // Task t = (image, tile row) covers tiles [t * tilesW, (t + 1) * tilesW).
-  auto imageAndTop = [&](OpBuilder &b, Location l, Value task) {
-    Value image = arith::DivUIOp::create(b, l, task, index(b, l, tilesH));
-    Value tileRow = arith::RemUIOp::create(b, l, task, index(b, l, tilesH));
-    return std::make_pair(image, affineIndex(b, l, tileRow, kTile, 0));
-  };
-  auto slabOffsets = [&](OpBuilder &b, Location l,
-                         Value task) -> SmallVector<OpFoldResult> {
-    return {b.getIndexAttr(0), affineIndex(b, l, task, tilesW, 0),
-            b.getIndexAttr(0)};
+  // One task per tile t = (image, tile row, tile column): enough tasks to
+  // share evenly between threads even for small images.
+  auto position = [&](OpBuilder &b, Location l, Value task) {
+    int64_t perImage = tilesH * tilesW;
+    Value image = arith::DivUIOp::create(b, l, task, index(b, l, perImage));
+    Value inImage = arith::RemUIOp::create(b, l, task, index(b, l, perImage));
+    Value th = arith::DivUIOp::create(b, l, inImage, index(b, l, tilesW));
+    Value tw = arith::RemUIOp::create(b, l, inImage, index(b, l, tilesW));
+    return std::make_tuple(image, affineIndex(b, l, th, kTile, 0),
+                           affineIndex(b, l, tw, kTile, 0));
   };
 
   // V = B^T d B: [36, T, C].
   auto vType = RankedTensorType::get({alpha2, tiles, c}, f32);
   Value v = buildTaskLoop(
-      rewriter, loc, n * tilesH,
+      rewriter, loc, tiles,
       tensor::EmptyOp::create(rewriter, loc, vType.getShape(), f32),
-      slabOffsets, {alpha2, tilesW, c},
+      [&](OpBuilder &b, Location l, Value task) -> SmallVector<OpFoldResult> {
+        return {b.getIndexAttr(0), task, b.getIndexAttr(0)};
+      },
+      {alpha2, 1, c},
       [&](OpBuilder &b, Location l, Value task, Value slab) {
-        auto [image, top] = imageAndTop(b, l, task);
-        return buildLoop(b, l, tilesW, 1, slab,
-                         [&](OpBuilder &b, Location l, Value tw, Value slab) {
-          Value left = affineIndex(b, l, tw, kTile, 0);
+        auto [image, top, left] = position(b, l, task);
+        {
           return buildLoop(b, l, c, vectorWidth, slab,
                            [&](OpBuilder &b, Location l, Value ch, Value slab) {
             // Row top + i can pass the input only in the last tile row,
@@ -380,12 +381,12 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
             for (int64_t ab = 0; ab < alpha2; ++ab)
               slab = vector::TransferWriteOp::create(
                          b, l, transformed[ab], slab,
-                         ValueRange{index(b, l, ab), tw, ch},
+                         ValueRange{index(b, l, ab), index(b, l, 0), ch},
                          ArrayRef<bool>{true})
                          .getResult();
             return slab;
           });
-        });
+        }
       });
 
   // M = V x U: 36 GEMMs [T, C] x [C, F], a contraction generic with the
@@ -425,19 +426,16 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
                                         f32)
                     .getResult();
   Value y = buildTaskLoop(
-      rewriter, loc, n * tilesH, destination,
+      rewriter, loc, tiles, destination,
       [&](OpBuilder &b, Location l, Value task) -> SmallVector<OpFoldResult> {
-        auto [image, top] = imageAndTop(b, l, task);
-        return {image, top, b.getIndexAttr(0), b.getIndexAttr(0)};
+        auto [image, top, left] = position(b, l, task);
+        return {image, top, left, b.getIndexAttr(0)};
       },
-      {1, kTile, alignedW, f},
+      {1, kTile, kTile, f},
       [&](OpBuilder &b, Location l, Value task, Value slab) {
-        auto [image, top] = imageAndTop(b, l, task);
-        Value firstTile = affineIndex(b, l, task, tilesW, 0);
-        return buildLoop(b, l, tilesW, 1, slab,
-                         [&](OpBuilder &b, Location l, Value tw, Value slab) {
-          Value tile = arith::AddIOp::create(b, l, firstTile, tw);
-          Value left = affineIndex(b, l, tw, kTile, 0);
+        auto [image, top, left] = position(b, l, task);
+        Value tile = task;
+        {
           return buildLoop(b, l, f, vectorWidth, slab,
                            [&](OpBuilder &b, Location l, Value ch, Value slab) {
             SmallVector<Value> tileValues;
@@ -485,13 +483,14 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
                           b, l, DenseElementsAttr::get(vectorType, 0.0f)));
                 slab = vector::TransferWriteOp::create(
                            b, l, value, slab,
-                           ValueRange{index(b, l, 0), index(b, l, i), col, ch},
+                           ValueRange{index(b, l, 0), index(b, l, i),
+                                      index(b, l, j), ch},
                            ArrayRef<bool>{true})
                            .getResult();
               }
             return slab;
           });
-        });
+        }
       });
   if (!aligned) {
     // The valid part, copied into the destination.

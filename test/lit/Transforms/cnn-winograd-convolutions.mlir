@@ -3,17 +3,17 @@
 
 // A 3x3 stride-1 convolution with bias and ReLU: the filter transform is a
 // constant [36, C, F]; the input transform writes [36, T, C] (T = 4 tiles of
-// 4x4), 36 GEMMs contract it with the filter, and the output transform adds
+// 4x4, one task each), 36 GEMMs contract it with the filter, and the output transform adds
 // the bias and applies the ReLU before writing the ReLU's destination.
 // CHECK-LABEL: func @conv_bias_relu
 // CHECK-NOT: linalg.conv_2d
 // CHECK: %[[U:.+]] = arith.constant dense<{{.*}}> : tensor<36x32x32xf32>
-// CHECK: %[[V:.+]] = scf.forall (%{{.+}}) in (2) shared_outs(%{{.+}} = %{{.+}}) -> (tensor<36x4x32xf32>)
+// CHECK: %[[V:.+]] = scf.forall (%{{.+}}) in (4) shared_outs(%{{.+}} = %{{.+}}) -> (tensor<36x4x32xf32>)
 // CHECK: vector.transfer_read %arg0{{.*}} : tensor<1x10x10x32xf32>, vector<16xf32>
-// CHECK-COUNT-36: vector.transfer_write {{.*}} : vector<16xf32>, tensor<36x2x32xf32>
+// CHECK-COUNT-36: vector.transfer_write {{.*}} : vector<16xf32>, tensor<36x1x32xf32>
 // CHECK: %[[M:.+]] = linalg.generic {{.*}} ins(%[[V]], %[[U]] : tensor<36x4x32xf32>, tensor<36x32x32xf32>)
 // CHECK-SAME: cnn.winograd_gemm
-// CHECK: scf.forall (%{{.+}}) in (2) shared_outs(%{{.+}} = %[[DEST:.+]]) -> (tensor<1x8x8x32xf32>)
+// CHECK: scf.forall (%{{.+}}) in (4) shared_outs(%{{.+}} = %[[DEST:.+]]) -> (tensor<1x8x8x32xf32>)
 // CHECK: %[[BIAS:.+]] = vector.transfer_read %arg1
 // CHECK: %[[SUM:.+]] = arith.addf %{{.+}}, %[[BIAS]] : vector<16xf32>
 // CHECK: arith.maximumf %[[SUM]], %{{.+}} : vector<16xf32>
@@ -73,7 +73,7 @@ func.func @few_channels(%x: tensor<1x10x10x16xf32>, %i: tensor<1x8x8x16xf32>) ->
 // AUTO-LABEL: func @sixteen_tiles
 // AUTO-NOT: linalg.conv_2d
 // AUTO: cnn.winograd_gemm
-// AUTO: scf.forall (%{{.+}}) in (4) shared_outs(%{{.+}} = %arg1)
+// AUTO: scf.forall (%{{.+}}) in (16) shared_outs(%{{.+}} = %arg1)
 // AUTO: vector.transfer_read %arg1
 func.func @sixteen_tiles(%x: tensor<1x18x18x32xf32>, %i: tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32> {
   %w = arith.constant dense<0.01> : tensor<3x3x32x32xf32>
