@@ -216,6 +216,33 @@ static Value permuteFilterToHwcf(OpBuilder &b, Location loc, Value filter) {
   return arith::ConstantOp::create(b, loc, hwcfType, attr);
 }
 
+/// For a convolution with width stride 2, width dilation 1, at most 4 input
+/// channels and a constant f32 filter (a network's stem): the filter for
+/// its paired-columns form, HWCF [KH, ceil(KW/2), 2C, F] with
+/// w'[kh][k][p*C + c][f] = w[f][c][kh][2k + p] (0 past KW).
+static std::optional<SmallVector<float>> pairColumnsFilter(Conv2DOp op,
+                                                           Value filter) {
+  ArrayRef<int64_t> fchw = op.getFilter().getType().getShape();
+  if (op.getStrides()[1] != 2 || op.getDilations()[1] != 1 || fchw[1] > 4 ||
+      op.getGroups() != 1)
+    return std::nullopt;
+  std::optional<SmallVector<float>> data = getF32Constant(filter);
+  if (!data)
+    return std::nullopt;
+  int64_t f = fchw[0], c = fchw[1], kh = fchw[2], kw = fchw[3];
+  int64_t pairs = (kw + 1) / 2;
+  SmallVector<float> paired(kh * pairs * 2 * c * f, 0.0f);
+  for (int64_t fi = 0; fi < f; ++fi)
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t hi = 0; hi < kh; ++hi)
+        for (int64_t wi = 0; wi < kw; ++wi) {
+          int64_t k = wi / 2, parity = wi % 2;
+          paired[((hi * pairs + k) * 2 * c + parity * c + ci) * f + fi] =
+              (*data)[((fi * c + ci) * kh + hi) * kw + wi];
+        }
+  return paired;
+}
+
 /// The initial value of an NHWC convolution's accumulator: the bias
 /// broadcast over channels plus the residual, so that the convolution adds
 /// its products to them and no separate pass over the output is needed.
@@ -342,10 +369,47 @@ private:
     auto resultType = RankedTensorType::get({out[0], out[2], out[3], out[1]},
                                             op.getType().getElementType());
     Value input = transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+    SmallVector<int64_t> strides(op.getStrides());
+    std::optional<SmallVector<float>> pairedFilter =
+        pairColumnsFilter(op, adaptor.getFilter());
+    // Pairing columns needs an even padded width: one more zero column on
+    // the right, which no output reads with a nonzero weight.
+    int64_t paddedWidth = op.getInput().getType().getDimSize(3) +
+                          op.getPadding()[1] + op.getPadding()[3];
     input = padSpatial(rewriter, loc, input, op.getPadding(),
                        rewriter.getZeroAttr(resultType.getElementType()),
-                       {0, 0}, /*heightDim=*/1);
-    Value filter = permuteFilterToHwcf(rewriter, loc, adaptor.getFilter());
+                       {0, pairedFilter && paddedWidth % 2 ? 1 : 0},
+                       /*heightDim=*/1);
+    Value filter;
+    if (pairedFilter) {
+      // Stride 2 along the width with few input channels: pixels 2w and
+      // 2w+1 become one pixel of 2C channels (a free reshape of NHWC), and
+      // the convolution runs with stride 1 along the width over ceil(KW/2)
+      // columns, each now twice as deep: the kernel's unit-stride form.
+      auto paddedType = cast<RankedTensorType>(input.getType());
+      ArrayRef<int64_t> p = paddedType.getShape();
+      Type elementType = paddedType.getElementType();
+      Value flat = tensor::CollapseShapeOp::create(
+          rewriter, loc, input,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      input = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({p[0], p[1], p[2] / 2, 2 * p[3]}, elementType),
+          flat, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      ArrayRef<int64_t> fchw = op.getFilter().getType().getShape();
+      auto pairedType = RankedTensorType::get(
+          {fchw[2], (fchw[3] + 1) / 2, 2 * fchw[1], fchw[0]}, elementType);
+      filter = arith::ConstantOp::create(
+          rewriter, loc, pairedType,
+          DenseElementsAttr::getFromRawBuffer(
+              pairedType,
+              ArrayRef<char>(
+                  reinterpret_cast<const char *>(pairedFilter->data()),
+                  pairedFilter->size() * sizeof(float))));
+      strides[1] = 1;
+    } else {
+      filter = permuteFilterToHwcf(rewriter, loc, adaptor.getFilter());
+    }
     Value residual = adaptor.getResidual();
     if (residual)
       residual = transpose(rewriter, loc, residual, kToChannelsLast);
@@ -353,7 +417,7 @@ private:
                                        adaptor.getBias(), residual);
     auto convOp = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, TypeRange{resultType}, ValueRange{input, filter},
-        ValueRange{init}, rewriter.getI64TensorAttr(op.getStrides()),
+        ValueRange{init}, rewriter.getI64TensorAttr(strides),
         rewriter.getI64TensorAttr(op.getDilations()));
     if (Attribute layer = op->getAttr(kLayerAttr))
       convOp->setAttr(kLayerAttr, layer);

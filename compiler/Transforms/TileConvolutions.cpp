@@ -454,6 +454,36 @@ static LogicalResult tileAndVectorizeWinogradGemm(PatternRewriter &rewriter,
       {0, tiles.pixels, tiles.channels, 0}, tiles.inputChannels);
 }
 
+/// Fills the rows of a rank-4 fill (a padded buffer's border value) in
+/// parallel tasks, a few pixels at a time, with vector stores: as parallel
+/// loops over every dimension OpenMP would collapse them into one scalar
+/// loop that recomputes four indices per element.
+static LogicalResult tileAndVectorizeFill(PatternRewriter &rewriter,
+                                          linalg::FillOp fill) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  SmallVector<int64_t> ranges =
+      cast<linalg::LinalgOp>(fill.getOperation()).getStaticLoopRanges();
+  if (ranges.size() != 4)
+    return failure();
+  FailureOr<Operation *> rows =
+      tile(rewriter, cast<TilingInterface>(fill.getOperation()),
+           {1, 1, 0, 0}, LoopType::ForallOp);
+  if (failed(rows))
+    return failure();
+  FailureOr<Operation *> pixels =
+      tile(rewriter, cast<TilingInterface>(*rows),
+           {0, 0, largestDivisor(ranges[2], 8), 0}, LoopType::ForOp);
+  if (failed(pixels))
+    return failure();
+  rewriter.setInsertionPoint(*pixels);
+  FailureOr<linalg::VectorizationResult> vectorized =
+      linalg::vectorize(rewriter, *pixels);
+  if (failed(vectorized))
+    return failure();
+  rewriter.replaceOp(*pixels, vectorized->replacements);
+  return success();
+}
+
 /// The clean-up `transform.structured.vectorize_children_and_apply_patterns`
 /// applies, plus every canonicalization: transfers fold into the slices
 /// they read and write.
@@ -508,8 +538,7 @@ struct CnnTileConvolutionsPass final
                isa<linalg::GenericOp>(op.getOperation()))
         gemms.push_back(cast<linalg::GenericOp>(op.getOperation()));
     });
-    if (convs.empty() && pools.empty() && linears.empty() && gemms.empty())
-      return;
+
     for (linalg::GenericOp linear : linears)
       (void)tileAndVectorizePackedLinear(rewriter, linear, vectorWidth,
                                          registerBudget);
@@ -528,6 +557,17 @@ struct CnnTileConvolutionsPass final
       // A convolution that does not tile stays whole: slower, still right.
       (void)tileAndVectorize(rewriter, conv, tiles);
     }
+    // Fills that no kernel took in (the padded buffers' borders).
+    SmallVector<linalg::FillOp> fills;
+    func.walk([&](linalg::FillOp fill) {
+      if (fill.hasPureTensorSemantics() &&
+          !ShapedType::isDynamicShape(
+              cast<linalg::LinalgOp>(fill.getOperation())
+                  .getStaticLoopRanges()))
+        fills.push_back(fill);
+    });
+    for (linalg::FillOp fill : fills)
+      (void)tileAndVectorizeFill(rewriter, fill);
     // Unit dimensions differ between the contraction's and the elementwise
     // ops' vectors; without them, each write-then-read of a tile folds.
     RewritePatternSet castAway(&getContext());

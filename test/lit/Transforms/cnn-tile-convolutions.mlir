@@ -132,3 +132,17 @@ func.func @packed_linear(%x: tensor<2x64xf32>, %w: tensor<4x64x32xf32>) -> tenso
   } -> tensor<4x2x32xf32>
   return %0 : tensor<4x2x32xf32>
 }
+
+// -----
+
+// A fill left over (a padded buffer's border value): parallel rows, 5
+// pixels (a divisor of 230) x all channels per vector store.
+// CHECK-LABEL: func @border_fill
+// CHECK: scf.forall (%{{.+}}) in (230)
+// CHECK: scf.for %{{.+}} = %c0 to %c230 step %c5
+// CHECK: vector.transfer_write %{{.+}} : vector<5x3xf32>
+func.func @border_fill(%v: f32) -> tensor<1x230x230x3xf32> {
+  %e = tensor.empty() : tensor<1x230x230x3xf32>
+  %f = linalg.fill ins(%v : f32) outs(%e : tensor<1x230x230x3xf32>) -> tensor<1x230x230x3xf32>
+  return %f : tensor<1x230x230x3xf32>
+}

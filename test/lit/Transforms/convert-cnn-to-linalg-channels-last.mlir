@@ -8,7 +8,7 @@
 // CHECK-DAG: #[[CHANNEL:.+]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-LABEL: func @conv_epilogue
-// CHECK-SAME: (%[[X:.+]]: tensor<1x2x4x4xf32>, %[[B:.+]]: tensor<3xf32>, %[[R:.+]]: tensor<1x3x2x2xf32>)
+// CHECK-SAME: (%[[X:.+]]: tensor<1x2x4x4xf32>, %[[B:.+]]: tensor<3xf32>, %[[R:.+]]: tensor<1x3x2x4xf32>)
 // The FCHW filter value at [f, c, h, w] is f*100 + c*10 + h*2 + w; in HWCF
 // order the first elements are [h=0, w=0, c=0, f=0..2], then c=1.
 // CHECK: %[[XT:.+]] = linalg.transpose ins(%[[X]] : tensor<1x2x4x4xf32>) outs(%{{.+}} : tensor<1x4x4x2xf32>) permutation = [0, 2, 3, 1]
@@ -16,20 +16,44 @@
 // CHECK: tensor<1x4x4x2xf32> to tensor<1x5x5x2xf32>
 // CHECK: %[[W:.+]] = arith.constant dense<{{\[\[\[}}[0.000000e+00, 1.000000e+02, 2.000000e+02], [1.000000e+01, 1.100000e+02, 2.100000e+02]]
 // CHECK-SAME: tensor<2x2x2x3xf32>
-// CHECK: %[[RT:.+]] = linalg.transpose ins(%[[R]] : tensor<1x3x2x2xf32>) outs(%{{.+}} : tensor<1x2x2x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[RT:.+]] = linalg.transpose ins(%[[R]] : tensor<1x3x2x4xf32>) outs(%{{.+}} : tensor<1x2x4x3xf32>) permutation = [0, 2, 3, 1]
 // CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[CHANNEL]], #[[ID]], #[[ID]]], {{.*}}} ins(%[[B]], %[[RT]] : {{.*}})
 // CHECK: arith.addf
-// CHECK: %[[CONV:.+]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[PAD]], %[[W]] : {{.*}}) outs(%[[INIT]] :
+// CHECK: %[[CONV:.+]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>} ins(%[[PAD]], %[[W]] : {{.*}}) outs(%[[INIT]] :
 // CHECK: %[[RELU:.+]] = linalg.generic {{.*}} ins(%[[CONV]] :
 // CHECK: arith.maximumf
-// CHECK: %[[OUT:.+]] = linalg.transpose ins(%[[RELU]] : tensor<1x2x2x3xf32>) outs(%{{.+}} : tensor<1x3x2x2xf32>) permutation = [0, 3, 1, 2]
+// CHECK: %[[OUT:.+]] = linalg.transpose ins(%[[RELU]] : tensor<1x2x4x3xf32>) outs(%{{.+}} : tensor<1x3x2x4xf32>) permutation = [0, 3, 1, 2]
 // CHECK: return %[[OUT]]
-func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %b: tensor<3xf32>, %r: tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32> {
+func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %b: tensor<3xf32>, %r: tensor<1x3x2x4xf32>) -> tensor<1x3x2x4xf32> {
   %w = arith.constant dense<[[[[0.0, 1.0], [2.0, 3.0]], [[10.0, 11.0], [12.0, 13.0]]],
                              [[[100.0, 101.0], [102.0, 103.0]], [[110.0, 111.0], [112.0, 113.0]]],
                              [[[200.0, 201.0], [202.0, 203.0]], [[210.0, 211.0], [212.0, 213.0]]]]> : tensor<3x2x2x2xf32>
-  %0 = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [1, 0, 0, 1] residual(%r) relu : (tensor<1x2x4x4xf32>, tensor<3x2x2x2xf32>, tensor<3xf32>, tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
-  return %0 : tensor<1x3x2x2xf32>
+  %0 = cnn.conv2d %x, %w bias(%b) strides [2, 1] padding [1, 0, 0, 1] residual(%r) relu : (tensor<1x2x4x4xf32>, tensor<3x2x2x2xf32>, tensor<3xf32>, tensor<1x3x2x4xf32>) -> tensor<1x3x2x4xf32>
+  return %0 : tensor<1x3x2x4xf32>
+}
+
+// -----
+
+// Width stride 2 with few input channels (a stem): column pairs become one
+// pixel of twice the channels (a reshape of the padded NHWC input, one more
+// zero column to make the width even) and the convolution runs with width
+// stride 1 over ceil(3/2) = 2 columns of 2 x 2 channels. Filter value at
+// FCHW [f, c, h, w] is f*100 + c*10 + h*3 + w; paired HWCF [h, k, p*C + c, f]
+// holds w = 2k + p, zero for w = 3.
+// CHECK-LABEL: func @paired_columns
+// CHECK: tensor.pad %{{.+}} low[0, 1, 1, 0] high[0, 1, 2, 0]
+// CHECK: tensor<1x5x5x2xf32> to tensor<1x7x8x2xf32>
+// CHECK: %[[FLAT:.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0], [1], [2, 3]] : tensor<1x7x8x2xf32> into tensor<1x7x16xf32>
+// CHECK: %[[PAIRS:.+]] = tensor.expand_shape %[[FLAT]] {{\[}}[0], [1], [2, 3]] output_shape [1, 7, 4, 4] : tensor<1x7x16xf32> into tensor<1x7x4x4xf32>
+// CHECK: %[[W:.+]] = arith.constant dense<{{\[\[\[}}[0.000000e+00], [1.000000e+01], [1.000000e+00], [1.100000e+01]], {{\[}}[2.000000e+00], [1.200000e+01], [0.000000e+00], [0.000000e+00]]]
+// CHECK-SAME: tensor<3x2x4x1xf32>
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>} ins(%[[PAIRS]], %[[W]] : tensor<1x7x4x4xf32>, tensor<3x2x4x1xf32>)
+// CHECK-SAME: -> tensor<1x3x3x1xf32>
+func.func @paired_columns(%x: tensor<1x2x5x5xf32>) -> tensor<1x1x3x3xf32> {
+  %w = arith.constant dense<[[[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]],
+                              [[10.0, 11.0, 12.0], [13.0, 14.0, 15.0], [16.0, 17.0, 18.0]]]]> : tensor<1x2x3x3xf32>
+  %0 = cnn.conv2d %x, %w strides [2, 2] padding [1, 1, 1, 1] : (tensor<1x2x5x5xf32>, tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32>
+  return %0 : tensor<1x1x3x3xf32>
 }
 
 // -----
