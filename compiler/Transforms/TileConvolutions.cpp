@@ -224,6 +224,41 @@ tileKernel(RewriterBase &rewriter, TilingInterface root,
   return tiled;
 }
 
+/// Vectorizes each of `ops` (static-shaped linalg ops) in place.
+static LogicalResult vectorizeEach(RewriterBase &rewriter,
+                                   ArrayRef<Operation *> ops) {
+  for (Operation *op : ops) {
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::VectorizationResult> vectorized =
+        linalg::vectorize(rewriter, op);
+    if (failed(vectorized))
+      return failure();
+    rewriter.replaceOp(op, vectorized->replacements);
+  }
+  return success();
+}
+
+/// Tiles `op` into an scf.forall of `taskSizes` tasks, then each task into
+/// scf.for register blocks of `blockSizes`, fusing its zero or -inf init
+/// fill into the blocks. Returns the block's ops, the tiled `op` first.
+static FailureOr<SmallVector<Operation *>>
+tileTasksAndBlocks(RewriterBase &rewriter, linalg::LinalgOp op,
+                   ArrayRef<int64_t> taskSizes, ArrayRef<int64_t> blockSizes) {
+  llvm::SmallPtrSet<Operation *, 1> fusable;
+  if (Operation *init = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
+    fusable.insert(init);
+  FailureOr<SmallVector<Operation *>> tasks =
+      tileKernel(rewriter, cast<TilingInterface>(op.getOperation()), taskSizes,
+                 scf::SCFTilingOptions::LoopType::ForallOp, fusable);
+  if (failed(tasks))
+    return failure();
+  fusable.clear();
+  fusable.insert(std::next(tasks->begin()), tasks->end());
+  return tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
+                    blockSizes, scf::SCFTilingOptions::LoopType::ForOp,
+                    fusable);
+}
+
 /// Tiles, decomposes and vectorizes one convolution with its epilogue and
 /// accumulator initialization. A convolution that does not tile stays whole
 /// (slower, still right); one that tiles but does not vectorize stays as
@@ -298,15 +333,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   elementwise.push_back(*conv1d);
   // The accumulator initialization and the epilogue act on the same
   // register block: their vectors meet the contraction's in registers.
-  for (Operation *op : elementwise) {
-    rewriter.setInsertionPoint(op);
-    FailureOr<linalg::VectorizationResult> vectorized =
-        linalg::vectorize(rewriter, op);
-    if (failed(vectorized))
-      return failure();
-    rewriter.replaceOp(op, vectorized->replacements);
-  }
-  return success();
+  return vectorizeEach(rewriter, elementwise);
 }
 
 /// Tiles an NHWC pooling (max or sum) into parallel rows and register blocks
@@ -324,19 +351,8 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
   if (!channels)
     channels = largestDivisor(c, 4 * vectorWidth);
   int64_t pixels = largestDivisor(ow, 8);
-  llvm::SmallPtrSet<Operation *, 1> fusable;
-  if (Operation *init = pool.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
-    fusable.insert(init);
-  FailureOr<SmallVector<Operation *>> rows =
-      tileKernel(rewriter, cast<TilingInterface>(pool.getOperation()),
-                 {1, 1, 0, 0, 0, 0}, LoopType::ForallOp, fusable);
-  if (failed(rows))
-    return failure();
-  fusable.clear();
-  fusable.insert(std::next(rows->begin()), rows->end());
-  FailureOr<SmallVector<Operation *>> blocks =
-      tileKernel(rewriter, cast<TilingInterface>(rows->front()),
-                 {0, 0, pixels, channels, 0, 0}, LoopType::ForOp, fusable);
+  FailureOr<SmallVector<Operation *>> blocks = tileTasksAndBlocks(
+      rewriter, pool, {1, 1, 0, 0, 0, 0}, {0, 0, pixels, channels, 0, 0});
   if (failed(blocks))
     return failure();
   FailureOr<Operation *> step =
@@ -356,15 +372,7 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
     if (isa<linalg::PoolingNwcMaxOp, linalg::PoolingNwcSumOp>(op))
       toVectorize.push_back(op);
   });
-  for (Operation *op : toVectorize) {
-    rewriter.setInsertionPoint(op);
-    FailureOr<linalg::VectorizationResult> vectorized =
-        linalg::vectorize(rewriter, op);
-    if (failed(vectorized))
-      return failure();
-    rewriter.replaceOp(op, vectorized->replacements);
-  }
-  return success();
+  return vectorizeEach(rewriter, toVectorize);
 }
 
 /// Tiles a batched contraction generic, loops (batch, row, column, k) with
@@ -378,20 +386,8 @@ tileAndVectorizeContraction(PatternRewriter &rewriter,
                             ArrayRef<int64_t> taskSizes,
                             ArrayRef<int64_t> blockSizes, int64_t kStep) {
   using LoopType = scf::SCFTilingOptions::LoopType;
-  llvm::SmallPtrSet<Operation *, 1> fusable;
-  if (Operation *init =
-          contraction.getDpsInits()[0].getDefiningOp<linalg::FillOp>())
-    fusable.insert(init);
-  FailureOr<SmallVector<Operation *>> tasks =
-      tileKernel(rewriter, cast<TilingInterface>(contraction.getOperation()),
-                 taskSizes, LoopType::ForallOp, fusable);
-  if (failed(tasks))
-    return failure();
-  fusable.clear();
-  fusable.insert(std::next(tasks->begin()), tasks->end());
   FailureOr<SmallVector<Operation *>> blocks =
-      tileKernel(rewriter, cast<TilingInterface>(tasks->front()), blockSizes,
-                 LoopType::ForOp, fusable);
+      tileTasksAndBlocks(rewriter, contraction, taskSizes, blockSizes);
   if (failed(blocks))
     return failure();
   FailureOr<Operation *> step =
@@ -402,15 +398,7 @@ tileAndVectorizeContraction(PatternRewriter &rewriter,
   SmallVector<Operation *> toVectorize(std::next(blocks->begin()),
                                        blocks->end());
   toVectorize.push_back(*step);
-  for (Operation *op : toVectorize) {
-    rewriter.setInsertionPoint(op);
-    FailureOr<linalg::VectorizationResult> vectorized =
-        linalg::vectorize(rewriter, op);
-    if (failed(vectorized))
-      return failure();
-    rewriter.replaceOp(op, vectorized->replacements);
-  }
-  return success();
+  return vectorizeEach(rewriter, toVectorize);
 }
 
 /// A `cnn.packed_linear` generic, (mb, n, j, k) with
@@ -475,13 +463,7 @@ static LogicalResult tileAndVectorizeFill(PatternRewriter &rewriter,
            {0, 0, largestDivisor(ranges[2], 8), 0}, LoopType::ForOp);
   if (failed(pixels))
     return failure();
-  rewriter.setInsertionPoint(*pixels);
-  FailureOr<linalg::VectorizationResult> vectorized =
-      linalg::vectorize(rewriter, *pixels);
-  if (failed(vectorized))
-    return failure();
-  rewriter.replaceOp(*pixels, vectorized->replacements);
-  return success();
+  return vectorizeEach(rewriter, {*pixels});
 }
 
 /// The clean-up `transform.structured.vectorize_children_and_apply_patterns`
