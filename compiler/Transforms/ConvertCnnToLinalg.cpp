@@ -147,6 +147,29 @@ createElementwise(OpBuilder &b, Location loc, ValueRange inputs,
 }
 
 
+linalg::GenericOp mlir::cnn::createBatchedContraction(
+    OpBuilder &b, Location loc, Value lhs, Value rhs, Value init,
+    AffineMap lhsMap, AffineMap rhsMap, StringRef tag) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr batch, row, column;
+  bindDims(ctx, batch, row, column);
+  auto contraction = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
+      ValueRange{init},
+      SmallVector<AffineMap>{lhsMap, rhsMap,
+                             AffineMap::get(4, 0, {batch, row, column}, ctx)},
+      SmallVector<utils::IteratorType>{
+          utils::IteratorType::parallel, utils::IteratorType::parallel,
+          utils::IteratorType::parallel, utils::IteratorType::reduction},
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
+      });
+  contraction->setAttr(tag, b.getUnitAttr());
+  return contraction;
+}
+
 //===----------------------------------------------------------------------===//
 // Channels-last layout
 //===----------------------------------------------------------------------===//
@@ -514,22 +537,10 @@ private:
     bindDims(ctx, mb, ni, j, ki);
     auto blockedType = RankedTensorType::get({blocks, n, block}, elementType);
     Value init = createZeroTensor(rewriter, loc, blockedType);
-    auto product = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{blockedType},
-        ValueRange{adaptor.getInput(), packedWeights}, ValueRange{init},
-        SmallVector<AffineMap>{AffineMap::get(4, 0, {ni, ki}, ctx),
-                               AffineMap::get(4, 0, {mb, ki, j}, ctx),
-                               AffineMap::get(4, 0, {mb, ni, j}, ctx)},
-        SmallVector<utils::IteratorType>{
-            utils::IteratorType::parallel, utils::IteratorType::parallel,
-            utils::IteratorType::parallel, utils::IteratorType::reduction},
-        [](OpBuilder &b, Location l, ValueRange args) {
-          Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(b, l,
-                                  arith::AddFOp::create(b, l, args[2], mul)
-                                      .getResult());
-        });
-    product->setAttr("cnn.packed_linear", rewriter.getUnitAttr());
+    auto product = createBatchedContraction(
+        rewriter, loc, adaptor.getInput(), packedWeights, init,
+        AffineMap::get(4, 0, {ni, ki}, ctx),
+        AffineMap::get(4, 0, {mb, ki, j}, ctx), "cnn.packed_linear");
     // [m / b, n, b] -> [n, m / b, b] -> [n, m]
     Value features = transpose(rewriter, loc, product.getResult(0), {1, 0, 2});
     features = tensor::CollapseShapeOp::create(

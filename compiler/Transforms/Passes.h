@@ -43,6 +43,14 @@ inline constexpr llvm::StringLiteral kLayerTableAttr = "cnn.layer_table";
 /// with `algorithm`; does nothing for an op without an index.
 void setLayerAlgorithm(Operation *op, StringRef algorithm);
 
+/// init[b, r, c] += lhs[lhsMap] * rhs[rhsMap] over the loops (b, r, c, k),
+/// as a linalg.generic carrying the unit attribute `tag`, by which
+/// cnn-tile-convolutions gives it the register kernel.
+linalg::GenericOp createBatchedContraction(OpBuilder &b, Location loc,
+                                           Value lhs, Value rhs, Value init,
+                                           AffineMap lhsMap, AffineMap rhsMap,
+                                           StringRef tag);
+
 /// Patterns lowering every cnn op to linalg/tensor/arith on tensors; with
 /// `channelsLast`, convolutions and pooling compute in NHWC.
 void populateCnnToLinalgPatterns(RewritePatternSet &patterns,

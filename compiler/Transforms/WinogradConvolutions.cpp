@@ -34,6 +34,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <tuple>
+
 namespace mlir::cnn {
 #define GEN_PASS_DEF_CNNWINOGRADCONVOLUTIONS
 #include "Transforms/Passes.h.inc"
@@ -342,7 +344,8 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
       },
       {alpha2, 1, c},
       [&](OpBuilder &b, Location l, Value task, Value slab) {
-        auto [image, top, left] = position(b, l, task);
+        Value image, top, left;
+        std::tie(image, top, left) = position(b, l, task);
         {
           return buildLoop(b, l, c, vectorWidth, slab,
                            [&](OpBuilder &b, Location l, Value ch, Value slab) {
@@ -399,20 +402,9 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
                     tensor::EmptyOp::create(rewriter, loc, mType.getShape(), f32)
                         .getResult())
                     .getResult(0);
-  auto gemm = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{mType}, ValueRange{v, filter}, ValueRange{mInit},
-      SmallVector<AffineMap>{AffineMap::get(4, 0, {bd, td, kd}, ctx),
-                             AffineMap::get(4, 0, {bd, kd, fd}, ctx),
-                             AffineMap::get(4, 0, {bd, td, fd}, ctx)},
-      SmallVector<utils::IteratorType>{
-          utils::IteratorType::parallel, utils::IteratorType::parallel,
-          utils::IteratorType::parallel, utils::IteratorType::reduction},
-      [](OpBuilder &b, Location l, ValueRange args) {
-        Value mul = arith::MulFOp::create(b, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            b, l, arith::AddFOp::create(b, l, args[2], mul).getResult());
-      });
-  gemm->setAttr("cnn.winograd_gemm", rewriter.getUnitAttr());
+  auto gemm = cnn::createBatchedContraction(
+      rewriter, loc, v, filter, mInit, AffineMap::get(4, 0, {bd, td, kd}, ctx),
+      AffineMap::get(4, 0, {bd, kd, fd}, ctx), "cnn.winograd_gemm");
   Value m = gemm.getResult(0);
 
   // Y = A^T M A (+ bias, residual or accumulator; ReLU), written into the
@@ -428,12 +420,14 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
   Value y = buildTaskLoop(
       rewriter, loc, tiles, destination,
       [&](OpBuilder &b, Location l, Value task) -> SmallVector<OpFoldResult> {
-        auto [image, top, left] = position(b, l, task);
+        Value image, top, left;
+        std::tie(image, top, left) = position(b, l, task);
         return {image, top, left, b.getIndexAttr(0)};
       },
       {1, kTile, kTile, f},
       [&](OpBuilder &b, Location l, Value task, Value slab) {
-        auto [image, top, left] = position(b, l, task);
+        Value image, top, left;
+        std::tie(image, top, left) = position(b, l, task);
         Value tile = task;
         {
           return buildLoop(b, l, f, vectorWidth, slab,
@@ -518,7 +512,7 @@ winogradFilter(linalg::Conv2DNhwcHwcfOp conv, int64_t vectorWidth) {
   if (!filterType || !outputType || !filterType.hasStaticShape() ||
       !outputType.hasStaticShape() || !filterType.getElementType().isF32())
     return std::nullopt;
-  ArrayRef<int64_t> fs = filterType.getShape(), os = outputType.getShape();
+  ArrayRef<int64_t> fs = filterType.getShape();
   auto ones = [](DenseIntElementsAttr attr) {
     return llvm::all_of(attr.getValues<int64_t>(),
                         [](int64_t v) { return v == 1; });
