@@ -224,8 +224,10 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     the accumulators are loop-carried vectors. Into each register block
     the pass fuses the op computing the accumulator's initial value (bias
     broadcast, residual) and the convolution's elementwise consumer (ReLU),
-    so both happen in registers. NHWC max/sum pooling is tiled the same
-    way (rows, register blocks, window rows) and vectorized. Tile sizes follow
+    so both happen in registers. NHWC max/sum pooling, packed linear
+    layers (`cnn.packed_linear`) and Winograd GEMMs (`cnn.winograd_gemm`)
+    are tiled the same way and vectorized; fills left over (padded buffers'
+    borders) are written by rows with vector stores. Tile sizes follow
     `chooseConvTiles`: all divide their dimension (static shapes), the
     register block fills up to `register-budget` vector accumulators.
   }];
