@@ -17,6 +17,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <limits.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
 
 // Weak, so that programs without an OpenMP runtime still link; the address is
 // NULL then.
@@ -166,6 +170,15 @@ void cnnrt_set_num_threads(int n) {
 }
 
 int cnnrt_openmp_available(void) { return omp_set_num_threads != NULL; }
+
+void cnnrt_keep_freed_memory(void) {
+#ifdef M_MMAP_THRESHOLD
+  // Large blocks from the heap rather than fresh mappings, and no trimming
+  // of the heap's top on free.
+  mallopt(M_MMAP_THRESHOLD, INT_MAX);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
+}
 
 int cnnrt_default_num_threads(void) {
   long online = sysconf(_SC_NPROCESSORS_ONLN);
