@@ -179,7 +179,7 @@ def CnnFoldPaddingIntoProducers
 
 def CnnWinogradConvolutions
     : Pass<"cnn-winograd-convolutions", "func::FuncOp"> {
-  let summary = "Rewrite 3x3 stride-1 convolutions as F(4x4, 3x3) Winograd";
+  let summary = "Rewrite 3x3 stride-1 convolutions as Winograd F(4x4, 3x3) or F(2x2, 3x3)";
   let description = [{
     A `linalg.conv_2d_nhwc_hwcf` with a constant 3x3 filter, stride and
     dilation 1, output height and width multiples of 4 and channel counts
@@ -190,19 +190,22 @@ def CnnWinogradConvolutions
     `cnn-tile-convolutions` turns into the register kernel; and an output
     transform A^T m A that adds the bias and residual and applies the ReLU
     in registers before its one store. The transforms use only the nonzero
-    coefficients. `mode=auto` applies the cost model (at least 32 input
-    and output channels and 16 tiles), `on` every eligible convolution,
-    `off` none.
+    coefficients. F(2x2, 3x3) (16 products per 2x2 tile instead of 36) is
+    generated the same way. `mode=auto` applies the cost model (at least 32
+    input and output channels; F(4x4) with at least 32 of its tiles, else
+    F(2x2) with at least 16 of its tiles), `on` F(4x4) for
+    every eligible convolution, `f2` F(2x2) for every eligible convolution,
+    `off` none. The layer table records "winograd F4" or "winograd F2".
   }];
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"auto\"",
-           "auto (cost model), on (every eligible convolution) or off">,
+           "auto (cost model), on (F(4x4) everywhere eligible), f2 (F(2x2) everywhere eligible) or off">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
            "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">
   ];
   let statistics = [
     Statistic<"numWinograd", "winograd-convolutions",
-              "Convolutions rewritten as Winograd F(4x4, 3x3)">
+              "Convolutions rewritten as Winograd">
   ];
   let dependentDialects = [
     "scf::SCFDialect", "vector::VectorDialect", "tensor::TensorDialect",

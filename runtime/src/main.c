@@ -448,7 +448,7 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
   printf("profile: %d runs, %d threads, FMA peak %.1f GFLOP/s per core "
          "(measured), %.3f ms per run\n",
          opts->profile_runs, threads, peak, total);
-  printf("%4s  %-28s %-30s %-16s %-9s %9s %9s %6s %6s\n", "#", "layer", "op",
+  printf("%4s  %-28s %-30s %-16s %-11s %9s %9s %6s %6s\n", "#", "layer", "op",
          "output", "algorithm", "ms", "GFLOP/s", "%peak", "share");
   for (int i = 0; i < count; ++i) {
     const char *const *f = layers[i].field;
@@ -461,7 +461,7 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
         snprintf(share_of_peak, sizeof(share_of_peak), "%.0f%%",
                  100.0 * gflops / machine_peak);
     }
-    printf("%4d  %-28.28s %-30.30s %-16.16s %-9.9s %9.4f %9s %6s %5.1f%%\n", i,
+    printf("%4d  %-28.28s %-30.30s %-16.16s %-11.11s %9.4f %9s %6s %5.1f%%\n", i,
            f[0], f[1], f[2], f[4], ms[i], rate, share_of_peak,
            total > 0 ? 100.0 * ms[i] / total : 0.0);
   }

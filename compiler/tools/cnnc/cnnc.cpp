@@ -108,8 +108,9 @@ cl::opt<bool> graphPasses(
     cl::init(true), cl::cat(cnncCategory));
 cl::opt<std::string> winogradMode(
     "winograd",
-    cl::desc("Winograd F(4x4, 3x3) for stride-1 3x3 convolutions: auto (a "
-             "cost model chooses per layer), on (every eligible layer), off"),
+    cl::desc("Winograd for stride-1 3x3 convolutions: auto (a cost model "
+             "chooses per layer), on (F(4x4, 3x3) for every eligible layer), "
+             "f2 (F(2x2, 3x3) for every eligible layer), off"),
     cl::init("auto"), cl::cat(cnncCategory));
 cl::opt<unsigned> kernelRegisters(
     "kernel-registers",
@@ -371,9 +372,11 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   // them as accumulators, the rest for broadcasts and filter vectors.
   bool avx512 = machine->getMCSubtargetInfo()->checkFeatures("+avx512f");
   options.vectorWidth = avx512 ? 16 : 8;
-  if (winogradMode != "auto" && winogradMode != "on" && winogradMode != "off")
-    return fail(fmt::format("invalid --winograd={}: expected auto, on or off",
-                            winogradMode.getValue()));
+  if (winogradMode != "auto" && winogradMode != "on" &&
+      winogradMode != "f2" && winogradMode != "off")
+    return fail(fmt::format(
+        "invalid --winograd={}: expected auto, on, f2 or off",
+        winogradMode.getValue()));
   options.winograd = winogradMode;
   options.registerBudget = kernelRegisters ? kernelRegisters : avx512 ? 16 : 12;
   std::string output =

@@ -18,9 +18,13 @@
 // CHECK: %[[SUM:.+]] = arith.addf %{{.+}}, %[[BIAS]] : vector<16xf32>
 // CHECK: arith.maximumf %[[SUM]], %{{.+}} : vector<16xf32>
 // CHECK-NOT: linalg.generic
-// With 4 tiles the cost model keeps it direct.
+// With 4 F(4x4) tiles the cost model takes F(2x2) (16 tiles): a [16, C, F]
+// filter, 16 GEMMs.
 // AUTO-LABEL: func @conv_bias_relu
-// AUTO: linalg.conv_2d_nhwc_hwcf
+// AUTO-NOT: linalg.conv_2d
+// AUTO: arith.constant dense<{{.*}}> : tensor<16x32x32xf32>
+// AUTO: scf.forall (%{{.+}}) in (16) shared_outs(%{{.+}} = %{{.+}}) -> (tensor<16x16x32xf32>)
+// AUTO: cnn.winograd_gemm
 func.func @conv_bias_relu(%x: tensor<1x10x10x32xf32>, %b: tensor<32xf32>) -> tensor<1x8x8x32xf32> {
   %w = arith.constant dense<0.01> : tensor<3x3x32x32xf32>
   %e = tensor.empty() : tensor<1x8x8x32xf32>
@@ -68,15 +72,30 @@ func.func @few_channels(%x: tensor<1x10x10x16xf32>, %i: tensor<1x8x8x16xf32>) ->
 
 // -----
 
-// 16 tiles of 32 channels: the cost model takes it. Without a recognized
-// init, the output transform adds the convolution's init tensor.
+// 16x16 outputs of 32 channels: 16 F(4x4) tiles are too few for its
+// larger filter, so F(2x2) with 64 tiles. Without a recognized init, the
+// output transform adds the convolution's init tensor.
 // AUTO-LABEL: func @sixteen_tiles
 // AUTO-NOT: linalg.conv_2d
+// AUTO: tensor<16x32x32xf32>
 // AUTO: cnn.winograd_gemm
-// AUTO: scf.forall (%{{.+}}) in (16) shared_outs(%{{.+}} = %arg1)
+// AUTO: scf.forall (%{{.+}}) in (64) shared_outs(%{{.+}} = %arg1)
 // AUTO: vector.transfer_read %arg1
+
 func.func @sixteen_tiles(%x: tensor<1x18x18x32xf32>, %i: tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32> {
   %w = arith.constant dense<0.01> : tensor<3x3x32x32xf32>
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x18x18x32xf32>, tensor<3x3x32x32xf32>) outs(%i : tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32>
   return %0 : tensor<1x16x16x32xf32>
+}
+
+// -----
+
+// 32x32 outputs: 64 F(4x4) tiles, F(4x4).
+// AUTO-LABEL: func @many_tiles
+// AUTO: tensor<36x32x32xf32>
+// AUTO: scf.forall (%{{.+}}) in (64) shared_outs(%{{.+}} = %arg1)
+func.func @many_tiles(%x: tensor<1x34x34x32xf32>, %i: tensor<1x32x32x32xf32>) -> tensor<1x32x32x32xf32> {
+  %w = arith.constant dense<0.01> : tensor<3x3x32x32xf32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x34x34x32xf32>, tensor<3x3x32x32xf32>) outs(%i : tensor<1x32x32x32xf32>) -> tensor<1x32x32x32xf32>
+  return %0 : tensor<1x32x32x32xf32>
 }
