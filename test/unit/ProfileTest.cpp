@@ -1,0 +1,70 @@
+//===- ProfileTest.cpp - cnnrt per-layer profiling ------------------------===//
+//
+// The hooks a compiled model calls (cnnrt_layer_begin) and the profile
+// they accumulate, as the executable's --profile uses them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cnnrt/cnnrt.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+/// Spends at least `ms` milliseconds of wall-clock time.
+void spinFor(double ms) {
+  double start = cnnrt_now_ms();
+  while (cnnrt_now_ms() - start < ms) {
+  }
+}
+
+TEST(Profile, TimeBetweenHooksGoesToTheEarlierLayer) {
+  ASSERT_EQ(cnnrt_profile_start(3), CNNRT_OK);
+  for (int run = 0; run < 2; ++run) {
+    cnnrt_layer_begin(0);
+    spinFor(2.0);
+    cnnrt_layer_begin(1);
+    spinFor(1.0);
+    cnnrt_layer_begin(-1); // the model returns
+    spinFor(1.0);          // between runs: nobody's time
+  }
+  cnnrt_profile_stop();
+  EXPECT_GE(cnnrt_profile_layer_ms(0), 4.0);
+  EXPECT_LT(cnnrt_profile_layer_ms(0), 4.0 + 50.0);
+  EXPECT_GE(cnnrt_profile_layer_ms(1), 2.0);
+  EXPECT_LT(cnnrt_profile_layer_ms(1), cnnrt_profile_layer_ms(0));
+  EXPECT_EQ(cnnrt_profile_layer_ms(2), 0.0);
+  EXPECT_EQ(cnnrt_profile_layer_ms(3), 0.0);
+  EXPECT_EQ(cnnrt_profile_layer_ms(-1), 0.0);
+}
+
+TEST(Profile, HooksDoNothingWhenOff) {
+  ASSERT_EQ(cnnrt_profile_start(1), CNNRT_OK);
+  cnnrt_profile_stop();
+  cnnrt_layer_begin(0);
+  spinFor(1.0);
+  cnnrt_layer_begin(-1);
+  EXPECT_EQ(cnnrt_profile_layer_ms(0), 0.0);
+}
+
+TEST(Profile, StartRestartsFromZeroAndRejectsNegativeCounts) {
+  ASSERT_EQ(cnnrt_profile_start(1), CNNRT_OK);
+  cnnrt_layer_begin(0);
+  spinFor(1.0);
+  cnnrt_layer_begin(-1);
+  ASSERT_EQ(cnnrt_profile_start(1), CNNRT_OK);
+  cnnrt_profile_stop();
+  EXPECT_EQ(cnnrt_profile_layer_ms(0), 0.0);
+  EXPECT_EQ(cnnrt_profile_start(-1), CNNRT_ERR_INVALID_ARGUMENT);
+}
+
+TEST(Profile, FmaPeakIsPositiveOnX86WithFma) {
+  double peak = cnnrt_measure_fma_peak_gflops();
+  EXPECT_GE(peak, 0.0);
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("fma"))
+    EXPECT_GT(peak, 1.0);
+#endif
+}
+
+} // namespace
