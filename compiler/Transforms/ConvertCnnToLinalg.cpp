@@ -146,16 +146,15 @@ createElementwise(OpBuilder &b, Location loc, ValueRange inputs,
   return generic.getResult(0);
 }
 
-
-linalg::GenericOp mlir::cnn::createBatchedContraction(
-    OpBuilder &b, Location loc, Value lhs, Value rhs, Value init,
-    AffineMap lhsMap, AffineMap rhsMap, StringRef tag) {
+linalg::GenericOp
+mlir::cnn::createBatchedContraction(OpBuilder &b, Location loc, Value lhs,
+                                    Value rhs, Value init, AffineMap lhsMap,
+                                    AffineMap rhsMap, StringRef tag) {
   MLIRContext *ctx = b.getContext();
   AffineExpr batch, row, column;
   bindDims(ctx, batch, row, column);
   auto contraction = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
-      ValueRange{init},
+      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
       SmallVector<AffineMap>{lhsMap, rhsMap,
                              AffineMap::get(4, 0, {batch, row, column}, ctx)},
       SmallVector<utils::IteratorType>{
@@ -753,8 +752,7 @@ static SmallVector<int64_t> ceilModeExtraPadding(PoolOp op) {
 /// `LinalgPoolOp`, in the same layout as the input.
 template <typename PoolOp, typename LinalgPoolOp>
 static Value createPooling(ConversionPatternRewriter &rewriter, PoolOp op,
-                           Value input, TypedAttr padValue,
-                           bool channelsLast) {
+                           Value input, TypedAttr padValue, bool channelsLast) {
   Location loc = op.getLoc();
   RankedTensorType resultType = op.getType();
   if (channelsLast) {

@@ -84,8 +84,8 @@ struct FoldPadIntoProducer final : OpRewritePattern<tensor::PadOp> {
                                            paddedType.getElementType());
     Value filled =
         linalg::FillOp::create(rewriter, loc, padValue, padded).getResult(0);
-    SmallVector<OpFoldResult> offsets = getAsIndexOpFoldResult(
-        rewriter.getContext(), low);
+    SmallVector<OpFoldResult> offsets =
+        getAsIndexOpFoldResult(rewriter.getContext(), low);
     SmallVector<OpFoldResult> sizes =
         getAsIndexOpFoldResult(rewriter.getContext(), sourceType.getShape());
     SmallVector<OpFoldResult> strides(sourceType.getRank(),

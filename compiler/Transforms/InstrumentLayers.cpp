@@ -113,16 +113,16 @@ struct CnnInstrumentLayersPass final
     builder.setInsertionPointToStart(module.getBody());
     auto hookType = builder.getFunctionType({builder.getI32Type()}, {});
     if (!module.lookupSymbol(kLayerBegin)) {
-      auto hook = func::FuncOp::create(builder, module.getLoc(), kLayerBegin,
-                                       hookType);
+      auto hook =
+          func::FuncOp::create(builder, module.getLoc(), kLayerBegin, hookType);
       hook.setPrivate();
     }
     auto callHook = [&](Operation *before, int32_t layer) {
       builder.setInsertionPoint(before);
       Value id = arith::ConstantOp::create(builder, before->getLoc(),
                                            builder.getI32IntegerAttr(layer));
-      func::CallOp::create(builder, before->getLoc(), kLayerBegin,
-                           TypeRange{}, ValueRange{id});
+      func::CallOp::create(builder, before->getLoc(), kLayerBegin, TypeRange{},
+                           ValueRange{id});
     };
 
     SmallVector<Attribute> table;
@@ -177,9 +177,9 @@ struct CnnEmitLayerTablePass final
         LLVM::LLVMFunctionType::get(LLVM::LLVMPointerType::get(ctx), {}));
     Block *entry = tableFunc.addEntryBlock(builder);
     builder.setInsertionPointToStart(entry);
-    Value address = LLVM::createGlobalString(
-        loc, builder, prefix + "_layer_table_data", text,
-        LLVM::Linkage::Internal);
+    Value address =
+        LLVM::createGlobalString(loc, builder, prefix + "_layer_table_data",
+                                 text, LLVM::Linkage::Internal);
     LLVM::ReturnOp::create(builder, loc, address);
   }
 };

@@ -54,11 +54,9 @@ struct ConvTiles {
 
 /// The largest divisor of `n` that is at most `limit` and satisfies `pred`,
 /// or 0 if none does.
-static int64_t
-largestDivisor(int64_t n, int64_t limit,
-               llvm::function_ref<bool(int64_t)> pred = [](int64_t) {
-                 return true;
-               }) {
+static int64_t largestDivisor(
+    int64_t n, int64_t limit,
+    llvm::function_ref<bool(int64_t)> pred = [](int64_t) { return true; }) {
   for (int64_t d = std::min(n, limit); d >= 1; --d)
     if (n % d == 0 && pred(d))
       return d;
@@ -98,8 +96,8 @@ static ConvTiles chooseConvTiles(ArrayRef<int64_t> outputShape, int64_t ic,
   int64_t bestRegisters = 0, bestLoads = 0;
   for (int64_t channels : channelCandidates) {
     int64_t vectors = llvm::divideCeil(channels, vectorWidth);
-    int64_t pixels = largestDivisor(ow, std::max<int64_t>(1, registerBudget /
-                                                                 vectors));
+    int64_t pixels =
+        largestDivisor(ow, std::max<int64_t>(1, registerBudget / vectors));
     int64_t registers = pixels * vectors, loads = pixels + vectors;
     if (registers > bestRegisters ||
         (registers == bestRegisters && loads < bestLoads)) {
@@ -137,15 +135,14 @@ static ConvTiles chooseConvTiles(ArrayRef<int64_t> outputShape, int64_t ic,
 
 static SmallVector<OpFoldResult> indexAttrs(OpBuilder &b,
                                             ArrayRef<int64_t> values) {
-  return llvm::map_to_vector(values, [&](int64_t v) -> OpFoldResult {
-    return b.getIndexAttr(v);
-  });
+  return llvm::map_to_vector(
+      values, [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); });
 }
 
 /// Tiles `op` with `sizes` into loops of `loopType`; returns the tiled op.
-static FailureOr<Operation *>
-tile(RewriterBase &rewriter, TilingInterface op, ArrayRef<int64_t> sizes,
-     scf::SCFTilingOptions::LoopType loopType) {
+static FailureOr<Operation *> tile(RewriterBase &rewriter, TilingInterface op,
+                                   ArrayRef<int64_t> sizes,
+                                   scf::SCFTilingOptions::LoopType loopType) {
   scf::SCFTilingOptions options;
   options.setTileSizes(indexAttrs(rewriter, sizes)).setLoopType(loopType);
   rewriter.setInsertionPoint(op);
@@ -199,8 +196,8 @@ tileKernel(RewriterBase &rewriter, TilingInterface root,
       .setLoopType(loopType)
       .setInterchange(interchange);
   options.setFusionControlFn(
-      [&](tensor::ExtractSliceOp, OpResult producer, bool)
-          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         if (fusable.contains(producer.getOwner()))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
@@ -254,9 +251,8 @@ tileTasksAndBlocks(RewriterBase &rewriter, linalg::LinalgOp op,
     return failure();
   fusable.clear();
   fusable.insert(std::next(tasks->begin()), tasks->end());
-  return tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
-                    blockSizes, scf::SCFTilingOptions::LoopType::ForOp,
-                    fusable);
+  return tileKernel(rewriter, cast<TilingInterface>(tasks->front()), blockSizes,
+                    scf::SCFTilingOptions::LoopType::ForOp, fusable);
 }
 
 /// Tiles, decomposes and vectorizes one convolution with its epilogue and
@@ -285,10 +281,10 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
        isElementwiseOrBroadcast(cast<linalg::GenericOp>(init)) &&
        init->hasOneUse()))
     fusable.insert(init);
-  FailureOr<SmallVector<Operation *>> tasks = tileKernel(
-      rewriter, root,
-      rootSizes({1, tiles.rowsPerTask, 0, tiles.channelsPerTask}),
-      LoopType::ForallOp, fusable);
+  FailureOr<SmallVector<Operation *>> tasks =
+      tileKernel(rewriter, root,
+                 rootSizes({1, tiles.rowsPerTask, 0, tiles.channelsPerTask}),
+                 LoopType::ForallOp, fusable);
   if (failed(tasks))
     return failure();
   fusable.clear();
@@ -345,9 +341,8 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
   using LoopType = scf::SCFTilingOptions::LoopType;
   SmallVector<int64_t> ranges = pool.getStaticLoopRanges();
   int64_t ow = ranges[2], c = ranges[3];
-  int64_t channels = largestDivisor(c, 4 * vectorWidth, [&](int64_t d) {
-    return d % vectorWidth == 0;
-  });
+  int64_t channels = largestDivisor(
+      c, 4 * vectorWidth, [&](int64_t d) { return d % vectorWidth == 0; });
   if (!channels)
     channels = largestDivisor(c, 4 * vectorWidth);
   int64_t pixels = largestDivisor(ow, 8);
@@ -356,8 +351,8 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
   if (failed(blocks))
     return failure();
   FailureOr<Operation *> step =
-      tile(rewriter, cast<TilingInterface>(blocks->front()),
-           {0, 0, 0, 0, 1, 0}, LoopType::ForOp);
+      tile(rewriter, cast<TilingInterface>(blocks->front()), {0, 0, 0, 0, 1, 0},
+           LoopType::ForOp);
   if (failed(step))
     return failure();
   // One output row and one window row: a 1-D pooling, which vectorizes.
@@ -380,11 +375,11 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
 /// `taskSizes` for the parallel tasks and `blockSizes` for the register
 /// blocks (its zero-fill init fused), input features `kStep` at a time;
 /// then vectorizes it (a contraction, like the convolution's).
-static LogicalResult
-tileAndVectorizeContraction(PatternRewriter &rewriter,
-                            linalg::GenericOp contraction,
-                            ArrayRef<int64_t> taskSizes,
-                            ArrayRef<int64_t> blockSizes, int64_t kStep) {
+static LogicalResult tileAndVectorizeContraction(PatternRewriter &rewriter,
+                                                 linalg::GenericOp contraction,
+                                                 ArrayRef<int64_t> taskSizes,
+                                                 ArrayRef<int64_t> blockSizes,
+                                                 int64_t kStep) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   FailureOr<SmallVector<Operation *>> blocks =
       tileTasksAndBlocks(rewriter, contraction, taskSizes, blockSizes);
@@ -428,18 +423,17 @@ static LogicalResult tileAndVectorizeWinogradGemm(PatternRewriter &rewriter,
                                                   int64_t filterCacheBytes) {
   SmallVector<int64_t> ranges = gemm.getStaticLoopRanges();
   int64_t rows = ranges[1], columns = ranges[2], k = ranges[3];
-  ConvTiles tiles = chooseConvTiles({1, 1, rows, columns}, k, 1, 1,
-                                    vectorWidth, registerBudget,
-                                    filterCacheBytes);
+  ConvTiles tiles = chooseConvTiles({1, 1, rows, columns}, k, 1, 1, vectorWidth,
+                                    registerBudget, filterCacheBytes);
   int64_t channelsPerTask =
       largestDivisor(columns, columns, [&](int64_t block) {
         return block % tiles.channels == 0 &&
                (block == tiles.channels ||
                 block * k * int64_t(sizeof(float)) <= filterCacheBytes);
       });
-  return tileAndVectorizeContraction(
-      rewriter, gemm, {1, 0, channelsPerTask, 0},
-      {0, tiles.pixels, tiles.channels, 0}, tiles.inputChannels);
+  return tileAndVectorizeContraction(rewriter, gemm, {1, 0, channelsPerTask, 0},
+                                     {0, tiles.pixels, tiles.channels, 0},
+                                     tiles.inputChannels);
 }
 
 /// Fills the rows of a rank-4 fill (a padded buffer's border value) in
@@ -454,8 +448,8 @@ static LogicalResult tileAndVectorizeFill(PatternRewriter &rewriter,
   if (ranges.size() != 4)
     return failure();
   FailureOr<Operation *> rows =
-      tile(rewriter, cast<TilingInterface>(fill.getOperation()),
-           {1, 1, 0, 0}, LoopType::ForallOp);
+      tile(rewriter, cast<TilingInterface>(fill.getOperation()), {1, 1, 0, 0},
+           LoopType::ForallOp);
   if (failed(rows))
     return failure();
   FailureOr<Operation *> pixels =
@@ -533,9 +527,9 @@ struct CnnTileConvolutionsPass final
       auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
       ArrayRef<int64_t> filter =
           cast<RankedTensorType>(conv.getInputs()[1].getType()).getShape();
-      ConvTiles tiles = chooseConvTiles(
-          outputType.getShape(), filter[2], filter[0], filter[1], vectorWidth,
-          registerBudget, filterCacheKiB * 1024);
+      ConvTiles tiles = chooseConvTiles(outputType.getShape(), filter[2],
+                                        filter[0], filter[1], vectorWidth,
+                                        registerBudget, filterCacheKiB * 1024);
       // A convolution that does not tile stays whole: slower, still right.
       (void)tileAndVectorize(rewriter, conv, tiles);
     }
@@ -590,15 +584,14 @@ struct CnnLowerVectorKernelsPass final
                             vector::populateCastAwayVectorLeadingOneDimPatterns(
                                 patterns);
                           })) ||
-        failed(applyGroup(func,
-                          [](RewritePatternSet &patterns) {
-                            vector::populateVectorContractLoweringPatterns(
-                                patterns,
-                                vector::VectorContractLowering::OuterProduct);
-                            vector::
-                                populateVectorTransferPermutationMapLoweringPatterns(
-                                    patterns);
-                          })) ||
+        failed(applyGroup(
+            func,
+            [](RewritePatternSet &patterns) {
+              vector::populateVectorContractLoweringPatterns(
+                  patterns, vector::VectorContractLowering::OuterProduct);
+              vector::populateVectorTransferPermutationMapLoweringPatterns(
+                  patterns);
+            })) ||
         failed(applyGroup(func, [](RewritePatternSet &patterns) {
           vector::populateVectorOuterProductLoweringPatterns(patterns);
         })))

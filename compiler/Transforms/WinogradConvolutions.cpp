@@ -46,15 +46,15 @@ using namespace mlir;
 namespace {
 // F(m x m, 3x3) matrices (Lavin & Gray, "Fast Algorithms for Convolutional
 // Neural Networks", 2016), row-major.
-constexpr double kG43[] = {1.0 / 4,  0,        0,        -1.0 / 6, -1.0 / 6,
-                           -1.0 / 6, -1.0 / 6, 1.0 / 6,  -1.0 / 6, 1.0 / 24,
+constexpr double kG43[] = {1.0 / 4,  0,        0,        -1.0 / 6,  -1.0 / 6,
+                           -1.0 / 6, -1.0 / 6, 1.0 / 6,  -1.0 / 6,  1.0 / 24,
                            1.0 / 12, 1.0 / 6,  1.0 / 24, -1.0 / 12, 1.0 / 6,
                            0,        0,        1};
-constexpr double kBT43[] = {4, 0,  -5, 0,  1, 0, 0, -4, -4, 1, 1, 0,
-                            0, 4,  -4, -1, 1, 0, 0, -2, -1, 2, 1, 0,
-                            0, 2,  -1, -2, 1, 0, 0, 4,  0,  -5, 0, 1};
-constexpr double kAT43[] = {1, 1, 1,  1, 1,  0, 0, 1, -1, 2, -2, 0,
-                            0, 1, 1,  4, 4,  0, 0, 1, -1, 8, -8, 1};
+constexpr double kBT43[] = {4, 0, -5, 0,  1, 0, 0, -4, -4, 1,  1, 0,
+                            0, 4, -4, -1, 1, 0, 0, -2, -1, 2,  1, 0,
+                            0, 2, -1, -2, 1, 0, 0, 4,  0,  -5, 0, 1};
+constexpr double kAT43[] = {1, 1, 1, 1, 1, 0, 0, 1, -1, 2, -2, 0,
+                            0, 1, 1, 4, 4, 0, 0, 1, -1, 8, -8, 1};
 constexpr double kG23[] = {1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1};
 constexpr double kBT23[] = {1, 0, -1, 0, 0, 1, 1, 0, 0, -1, 1, 0, 0, 1, 0, -1};
 constexpr double kAT23[] = {1, 1, 1, 0, 0, 1, -1, -1};
@@ -76,8 +76,7 @@ const WinogradVariant kF23 = {"winograd F2", 2, 4, kG23, kBT23, kAT23};
 /// The transformed filter U[a][b][c][f] = (G g G^T)[a][b] of an HWCF filter,
 /// as [alpha^2, C, F] floats.
 static SmallVector<float> transformFilter(ArrayRef<float> hwcf, int64_t c,
-                                          int64_t f,
-                                          const WinogradVariant &v) {
+                                          int64_t f, const WinogradVariant &v) {
   int64_t alpha = v.alpha;
   SmallVector<float> u(alpha * alpha * c * f);
   SmallVector<double> gg(alpha * kRadius);
@@ -119,7 +118,8 @@ static Value linearCombination(OpBuilder &b, Location loc,
         sum = value;
       } else {
         Value scale = arith::ConstantOp::create(
-            b, loc, DenseElementsAttr::get(type, static_cast<float>(coefficient)));
+            b, loc,
+            DenseElementsAttr::get(type, static_cast<float>(coefficient)));
         sum = arith::MulFOp::create(b, loc, value, scale);
       }
       continue;
@@ -130,7 +130,8 @@ static Value linearCombination(OpBuilder &b, Location loc,
       sum = arith::SubFOp::create(b, loc, sum, value);
     } else {
       Value scale = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(type, static_cast<float>(coefficient)));
+          b, loc,
+          DenseElementsAttr::get(type, static_cast<float>(coefficient)));
       sum = vector::FMAOp::create(b, loc, value, scale, sum);
     }
   }
@@ -237,8 +238,10 @@ static Value buildTaskLoop(
   b.setInsertionPoint(block->getTerminator());
   Value task = block->getArgument(0), shared = block->getArgument(1);
   SmallVector<OpFoldResult> slabOffsets = offsets(b, loc, task);
-  SmallVector<OpFoldResult> slabSizes = llvm::map_to_vector(
-      sizes, [&](int64_t size) -> OpFoldResult { return b.getIndexAttr(size); });
+  SmallVector<OpFoldResult> slabSizes =
+      llvm::map_to_vector(sizes, [&](int64_t size) -> OpFoldResult {
+        return b.getIndexAttr(size);
+      });
   SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
   Value slab = tensor::ExtractSliceOp::create(b, loc, shared, slabOffsets,
                                               slabSizes, strides);
@@ -250,10 +253,9 @@ static Value buildTaskLoop(
 }
 
 /// A counted scf.for from 0 to `count` by `step` carrying one tensor.
-static Value buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step,
-                       Value init,
-                       function_ref<Value(OpBuilder &, Location, Value, Value)>
-                           body) {
+static Value
+buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step, Value init,
+          function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
   auto loop = scf::ForOp::create(
       b, loc, index(b, loc, 0), index(b, loc, count), index(b, loc, step),
       ValueRange{init},
@@ -364,49 +366,51 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
         Value image, top, left;
         std::tie(image, top, left) = position(b, l, task);
         {
-          return buildLoop(b, l, c, vectorWidth, slab,
-                           [&](OpBuilder &b, Location l, Value ch, Value slab) {
-            // Row top + i can pass the input only in the last tile row,
-            // and only for i >= inputH - 4 (tilesH - 1); likewise columns.
-            // Those read a clamped position and select zero.
-            auto clamp = [&](Value position, int64_t offset, int64_t extent,
-                             int64_t tilesAlong, Value &inBounds) {
-              Value at = affineIndex(b, l, position, 1, offset);
-              if (kTile * (tilesAlong - 1) + offset < extent)
-                return at;
-              Value limit = index(b, l, extent - 1);
-              Value ok = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule,
-                                               at, limit);
-              inBounds = inBounds ? arith::AndIOp::create(b, l, inBounds, ok)
-                                  : ok;
-              return arith::MinUIOp::create(b, l, at, limit).getResult();
-            };
-            SmallVector<Value> d;
-            for (int64_t i = 0; i < kAlpha; ++i)
-              for (int64_t j = 0; j < kAlpha; ++j) {
-                Value inBounds;
-                Value row = clamp(top, i, inputH, tilesH, inBounds);
-                Value col = clamp(left, j, inputW, tilesW, inBounds);
-                Value value = vector::TransferReadOp::create(
-                    b, l, vectorType, input, ValueRange{image, row, col, ch},
-                    zero, ArrayRef<bool>{true});
-                if (inBounds)
-                  value = arith::SelectOp::create(
-                      b, l, inBounds, value,
-                      arith::ConstantOp::create(
-                          b, l, DenseElementsAttr::get(vectorType, 0.0f)));
-                d.push_back(value);
-              }
-            SmallVector<Value> transformed =
-                transformTile(b, l, wv.bt, kAlpha, kAlpha, d);
-            for (int64_t ab = 0; ab < alpha2; ++ab)
-              slab = vector::TransferWriteOp::create(
-                         b, l, transformed[ab], slab,
-                         ValueRange{index(b, l, ab), index(b, l, 0), ch},
-                         ArrayRef<bool>{true})
-                         .getResult();
-            return slab;
-          });
+          return buildLoop(
+              b, l, c, vectorWidth, slab,
+              [&](OpBuilder &b, Location l, Value ch, Value slab) {
+                // Row top + i can pass the input only in the last tile row,
+                // and only for i >= inputH - 4 (tilesH - 1); likewise columns.
+                // Those read a clamped position and select zero.
+                auto clamp = [&](Value position, int64_t offset, int64_t extent,
+                                 int64_t tilesAlong, Value &inBounds) {
+                  Value at = affineIndex(b, l, position, 1, offset);
+                  if (kTile * (tilesAlong - 1) + offset < extent)
+                    return at;
+                  Value limit = index(b, l, extent - 1);
+                  Value ok = arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::ule, at, limit);
+                  inBounds =
+                      inBounds ? arith::AndIOp::create(b, l, inBounds, ok) : ok;
+                  return arith::MinUIOp::create(b, l, at, limit).getResult();
+                };
+                SmallVector<Value> d;
+                for (int64_t i = 0; i < kAlpha; ++i)
+                  for (int64_t j = 0; j < kAlpha; ++j) {
+                    Value inBounds;
+                    Value row = clamp(top, i, inputH, tilesH, inBounds);
+                    Value col = clamp(left, j, inputW, tilesW, inBounds);
+                    Value value = vector::TransferReadOp::create(
+                        b, l, vectorType, input,
+                        ValueRange{image, row, col, ch}, zero,
+                        ArrayRef<bool>{true});
+                    if (inBounds)
+                      value = arith::SelectOp::create(
+                          b, l, inBounds, value,
+                          arith::ConstantOp::create(
+                              b, l, DenseElementsAttr::get(vectorType, 0.0f)));
+                    d.push_back(value);
+                  }
+                SmallVector<Value> transformed =
+                    transformTile(b, l, wv.bt, kAlpha, kAlpha, d);
+                for (int64_t ab = 0; ab < alpha2; ++ab)
+                  slab = vector::TransferWriteOp::create(
+                             b, l, transformed[ab], slab,
+                             ValueRange{index(b, l, ab), index(b, l, 0), ch},
+                             ArrayRef<bool>{true})
+                             .getResult();
+                return slab;
+              });
         }
       });
 
@@ -415,10 +419,10 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
   AffineExpr bd, td, fd, kd;
   bindDims(ctx, bd, td, fd, kd);
   auto mType = RankedTensorType::get({alpha2, tiles, f}, f32);
-  Value mInit = linalg::FillOp::create(
-                    rewriter, loc, zero,
-                    tensor::EmptyOp::create(rewriter, loc, mType.getShape(), f32)
-                        .getResult())
+  Value mInit = linalg::FillOp::create(rewriter, loc, zero,
+                                       tensor::EmptyOp::create(
+                                           rewriter, loc, mType.getShape(), f32)
+                                           .getResult())
                     .getResult(0);
   auto gemm = cnn::createBatchedContraction(
       rewriter, loc, v, filter, mInit, AffineMap::get(4, 0, {bd, td, kd}, ctx),
@@ -429,12 +433,11 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
   // destination: task t writes output rows [4 * tileRow, +4) of its image.
   bool aligned = alignedH == oh && alignedW == ow;
   Value destination =
-      aligned ? epilogue.destination
-              : tensor::EmptyOp::create(rewriter, loc,
-                                        ArrayRef<int64_t>{n, alignedH,
-                                                          alignedW, f},
-                                        f32)
-                    .getResult();
+      aligned
+          ? epilogue.destination
+          : tensor::EmptyOp::create(
+                rewriter, loc, ArrayRef<int64_t>{n, alignedH, alignedW, f}, f32)
+                .getResult();
   Value y = buildTaskLoop(
       rewriter, loc, tiles, destination,
       [&](OpBuilder &b, Location l, Value task) -> SmallVector<OpFoldResult> {
@@ -448,68 +451,70 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
         std::tie(image, top, left) = position(b, l, task);
         Value tile = task;
         {
-          return buildLoop(b, l, f, vectorWidth, slab,
-                           [&](OpBuilder &b, Location l, Value ch, Value slab) {
-            SmallVector<Value> tileValues;
-            for (int64_t ab = 0; ab < alpha2; ++ab)
-              tileValues.push_back(vector::TransferReadOp::create(
-                  b, l, vectorType, m, ValueRange{index(b, l, ab), tile, ch},
-                  zero, ArrayRef<bool>{true}));
-            SmallVector<Value> y =
-                transformTile(b, l, wv.at, kTile, kAlpha, tileValues);
-            Value bias;
-            if (epilogue.bias)
-              bias = vector::TransferReadOp::create(b, l, vectorType,
-                                                    epilogue.bias,
-                                                    ValueRange{ch}, zero,
-                                                    ArrayRef<bool>{true});
-            for (int64_t i = 0; i < kTile; ++i)
-              for (int64_t j = 0; j < kTile; ++j) {
-                Value value = y[i * kTile + j];
-                Value col = affineIndex(b, l, left, 1, j);
-                Value row = affineIndex(b, l, top, 1, i);
-                // Addends have the true output shape: edge positions read
-                // a clamped element (their results are dropped).
-                auto clampTo = [&](Value position, int64_t offset,
-                                   int64_t extent, int64_t tilesAlong) {
-                  if (kTile * (tilesAlong - 1) + offset < extent)
-                    return position;
-                  return arith::MinUIOp::create(b, l, position,
-                                                index(b, l, extent - 1))
-                      .getResult();
-                };
-                SmallVector<Value> at = {image, clampTo(row, i, oh, tilesH),
-                                         clampTo(col, j, ow, tilesW), ch};
-                if (bias)
-                  value = arith::AddFOp::create(b, l, value, bias);
-                for (Value addend : {epilogue.residual, epilogue.accumulator})
-                  if (addend)
-                    value = arith::AddFOp::create(
-                        b, l, value,
-                        vector::TransferReadOp::create(b, l, vectorType, addend,
-                                                       at, zero,
-                                                       ArrayRef<bool>{true}));
-                if (epilogue.relu)
-                  value = arith::MaximumFOp::create(
-                      b, l, value,
-                      arith::ConstantOp::create(
-                          b, l, DenseElementsAttr::get(vectorType, 0.0f)));
-                slab = vector::TransferWriteOp::create(
-                           b, l, value, slab,
-                           ValueRange{index(b, l, 0), index(b, l, i),
-                                      index(b, l, j), ch},
-                           ArrayRef<bool>{true})
-                           .getResult();
-              }
-            return slab;
-          });
+          return buildLoop(
+              b, l, f, vectorWidth, slab,
+              [&](OpBuilder &b, Location l, Value ch, Value slab) {
+                SmallVector<Value> tileValues;
+                for (int64_t ab = 0; ab < alpha2; ++ab)
+                  tileValues.push_back(vector::TransferReadOp::create(
+                      b, l, vectorType, m,
+                      ValueRange{index(b, l, ab), tile, ch}, zero,
+                      ArrayRef<bool>{true}));
+                SmallVector<Value> y =
+                    transformTile(b, l, wv.at, kTile, kAlpha, tileValues);
+                Value bias;
+                if (epilogue.bias)
+                  bias = vector::TransferReadOp::create(
+                      b, l, vectorType, epilogue.bias, ValueRange{ch}, zero,
+                      ArrayRef<bool>{true});
+                for (int64_t i = 0; i < kTile; ++i)
+                  for (int64_t j = 0; j < kTile; ++j) {
+                    Value value = y[i * kTile + j];
+                    Value col = affineIndex(b, l, left, 1, j);
+                    Value row = affineIndex(b, l, top, 1, i);
+                    // Addends have the true output shape: edge positions read
+                    // a clamped element (their results are dropped).
+                    auto clampTo = [&](Value position, int64_t offset,
+                                       int64_t extent, int64_t tilesAlong) {
+                      if (kTile * (tilesAlong - 1) + offset < extent)
+                        return position;
+                      return arith::MinUIOp::create(b, l, position,
+                                                    index(b, l, extent - 1))
+                          .getResult();
+                    };
+                    SmallVector<Value> at = {image, clampTo(row, i, oh, tilesH),
+                                             clampTo(col, j, ow, tilesW), ch};
+                    if (bias)
+                      value = arith::AddFOp::create(b, l, value, bias);
+                    for (Value addend :
+                         {epilogue.residual, epilogue.accumulator})
+                      if (addend)
+                        value = arith::AddFOp::create(
+                            b, l, value,
+                            vector::TransferReadOp::create(
+                                b, l, vectorType, addend, at, zero,
+                                ArrayRef<bool>{true}));
+                    if (epilogue.relu)
+                      value = arith::MaximumFOp::create(
+                          b, l, value,
+                          arith::ConstantOp::create(
+                              b, l, DenseElementsAttr::get(vectorType, 0.0f)));
+                    slab = vector::TransferWriteOp::create(
+                               b, l, value, slab,
+                               ValueRange{index(b, l, 0), index(b, l, i),
+                                          index(b, l, j), ch},
+                               ArrayRef<bool>{true})
+                               .getResult();
+                  }
+                return slab;
+              });
         }
       });
   if (!aligned) {
     // The valid part, copied into the destination.
     SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
-        out, [&](int64_t size) -> OpFoldResult {
+    SmallVector<OpFoldResult> sizes =
+        llvm::map_to_vector(out, [&](int64_t size) -> OpFoldResult {
           return rewriter.getIndexAttr(size);
         });
     SmallVector<OpFoldResult> strides(4, rewriter.getIndexAttr(1));
@@ -537,8 +542,7 @@ winogradFilter(linalg::Conv2DNhwcHwcfOp conv, int64_t vectorWidth) {
                         [](int64_t v) { return v == 1; });
   };
   if (fs[0] != 3 || fs[1] != 3 || !ones(conv.getStrides()) ||
-      !ones(conv.getDilations()) || fs[2] % vectorWidth ||
-      fs[3] % vectorWidth)
+      !ones(conv.getDilations()) || fs[2] % vectorWidth || fs[3] % vectorWidth)
     return std::nullopt;
   DenseElementsAttr attr;
   if (!matchPattern(conv.getInputs()[1], m_Constant(&attr)))
@@ -604,9 +608,10 @@ struct CnnWinogradConvolutionsPass final
           cast<RankedTensorType>(conv.getResultTypes()[0]).getShape();
       int64_t c =
           cast<RankedTensorType>(conv.getInputs()[0].getType()).getDimSize(3);
-      const WinogradVariant *variant = mode == "on"   ? &kF43
-                                       : mode == "f2" ? &kF23
-                                                      : chooseVariant(c, out[3], out);
+      const WinogradVariant *variant = mode == "on" ? &kF43
+                                       : mode == "f2"
+                                           ? &kF23
+                                           : chooseVariant(c, out[3], out);
       if (!variant)
         continue;
       cnn::setLayerAlgorithm(conv, variant->name);

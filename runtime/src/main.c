@@ -36,8 +36,8 @@ enum { max_bench_runs = 1000000, max_threads = 65536, max_top_classes = 5 };
 typedef struct options {
   const char *input_path;
   const char *output_path;
-  int threads;    // 0: not given.
-  int bench_runs; // 0: no benchmark.
+  int threads;              // 0: not given.
+  int bench_runs;           // 0: no benchmark.
   int profile_runs;         // 0: no profile.
   const char *profile_path; // CSV, or JSON if it ends in ".json".
   int help;
@@ -88,7 +88,8 @@ static void print_usage(const char *program) {
       "                  to %d) and print one line\n"
       "                  'bench: runs=N threads=T median_ms=M min_ms=M'.\n"
       "  --profile N     run N more times timing each layer; print per layer\n"
-      "                  its op, output shape, algorithm, ms per run, GFLOP/s,\n"
+      "                  its op, output shape, algorithm, ms per run, "
+      "GFLOP/s,\n"
       "                  %% of the measured FMA peak of the threads used and\n"
       "                  share of the total.\n"
       "  --profile-out FILE  also write the profile as CSV, or as JSON if\n"
@@ -382,8 +383,9 @@ static int write_profile(const char *path, const layer_info *layers, int count,
     return exit_runtime_error;
   }
   if (json)
-    fprintf(file, "{\"threads\": %d, \"fma_peak_gflops_per_core\": %.1f, "
-                  "\"layers\": [\n",
+    fprintf(file,
+            "{\"threads\": %d, \"fma_peak_gflops_per_core\": %.1f, "
+            "\"layers\": [\n",
             threads, peak);
   else
     fprintf(file, "layer,name,op,output,algorithm,flops,ms,gflops\n");
@@ -426,8 +428,8 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
   char *text = strdup(cnn_model_layer_table());
   layer_info *layers = NULL;
   int count = text ? parse_layer_table(text, &layers) : -1;
-  double *ms = count >= 0 ? (double *)calloc((size_t)count + 1, sizeof(double))
-                          : NULL;
+  double *ms =
+      count >= 0 ? (double *)calloc((size_t)count + 1, sizeof(double)) : NULL;
   if (!ms || cnnrt_profile_start(count) != 0) {
     print_error("out of memory preparing the profile");
     free(text);
@@ -461,13 +463,14 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
         snprintf(share_of_peak, sizeof(share_of_peak), "%.0f%%",
                  100.0 * gflops / machine_peak);
     }
-    printf("%4d  %-28.28s %-30.30s %-16.16s %-11.11s %9.4f %9s %6s %5.1f%%\n", i,
-           f[0], f[1], f[2], f[4], ms[i], rate, share_of_peak,
+    printf("%4d  %-28.28s %-30.30s %-16.16s %-11.11s %9.4f %9s %6s %5.1f%%\n",
+           i, f[0], f[1], f[2], f[4], ms[i], rate, share_of_peak,
            total > 0 ? 100.0 * ms[i] / total : 0.0);
   }
   int status = 0;
   if (opts->profile_path)
-    status = write_profile(opts->profile_path, layers, count, ms, threads, peak);
+    status =
+        write_profile(opts->profile_path, layers, count, ms, threads, peak);
   free(text);
   free(layers);
   free(ms);

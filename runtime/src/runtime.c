@@ -10,6 +10,7 @@
 #include "cnnrt/cnnrt.h"
 #include "internal.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +18,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <limits.h>
 #if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
 #endif
@@ -245,7 +245,7 @@ double cnnrt_profile_layer_ms(int32_t layer) {
 // `iterations` times; returns the FLOPs done. The result is stored so the
 // work is not optimized away.
 __attribute__((target("avx512f"))) static double fma_chains_512(long iterations,
-                                                               float *sink) {
+                                                                float *sink) {
   __m512 acc[16];
   for (int i = 0; i < 16; ++i)
     acc[i] = _mm512_set1_ps((float)i);
@@ -260,8 +260,8 @@ __attribute__((target("avx512f"))) static double fma_chains_512(long iterations,
   return (double)iterations * 16 * 16 * 2;
 }
 
-__attribute__((target("avx2,fma"))) static double fma_chains_256(long iterations,
-                                                                float *sink) {
+__attribute__((target("avx2,fma"))) static double
+fma_chains_256(long iterations, float *sink) {
   __m256 acc[16];
   for (int i = 0; i < 16; ++i)
     acc[i] = _mm256_set1_ps((float)i);

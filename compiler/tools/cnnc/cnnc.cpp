@@ -36,8 +36,8 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
-#include "llvm/MC/TargetRegistry.h"
 #include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -372,11 +372,11 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   // them as accumulators, the rest for broadcasts and filter vectors.
   bool avx512 = machine->getMCSubtargetInfo()->checkFeatures("+avx512f");
   options.vectorWidth = avx512 ? 16 : 8;
-  if (winogradMode != "auto" && winogradMode != "on" &&
-      winogradMode != "f2" && winogradMode != "off")
-    return fail(fmt::format(
-        "invalid --winograd={}: expected auto, on, f2 or off",
-        winogradMode.getValue()));
+  if (winogradMode != "auto" && winogradMode != "on" && winogradMode != "f2" &&
+      winogradMode != "off")
+    return fail(
+        fmt::format("invalid --winograd={}: expected auto, on, f2 or off",
+                    winogradMode.getValue()));
   options.winograd = winogradMode;
   options.registerBudget = kernelRegisters ? kernelRegisters : avx512 ? 16 : 12;
   std::string output =

@@ -164,7 +164,8 @@ void cnnrt_keep_freed_memory(void);
 void cnnrt_layer_begin(int32_t layer);
 
 // Starts profiling a model of `layers` layers with every layer's time at
-// zero. Returns CNNRT_OK, or CNNRT_ERR_OUT_OF_MEMORY / CNNRT_ERR_INVALID_ARGUMENT.
+// zero. Returns CNNRT_OK, or CNNRT_ERR_OUT_OF_MEMORY /
+// CNNRT_ERR_INVALID_ARGUMENT.
 int cnnrt_profile_start(int32_t layers);
 
 // Stops profiling; the accumulated times stay readable until the next start.
