@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -48,7 +49,8 @@ static OpOperand *findRootDestination(Value value) {
 
 namespace {
 struct FoldPadIntoProducer final : OpRewritePattern<tensor::PadOp> {
-  using OpRewritePattern::OpRewritePattern;
+  FoldPadIntoProducer(MLIRContext *context, uint64_t &numFolded)
+      : OpRewritePattern(context), numFolded(numFolded) {}
 
   LogicalResult matchAndRewrite(tensor::PadOp pad,
                                 PatternRewriter &rewriter) const override {
@@ -96,18 +98,26 @@ struct FoldPadIntoProducer final : OpRewritePattern<tensor::PadOp> {
     rewriter.setInsertionPoint(pad);
     rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
         pad, pad.getSource(), filled, offsets, sizes, strides);
+    ++numFolded;
     return success();
   }
+
+  uint64_t &numFolded;
 };
 
 struct CnnFoldPaddingIntoProducersPass final
     : cnn::impl::CnnFoldPaddingIntoProducersBase<
           CnnFoldPaddingIntoProducersPass> {
   void runOnOperation() override {
+    uint64_t folded = 0;
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldPadIntoProducer>(&getContext());
+    patterns.add<FoldPadIntoProducer>(&getContext(), folded);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
+    numFolded += folded;
   }
+
+  cnn::PassStatistic numFolded{this, "folded-pads",
+                               "Pads whose producer writes the padded buffer"};
 };
 } // namespace

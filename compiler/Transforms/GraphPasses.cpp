@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
@@ -53,7 +54,7 @@ namespace {
 // batch_norm(conv(x, W, b), g, beta, m, v) -> conv(x, W * s, (b - m) * s +
 // beta) with s = g / sqrt(v + eps) per output channel.
 struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
-  FoldBatchNormIntoConv(MLIRContext *context, llvm::Statistic &numFolded)
+  FoldBatchNormIntoConv(MLIRContext *context, uint64_t &numFolded)
       : OpRewritePattern(context), numFolded(numFolded) {}
 
   LogicalResult matchAndRewrite(BatchNormOp norm,
@@ -107,17 +108,22 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
     return success();
   }
 
-  llvm::Statistic &numFolded;
+  uint64_t &numFolded;
 };
 
 struct CnnFoldBatchNormPass final
     : cnn::impl::CnnFoldBatchNormBase<CnnFoldBatchNormPass> {
   void runOnOperation() override {
+    uint64_t folded = 0;
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldBatchNormIntoConv>(&getContext(), numFolded);
+    patterns.add<FoldBatchNormIntoConv>(&getContext(), folded);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
+    numFolded += folded;
   }
+
+  cnn::PassStatistic numFolded{this, "folded-batch-norms",
+                               "Batch norms folded into convolutions"};
 };
 
 //===----------------------------------------------------------------------===//
@@ -126,7 +132,7 @@ struct CnnFoldBatchNormPass final
 
 // relu(conv(...)) -> conv(...) relu ; relu(linear(...)) -> linear(...) relu
 struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
-  FuseReluIntoProducer(MLIRContext *context, llvm::Statistic &numFused)
+  FuseReluIntoProducer(MLIRContext *context, uint64_t &numFused)
       : OpRewritePattern(context), numFused(numFused) {}
 
   LogicalResult matchAndRewrite(ReluOp relu,
@@ -146,12 +152,12 @@ struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
     return success();
   }
 
-  llvm::Statistic &numFused;
+  uint64_t &numFused;
 };
 
 // add(conv(...), r) -> conv(...) residual(r)
 struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
-  FuseResidualAddIntoConv(MLIRContext *context, llvm::Statistic &numFused)
+  FuseResidualAddIntoConv(MLIRContext *context, uint64_t &numFused)
       : OpRewritePattern(context), numFused(numFused) {}
 
   static bool canTakeResidual(Value value) {
@@ -179,17 +185,25 @@ struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
     return success();
   }
 
-  llvm::Statistic &numFused;
+  uint64_t &numFused;
 };
 
 struct CnnFuseConvEpiloguePass final
     : cnn::impl::CnnFuseConvEpilogueBase<CnnFuseConvEpiloguePass> {
   void runOnOperation() override {
+    uint64_t relus = 0, residuals = 0;
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseReluIntoProducer>(&getContext(), numReluFused);
-    patterns.add<FuseResidualAddIntoConv>(&getContext(), numResidualFused);
+    patterns.add<FuseReluIntoProducer>(&getContext(), relus);
+    patterns.add<FuseResidualAddIntoConv>(&getContext(), residuals);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
+    numReluFused += relus;
+    numResidualFused += residuals;
   }
+
+  cnn::PassStatistic numReluFused{this, "fused-relus",
+                                  "ReLUs fused into producers"};
+  cnn::PassStatistic numResidualFused{
+      this, "fused-residual-adds", "Residual additions fused into convolutions"};
 };
 } // namespace

@@ -21,10 +21,6 @@ def CnnFoldBatchNorm : Pass<"cnn-fold-batch-norm", "func::FuncOp"> {
     weights and statistics are f32 constants; any other batch norm stays and
     lowers on its own.
   }];
-  let statistics = [
-    Statistic<"numFolded", "folded-batch-norms",
-              "Batch norms folded into convolutions">
-  ];
   let dependentDialects = ["arith::ArithDialect"];
 }
 
@@ -38,11 +34,6 @@ def CnnFuseConvEpilogue : Pass<"cnn-fuse-conv-epilogue", "func::FuncOp"> {
     (bias, residual, ReLU): a convolution that already applies ReLU takes no
     residual.
   }];
-  let statistics = [
-    Statistic<"numReluFused", "fused-relus", "ReLUs fused into producers">,
-    Statistic<"numResidualFused", "fused-residual-adds",
-              "Residual additions fused into convolutions">
-  ];
 }
 
 def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
@@ -202,10 +193,6 @@ def CnnWinogradConvolutions
            "auto (cost model), on (F(4x4) everywhere eligible), f2 (F(2x2) everywhere eligible) or off">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
            "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">
-  ];
-  let statistics = [
-    Statistic<"numWinograd", "winograd-convolutions",
-              "Convolutions rewritten as Winograd">
   ];
   let dependentDialects = [
     "scf::SCFDialect", "vector::VectorDialect", "tensor::TensorDialect",

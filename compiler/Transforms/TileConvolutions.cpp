@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
@@ -515,14 +516,21 @@ struct CnnTileConvolutionsPass final
         gemms.push_back(cast<linalg::GenericOp>(op.getOperation()));
     });
 
+    // Counted locally and published together, so zero counts show too.
+    uint64_t convolutions = 0, untiledConvolutions = 0, winogradGemms = 0,
+             linearLayers = 0, poolings = 0;
     for (linalg::GenericOp linear : linears)
-      (void)tileAndVectorizePackedLinear(rewriter, linear, vectorWidth,
-                                         registerBudget);
+      if (succeeded(tileAndVectorizePackedLinear(rewriter, linear, vectorWidth,
+                                                 registerBudget)))
+        ++linearLayers;
     for (linalg::GenericOp gemm : gemms)
-      (void)tileAndVectorizeWinogradGemm(rewriter, gemm, vectorWidth,
-                                         registerBudget, filterCacheKiB * 1024);
+      if (succeeded(tileAndVectorizeWinogradGemm(rewriter, gemm, vectorWidth,
+                                                 registerBudget,
+                                                 filterCacheKiB * 1024)))
+        ++winogradGemms;
     for (linalg::LinalgOp pool : pools)
-      (void)tileAndVectorizePooling(rewriter, pool, vectorWidth);
+      if (succeeded(tileAndVectorizePooling(rewriter, pool, vectorWidth)))
+        ++poolings;
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {
       auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
       ArrayRef<int64_t> filter =
@@ -531,7 +539,10 @@ struct CnnTileConvolutionsPass final
                                         filter[0], filter[1], vectorWidth,
                                         registerBudget, filterCacheKiB * 1024);
       // A convolution that does not tile stays whole: slower, still right.
-      (void)tileAndVectorize(rewriter, conv, tiles);
+      if (succeeded(tileAndVectorize(rewriter, conv, tiles)))
+        ++convolutions;
+      else
+        ++untiledConvolutions;
     }
     // Fills that no kernel took in (the padded buffers' borders).
     SmallVector<linalg::FillOp> fills;
@@ -544,6 +555,11 @@ struct CnnTileConvolutionsPass final
     });
     for (linalg::FillOp fill : fills)
       (void)tileAndVectorizeFill(rewriter, fill);
+    numConvolutions += convolutions;
+    numUntiledConvolutions += untiledConvolutions;
+    numWinogradGemms += winogradGemms;
+    numLinears += linearLayers;
+    numPoolings += poolings;
     // Unit dimensions differ between the contraction's and the elementwise
     // ops' vectors; without them, each write-then-read of a tile folds.
     RewritePatternSet castAway(&getContext());
@@ -557,6 +573,19 @@ struct CnnTileConvolutionsPass final
     if (failed(simplifyVectorCode(func)))
       return signalPassFailure();
   }
+
+  cnn::PassStatistic numConvolutions{
+      this, "tiled-convolutions",
+      "Direct convolutions given the register kernel"};
+  cnn::PassStatistic numUntiledConvolutions{
+      this, "untiled-convolutions",
+      "Direct convolutions left whole (no tiling applied)"};
+  cnn::PassStatistic numWinogradGemms{
+      this, "tiled-winograd-gemms", "Winograd GEMMs given the register kernel"};
+  cnn::PassStatistic numLinears{this, "tiled-linears",
+                                "Linear layers given the register kernel"};
+  cnn::PassStatistic numPoolings{this, "vectorized-poolings",
+                                 "Pooling layers vectorized"};
 };
 } // namespace
 

@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -593,6 +594,7 @@ struct CnnWinogradConvolutionsPass final
           << mode << "'";
       return signalPassFailure();
     }
+    uint64_t f43 = 0, f23 = 0;
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     getOperation().walk([&](linalg::Conv2DNhwcHwcfOp conv) {
@@ -625,8 +627,15 @@ struct CnnWinogradConvolutionsPass final
         rewriter.eraseOp(conv);
       if (init && init->use_empty() && isa<linalg::GenericOp>(init))
         rewriter.eraseOp(init);
-      ++numWinograd;
+      ++(variant == &kF43 ? f43 : f23);
     }
+    numF43 += f43;
+    numF23 += f23;
   }
+
+  cnn::PassStatistic numF43{this, "winograd-f4x4",
+                            "Convolutions rewritten as Winograd F(4x4,3x3)"};
+  cnn::PassStatistic numF23{this, "winograd-f2x2",
+                            "Convolutions rewritten as Winograd F(2x2,3x3)"};
 };
 } // namespace

@@ -12,8 +12,10 @@ inference form, attribute conventions) independently of the compiler.
 
 Supported: Conv, BatchNormalization (inference form), Relu, MaxPool,
 AveragePool, GlobalAveragePool, Add, Flatten, Gemm, MatMul, Reshape, Identity,
-Dropout (inference: identity), Softmax, Constant. Anything else raises
-NotImplementedError naming the op.
+Dropout (inference: identity), Softmax, Constant, Slice (opset >= 10), Pad
+(constant, reflect, edge), and the shape arithmetic torch.onnx emits around
+Pad: Shape, Gather, ConstantOfShape, Concat, Transpose, Cast, Unsqueeze,
+Squeeze, Sub, Mul, Div. Anything else raises NotImplementedError naming the op.
 """
 
 import sys
@@ -34,6 +36,53 @@ def _pads2d(pads):
     if t == b and l == r:
         return (t, l), None
     return (0, 0), (l, r, t, b)  # F.pad order: left, right, top, bottom
+
+
+def _slice(t, starts, ends, axes=None, steps=None):
+    """ONNX Slice (inputs form) on a torch tensor, clamping as in the spec."""
+    import torch
+    starts, ends = [int(v) for v in starts], [int(v) for v in ends]
+    axes = list(range(len(starts))) if axes is None else [int(v) for v in axes]
+    steps = [1] * len(starts) if steps is None else [int(v) for v in steps]
+    for s, e, a, st in zip(starts, ends, axes, steps):
+        if st == 0:
+            raise ValueError("Slice step 0")
+        a = a + t.dim() if a < 0 else a
+        d = t.shape[a]
+        s = s + d if s < 0 else s
+        e = e + d if e < 0 else e
+        if st > 0:
+            s, e = min(max(s, 0), d), min(max(e, 0), d)
+        else:
+            s, e = min(max(s, 0), d - 1), min(max(e, -1), d - 1)
+        t = torch.index_select(t, a, torch.arange(s, e, st, dtype=torch.int64))
+    return t
+
+
+def _pad(t, pads, mode, value):
+    """ONNX Pad: pads = [x1_begin, x2_begin, ..., x1_end, x2_end, ...]."""
+    import torch.nn.functional as F
+    pads = [int(v) for v in pads]
+    r = t.dim()
+    if len(pads) != 2 * r:
+        raise ValueError("Pad: %d pads for rank %d" % (len(pads), r))
+    fp = []
+    for i in reversed(range(r)):  # F.pad: last dimension first
+        fp += [pads[i], pads[i + r]]
+    if mode == "constant":
+        return F.pad(t, fp, "constant", value)
+    if mode not in ("reflect", "edge"):
+        raise NotImplementedError("Pad mode %s" % mode)
+    if any(fp[2 * (r - 2):]):
+        raise NotImplementedError("Pad mode %s on the batch or channel axes" % mode)
+    return F.pad(t, fp[:2 * (r - 2)], "reflect" if mode == "reflect" else "replicate")
+
+
+def _np_to_torch_dtype(onnx_type):
+    import onnx
+    import torch
+    npdt = np.dtype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[onnx_type])
+    return torch.from_numpy(np.zeros(1, dtype=npdt)).dtype
 
 
 def run(model, x):
@@ -136,7 +185,65 @@ def run(model, x):
                 axis = axis + len(s) if axis < 0 else axis
                 y = torch.softmax(ins[0].reshape(int(np.prod(s[:axis])), -1), dim=1).reshape(s)
         elif op == "Constant":
+            if "value" not in a:
+                raise NotImplementedError("Constant without a tensor value")
             y = torch.from_numpy(numpy_helper.to_array(a["value"]).copy())
+        elif op == "Slice":
+            if opset < 10:
+                raise NotImplementedError("Slice with attributes (opset < 10)")
+            y = _slice(ins[0], ins[1].tolist(), ins[2].tolist(),
+                       ins[3].tolist() if len(ins) > 3 and ins[3] is not None else None,
+                       ins[4].tolist() if len(ins) > 4 and ins[4] is not None else None)
+        elif op == "Pad":
+            mode = a.get("mode", b"constant")
+            mode = mode.decode() if isinstance(mode, bytes) else mode
+            if opset < 11:
+                pads, value = a["pads"], a.get("value", 0.0)
+            else:
+                pads = ins[1].tolist()
+                value = float(ins[2].reshape(-1)[0]) if len(ins) > 2 and ins[2] is not None \
+                    else 0.0
+            y = _pad(ins[0], pads, mode, value)
+        elif op == "Shape":
+            s = list(ins[0].shape)
+            y = torch.tensor(s[a.get("start", 0):a.get("end", len(s))], dtype=torch.int64)
+        elif op == "Gather":
+            y = torch.from_numpy(np.take(ins[0].numpy(), ins[1].numpy(), axis=a.get("axis", 0)))
+        elif op == "ConstantOfShape":
+            v = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
+            shape = [int(d) for d in ins[0].tolist()]
+            y = torch.from_numpy(np.full(shape, v.reshape(-1)[0], dtype=v.dtype))
+            y = f64(y)
+        elif op == "Concat":
+            y = torch.cat(ins, dim=a["axis"])
+        elif op == "Transpose":
+            perm = a.get("perm", list(reversed(range(ins[0].dim()))))
+            y = ins[0].permute(*perm)
+        elif op == "Cast":
+            dt = _np_to_torch_dtype(a["to"])
+            # float -> float stays float64: the interpreter computes in float64
+            y = ins[0] if dt.is_floating_point and ins[0].is_floating_point() else ins[0].to(dt)
+        elif op in ("Unsqueeze", "Squeeze"):
+            axes = a.get("axes") if opset < 13 else \
+                (ins[1].tolist() if len(ins) > 1 and ins[1] is not None else None)
+            y = ins[0]
+            if op == "Squeeze":
+                dims = range(y.dim()) if axes is None else axes
+                for d in sorted((d + y.dim() if d < 0 else d for d in dims), reverse=True):
+                    if axes is not None or y.shape[d] == 1:
+                        y = y.squeeze(d)
+            else:
+                r = y.dim() + len(axes)
+                for d in sorted(d + r if d < 0 else d for d in axes):
+                    y = y.unsqueeze(d)
+        elif op in ("Sub", "Mul", "Div"):
+            A, B = ins[0], ins[1]
+            if op == "Sub":
+                y = A - B
+            elif op == "Mul":
+                y = A * B
+            else:
+                y = A / B if A.is_floating_point() else torch.div(A, B, rounding_mode="trunc")
         else:
             raise NotImplementedError("ONNX op %s is not in the supported subset" % op)
         env[node.output[0]] = y

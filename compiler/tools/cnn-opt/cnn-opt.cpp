@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
@@ -23,6 +24,12 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::cnn::CnnDialect>();
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "cnn optimizer driver\n", registry));
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      argc, argv, "cnn optimizer driver\n", registry);
+  bool printStatistics = mlir::cnn::takePassStatisticsFlag();
+  mlir::LogicalResult result =
+      mlir::MlirOptMain(argc, argv, inputFilename, outputFilename, registry);
+  if (printStatistics)
+    mlir::cnn::printPassStatistics(llvm::errs());
+  return mlir::asMainReturnCode(result);
 }

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Import/OnnxImporter.h"
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
@@ -540,5 +541,9 @@ int main(int argc, char **argv) {
     printDiagnostic(diag);
     return success();
   });
-  return failed(compile(context, argv[0])) ? 1 : 0;
+  bool printStatistics = cnn::takePassStatisticsFlag();
+  LogicalResult compiled = compile(context, argv[0]);
+  if (printStatistics)
+    cnn::printPassStatistics(llvm::errs());
+  return failed(compiled) ? 1 : 0;
 }

@@ -1,4 +1,9 @@
 // RUN: cnn-opt %s -split-input-file -cnn-fold-batch-norm | FileCheck %s
+// RUN: cnn-opt %s -split-input-file -cnn-fold-batch-norm -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
+
+// Only @fold's batch norm folds; the other three stay.
+// STATS:      CnnFoldBatchNorm
+// STATS-NEXT:   (S) 1 folded-batch-norms - Batch norms folded into convolutions
 
 // batch_norm(conv(x, W, b)) -> conv(x, W', b') with
 // s = g / sqrt(v + eps) = [2 / sqrt(3 + 1), 1 / sqrt(0 + 1)] = [1, 1],

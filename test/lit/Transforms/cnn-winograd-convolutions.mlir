@@ -1,5 +1,11 @@
 // RUN: cnn-opt %s -split-input-file -cnn-winograd-convolutions="mode=on" | FileCheck %s
 // RUN: cnn-opt %s -split-input-file -cnn-winograd-convolutions | FileCheck %s --check-prefix=AUTO
+// RUN: cnn-opt %s -split-input-file -cnn-winograd-convolutions -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
+
+// The cost model picks F(4x4) for @many_tiles, F(2x2) for two others.
+// STATS:      CnnWinogradConvolutions
+// STATS-NEXT:   (S) 1 winograd-f4x4 - Convolutions rewritten as Winograd F(4x4,3x3)
+// STATS-NEXT:   (S) 2 winograd-f2x2 - Convolutions rewritten as Winograd F(2x2,3x3)
 
 // A 3x3 stride-1 convolution with bias and ReLU: the filter transform is a
 // constant [36, C, F]; the input transform writes [36, T, C] (T = 4 tiles of
