@@ -204,6 +204,7 @@ struct CnnFuseConvEpiloguePass final
   cnn::PassStatistic numReluFused{this, "fused-relus",
                                   "ReLUs fused into producers"};
   cnn::PassStatistic numResidualFused{
-      this, "fused-residual-adds", "Residual additions fused into convolutions"};
+      this, "fused-residual-adds",
+      "Residual additions fused into convolutions"};
 };
 } // namespace

@@ -45,8 +45,7 @@ void mlir::cnn::setLayerAlgorithm(Operation *op, StringRef algorithm) {
   module->setAttr(kLayerTableAttr, ArrayAttr::get(op->getContext(), lines));
 }
 
-/// Multiply-adds times two of a layer; 0 for layers without products.
-static int64_t layerFlops(Operation *op) {
+int64_t mlir::cnn::getLayerFlops(Operation *op) {
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
     return 2 * conv.getType().getNumElements() * filter[1] * filter[2] *
@@ -58,8 +57,7 @@ static int64_t layerFlops(Operation *op) {
   return 0;
 }
 
-/// The layer's name: the ONNX node or the location's name, else the op.
-static std::string layerName(Operation *op, int64_t index) {
+std::string mlir::cnn::getLayerName(Operation *op, int64_t index) {
   Location loc = op->getLoc();
   if (auto fused = dyn_cast<FusedLoc>(loc))
     if (!fused.getLocations().empty())
@@ -69,8 +67,7 @@ static std::string layerName(Operation *op, int64_t index) {
   return (op->getName().stripDialect() + "_" + llvm::Twine(index)).str();
 }
 
-/// The op kind with its fused epilogue and algorithm-relevant attributes.
-static std::string layerKind(Operation *op) {
+std::string mlir::cnn::getLayerKind(Operation *op) {
   std::string kind = op->getName().stripDialect().str();
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
@@ -134,10 +131,10 @@ struct CnnInstrumentLayersPass final
     for (Operation *op : layers) {
       std::string line;
       llvm::raw_string_ostream os(line);
-      os << layerName(op, index) << '\t' << layerKind(op) << '\t';
+      os << getLayerName(op, index) << '\t' << getLayerKind(op) << '\t';
       if (auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType()))
         llvm::interleave(type.getShape(), os, "x");
-      os << '\t' << layerFlops(op) << '\t'
+      os << '\t' << getLayerFlops(op) << '\t'
          << (isa<Conv2DOp, LinearOp>(op) ? "direct" : "-");
       table.push_back(builder.getStringAttr(line));
       // The lowering carries the index to the layer's main linalg op, so

@@ -39,6 +39,17 @@ namespace cnn {
 inline constexpr llvm::StringLiteral kLayerAttr = "cnn.layer";
 inline constexpr llvm::StringLiteral kLayerTableAttr = "cnn.layer_table";
 
+/// A layer's name: its ONNX node or location name, else `<op>_<index>`.
+std::string getLayerName(Operation *op, int64_t index);
+
+/// A layer's kind: the op with its window, stride, groups and fused
+/// epilogue, e.g. "conv2d 3x3/s2+bias+relu".
+std::string getLayerKind(Operation *op);
+
+/// A layer's multiply-adds times two (convolutions and linear layers; 0 for
+/// the others).
+int64_t getLayerFlops(Operation *op);
+
 /// Records in the layer table that `op`'s layer (its `cnn.layer` index) runs
 /// with `algorithm`; does nothing for an op without an index.
 void setLayerAlgorithm(Operation *op, StringRef algorithm);
@@ -92,6 +103,10 @@ void buildCnnGraphPipeline(OpPassManager &pm, const PipelineOptions &options);
 /// Stage 2, `cnn` -> `linalg`: lowering to linalg on tensors.
 void buildCnnToLinalgPipeline(OpPassManager &pm,
                               const PipelineOptions &options);
+/// The start of stage 3, up to the choice of each convolution's algorithm
+/// (recorded in the layer table): C ABI, padded buffers, Winograd.
+void buildAlgorithmSelectionPipeline(OpPassManager &pm,
+                                     const PipelineOptions &options);
 /// Stage 3, `linalg` -> `llvm`: bufferization, loops, the LLVM dialect.
 void buildLinalgToLLVMPipeline(OpPassManager &pm,
                                const PipelineOptions &options);

@@ -54,17 +54,22 @@ void mlir::cnn::buildCnnToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
-void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
-                                          const PipelineOptions &options) {
+void mlir::cnn::buildAlgorithmSelectionPipeline(
+    OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCnnExportCAbi(
       CnnExportCAbiOptions{options.symbolPrefix.getValue()}));
-  // Convolutions become register-blocked vector kernels while they are
-  // still on tensors, where tiling and hoisting are plain SSA rewrites.
   pm.addNestedPass<func::FuncOp>(createCnnFoldPaddingIntoProducers());
   CnnWinogradConvolutionsOptions winograd;
   winograd.mode = options.winograd;
   winograd.vectorWidth = options.vectorWidth;
   pm.addNestedPass<func::FuncOp>(createCnnWinogradConvolutions(winograd));
+}
+
+void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                          const PipelineOptions &options) {
+  // Convolutions become register-blocked vector kernels while they are
+  // still on tensors, where tiling and hoisting are plain SSA rewrites.
+  buildAlgorithmSelectionPipeline(pm, options);
   pm.addPass(createCnnEmitLayerTable(
       CnnEmitLayerTableOptions{options.symbolPrefix.getValue()}));
   CnnTileConvolutionsOptions tiling;

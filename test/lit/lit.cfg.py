@@ -14,5 +14,6 @@ config.environment["PATH"] = os.pathsep.join(
     [config.cnnc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")]
 )
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%cnnc", os.path.join(config.cnnc_tools_dir, "cnnc")))
 config.substitutions.append(("%e2e", os.path.join(config.cnnc_src_root, "test", "e2e")))
 config.substitutions.append(("%examples", os.path.join(config.cnnc_src_root, "examples")))

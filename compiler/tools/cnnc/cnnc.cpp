@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Import/OnnxImporter.h"
+#include "Report/ModelReport.h"
 #include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
@@ -52,16 +53,31 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <optional>
 
 using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { Cnn, Linalg, LLVMDialect, LLVMIR, Asm, Obj, Lib, Exe };
+enum class Emit {
+  Summary,
+  SummaryJson,
+  Cnn,
+  Dot,
+  Svg,
+  Linalg,
+  LLVMDialect,
+  LLVMIR,
+  Asm,
+  Obj,
+  Lib,
+  Exe
+};
 
 cl::OptionCategory cnncCategory("cnnc options");
 
@@ -74,16 +90,25 @@ cl::opt<std::string> outputFilename(
     cl::value_desc("file"), cl::init(""), cl::cat(cnncCategory));
 cl::opt<Emit> emitKind(
     "emit", cl::desc("What to produce"), cl::init(Emit::Exe),
-    cl::values(clEnumValN(Emit::Cnn, "cnn",
-                          "the cnn dialect after graph passes"),
-               clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
-               clEnumValN(Emit::LLVMDialect, "llvm", "the MLIR LLVM dialect"),
-               clEnumValN(Emit::LLVMIR, "llvm-ir", "optimized LLVM IR"),
-               clEnumValN(Emit::Asm, "asm", "target assembly"),
-               clEnumValN(Emit::Obj, "obj", "an object file"),
-               clEnumValN(Emit::Lib, "lib",
-                          "a shared library and its C header (cnn_model.h)"),
-               clEnumValN(Emit::Exe, "exe", "a native executable (default)")),
+    cl::values(
+        clEnumValN(Emit::Summary, "summary",
+                   "a per-layer table: op, output shape, parameters, "
+                   "MACs, receptive field"),
+        clEnumValN(Emit::SummaryJson, "summary-json", "the summary as JSON"),
+        clEnumValN(Emit::Cnn, "cnn", "the cnn dialect after graph passes"),
+        clEnumValN(Emit::Dot, "dot",
+                   "the network as a Graphviz graph (shapes, fused "
+                   "epilogues, FLOPs, algorithm per layer)"),
+        clEnumValN(Emit::Svg, "svg",
+                   "the graph drawn by Graphviz's dot as SVG"),
+        clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+        clEnumValN(Emit::LLVMDialect, "llvm", "the MLIR LLVM dialect"),
+        clEnumValN(Emit::LLVMIR, "llvm-ir", "optimized LLVM IR"),
+        clEnumValN(Emit::Asm, "asm", "target assembly"),
+        clEnumValN(Emit::Obj, "obj", "an object file"),
+        clEnumValN(Emit::Lib, "lib",
+                   "a shared library and its C header (cnn_model.h)"),
+        clEnumValN(Emit::Exe, "exe", "a native executable (default)")),
     cl::cat(cnncCategory));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("Target CPU (default: the host's)"),
@@ -118,6 +143,22 @@ cl::opt<unsigned> kernelRegisters(
     cl::desc("Most vector accumulators of a convolution's register block "
              "(default: 16 with AVX-512, 12 with AVX2)"),
     cl::init(0), cl::cat(cnncCategory));
+cl::opt<std::string> dumpDir(
+    "dump-dir",
+    cl::desc("Also write every stage to DIR: 00-import.mlir, 01-graph.mlir, "
+             "02-linalg.mlir, 03-llvm.mlir, 04-model.ll, 05-model.s (up to "
+             "the stage --emit asks for)"),
+    cl::value_desc("dir"), cl::init(""), cl::cat(cnncCategory));
+cl::opt<bool> timingReport(
+    "timing",
+    cl::desc("Print the compile-time report: every pass and stage (MLIR's "
+             "pass timing, as --mlir-timing)"),
+    cl::init(false), cl::cat(cnncCategory));
+cl::opt<cl::boolOrDefault> progressLines(
+    "progress",
+    cl::desc("Print a line as each stage finishes (default: when stderr is "
+             "a terminal)"),
+    cl::cat(cnncCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
                            cl::Prefix, cl::init(3), cl::cat(cnncCategory));
 
@@ -184,11 +225,16 @@ LogicalResult writeAtomically(
 std::string defaultOutputName() {
   StringRef stem = llvm::sys::path::stem(inputFilename);
   switch (emitKind) {
+  case Emit::Summary:
+  case Emit::SummaryJson:
   case Emit::Cnn:
+  case Emit::Dot:
   case Emit::Linalg:
   case Emit::LLVMDialect:
   case Emit::LLVMIR:
     return "-";
+  case Emit::Svg:
+    return (stem + ".svg").str();
   case Emit::Asm:
     return (stem + ".s").str();
   case Emit::Obj:
@@ -327,7 +373,96 @@ LogicalResult printModule(ModuleOp module, StringRef path) {
   });
 }
 
+/// One line per finished stage on stderr, for users of large models.
+class ProgressReporter {
+public:
+  ProgressReporter()
+      : enabled(progressLines == cl::BOU_UNSET ? llvm::errs().is_displayed()
+                                               : progressLines == cl::BOU_TRUE),
+        start(Clock::now()) {}
+
+  void finished(StringRef stage) {
+    Clock::time_point now = Clock::now();
+    if (enabled)
+      llvm::errs() << fmt::format(
+          "cnnc: {:<28} {:7.2f} s\n", stage.str(),
+          std::chrono::duration<double>(now - start).count());
+    start = now;
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled;
+  Clock::time_point start;
+};
+
+/// Writes `fileName` into --dump-dir, if given.
+LogicalResult dumpStage(StringRef fileName,
+                        llvm::function_ref<LogicalResult(StringRef)> write) {
+  if (dumpDir.empty())
+    return success();
+  SmallString<256> path(dumpDir.getValue());
+  llvm::sys::path::append(path, fileName);
+  return write(path);
+}
+
+/// --emit=dot and svg: the graph after the graph passes, each layer with the
+/// algorithm stage 3 chooses for it, found by running the stages up to that
+/// choice on a copy.
+LogicalResult emitGraph(ModuleOp module, const cnn::PipelineOptions &options,
+                        StringRef output) {
+  OwningOpRef<ModuleOp> lowered = module.clone();
+  PassManager pm(module.getContext());
+  cnn::buildCnnToLinalgPipeline(pm, options);
+  cnn::buildAlgorithmSelectionPipeline(pm, options);
+  if (failed(pm.run(*lowered)))
+    return failure();
+  func::FuncOp model = cnn::getModelFunction(module);
+  if (!model)
+    return fail(fmt::format("'{}' has no model function to draw",
+                            inputFilename.getValue()));
+  SmallVector<cnn::LayerRecord> layers = cnn::readLayerTable(*lowered);
+  if (emitKind == Emit::Dot)
+    return writeAtomically(output, [&](llvm::raw_pwrite_stream &os) {
+      cnn::printGraphDot(model, layers, os);
+      return success();
+    });
+
+  auto dot = llvm::sys::findProgramByName("dot");
+  if (!dot)
+    return fail("--emit=svg needs Graphviz's 'dot' on PATH (Debian: apt "
+                "install graphviz); --emit=dot writes the graph itself");
+  SmallString<128> dotPath;
+  int dotFd;
+  if (std::error_code error = llvm::sys::fs::createTemporaryFile(
+          "cnnc-graph", "dot", dotFd, dotPath))
+    return fail("cannot create a temporary file: " + error.message());
+  llvm::FileRemover dotRemover(dotPath);
+  {
+    llvm::raw_fd_ostream os(dotFd, /*shouldClose=*/true);
+    cnn::printGraphDot(model, layers, os);
+  }
+  std::string temporary = output.str() + ".tmp-svg";
+  llvm::FileRemover temporaryRemover(temporary);
+  SmallVector<StringRef> argv = {*dot, "-Tsvg", "-o", temporary, dotPath};
+  std::string error;
+  if (llvm::sys::ExecuteAndWait(*dot, argv, std::nullopt, {}, 0, 0, &error))
+    return fail(fmt::format("Graphviz's dot failed{}{}",
+                            error.empty() ? "" : ": ", error));
+  if (std::error_code error = llvm::sys::fs::rename(temporary, output))
+    return fail(
+        fmt::format("cannot write '{}': {}", output.str(), error.message()));
+  return success();
+}
+
 LogicalResult compile(MLIRContext &context, const char *argv0) {
+  ProgressReporter progress;
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  if (timingReport)
+    timing.setEnabled(true);
+  TimingScope rootTiming = timing.getRootScope();
+  TimingScope importTiming = rootTiming.nest("import");
   OwningOpRef<ModuleOp> module;
   if (StringRef(inputFilename).ends_with(".onnx")) {
     cnn::OnnxImportOptions importOptions;
@@ -361,6 +496,8 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     return failure();
   if (failed(verify(*module)))
     return failure();
+  importTiming.stop();
+  progress.finished("import");
 
   // The target decides the kernels' vector width: 16 f32 lanes with
   // AVX-512, 8 without.
@@ -382,9 +519,10 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   options.registerBudget = kernelRegisters ? kernelRegisters : avx512 ? 16 : 12;
   std::string output =
       outputFilename.empty() ? defaultOutputName() : outputFilename.getValue();
-  if (output == "-" && (emitKind == Emit::Lib || emitKind == Emit::Exe))
-    return fail("-o - is only for textual outputs (--emit=cnn, linalg, llvm, "
-                "llvm-ir, asm, obj)");
+  if (output == "-" &&
+      (emitKind == Emit::Lib || emitKind == Emit::Exe || emitKind == Emit::Svg))
+    return fail("-o - is only for textual outputs (--emit=summary, cnn, dot, "
+                "linalg, llvm, llvm-ir, asm, obj)");
   // Fail before the work, not after it, when the output cannot be written.
   if (output != "-") {
     StringRef directory = llvm::sys::path::parent_path(output);
@@ -395,9 +533,28 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
                               output, directory.str()));
   }
 
-  DefaultTimingManager timing;
-  applyDefaultTimingManagerCLOptions(timing);
-  TimingScope rootTiming = timing.getRootScope();
+  if (!dumpDir.empty())
+    if (std::error_code error = llvm::sys::fs::create_directories(dumpDir))
+      return fail(fmt::format("cannot create --dump-dir '{}': {}",
+                              dumpDir.getValue(), error.message()));
+  if (failed(dumpStage("00-import.mlir", [&](StringRef path) {
+        return printModule(*module, path);
+      })))
+    return failure();
+  // The summary counts parameters as the source model has them, before
+  // batch norms fold away.
+  if (emitKind == Emit::Summary || emitKind == Emit::SummaryJson) {
+    func::FuncOp model = cnn::getModelFunction(*module);
+    if (!model)
+      return fail(fmt::format("'{}' has no model function to summarize",
+                              inputFilename.getValue()));
+    return writeAtomically(output, [&](llvm::raw_pwrite_stream &os) {
+      cnn::printModelSummary(model, llvm::sys::path::filename(inputFilename),
+                             emitKind == Emit::SummaryJson, os);
+      return success();
+    });
+  }
+
   auto runStage = [&](auto build, StringRef name) -> LogicalResult {
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)))
@@ -418,32 +575,66 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
       outputType = dyn_cast<RankedTensorType>(func.getResultTypes()[0]);
     }
 
-  if (failed(runStage(cnn::buildCnnGraphPipeline, "graph")))
+  auto dumpModule = [&](StringRef fileName) {
+    return dumpStage(
+        fileName, [&](StringRef path) { return printModule(*module, path); });
+  };
+  if (failed(runStage(cnn::buildCnnGraphPipeline, "graph")) ||
+      failed(dumpModule("01-graph.mlir")))
     return failure();
+  progress.finished("graph passes");
   if (emitKind == Emit::Cnn)
     return printModule(*module, output);
-  if (failed(runStage(cnn::buildCnnToLinalgPipeline, "to-linalg")))
+  if (emitKind == Emit::Dot || emitKind == Emit::Svg)
+    return emitGraph(*module, options, output);
+  if (failed(runStage(cnn::buildCnnToLinalgPipeline, "to-linalg")) ||
+      failed(dumpModule("02-linalg.mlir")))
     return failure();
+  progress.finished("lowering to linalg");
   if (emitKind == Emit::Linalg)
     return printModule(*module, output);
-  if (failed(runStage(cnn::buildLinalgToLLVMPipeline, "to-llvm")))
+  if (failed(runStage(cnn::buildLinalgToLLVMPipeline, "to-llvm")) ||
+      failed(dumpModule("03-llvm.mlir")))
     return failure();
+  progress.finished("kernels, lowering to LLVM");
   if (emitKind == Emit::LLVMDialect)
     return printModule(*module, output);
 
   // LLVM IR, optimized for the target.
-  TimingScope codegenTiming = rootTiming.nest("llvm-codegen");
+  TimingScope translateTiming = rootTiming.nest("llvm-translate");
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(*module, llvmContext, inputFilename);
   if (!llvmModule)
     return fail("translation to LLVM IR failed");
+  translateTiming.stop();
+  TimingScope optimizeTiming = rootTiming.nest("llvm-optimize");
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
   if (llvm::Error error = makeOptimizingTransformer(optLevel, 0, machine.get())(
           llvmModule.get()))
     return fail("LLVM optimization failed: " +
                 llvm::toString(std::move(error)));
+  optimizeTiming.stop();
+  progress.finished("LLVM optimization");
+  if (failed(dumpStage("04-model.ll", [&](StringRef path) {
+        return writeAtomically(path, [&](llvm::raw_pwrite_stream &os) {
+          llvmModule->print(os, nullptr);
+          return success();
+        });
+      })))
+    return failure();
+  TimingScope codegenTiming = rootTiming.nest("llvm-codegen");
+  if (emitKind != Emit::LLVMIR &&
+      failed(dumpStage("05-model.s", [&](StringRef path) {
+        // Code generation changes the IR it runs on: a copy for the dump.
+        std::unique_ptr<llvm::Module> copy = llvm::CloneModule(*llvmModule);
+        return writeAtomically(path, [&](llvm::raw_pwrite_stream &os) {
+          return emitMachineCode(*copy, *machine,
+                                 llvm::CodeGenFileType::AssemblyFile, os);
+        });
+      })))
+    return failure();
   if (emitKind == Emit::LLVMIR)
     return writeAtomically(output, [&](llvm::raw_pwrite_stream &os) {
       llvmModule->print(os, nullptr);
@@ -471,6 +662,8 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
                                llvm::CodeGenFileType::ObjectFile, os)))
       return failure();
   }
+  codegenTiming.stop();
+  progress.finished("code generation");
   std::string libDir = runtimeLibraryDir(argv0);
   std::string runtimeLib = libDir + "/libcnnrt.a";
   if (!llvm::sys::fs::exists(runtimeLib))
@@ -495,6 +688,8 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   arguments.push_back("-lm");
   if (failed(runLinker(arguments)))
     return failure();
+  linkTiming.stop();
+  progress.finished("link");
   if (std::error_code error = llvm::sys::fs::rename(temporary, output))
     return fail(fmt::format("cannot write '{}': {}", output, error.message()));
   if (emitKind == Emit::Lib) {
