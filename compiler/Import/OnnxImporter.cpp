@@ -77,6 +77,13 @@ private:
                            bool isMatMul);
   LogicalResult importReshape(const onnx::NodeProto &node, Location loc);
   LogicalResult importAdd(const onnx::NodeProto &node, Location loc);
+  LogicalResult importSlice(const onnx::NodeProto &node, Location loc);
+  LogicalResult importPad(const onnx::NodeProto &node, Location loc);
+  /// The int64 values of operand `operand` (opset >= 10/11 form) or else of
+  /// attribute `name` (older opsets); `fallback` if neither is present.
+  FailureOr<SmallVector<int64_t>>
+  getIntsInput(const onnx::NodeProto &node, int operand, StringRef name,
+               std::optional<SmallVector<int64_t>> fallback);
 
   MLIRContext *context;
   std::string path;
@@ -595,6 +602,150 @@ LogicalResult OnnxImporter::importAdd(const onnx::NodeProto &node,
                            "supported as the bias of a MatMul";
 }
 
+FailureOr<SmallVector<int64_t>>
+OnnxImporter::getIntsInput(const onnx::NodeProto &node, int operand,
+                           StringRef name,
+                           std::optional<SmallVector<int64_t>> fallback) {
+  if (operand < node.input_size() && !node.input(operand).empty()) {
+    DenseElementsAttr attr = getConstantAttr(node, operand);
+    if (!attr || !attr.getElementType().isInteger(64))
+      return emitError(currentLoc)
+             << node.op_type() << ": input #" << operand << " (" << name
+             << ") must be a constant int64 tensor";
+    return llvm::to_vector(attr.getValues<int64_t>());
+  }
+  if (findAttr(node, name))
+    return getInts(node, name, {});
+  if (fallback)
+    return *fallback;
+  return emitError(currentLoc)
+         << node.op_type() << " is missing its '" << name << "'";
+}
+
+LogicalResult OnnxImporter::importSlice(const onnx::NodeProto &node,
+                                        Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input->getType());
+  ArrayRef<int64_t> shape = inputType.getShape();
+  int64_t rank = inputType.getRank();
+  FailureOr<SmallVector<int64_t>> starts =
+      getIntsInput(node, 1, "starts", std::nullopt);
+  if (failed(starts))
+    return failure();
+  FailureOr<SmallVector<int64_t>> ends =
+      getIntsInput(node, 2, "ends", std::nullopt);
+  if (failed(ends))
+    return failure();
+  SmallVector<int64_t> allAxes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  FailureOr<SmallVector<int64_t>> axes = getIntsInput(
+      node, 3, "axes",
+      SmallVector<int64_t>(allAxes.begin(), allAxes.begin() + starts->size()));
+  if (failed(axes))
+    return failure();
+  FailureOr<SmallVector<int64_t>> steps = getIntsInput(
+      node, 4, "steps", SmallVector<int64_t>(starts->size(), 1));
+  if (failed(steps))
+    return failure();
+  if (ends->size() != starts->size() || axes->size() != starts->size() ||
+      steps->size() != starts->size())
+    return emitError(loc) << "Slice: starts " << formatList(*starts)
+                          << ", ends " << formatList(*ends) << ", axes "
+                          << formatList(*axes) << " and steps "
+                          << formatList(*steps) << " differ in length";
+  SmallVector<int64_t> sliceStarts(rank, 0), sizes(shape), sliceSteps(rank, 1);
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < starts->size(); ++i) {
+    int64_t axis = (*axes)[i] < 0 ? (*axes)[i] + rank : (*axes)[i];
+    if (axis < 0 || axis >= rank || seen[axis])
+      return emitError(loc) << "Slice: invalid or repeated axis " << (*axes)[i]
+                            << " for " << inputType;
+    seen[axis] = true;
+    int64_t step = (*steps)[i], dim = shape[axis];
+    if (step <= 0)
+      return emitError(loc)
+             << "Slice: step " << step << " on axis " << axis
+             << " is not supported; only positive steps are";
+    // ONNX clamps: negative bounds count from the end, then [0, dim].
+    auto clamp = [&](int64_t bound) {
+      if (bound < 0)
+        bound = bound < -dim ? 0 : bound + dim;
+      return std::min(bound, dim);
+    };
+    int64_t start = clamp((*starts)[i]), end = clamp((*ends)[i]);
+    if (end <= start)
+      return emitError(loc) << "Slice: axis " << axis << " of " << inputType
+                            << " would be empty (start " << (*starts)[i]
+                            << ", end " << (*ends)[i] << ")";
+    sliceStarts[axis] = start;
+    sliceSteps[axis] = step;
+    sizes[axis] = (end - start + step - 1) / step;
+  }
+  FailureOr<Value> slice = createInferred<SliceOp>(
+      builder, loc, inputType, *input,
+      builder.getDenseI64ArrayAttr(sliceStarts),
+      builder.getDenseI64ArrayAttr(sizes),
+      builder.getDenseI64ArrayAttr(sliceSteps));
+  if (failed(slice))
+    return failure();
+  define(node, *slice);
+  return success();
+}
+
+LogicalResult OnnxImporter::importPad(const onnx::NodeProto &node,
+                                      Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input->getType());
+  int64_t rank = inputType.getRank();
+  std::string mode = getString(node, "mode", "constant");
+  if (mode != "constant")
+    return emitError(loc) << "Pad: mode '" << mode
+                          << "' is not supported; only 'constant' is";
+  FailureOr<SmallVector<int64_t>> pads =
+      getIntsInput(node, 1, "pads", std::nullopt);
+  if (failed(pads))
+    return failure();
+  // Opset 18's `axes` input names the padded axes; the default is all.
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  if (node.input_size() > 3 && !node.input(3).empty()) {
+    FailureOr<SmallVector<int64_t>> given =
+        getIntsInput(node, 3, "axes", std::nullopt);
+    if (failed(given))
+      return failure();
+    axes = *given;
+  }
+  if (pads->size() != 2 * axes.size())
+    return emitError(loc) << "Pad: pads " << formatList(*pads) << " needs "
+                          << 2 * axes.size() << " values for " << inputType;
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    int64_t dim = axis < 0 ? axis + rank : axis;
+    if (dim < 0 || dim >= rank)
+      return emitError(loc) << "Pad: invalid axis " << axis << " for "
+                            << inputType;
+    low[dim] = (*pads)[i];
+    high[dim] = (*pads)[i + axes.size()];
+  }
+  float value = getFloat(node, "value", 0.0f);
+  if (node.input_size() > 2 && !node.input(2).empty()) {
+    DenseElementsAttr attr = getConstantAttr(node, 2);
+    if (!attr || !attr.getElementType().isF32() || attr.getNumElements() != 1)
+      return emitError(loc) << "Pad: the constant value (input #2) must be a "
+                               "constant float32 scalar";
+    value = *attr.getValues<float>().begin();
+  }
+  FailureOr<Value> padded = createInferred<PadOp>(
+      builder, loc, inputType, *input, builder.getDenseI64ArrayAttr(low),
+      builder.getDenseI64ArrayAttr(high), builder.getF32FloatAttr(value));
+  if (failed(padded))
+    return failure();
+  define(node, *padded);
+  return success();
+}
+
 LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
                                        Location loc) {
   currentLoc = loc;
@@ -627,6 +778,10 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return importReshape(node, loc);
   if (type == "Add")
     return importAdd(node, loc);
+  if (type == "Slice")
+    return importSlice(node, loc);
+  if (type == "Pad")
+    return importPad(node, loc);
   if (type == "Relu")
     return unary([&](Value x) -> FailureOr<Value> {
       return ReluOp::create(builder, loc, x).getResult();

@@ -965,6 +965,79 @@ struct FlattenLowering final : OpConversionPattern<FlattenOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// Slice and pad
+//===----------------------------------------------------------------------===//
+
+/// `values` (one per NCHW dimension) in NHWC order.
+static SmallVector<int64_t> permuteToChannelsLast(ArrayRef<int64_t> values) {
+  SmallVector<int64_t> permuted;
+  for (int64_t dim : kToChannelsLast)
+    permuted.push_back(values[dim]);
+  return permuted;
+}
+
+/// Slices and pads move data only: in channels-last form, a 4-D one runs
+/// in NHWC between transposes that cancel with its neighbours'.
+template <typename SourceOp>
+struct DataMovementLowering : LayoutAwareLowering<SourceOp> {
+  using LayoutAwareLowering<SourceOp>::LayoutAwareLowering;
+
+  LogicalResult
+  matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    bool nhwc = this->channelsLast && op.getType().getRank() == 4;
+    if (nhwc)
+      input = transpose(rewriter, loc, input, kToChannelsLast);
+    Value result = lower(rewriter, op, input, nhwc);
+    if (nhwc)
+      result = transpose(rewriter, loc, result, kToChannelsFirst);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// `op` on `input`, whose dimensions are NHWC if `nhwc`.
+  virtual Value lower(OpBuilder &b, SourceOp op, Value input,
+                      bool nhwc) const = 0;
+};
+
+struct SliceLowering final : DataMovementLowering<SliceOp> {
+  using DataMovementLowering::DataMovementLowering;
+
+  Value lower(OpBuilder &b, SliceOp op, Value input,
+              bool nhwc) const override {
+    auto layout = [&](ArrayRef<int64_t> values) {
+      return nhwc ? permuteToChannelsLast(values) : llvm::to_vector(values);
+    };
+    SmallVector<int64_t> sizes = layout(op.getSizes());
+    auto type = RankedTensorType::get(sizes, op.getType().getElementType());
+    return tensor::ExtractSliceOp::create(
+        b, op.getLoc(), type, input, ValueRange(), ValueRange(), ValueRange(),
+        layout(op.getStarts()), sizes, layout(op.getSteps()));
+  }
+};
+
+struct PadLowering final : DataMovementLowering<PadOp> {
+  using DataMovementLowering::DataMovementLowering;
+
+  Value lower(OpBuilder &b, PadOp op, Value input, bool nhwc) const override {
+    auto layout = [&](ArrayRef<int64_t> values) {
+      return nhwc ? permuteToChannelsLast(values) : llvm::to_vector(values);
+    };
+    SmallVector<int64_t> shape = layout(op.getType().getShape());
+    auto type = RankedTensorType::get(shape, op.getType().getElementType());
+    Value value = arith::ConstantOp::create(
+        b, op.getLoc(), FloatAttr::get(type.getElementType(),
+                                       op.getValue().convertToDouble()));
+    return tensor::PadOp::create(
+        b, op.getLoc(), type, input,
+        getAsIndexOpFoldResult(b.getContext(), layout(op.getLow())),
+        getAsIndexOpFoldResult(b.getContext(), layout(op.getHigh())), value);
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
 
@@ -991,5 +1064,6 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                GlobalAvgPoolLowering, ReluLowering, SoftmaxLowering>(
       patterns.getContext());
   patterns.add<AvgPool2DLowering, Conv2DLowering, LinearLowering,
-               MaxPool2DLowering>(patterns.getContext(), channelsLast);
+               MaxPool2DLowering, PadLowering, SliceLowering>(
+      patterns.getContext(), channelsLast);
 }

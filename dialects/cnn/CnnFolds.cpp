@@ -59,3 +59,33 @@ OpFoldResult FlattenOp::fold(FoldAdaptor) {
       return inner.getInput();
   return {};
 }
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  // Everything, in order: the input itself.
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getStarts(), [](int64_t start) { return start == 0; }) &&
+      llvm::all_of(getSteps(), [](int64_t step) { return step == 1; }))
+    return getInput();
+  // slice(slice(x)) -> one slice of x, in place (exporters slice one axis
+  // per node: x[:, :, ::2, ::2] is two of them).
+  if (auto inner = getInput().getDefiningOp<SliceOp>()) {
+    SmallVector<int64_t> starts, steps;
+    for (auto [outerStart, outerStep, innerStart, innerStep] :
+         llvm::zip_equal(getStarts(), getSteps(), inner.getStarts(),
+                         inner.getSteps())) {
+      starts.push_back(innerStart + outerStart * innerStep);
+      steps.push_back(outerStep * innerStep);
+    }
+    getInputMutable().assign(inner.getInput());
+    setStarts(starts);
+    setSteps(steps);
+    return getResult();
+  }
+  return {};
+}
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}

@@ -404,3 +404,74 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *context,
       RankedTensorType::get({outer, inner}, inputType->getElementType()));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// SliceOp and PadOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SliceOp::verify() { return verifyInference(*this); }
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *context,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  ArrayRef<int64_t> shape = inputType->getShape();
+  ArrayRef<int64_t> starts = adaptor.getStarts(), sizes = adaptor.getSizes(),
+                    steps = adaptor.getSteps();
+  size_t rank = shape.size();
+  if (starts.size() != rank || sizes.size() != rank || steps.size() != rank)
+    return emitOptionalError(loc, "starts, sizes and steps need ", rank,
+                             " values each (the input's rank), got ",
+                             formatList(starts), ", ", formatList(sizes),
+                             " and ", formatList(steps));
+  for (size_t d = 0; d < rank; ++d) {
+    if (steps[d] <= 0 || sizes[d] <= 0 || starts[d] < 0)
+      return emitOptionalError(
+          loc, "dimension ", d, ": start must be non-negative and size and "
+          "step positive, got start ", starts[d], ", size ", sizes[d],
+          ", step ", steps[d]);
+    // The last element read, without overflow: start + (size - 1) * step.
+    if (starts[d] >= shape[d] ||
+        (sizes[d] - 1) > (shape[d] - 1 - starts[d]) / steps[d])
+      return emitOptionalError(loc, "dimension ", d, ": ", sizes[d],
+                               " elements from ", starts[d], " by ", steps[d],
+                               " do not fit in ", shape[d]);
+  }
+  results.push_back(RankedTensorType::get(sizes, inputType->getElementType()));
+  return success();
+}
+
+LogicalResult PadOp::verify() { return verifyInference(*this); }
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *context,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  ArrayRef<int64_t> shape = inputType->getShape();
+  ArrayRef<int64_t> low = adaptor.getLow(), high = adaptor.getHigh();
+  if (low.size() != shape.size() || high.size() != shape.size())
+    return emitOptionalError(loc, "low and high need ", shape.size(),
+                             " values each (the input's rank), got ",
+                             formatList(low), " and ", formatList(high));
+  SmallVector<int64_t> padded;
+  int64_t elements = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (low[d] < 0 || high[d] < 0)
+      return emitOptionalError(loc, "padding must be non-negative, got low ",
+                               formatList(low), " and high ",
+                               formatList(high));
+    if (low[d] > kMaxElements || high[d] > kMaxElements ||
+        shape[d] + low[d] + high[d] > kMaxElements / elements)
+      return emitOptionalError(loc, "the padded tensor is too large");
+    padded.push_back(shape[d] + low[d] + high[d]);
+    elements *= padded.back();
+  }
+  results.push_back(RankedTensorType::get(padded, inputType->getElementType()));
+  return success();
+}

@@ -309,4 +309,60 @@ def Cnn_FlattenOp : Cnn_InferredOp<"flatten"> {
   let hasFolder = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Data movement: the option-A shortcut of the CIFAR ResNets
+//===----------------------------------------------------------------------===//
+
+def Cnn_SliceOp : Cnn_InferredOp<"slice"> {
+  let summary = "Strided slice with static bounds";
+  let description = [{
+    Per dimension `d`, `output[..., i, ...] = input[..., starts[d] + i *
+    steps[d], ...]` for `i < sizes[d]`; every window lies inside the input.
+    With a pad of the channels it forms the parameter-free shortcut of a
+    CIFAR ResNet (option A: subsample by 2, zero-pad the new channels).
+
+    ```mlir
+    %y = cnn.slice %x starts [0, 0, 0, 0] sizes [1, 16, 16, 16]
+        steps [1, 1, 2, 2] : tensor<1x16x32x32xf32> -> tensor<1x16x16x16xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_FloatTensor:$input,
+    DenseI64ArrayAttr:$starts,
+    DenseI64ArrayAttr:$sizes,
+    DenseI64ArrayAttr:$steps
+  );
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `starts` $starts `sizes` $sizes `steps` $steps attr-dict `:`
+    type($input) `->` type($output)
+  }];
+  let hasFolder = 1;
+}
+
+def Cnn_PadOp : Cnn_InferredOp<"pad"> {
+  let summary = "Constant padding of any dimension";
+  let description = [{
+    Adds `low[d]` elements before and `high[d]` after dimension `d`, all
+    equal to `value` (default 0).
+
+    ```mlir
+    %y = cnn.pad %x low [0, 8, 0, 0] high [0, 8, 0, 0]
+        : tensor<1x16x16x16xf32> -> tensor<1x32x16x16xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_FloatTensor:$input,
+    DenseI64ArrayAttr:$low,
+    DenseI64ArrayAttr:$high,
+    DefaultValuedAttr<F32Attr, "0.0">:$value
+  );
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `low` $low `high` $high (`value` $value^)? attr-dict `:`
+    type($input) `->` type($output)
+  }];
+  let hasFolder = 1;
+}
+
 #endif // CNN_OPS_TD

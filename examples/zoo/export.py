@@ -1,16 +1,31 @@
 #!/usr/bin/env python3
-"""Export torchvision CNNs to ONNX for cnnc, with seeded random weights or a
-user's weights, and optionally write a reference input and output.
+"""Export torchvision CNNs and the CIFAR-10 ResNets to ONNX for cnnc, with
+seeded random weights or a user's weights, and optionally write a reference
+input and output.
 
   export.py resnet50 --out resnet50.onnx
   export.py vgg16_bn --batch 2 --height 64 --width 48 --keep-bn \\
             --out vgg16_bn.onnx --reference ref/
   export.py resnet18 --weights my_resnet18.pth --out r18.onnx
+  export.py resnet20_a --out resnet20_a.onnx          # 1x3x32x32
+  export.py --params resnet56_b                       # prints 855770
   export.py --list
 
 Architectures: the torchvision 0.14 constructors (weights=None) of
   vgg11 vgg13 vgg16 vgg19 vgg11_bn vgg13_bn vgg16_bn vgg19_bn
   resnet18 resnet34 resnet50 resnet101 resnet152 resnext50_32x4d wide_resnet50_2
+and the CIFAR-10 networks of He et al. 2015 ("Deep Residual Learning", 4.2),
+defined here in plain torch.nn (family "cifar", default input 32x32):
+  resnetD_a  D = 20 32 44 56 110: option A shortcuts (identity; where the shape
+             changes, x[:, :, ::2, ::2] zero-padded to twice the channels, as
+             akamaster/pytorch_resnet_cifar10's LambdaLayer: Slice + Pad in ONNX)
+  resnetD_b  option B shortcuts (identity; 1x1 conv stride 2 + BN projection
+             where the shape changes)
+  plainD     the same networks without shortcuts
+  conv3x3(3->16)-BN-ReLU, three stages of n = (D-2)/6 basic blocks with 16, 32
+  and 64 channels (stride 2 in the first block of stages 2 and 3), global
+  average pool, Linear(64, 10). Parameter names follow akamaster's, so its
+  checkpoints load with --weights.
 
 Export modes
   default     eval-mode export with do_constant_folding=True. torch.onnx folds
@@ -39,6 +54,16 @@ independent of the input size.
     U(0.5, 1.5), bias ~ N(0, 0.2^2). Eval-mode BN does not renormalize, so
     without this the activations of resnet152 grow to 1e3 and more; with it
     the logits are O(1..10) at every depth and at every input size.
+  * CIFAR nets: the calibration input is 1x3x32x32. The plain nets draw the
+    BN bias from N(1, 0.2^2) instead: with zero-mean biases a deep plain
+    BN-ReLU stack is chaotic at random weights (each layer amplifies relative
+    perturbations ~1.1x), so that PyTorch's own float32 forward of plain110
+    differs from float64 by 5..30% and plain56 by 1e-4; with the shifted bias
+    it is 2e-5 and 1e-6.
+
+--params prints sum(p.numel()) over the parameters of the unmodified PyTorch
+model (BN weight and bias included, running statistics not; VGG with its
+Linear(25088, 4096) whatever the input size).
 
 VGG head: torchvision's VGG has AdaptiveAvgPool2d((7, 7)) + Linear(25088, 4096).
 torch.onnx can only export adaptive pooling when the feature map (H/32 x W/32)
@@ -53,6 +78,13 @@ differs (512 for inputs below 64x64). At 1x1 features (inputs 32..63) this is
 exactly "global average pool + Linear(512)" with the weight summed over the 49
 replicated positions.
 
+CIFAR option A: torch.onnx (1.13) computes F.pad's `pads` input with a chain
+of ConstantOfShape, Concat, Reshape, Slice, Transpose and Cast nodes that its
+constant folding leaves alone; fold_constants() replaces it by an int64
+initializer (see there), so each shortcut is Slice, Slice (axes 2 and 3, step
+2, Constant-node inputs) and Pad(pads initializer, Constant 0.0, mode
+"constant"). --no-fold keeps torch's own graph.
+
 Reference (--reference DIR): DIR/input.npy ~ N(0, 1) seeded with --seed (float32,
 C order, the model's input shape) and DIR/expected.npy, the unmodified model's
 output in eval mode, computed in float64 and stored as float32.
@@ -61,25 +93,54 @@ output in eval mode, computed in float64 and stored as float32.
 import argparse
 import collections
 import copy
+import functools
 import os
+import re
 import sys
 import time
 import warnings
 
 import numpy as np
 
-ARCHS = [
+TORCHVISION_ARCHS = [
     "vgg11", "vgg13", "vgg16", "vgg19",
     "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn",
     "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
     "resnext50_32x4d", "wide_resnet50_2",
 ]
 
+# He et al. 2015, section 4.2: depth 6n+2, n basic blocks per stage.
+CIFAR_DEPTHS = (20, 32, 44, 56, 110)
+CIFAR_ARCHS = [name % d for d in CIFAR_DEPTHS
+               for name in ("resnet%d_a", "resnet%d_b", "plain%d")]
+
+ARCHS = TORCHVISION_ARCHS + CIFAR_ARCHS
+
 CALIB_SHAPE = (1, 3, 224, 224)
+CIFAR_CALIB_SHAPE = (1, 3, 32, 32)
+# Mean of the random BatchNorm bias of the plain CIFAR nets (0 for the others):
+# see the module doc.
+PLAIN_BN_BIAS_MEAN = 1.0
 
 
 def family(arch):
+    """"vgg", "resnet" (torchvision ResNet / ResNeXt / Wide ResNet) or "cifar"."""
+    if arch in CIFAR_ARCHS:
+        return "cifar"
     return "vgg" if arch.startswith("vgg") else "resnet"
+
+
+def default_size(arch):
+    """The input height and width the architecture was designed for."""
+    return (32, 32) if family(arch) == "cifar" else (224, 224)
+
+
+def cifar_config(arch):
+    """(depth, shortcut) of a CIFAR architecture; shortcut "A", "B" or None (plain)."""
+    m = re.fullmatch(r"(resnet|plain)(\d+)(?:_([ab]))?", arch)
+    if arch not in CIFAR_ARCHS or not m:
+        raise ValueError("not a CIFAR architecture: %r" % arch)
+    return int(m.group(2)), (m.group(3).upper() if m.group(3) else None)
 
 
 def _torch():
@@ -87,15 +148,121 @@ def _torch():
     return torch
 
 
-def build(arch, seed=0, weights=None):
-    """The unmodified torchvision model in eval mode, float32."""
+@functools.lru_cache(maxsize=None)
+def _cifar_classes():
+    """The CIFAR-10 networks of He et al. 2015, section 4.2, in plain torch.nn
+    (defined on first use so that importing this module does not import torch).
+
+    Module and parameter names follow akamaster/pytorch_resnet_cifar10
+    (conv1 bn1 layer1..3 linear; blocks conv1 bn1 conv2 bn2 shortcut), so its
+    checkpoints load with --weights (resnet*_a)."""
     torch = _torch()
-    import torchvision
+    nn = torch.nn
+    F = torch.nn.functional
+
+    class ShortcutA(nn.Module):
+        """Option A: identity, subsampled with stride 2 and zero-padded from
+        in_planes to planes = 2 * in_planes channels (planes // 4 zero channels
+        before and after): akamaster's LambdaLayer. Exports as Slice + Pad."""
+
+        def __init__(self, in_planes, planes):
+            super().__init__()
+            if planes != 2 * in_planes:
+                raise ValueError("option A shortcut needs planes == 2 * in_planes")
+            self.pad = planes // 4
+
+        def forward(self, x):
+            return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad), "constant", 0)
+
+    class BasicBlock(nn.Module):
+        """conv3x3-BN-ReLU-conv3x3-BN, + shortcut, ReLU. shortcut "A" (identity,
+        zero-padding where the shape changes), "B" (identity, 1x1 conv + BN
+        projection where the shape changes) or None (plain: no shortcut)."""
+
+        def __init__(self, in_planes, planes, stride=1, shortcut="A"):
+            super().__init__()
+            self.conv1 = nn.Conv2d(in_planes, planes, 3, stride=stride, padding=1, bias=False)
+            self.bn1 = nn.BatchNorm2d(planes)
+            self.conv2 = nn.Conv2d(planes, planes, 3, stride=1, padding=1, bias=False)
+            self.bn2 = nn.BatchNorm2d(planes)
+            self.residual = shortcut is not None
+            self.shortcut = nn.Sequential()  # identity
+            if self.residual and (stride != 1 or in_planes != planes):
+                if shortcut == "A":
+                    if stride != 2:
+                        raise ValueError("option A shortcut needs stride 2")
+                    self.shortcut = ShortcutA(in_planes, planes)
+                elif shortcut == "B":
+                    self.shortcut = nn.Sequential(
+                        nn.Conv2d(in_planes, planes, 1, stride=stride, bias=False),
+                        nn.BatchNorm2d(planes))
+                else:
+                    raise ValueError("unknown shortcut option %r" % shortcut)
+
+        def forward(self, x):
+            out = F.relu(self.bn1(self.conv1(x)))
+            out = self.bn2(self.conv2(out))
+            if self.residual:
+                out = out + self.shortcut(x)
+            return F.relu(out)
+
+    class CifarResNet(nn.Module):
+        """depth = 6n + 2: conv3x3(3->16)-BN-ReLU, three stages of n blocks with
+        16, 32, 64 channels (stride 2 in the first block of stages 2 and 3),
+        global average pool, Linear(64, num_classes)."""
+
+        def __init__(self, depth, shortcut="A", num_classes=10):
+            super().__init__()
+            if (depth - 2) % 6 or depth < 8:
+                raise ValueError("depth must be 6n + 2 (got %d)" % depth)
+            n = (depth - 2) // 6
+            self.conv1 = nn.Conv2d(3, 16, 3, stride=1, padding=1, bias=False)
+            self.bn1 = nn.BatchNorm2d(16)
+            layers, in_planes = [], 16
+            for planes, stride in ((16, 1), (32, 2), (64, 2)):
+                blocks = []
+                for i in range(n):
+                    blocks.append(BasicBlock(in_planes, planes, stride if i == 0 else 1,
+                                             shortcut))
+                    in_planes = planes
+                layers.append(nn.Sequential(*blocks))
+            self.layer1, self.layer2, self.layer3 = layers
+            self.avgpool = nn.AdaptiveAvgPool2d(1)
+            self.linear = nn.Linear(64, num_classes)
+
+        def forward(self, x):
+            x = F.relu(self.bn1(self.conv1(x)))
+            x = self.layer3(self.layer2(self.layer1(x)))
+            return self.linear(torch.flatten(self.avgpool(x), 1))
+
+    return {"ShortcutA": ShortcutA, "BasicBlock": BasicBlock, "CifarResNet": CifarResNet}
+
+
+def construct(arch, init=True):
+    """The architecture's nn.Module with its constructor's own initialization
+    (init=False skips VGG's, which build() overwrites anyway)."""
     if arch not in ARCHS:
         raise ValueError("unknown architecture %r (known: %s)" % (arch, " ".join(ARCHS)))
+    if family(arch) == "cifar":
+        depth, shortcut = cifar_config(arch)
+        return _cifar_classes()["CifarResNet"](depth, shortcut)
+    import torchvision
+    kw = {"init_weights": False} if family(arch) == "vgg" and not init else {}
+    return getattr(torchvision.models, arch)(weights=None, **kw)
+
+
+def num_params(arch):
+    """sum(p.numel()) over the parameters of the unmodified PyTorch model
+    (BatchNorm weight and bias count, its running statistics do not)."""
+    return sum(p.numel() for p in construct(arch, init=False).parameters())
+
+
+def build(arch, seed=0, weights=None):
+    """The unmodified PyTorch model (torchvision, or the CIFAR ResNets below)
+    in eval mode, float32."""
+    torch = _torch()
     torch.manual_seed(seed)  # torchvision's own init; overwritten below anyway
-    kw = {"init_weights": False} if family(arch) == "vgg" and not weights else {}
-    model = getattr(torchvision.models, arch)(weights=None, **kw)
+    model = construct(arch, init=bool(weights))
     if weights:
         state = torch.load(weights, map_location="cpu")
         if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
@@ -105,11 +272,13 @@ def build(arch, seed=0, weights=None):
         state = {(k[7:] if k.startswith("module.") else k): v for k, v in state.items()}
         model.load_state_dict(state, strict=True)
     else:
-        randomize_(model, seed)
+        cifar = family(arch) == "cifar"
+        randomize_(model, seed, calib_shape=CIFAR_CALIB_SHAPE if cifar else CALIB_SHAPE,
+                   bn_bias_mean=PLAIN_BN_BIAS_MEAN if arch.startswith("plain") else 0.0)
     return model.eval()
 
 
-def randomize_(model, seed):
+def randomize_(model, seed, calib_shape=CALIB_SHAPE, bn_bias_mean=0.0):
     """Seeded random weights that keep activations O(1) (see the module doc)."""
     torch = _torch()
     nn = torch.nn
@@ -128,7 +297,7 @@ def randomize_(model, seed):
             # from its actual input (computed by the already randomized layers
             # before it) just before it runs, then randomizes them.
             g = torch.Generator().manual_seed(seed + 7919)
-            x = torch.randn(*CALIB_SHAPE, generator=g)
+            x = torch.randn(*calib_shape, generator=g)
 
             def calibrate(m, inputs):
                 t = inputs[0]
@@ -138,7 +307,7 @@ def randomize_(model, seed):
                 m.running_mean.copy_(mean + torch.randn(n, generator=g) * 0.2 * var.sqrt())
                 m.running_var.copy_(var * torch.empty(n).uniform_(0.5, 2.0, generator=g))
                 m.weight.copy_(torch.empty(n).uniform_(0.5, 1.5, generator=g))
-                m.bias.copy_(torch.randn(n, generator=g) * 0.2)
+                m.bias.copy_(torch.randn(n, generator=g) * 0.2 + bn_bias_mean)
 
             hooks = [m.register_forward_pre_hook(calibrate) for m in bns]
             model.eval()
@@ -230,17 +399,165 @@ def export_onnx(module, shape, path, opset=13, keep_bn=False):
             torch.onnx.export(module, x, path, **kw)
 
 
-def export(arch, path, batch=1, height=224, width=224, seed=0, weights=None,
-           keep_bn=False, opset=13, reference_dir=None, check=True, log=None):
-    """Everything main() does; returns a dict of timings and notes."""
+# Ops fold_constants() evaluates when all their inputs are constants. These are
+# the ones torch.onnx emits to compute F.pad's `pads` (see fold_constants).
+_FOLDABLE = {"Shape", "Gather", "ConstantOfShape", "Concat", "Reshape", "Slice", "Transpose",
+             "Cast", "Unsqueeze", "Squeeze", "Add", "Sub", "Mul", "Div"}
+
+
+def _onnx_slice(x, starts, ends, axes=None, steps=None):
+    """ONNX Slice (opset >= 10) on a numpy array: clamping as in the spec."""
+    axes = list(range(len(starts))) if axes is None else [int(a) for a in axes]
+    steps = [1] * len(starts) if steps is None else [int(t) for t in steps]
+    idx = [slice(None)] * x.ndim
+    for s, e, a, t in zip(starts, ends, axes, steps):
+        a = a + x.ndim if a < 0 else a
+        d = x.shape[a]
+        s, e = int(s), int(e)
+        s = s + d if s < 0 else s
+        e = e + d if e < 0 else e
+        if t > 0:
+            s, e = min(max(s, 0), d), min(max(e, 0), d)
+        else:
+            s, e = min(max(s, 0), d - 1), min(max(e, -1), d - 1)
+        idx[a] = slice(s, e if e >= 0 else None, t)
+    return x[tuple(idx)]
+
+
+def _eval_const_node(node, ins, opset):
+    """numpy value of one _FOLDABLE node from its constant inputs, or None."""
+    import onnx
+    from onnx import helper, numpy_helper
+    a = {at.name: helper.get_attribute_value(at) for at in node.attribute}
+    op = node.op_type
+    if op == "Shape":
+        return np.array(ins[0].shape, dtype=np.int64)
+    if op == "Gather":
+        return np.take(ins[0], ins[1], axis=a.get("axis", 0))
+    if op == "ConstantOfShape":
+        v = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
+        return np.full([int(d) for d in ins[0]], v.reshape(-1)[0], dtype=v.dtype)
+    if op == "Concat":
+        return np.concatenate(ins, axis=a["axis"])
+    if op == "Reshape":
+        shape = [int(d) for d in ins[1]]
+        if not a.get("allowzero", 0):
+            shape = [ins[0].shape[i] if d == 0 else d for i, d in enumerate(shape)]
+        return ins[0].reshape(shape)
+    if op == "Slice":
+        if opset < 10:
+            return None  # attribute form
+        return _onnx_slice(ins[0], *ins[1:])
+    if op == "Transpose":
+        return np.transpose(ins[0], a.get("perm"))
+    if op == "Cast":
+        return ins[0].astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[a["to"]])
+    if op in ("Unsqueeze", "Squeeze"):
+        axes = a.get("axes") if opset < 13 else (ins[1] if len(ins) > 1 else None)
+        if op == "Squeeze":
+            return np.squeeze(ins[0], axis=None if axes is None else tuple(int(i) for i in axes))
+        y = ins[0]
+        r = y.ndim + len(axes)
+        for ax in sorted(int(i) + r if i < 0 else int(i) for i in axes):
+            y = np.expand_dims(y, ax)
+        return y
+    if op in ("Add", "Sub", "Mul", "Div"):
+        if not all(v.dtype.kind in "iu" for v in ins):
+            return None  # integer shape arithmetic only
+        x, y = ins[0], ins[1]
+        if op == "Div":  # integer Div truncates toward zero
+            return (np.sign(x) * np.sign(y) * (np.abs(x) // np.abs(y))).astype(x.dtype)
+        return {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply}[op](x, y).astype(x.dtype)
+    return None
+
+
+def fold_constants(path):
+    """Folds the constant subgraphs of the ONNX file at `path` in place and
+    returns the number of nodes removed.
+
+    torch.onnx (1.13) exports F.pad(x, pad) as Pad(x, pads, value) with `pads`
+    computed from the Python list by ConstantOfShape, Concat, Reshape, Slice
+    (a flip), Transpose and Cast nodes (plus Shape, Gather, Mul and Sub when
+    do_constant_folding=False), which its own constant folding leaves alone.
+    Every node of an op in _FOLDABLE whose inputs are all constants
+    (initializers or Constant nodes) is evaluated with numpy; a folded value
+    that a remaining node uses becomes an initializer (named as the value), as
+    torch's constant folding does. Constant nodes left without users are
+    removed; the others (e.g. Slice's starts/ends/axes/steps) are kept.
+
+    torch's shape inference cannot see through the unfolded pads, so it gives
+    the graph output a symbolic batch dimension ("Gemmoutput_dim_0"). After
+    folding, onnx.shape_inference restores the static output shape."""
+    import onnx
+    from onnx import helper, numpy_helper
+    mp = onnx.load(path)
+    g = mp.graph
+    opset = next((o.version for o in mp.opset_import if o.domain in ("", "ai.onnx")), 13)
+    const = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    folded_nodes, folded = set(), set()
+    for k, n in enumerate(g.node):
+        if n.op_type == "Constant":
+            a = {at.name: helper.get_attribute_value(at) for at in n.attribute}
+            if "value" in a:
+                const[n.output[0]] = numpy_helper.to_array(a["value"])
+            continue
+        if n.op_type not in _FOLDABLE or len(n.output) != 1:
+            continue
+        if not all(i == "" or i in const for i in n.input):
+            continue
+        y = _eval_const_node(n, [const[i] if i else None for i in n.input], opset)
+        if y is None:
+            continue
+        const[n.output[0]] = np.asarray(y)
+        folded_nodes.add(k)
+        folded.add(n.output[0])
+    if not folded_nodes:
+        return 0
+    keep = [n for k, n in enumerate(g.node) if k not in folded_nodes]
+    # drop the Constant nodes that only fed folded nodes
+    used = {i for n in keep for i in n.input} | {o.name for o in g.output}
+    keep = [n for n in keep if n.op_type != "Constant" or n.output[0] in used]
+    used = {i for n in keep for i in n.input} | {o.name for o in g.output}
+    new_inits = [numpy_helper.from_array(const[v], v) for v in sorted(folded & used)]
+    removed = len(g.node) - len(keep)
+    del g.node[:]
+    g.node.extend(keep)
+    g.initializer.extend(new_inits)
+    # shapes of the removed intermediate values
+    live = {o for n in keep for o in n.output} | {i.name for i in g.initializer}
+    vi = [v for v in g.value_info if v.name in live]
+    del g.value_info[:]
+    g.value_info.extend(vi)
+    # static output shapes where inference now finds them
+    inferred = {o.name: o for o in onnx.shape_inference.infer_shapes(mp).graph.output}
+    for o in g.output:
+        t = inferred[o.name].type
+        if t.HasField("tensor_type") and t.tensor_type.HasField("shape") and all(
+                d.HasField("dim_value") for d in t.tensor_type.shape.dim):
+            o.type.CopyFrom(t)
+    onnx.save(mp, path)
+    return removed
+
+
+def export(arch, path, batch=1, height=None, width=None, seed=0, weights=None,
+           keep_bn=False, opset=13, reference_dir=None, check=True, log=None, fold=True):
+    """Everything main() does; returns a dict of timings and notes. height and
+    width default to default_size(arch) (224x224, 32x32 for the CIFAR nets).
+    fold=False keeps torch.onnx's computation of the option-A Pad's pads
+    (see fold_constants); it only matters for the CIFAR family."""
+    dh, dw = default_size(arch) if arch in ARCHS else (224, 224)
+    height = dh if height is None else height
+    width = dw if width is None else width
     t0 = time.time()
     model = build(arch, seed=seed, weights=weights)
     t1 = time.time()
     shape = (batch, 3, height, width)
     module, note = export_module(model, arch, height, width)
     export_onnx(module, shape, path, opset=opset, keep_bn=keep_bn)
+    folded = fold_constants(path) if fold and family(arch) == "cifar" else 0
     t2 = time.time()
-    info = {"build_s": t1 - t0, "export_s": t2 - t1, "note": note, "shape": shape}
+    info = {"build_s": t1 - t0, "export_s": t2 - t1, "note": note, "shape": shape,
+            "folded_nodes": folded}
     if check:
         import onnx
         # check_model on the path handles > 2 GB models as well
@@ -261,8 +578,10 @@ def main(argv=None):
     ap.add_argument("arch", nargs="?", help="architecture name (see --list)")
     ap.add_argument("--list", action="store_true", help="print the architecture names")
     ap.add_argument("--batch", type=int, default=1)
-    ap.add_argument("--height", type=int, default=224)
-    ap.add_argument("--width", type=int, default=224)
+    ap.add_argument("--height", type=int, default=None,
+                    help="input height (default 224; 32 for the CIFAR nets)")
+    ap.add_argument("--width", type=int, default=None,
+                    help="input width (default 224; 32 for the CIFAR nets)")
     ap.add_argument("--seed", type=int, default=0, help="weight and input seed (default 0)")
     ap.add_argument("--weights", metavar="FILE.pth",
                     help="load this state_dict (strict) instead of random weights")
@@ -273,18 +592,31 @@ def main(argv=None):
     ap.add_argument("--reference", metavar="DIR",
                     help="also write DIR/input.npy and DIR/expected.npy")
     ap.add_argument("--no-check", action="store_true", help="skip onnx.checker")
+    ap.add_argument("--no-fold", action="store_true",
+                    help="CIFAR nets: keep torch.onnx's own computation of the Pad's pads "
+                         "(ConstantOfShape, Concat, Reshape, ...) instead of an initializer")
     ap.add_argument("--summary", action="store_true", help="print the node op types")
+    ap.add_argument("--params", action="store_true",
+                    help="print the PyTorch model's parameter count (sum of numel) and exit")
     args = ap.parse_args(argv)
     if args.list:
         print("\n".join(ARCHS))
         return 0
     if not args.arch:
         ap.error("an architecture is required (see --list)")
+    if args.params:
+        try:
+            print(num_params(args.arch))
+        except ValueError as ex:
+            print("export.py: error: %s" % ex, file=sys.stderr)
+            return 1
+        return 0
     out = args.out or args.arch + ".onnx"
     try:
         info = export(args.arch, out, batch=args.batch, height=args.height, width=args.width,
                       seed=args.seed, weights=args.weights, keep_bn=args.keep_bn,
-                      opset=args.opset, reference_dir=args.reference, check=not args.no_check)
+                      opset=args.opset, reference_dir=args.reference, check=not args.no_check,
+                      fold=not args.no_fold)
     except (ValueError, RuntimeError, OSError) as ex:
         print("export.py: error: %s" % ex, file=sys.stderr)
         return 1
@@ -293,6 +625,8 @@ def main(argv=None):
         "kept" if args.keep_bn else "folded", args.opset, info["build_s"] + info["export_s"])
     if info["note"]:
         msg += "; " + info["note"]
+    if info["folded_nodes"]:
+        msg += "; %d constant node(s) folded" % info["folded_nodes"]
     print(msg)
     if args.summary:
         import collections

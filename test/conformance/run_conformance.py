@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""ONNX conformance suite: torchvision CNNs exported to ONNX, compiled with
-cnnc, run, and compared with PyTorch.
+"""ONNX conformance suite: torchvision CNNs and the CIFAR-10 ResNets of He et
+al. 2015 exported to ONNX, compiled with cnnc, run, and compared with PyTorch.
 
   run_conformance.py --cnnc build/bin/cnnc                     # fast suite
   run_conformance.py --cnnc build/bin/cnnc --only resnet18 vgg11_bn
@@ -10,7 +10,7 @@ cnnc, run, and compared with PyTorch.
 
 Per config: examples/zoo/export.py writes model.onnx, input.npy and
 expected.npy into a temporary directory (seeded weights and input; the reference
-is the unmodified torchvision model in eval mode, computed in float64), then
+is the unmodified PyTorch model in eval mode, computed in float64), then
 
   cnnc model.onnx -o model
   ./model --input input.npy --output out.npy
@@ -66,24 +66,31 @@ class Config:
         return "%s_%s%s" % (self.model, self.shape, "_keepbn" if self.keep_bn else "")
 
 
+# The CIFAR-10 nets in the fast suite: the 20-layer ones, one per shortcut type.
+FAST_CIFAR = ["resnet20_a", "resnet20_b", "plain20"]
+
+
 def fast_suite():
-    c = [Config(m, 1, 32, 32) for m in zoo.ARCHS]
+    c = [Config(m, 1, 32, 32) for m in zoo.TORCHVISION_ARCHS]
+    c += [Config(m, 1, 32, 32) for m in FAST_CIFAR]
     c += [
         Config("resnet18", 2, 40, 56),            # batch 2, non-square, odd sizes
         Config("resnet50", 1, 32, 32, keep_bn=True),  # BatchNormalization nodes, ResNet
         Config("vgg11_bn", 2, 64, 48, keep_bn=True),  # BN nodes, VGG; 2x1 features
+        Config("resnet20_a", 2, 33, 40),          # batch 2; option A Slice/Pad on odd sizes
     ]
     return c
 
 
 def full_suite():
-    c = [Config(m, 1, 224, 224) for m in zoo.ARCHS]
-    c += [Config(m, 1, 224, 224, keep_bn=True) for m in zoo.ARCHS
+    c = [Config(m, 1, 224, 224) for m in zoo.TORCHVISION_ARCHS]
+    c += [Config(m, 1, 224, 224, keep_bn=True) for m in zoo.TORCHVISION_ARCHS
           if m.endswith("_bn") or not m.startswith("vgg")]
     for m, mbn in (("resnet18", "resnet18"), ("resnet50", "resnet50"), ("vgg16", "vgg16_bn")):
         for b, h, w in ((4, 224, 224), (1, 160, 224)):
             c.append(Config(m, b, h, w))
             c.append(Config(mbn, b, h, w, keep_bn=True))
+    c += [Config(m, 1, 32, 32) for m in zoo.CIFAR_ARCHS]  # at their native size
     return c
 
 

@@ -129,3 +129,23 @@ func.func @linear(%x: tensor<2x3xf32>, %b: tensor<32xf32>) -> tensor<2x32xf32> {
   %0 = cnn.linear %x, %w bias(%b) relu : (tensor<2x3xf32>, tensor<32x3xf32>, tensor<32xf32>) -> tensor<2x32xf32>
   return %0 : tensor<2x32xf32>
 }
+
+// -----
+
+// The option-A shortcut moves data in NHWC: the slice's and pad's attributes
+// are permuted to channels-last, and their transposes cancel with the
+// neighbouring layers' (here only the function's own boundaries remain).
+// CHECK-LABEL: func @shortcut_a
+// CHECK: linalg.transpose {{.*}} permutation = [0, 2, 3, 1]
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 0] [1, 16, 16, 16] [1, 2, 2, 1] : tensor<1x32x32x16xf32> to tensor<1x16x16x16xf32>
+// CHECK: tensor.pad %{{.+}} low[0, 0, 0, 8] high[0, 0, 0, 8]
+// CHECK: tensor<1x16x16x16xf32> to tensor<1x16x16x32xf32>
+// CHECK: linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
+// CANON-LABEL: func @shortcut_a
+// CANON-COUNT-2: linalg.transpose
+// CANON-NOT: linalg.transpose
+func.func @shortcut_a(%x: tensor<1x16x32x32xf32>) -> tensor<1x32x16x16xf32> {
+  %0 = cnn.slice %x starts [0, 0, 0, 0] sizes [1, 16, 16, 16] steps [1, 1, 2, 2] : tensor<1x16x32x32xf32> -> tensor<1x16x16x16xf32>
+  %1 = cnn.pad %0 low [0, 8, 0, 0] high [0, 8, 0, 0] : tensor<1x16x16x16xf32> -> tensor<1x32x16x16xf32>
+  return %1 : tensor<1x32x16x16xf32>
+}

@@ -79,3 +79,19 @@ func.func @strided_unit_pool(%x: tensor<1x4x6x6xf32>) -> tensor<1x4x3x3xf32> {
   %0 = cnn.max_pool2d %x kernel [1, 1] strides [2, 2] : tensor<1x4x6x6xf32> -> tensor<1x4x3x3xf32>
   return %0 : tensor<1x4x3x3xf32>
 }
+
+// -----
+
+// slice(slice(x)) is one slice: starts 1 + 2 * 1 = 3, steps 2 * 3 = 6 on the
+// last axis; a slice of everything and a pad of nothing are their input.
+// CHECK-LABEL: func @slices
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4x16x16xf32>)
+// CHECK-NEXT: %[[S:.+]] = cnn.slice %[[X]] starts [0, 0, 0, 3] sizes [1, 4, 16, 2] steps [1, 1, 1, 6]
+// CHECK-NEXT: return %[[S]]
+func.func @slices(%x: tensor<1x4x16x16xf32>) -> tensor<1x4x16x2xf32> {
+  %all = cnn.slice %x starts [0, 0, 0, 0] sizes [1, 4, 16, 16] steps [1, 1, 1, 1] : tensor<1x4x16x16xf32> -> tensor<1x4x16x16xf32>
+  %a = cnn.slice %all starts [0, 0, 0, 1] sizes [1, 4, 16, 7] steps [1, 1, 1, 2] : tensor<1x4x16x16xf32> -> tensor<1x4x16x7xf32>
+  %b = cnn.slice %a starts [0, 0, 0, 1] sizes [1, 4, 16, 2] steps [1, 1, 1, 3] : tensor<1x4x16x7xf32> -> tensor<1x4x16x2xf32>
+  %c = cnn.pad %b low [0, 0, 0, 0] high [0, 0, 0, 0] : tensor<1x4x16x2xf32> -> tensor<1x4x16x2xf32>
+  return %c : tensor<1x4x16x2xf32>
+}

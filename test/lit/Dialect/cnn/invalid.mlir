@@ -280,3 +280,67 @@ func.func @f(%x: tensor<4xi32>) {
   return
 }
 
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{starts, sizes and steps need 4 values each (the input's rank), got [0, 0], [1, 4] and [1, 1]}}
+  %0 = cnn.slice %x starts [0, 0] sizes [1, 4] steps [1, 1] : tensor<1x4x8x8xf32> -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{dimension 2: start must be non-negative and size and step positive, got start 0, size 4, step 0}}
+  %0 = cnn.slice %x starts [0, 0, 0, 0] sizes [1, 4, 4, 4] steps [1, 1, 0, 2] : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{dimension 3: 4 elements from 2 by 2 do not fit in 8}}
+  %0 = cnn.slice %x starts [0, 0, 0, 2] sizes [1, 4, 4, 4] steps [1, 1, 2, 2] : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{result type 'tensor<1x4x8x8xf32>' does not match the inferred type 'tensor<1x4x4x4xf32>'}}
+  %0 = cnn.slice %x starts [0, 0, 0, 0] sizes [1, 4, 4, 4] steps [1, 1, 2, 2] : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{low and high need 4 values each (the input's rank), got [0, 2] and [0, 2]}}
+  %0 = cnn.pad %x low [0, 2] high [0, 2] : tensor<1x4x8x8xf32> -> tensor<1x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{padding must be non-negative, got low [0, -1, 0, 0] and high [0, 0, 0, 0]}}
+  %0 = cnn.pad %x low [0, -1, 0, 0] high [0, 0, 0, 0] : tensor<1x4x8x8xf32> -> tensor<1x3x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{the padded tensor is too large}}
+  %0 = cnn.pad %x low [0, 0, 0, 0] high [0, 0, 1099511627776, 0] : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{result type 'tensor<1x4x8x8xf32>' does not match the inferred type 'tensor<1x8x8x8xf32>'}}
+  %0 = cnn.pad %x low [0, 2, 0, 0] high [0, 2, 0, 0] : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
+  return
+}

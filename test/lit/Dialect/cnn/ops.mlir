@@ -67,3 +67,14 @@ func.func @classifier(%x: tensor<2x8x1x1xf32>, %w: tensor<10x8xf32>, %b: tensor<
   %5 = cnn.flatten %x axis 4 : tensor<2x8x1x1xf32> -> tensor<16x1xf32>
   return %4, %5 : tensor<2x10xf32>, tensor<16x1xf32>
 }
+
+// CHECK-LABEL: func @shortcut_a
+func.func @shortcut_a(%x: tensor<1x16x32x32xf32>) -> (tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>) {
+  // CHECK: %[[S:.+]] = cnn.slice %{{.+}} starts [0, 0, 0, 0] sizes [1, 16, 16, 16] steps [1, 1, 2, 2] : tensor<1x16x32x32xf32> -> tensor<1x16x16x16xf32>
+  %0 = cnn.slice %x starts [0, 0, 0, 0] sizes [1, 16, 16, 16] steps [1, 1, 2, 2] : tensor<1x16x32x32xf32> -> tensor<1x16x16x16xf32>
+  // CHECK: cnn.pad %[[S]] low [0, 8, 0, 0] high [0, 8, 0, 0] : tensor<1x16x16x16xf32> -> tensor<1x32x16x16xf32>
+  %1 = cnn.pad %0 low [0, 8, 0, 0] high [0, 8, 0, 0] : tensor<1x16x16x16xf32> -> tensor<1x32x16x16xf32>
+  // CHECK: cnn.pad %[[S]] low [0, 8, 0, 0] high [0, 8, 0, 0] value 5.000000e-01 : tensor<1x16x16x16xf32> -> tensor<1x32x16x16xf32>
+  %2 = cnn.pad %0 low [0, 8, 0, 0] high [0, 8, 0, 0] value 0.5 : tensor<1x16x16x16xf32> -> tensor<1x32x16x16xf32>
+  return %1, %2 : tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>
+}

@@ -74,6 +74,55 @@ short = numpy_helper.from_array(np.zeros(7, np.float32), "w")
 short.dims[:] = [4, 3, 3, 3]
 save("short_initializer", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_short")], [short])
 
+# Option-A shortcut of the CIFAR ResNets: x[:, :, ::2, ::2] as two Slice
+# nodes (opset 13: bounds as inputs, the end INT64_MAX as exporters write
+# it), then a channel Pad, as torch exports it; with a reference output.
+def ints(name, values):
+    return numpy_helper.from_array(np.array(values, np.int64), name)
+
+
+INT64_MAX = np.iinfo(np.int64).max
+slice_pad_nodes = [
+    helper.make_node("Slice", ["x", "s0", "e0", "ax2", "st2"], ["h"], name="subsample_h"),
+    helper.make_node("Slice", ["h", "s0", "e0", "ax3", "st2"], ["hw"], name="subsample_w"),
+    helper.make_node("Pad", ["hw", "pads", "zero"], ["p"], name="pad_channels", mode="constant"),
+    helper.make_node("Relu", ["p"], ["y"], name="relu"),
+]
+slice_pad_inits = [
+    ints("s0", [0]), ints("e0", [INT64_MAX]), ints("ax2", [2]), ints("ax3", [3]), ints("st2", [2]),
+    ints("pads", [0, 2, 0, 0, 0, 2, 0, 0]),
+    numpy_helper.from_array(np.array(0.0, np.float32), "zero"),
+]
+save("slice_pad", slice_pad_nodes, slice_pad_inits)
+# Opset 9: bounds and pads as attributes; negative bounds count from the end.
+save("slice_pad_opset9", [
+    helper.make_node("Slice", ["x"], ["hw"], name="subsample", starts=[-8, 0], ends=[8, 100],
+                     axes=[2, 3]),
+    helper.make_node("Pad", ["hw"], ["y"], name="pad_channels", pads=[0, 2, 0, 0, 0, 2, 0, 0],
+                     value=0.5),
+], [], opset=9)
+x = rng.standard_normal([1, 3, 8, 8]).astype(np.float32)
+np.save(os.path.join(out, "slice_pad_input.npy"), x)
+np.save(os.path.join(out, "slice_pad_expected.npy"),
+        np.maximum(np.pad(x[:, :, ::2, ::2], [(0, 0), (2, 2), (0, 0), (0, 0)]), 0))
+np.save(os.path.join(out, "slice_pad_opset9_expected.npy"),
+        np.pad(x, [(0, 0), (2, 2), (0, 0), (0, 0)], constant_values=0.5))
+
+save("slice_negative_step", [
+    helper.make_node("Slice", ["x", "e0", "s0", "ax2", "minus1"], ["y"], name="flip")],
+    [ints("s0", [0]), ints("e0", [INT64_MAX]), ints("ax2", [2]), ints("minus1", [-1])])
+save("slice_empty", [
+    helper.make_node("Slice", ["x", "five", "two", "ax2"], ["y"], name="nothing")],
+    [ints("five", [5]), ints("two", [2]), ints("ax2", [2])])
+save("slice_dynamic_bounds", [
+    helper.make_node("Slice", ["x", "x", "x"], ["y"], name="dynamic")], [])
+save("pad_reflect", [
+    helper.make_node("Pad", ["x", "pads"], ["y"], name="mirror", mode="reflect")],
+    [ints("pads", [0, 0, 1, 1, 0, 0, 1, 1])])
+save("pad_negative", [
+    helper.make_node("Pad", ["x", "pads"], ["y"], name="crop")],
+    [ints("pads", [0, 0, -1, 0, 0, 0, 0, 0])])
+
 # The good network with its weights in an external data file.
 external = onnx.load(os.path.join(out, "good.onnx"))
 onnx.save(external, os.path.join(out, "external.onnx"), save_as_external_data=True,
