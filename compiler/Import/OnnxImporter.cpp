@@ -644,8 +644,8 @@ LogicalResult OnnxImporter::importSlice(const onnx::NodeProto &node,
       SmallVector<int64_t>(allAxes.begin(), allAxes.begin() + starts->size()));
   if (failed(axes))
     return failure();
-  FailureOr<SmallVector<int64_t>> steps = getIntsInput(
-      node, 4, "steps", SmallVector<int64_t>(starts->size(), 1));
+  FailureOr<SmallVector<int64_t>> steps =
+      getIntsInput(node, 4, "steps", SmallVector<int64_t>(starts->size(), 1));
   if (failed(steps))
     return failure();
   if (ends->size() != starts->size() || axes->size() != starts->size() ||
@@ -664,9 +664,8 @@ LogicalResult OnnxImporter::importSlice(const onnx::NodeProto &node,
     seen[axis] = true;
     int64_t step = (*steps)[i], dim = shape[axis];
     if (step <= 0)
-      return emitError(loc)
-             << "Slice: step " << step << " on axis " << axis
-             << " is not supported; only positive steps are";
+      return emitError(loc) << "Slice: step " << step << " on axis " << axis
+                            << " is not supported; only positive steps are";
     // ONNX clamps: negative bounds count from the end, then [0, dim].
     auto clamp = [&](int64_t bound) {
       if (bound < 0)
@@ -682,11 +681,11 @@ LogicalResult OnnxImporter::importSlice(const onnx::NodeProto &node,
     sliceSteps[axis] = step;
     sizes[axis] = (end - start + step - 1) / step;
   }
-  FailureOr<Value> slice = createInferred<SliceOp>(
-      builder, loc, inputType, *input,
-      builder.getDenseI64ArrayAttr(sliceStarts),
-      builder.getDenseI64ArrayAttr(sizes),
-      builder.getDenseI64ArrayAttr(sliceSteps));
+  FailureOr<Value> slice =
+      createInferred<SliceOp>(builder, loc, inputType, *input,
+                              builder.getDenseI64ArrayAttr(sliceStarts),
+                              builder.getDenseI64ArrayAttr(sizes),
+                              builder.getDenseI64ArrayAttr(sliceSteps));
   if (failed(slice))
     return failure();
   define(node, *slice);
@@ -724,8 +723,8 @@ LogicalResult OnnxImporter::importPad(const onnx::NodeProto &node,
   for (auto [i, axis] : llvm::enumerate(axes)) {
     int64_t dim = axis < 0 ? axis + rank : axis;
     if (dim < 0 || dim >= rank)
-      return emitError(loc) << "Pad: invalid axis " << axis << " for "
-                            << inputType;
+      return emitError(loc)
+             << "Pad: invalid axis " << axis << " for " << inputType;
     low[dim] = (*pads)[i];
     high[dim] = (*pads)[i + axes.size()];
   }

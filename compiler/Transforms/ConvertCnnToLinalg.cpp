@@ -1005,8 +1005,7 @@ struct DataMovementLowering : LayoutAwareLowering<SourceOp> {
 struct SliceLowering final : DataMovementLowering<SliceOp> {
   using DataMovementLowering::DataMovementLowering;
 
-  Value lower(OpBuilder &b, SliceOp op, Value input,
-              bool nhwc) const override {
+  Value lower(OpBuilder &b, SliceOp op, Value input, bool nhwc) const override {
     auto layout = [&](ArrayRef<int64_t> values) {
       return nhwc ? permuteToChannelsLast(values) : llvm::to_vector(values);
     };
@@ -1028,8 +1027,8 @@ struct PadLowering final : DataMovementLowering<PadOp> {
     SmallVector<int64_t> shape = layout(op.getType().getShape());
     auto type = RankedTensorType::get(shape, op.getType().getElementType());
     Value value = arith::ConstantOp::create(
-        b, op.getLoc(), FloatAttr::get(type.getElementType(),
-                                       op.getValue().convertToDouble()));
+        b, op.getLoc(),
+        FloatAttr::get(type.getElementType(), op.getValue().convertToDouble()));
     return tensor::PadOp::create(
         b, op.getLoc(), type, input,
         getAsIndexOpFoldResult(b.getContext(), layout(op.getLow())),

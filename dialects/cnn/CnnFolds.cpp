@@ -70,9 +70,8 @@ OpFoldResult SliceOp::fold(FoldAdaptor) {
   // per node: x[:, :, ::2, ::2] is two of them).
   if (auto inner = getInput().getDefiningOp<SliceOp>()) {
     SmallVector<int64_t> starts, steps;
-    for (auto [outerStart, outerStep, innerStart, innerStep] :
-         llvm::zip_equal(getStarts(), getSteps(), inner.getStarts(),
-                         inner.getSteps())) {
+    for (auto [outerStart, outerStep, innerStart, innerStep] : llvm::zip_equal(
+             getStarts(), getSteps(), inner.getStarts(), inner.getSteps())) {
       starts.push_back(innerStart + outerStart * innerStep);
       steps.push_back(outerStep * innerStep);
     }

@@ -429,10 +429,11 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *context,
                              " and ", formatList(steps));
   for (size_t d = 0; d < rank; ++d) {
     if (steps[d] <= 0 || sizes[d] <= 0 || starts[d] < 0)
-      return emitOptionalError(
-          loc, "dimension ", d, ": start must be non-negative and size and "
-          "step positive, got start ", starts[d], ", size ", sizes[d],
-          ", step ", steps[d]);
+      return emitOptionalError(loc, "dimension ", d,
+                               ": start must be non-negative and size and "
+                               "step positive, got start ",
+                               starts[d], ", size ", sizes[d], ", step ",
+                               steps[d]);
     // The last element read, without overflow: start + (size - 1) * step.
     if (starts[d] >= shape[d] ||
         (sizes[d] - 1) > (shape[d] - 1 - starts[d]) / steps[d])
@@ -464,8 +465,7 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *context,
   for (size_t d = 0; d < shape.size(); ++d) {
     if (low[d] < 0 || high[d] < 0)
       return emitOptionalError(loc, "padding must be non-negative, got low ",
-                               formatList(low), " and high ",
-                               formatList(high));
+                               formatList(low), " and high ", formatList(high));
     if (low[d] > kMaxElements || high[d] > kMaxElements ||
         shape[d] + low[d] + high[d] > kMaxElements / elements)
       return emitOptionalError(loc, "the padded tensor is too large");

@@ -555,8 +555,23 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     });
   }
 
+  // MLIR's --mlir-print-ir-tree-dir numbers files per pass manager: each
+  // stage gets its own subdirectory, or the stages overwrite each other's.
+  auto *treeDirOption = static_cast<cl::opt<std::string> *>(
+      cl::getRegisteredOptions().lookup("mlir-print-ir-tree-dir"));
+  std::string treeDir = treeDirOption ? treeDirOption->getValue() : "";
+  int stageIndex = 0;
   auto runStage = [&](auto build, StringRef name) -> LogicalResult {
     PassManager pm(&context);
+    if (!treeDir.empty()) {
+      SmallString<256> stageDir(treeDir);
+      llvm::sys::path::append(stageDir,
+                              fmt::format("{}-{}", ++stageIndex, name.str()));
+      if (std::error_code error = llvm::sys::fs::create_directories(stageDir))
+        return fail(fmt::format("cannot create '{}': {}", stageDir.str(),
+                                error.message()));
+      treeDirOption->setValue(std::string(stageDir));
+    }
     if (failed(applyPassManagerCLOptions(pm)))
       return failure();
     TimingScope stageTiming = rootTiming.nest(name);
@@ -716,12 +731,22 @@ int main(int argc, char **argv) {
   registerAllPasses();
   cnn::registerCnnPasses();
   cl::HideUnrelatedOptions({&cnncCategory});
+  // MLIR's IR printing, statistics and timing options under --help-hidden.
+  for (auto &[name, option] : cl::getRegisteredOptions())
+    if (name.starts_with("mlir-print-ir") || name.starts_with("mlir-pass") ||
+        name.starts_with("mlir-timing") || name.starts_with("mlir-elide"))
+      option->setHiddenFlag(cl::Hidden);
   cl::ParseCommandLineOptions(
       argc, argv,
       "cnnc: compile a convolutional network to native code\n\n"
       "  cnnc model.mlir -o model          a native executable\n"
       "  cnnc --emit=lib model.mlir -o libmodel.so\n"
-      "  cnnc --emit=linalg model.mlir     print a stage of the IR\n");
+      "  cnnc --emit=linalg model.mlir     print a stage of the IR\n"
+      "  cnnc --emit=summary model.onnx    layers, parameters, MACs\n\n"
+      "MLIR's own options work too (listed by --help-hidden), e.g.\n"
+      "--mlir-print-ir-after-all, --mlir-print-ir-tree-dir=DIR (one file per\n"
+      "pass), --mlir-pass-statistics (what each cnn pass folded, fused or\n"
+      "tiled) and --mlir-timing.\n");
 
   DialectRegistry registry;
   registerAllDialects(registry);
