@@ -13,6 +13,8 @@ packages=(
   python3-numpy python3-onnx python3-torch python3-torchvision
   # Checks of compiled models (valgrind) and pictures of graphs.
   valgrind graphviz
+  # libFuzzer and the sanitizer runtimes of clang-22 (fuzz targets, ASan build).
+  libclang-rt-22-dev
 )
 
 missing=()

@@ -50,7 +50,11 @@ public:
       : context(context), path(path), options(options), builder(context),
         fileLoc(FileLineColLoc::get(context, path, 0, 0)) {}
 
+  /// Reads the file at `path`, then imports it.
   OwningOpRef<ModuleOp> run();
+  /// Imports the serialized model `bytes`; `path` names it in diagnostics
+  /// and locates external data.
+  OwningOpRef<ModuleOp> run(StringRef bytes);
 
 private:
   // Diagnostics.
@@ -879,7 +883,10 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
     error() << "cannot open: " << buffer.getError().message();
     return nullptr;
   }
-  StringRef bytes = (*buffer)->getBuffer();
+  return run((*buffer)->getBuffer());
+}
+
+OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
   if (bytes.empty()) {
     error() << "the file is empty";
     return nullptr;
@@ -890,7 +897,6 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
                "file truncated?)";
     return nullptr;
   }
-  buffer->reset();
   for (const onnx::OperatorSetIdProto &set : model.opset_import())
     if (set.domain().empty() || set.domain() == "ai.onnx")
       opset = set.version();
@@ -1000,4 +1006,12 @@ mlir::cnn::importOnnxModel(MLIRContext *context, StringRef path,
                            const OnnxImportOptions &options) {
   context->loadDialect<CnnDialect, arith::ArithDialect, func::FuncDialect>();
   return OnnxImporter(context, path, options).run();
+}
+
+OwningOpRef<ModuleOp>
+mlir::cnn::importOnnxModelFromBytes(MLIRContext *context, StringRef bytes,
+                                    StringRef name,
+                                    const OnnxImportOptions &options) {
+  context->loadDialect<CnnDialect, arith::ArithDialect, func::FuncDialect>();
+  return OnnxImporter(context, name, options).run(bytes);
 }

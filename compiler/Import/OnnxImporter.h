@@ -24,6 +24,12 @@ struct OnnxImportOptions {
 OwningOpRef<ModuleOp> importOnnxModel(MLIRContext *context, StringRef path,
                                       const OnnxImportOptions &options);
 
+/// Imports a serialized model held in memory; `name` stands for its path
+/// in diagnostics and as the directory of external data files.
+OwningOpRef<ModuleOp>
+importOnnxModelFromBytes(MLIRContext *context, StringRef bytes, StringRef name,
+                         const OnnxImportOptions &options);
+
 } // namespace mlir::cnn
 
 #endif // CNN_IMPORT_ONNXIMPORTER_H

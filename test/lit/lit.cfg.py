@@ -17,3 +17,11 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%cnnc", os.path.join(config.cnnc_tools_dir, "cnnc")))
 config.substitutions.append(("%e2e", os.path.join(config.cnnc_src_root, "test", "e2e")))
 config.substitutions.append(("%examples", os.path.join(config.cnnc_src_root, "examples")))
+
+# The sanitizer build (scripts/sanitize.sh): tools and models run under
+# ASan/UBSan, which valgrind cannot host.
+if config.cnnc_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("asan")
+for name in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"):
+    if name in os.environ:
+        config.environment[name] = os.environ[name]

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Import/MlirInput.h"
 #include "Import/OnnxImporter.h"
 #include "Report/ModelReport.h"
 #include "Transforms/PassStatistics.h"
@@ -490,7 +491,7 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
                               errorMessage));
     llvm::SourceMgr sourceMgr;
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    module = cnn::parseMlirModel(sourceMgr, &context);
   }
   if (!module)
     return failure();
@@ -698,6 +699,8 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   }
   // The model's parallel loops run on OpenMP threads (libomp).
   arguments.push_back("-fopenmp");
+  if (StringRef(CNNC_MODEL_LINK_SANITIZERS).size())
+    arguments.push_back(CNNC_MODEL_LINK_SANITIZERS);
   // The libomp of the LLVM that compiled the model, wherever it is run from.
   arguments.push_back("-Wl,-rpath," CNNC_LLVM_LIB_DIR);
   arguments.push_back("-lm");

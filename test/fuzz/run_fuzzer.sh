@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs one cnnc fuzz target on a seed corpus for a time budget.
+#
+#   run_fuzzer.sh FUZZER {onnx|mlir|npy} WORKDIR SECONDS [libFuzzer flags...]
+#
+# Seeds come from the project's own test inputs (written into WORKDIR/seeds);
+# inputs the fuzzer finds interesting go to WORKDIR/corpus, crashes to
+# WORKDIR/crash-* (the test fails and prints the reproducer command).
+set -euo pipefail
+fuzzer=$1 kind=$2 work=$3 seconds=$4
+shift 4
+root=$(cd "$(dirname "$0")/../.." && pwd)
+python=${PYTHON:-/usr/bin/python3}
+rm -rf "$work/seeds" && mkdir -p "$work/seeds" "$work/corpus"
+
+case $kind in
+  onnx)
+    # Good and bad models of the importer's lit tests.
+    "$python" "$root/test/lit/cnnc/Inputs/make_onnx.py" "$work/seeds" >/dev/null
+    rm -f "$work/seeds"/*.npy "$work/seeds"/*.weights
+    ;;
+  mlir)
+    # Every split of the dialect and pass tests, and the example models.
+    "$python" - "$work/seeds" "$root" <<'PY'
+import glob, os, sys
+out, root = sys.argv[1], sys.argv[2]
+files = glob.glob(os.path.join(root, "examples", "*.mlir"))
+files += glob.glob(os.path.join(root, "test", "lit", "**", "*.mlir"), recursive=True)
+n = 0
+for path in sorted(files):
+    for part in open(path).read().split("// -----"):
+        with open(os.path.join(out, "seed%03d.mlir" % n), "w") as f:
+            f.write(part)
+        n += 1
+PY
+    ;;
+  npy)
+    "$python" - "$work/seeds" <<'PY'
+import os, sys
+import numpy as np
+out = sys.argv[1]
+rng = np.random.default_rng(0)
+arrays = {
+    "f4": rng.standard_normal((1, 3, 4, 4)).astype("<f4"),
+    "scalar": np.array(1.5, "<f4"),
+    "big_endian": rng.standard_normal((2, 3)).astype(">f4"),
+    "f8": rng.standard_normal((2, 2)),
+    "fortran": np.asfortranarray(rng.standard_normal((3, 2)).astype("<f4")),
+    "empty": np.zeros((0, 4), "<f4"),
+}
+for name, array in arrays.items():
+    np.save(os.path.join(out, name + ".npy"), array)
+with open(os.path.join(out, "v2.npy"), "wb") as f:
+    np.lib.format.write_array(f, arrays["f4"], version=(2, 0))
+PY
+    ;;
+  *) echo "run_fuzzer.sh: unknown kind '$kind'" >&2; exit 2 ;;
+esac
+
+cd "$work"
+exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+  -malloc_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/" \
+  "$@" "$work/corpus" "$work/seeds"
