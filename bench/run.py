@@ -3,6 +3,8 @@
 
   bench/run.py --cnnc build/bin/cnnc [--models resnet18 resnet50 vgg16]
                [--batches 1 8] [--threads 1 2] [--runs 5] [--markdown FILE]
+               [--json FILE] [--plot FILE.svg]
+  bench/run.py --plot-from FILE.json --plot FILE.svg     redraw a saved run
 
 For each model (torchvision architecture, seeded weights, 3x224x224 input)
 and batch size: export to ONNX with examples/zoo/export.py, compile with
@@ -15,6 +17,7 @@ ratio to ONNX Runtime (> 1: cnnc is faster). Needs `npm install
 """
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -93,7 +96,16 @@ def main():
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--markdown", help="write the table to this file")
+    parser.add_argument("--json", help="write the measurements to this file")
+    parser.add_argument("--plot", help="draw speed relative to ONNX Runtime as SVG")
+    parser.add_argument("--plot-from", metavar="JSON",
+                        help="only draw --plot from an earlier run's --json")
     args = parser.parse_args()
+    if args.plot_from:
+        with open(args.plot_from) as f:
+            saved = json.load(f)
+        write_plot(args.plot or "bench.svg", saved["rows"], saved["peak"])
+        return
 
     import export as zoo
     rows = []
@@ -132,6 +144,58 @@ def main():
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(table)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"peak": peak, "rows": rows}, f, indent=1)
+    if args.plot:
+        write_plot(args.plot, rows, peak)
+
+
+def write_plot(path, rows, peak):
+    """Grouped bars, one group per (model, batch, threads): the speed of
+    cnnc and PyTorch relative to ONNX Runtime (ORT ms / ms; ORT itself is the
+    line at 1), each bar labelled with its ratio and cnnc's % of peak."""
+    bar, gap, left, top, height = 22, 26, 60, 50, 260
+    series = [("cnnc", "#3c78d8"), ("ort", "#999999"), ("torch", "#e69138")]
+    names = {"cnnc": "cnnc", "ort": "ONNX Runtime", "torch": "PyTorch"}
+    ratios = [[r["ort"] / r[key] for key, _ in series] for r in rows]
+    top_ratio = max(2.0, max(max(group) for group in ratios) * 1.1)
+    width = max(640, left + len(rows) * (3 * bar + gap) + 20)
+    scale = height / top_ratio
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+           f'height="{top + height + 90}" font-family="Helvetica" font-size="11">',
+           f'<text x="{left}" y="20" font-size="14">Speed relative to ONNX Runtime '
+           f'(higher is faster); FMA peak {peak:.0f} GFLOP/s per core</text>']
+    for i, (key, color) in enumerate(series):
+        x = left + i * 130
+        out.append(f'<rect x="{x}" y="30" width="12" height="12" fill="{color}"/>'
+                   f'<text x="{x + 16}" y="40">{names[key]}</text>')
+    for tick in range(int(top_ratio * 2) + 1):
+        value = tick / 2
+        y = top + height - value * scale
+        out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
+                   f'stroke="{"#333" if value == 1 else "#ddd"}"/>'
+                   f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:.1f}x</text>')
+    for g, (r, group) in enumerate(zip(rows, ratios)):
+        x0 = left + g * (3 * bar + gap) + gap / 2
+        for i, ((key, color), ratio) in enumerate(zip(series, group)):
+            x, h = x0 + i * bar, ratio * scale
+            out.append(f'<rect x="{x:.1f}" y="{top + height - h:.1f}" width="{bar - 2}" '
+                       f'height="{h:.1f}" fill="{color}"/>')
+            if key != "ort":
+                out.append(f'<text x="{x + bar / 2 - 1:.1f}" y="{top + height - h - 3:.1f}" '
+                           f'text-anchor="middle" font-size="9">{ratio:.2f}</text>')
+        gflops = r["gflop"] / (r["cnnc"] * 1e-3)
+        cx = x0 + 1.5 * bar
+        out.append(f'<text x="{cx:.1f}" y="{top + height + 16}" text-anchor="middle">'
+                   f'{r["model"]}</text>'
+                   f'<text x="{cx:.1f}" y="{top + height + 30}" text-anchor="middle">'
+                   f'b{r["batch"]} {r["threads"]}T</text>'
+                   f'<text x="{cx:.1f}" y="{top + height + 44}" text-anchor="middle" '
+                   f'fill="#3c78d8">{100 * gflops / r["peak"]:.0f}% pk</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
 
 
 def format_row(r):
