@@ -619,11 +619,13 @@ struct CnnWinogradConvolutionsPass final
       cnn::setLayerAlgorithm(conv, variant->name);
       OutputEpilogue epilogue = analyzeEpilogue(conv);
       Operation *init = conv.getDpsInits()[0].getDefiningOp();
+      // Replacing the convolution itself erases it.
+      bool convolutionReplaced = epilogue.replaced == conv.getOperation();
       rewriteAsWinograd(rewriter, conv, epilogue, *filter, *variant,
                         vectorWidth);
       // The convolution and the init generic whose work moved into the
       // output transform.
-      if (conv->use_empty())
+      if (!convolutionReplaced && conv->use_empty())
         rewriter.eraseOp(conv);
       if (init && init->use_empty() && isa<linalg::GenericOp>(init))
         rewriter.eraseOp(init);

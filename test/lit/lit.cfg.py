@@ -20,8 +20,12 @@ config.substitutions.append(("%examples", os.path.join(config.cnnc_src_root, "ex
 
 # The sanitizer build (scripts/sanitize.sh): tools and models run under
 # ASan/UBSan, which valgrind cannot host.
-if config.cnnc_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
+sanitize = config.cnnc_sanitize.upper() in ("ON", "1", "TRUE", "YES")
+if sanitize:
     config.available_features.add("asan")
+# C programs that link a model library link its instrumented runtime too.
+config.substitutions.append(
+    ("%sanitize_flags", "-fsanitize=address,undefined" if sanitize else ""))
 for name in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"):
     if name in os.environ:
         config.environment[name] = os.environ[name]
