@@ -288,6 +288,13 @@ propagateField(Operation *op,
     return field;
   }
   int64_t one[] = {1, 1};
+  // A strided slice samples every step-th element: the jump grows.
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    ArrayRef<int64_t> steps = slice.getSteps();
+    if (steps.size() == 4)
+      return inputField(slice.getInput())
+          .through(one, steps.drop_front(2), one);
+  }
   if (auto pool = dyn_cast<MaxPool2DOp>(op))
     return inputField(pool.getInput())
         .through(pool.getKernel(), pool.getStrides(), one);
@@ -390,8 +397,8 @@ void cnn::printModelSummary(func::FuncOp model, StringRef modelName, bool json,
     kindWidth = std::max(kindWidth, row.kind.size());
     shapeWidth = std::max(shapeWidth, row.shape.size());
   }
-  os << fmt::format("{} (input {}): {} layers\n\n", modelName.str(), inputShape,
-                    rows.size());
+  os << fmt::format("{} (input {}): {} layer{}\n\n", modelName.str(),
+                    inputShape, rows.size(), rows.size() == 1 ? "" : "s");
   os << fmt::format("{:>4}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>15}  {:>9}  "
                     "{:>4}\n",
                     "#", "layer", nameWidth, "op", kindWidth, "output",

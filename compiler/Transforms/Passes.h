@@ -88,8 +88,8 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::init(16)};
   PassOptions::Option<std::string> winograd{
       *this, "winograd",
-      llvm::cl::desc("Winograd F(4x4, 3x3) for 3x3 convolutions: auto (cost "
-                     "model), on, off"),
+      llvm::cl::desc("Winograd for stride-1 3x3 convolutions: auto (cost "
+                     "model), on (F(4x4, 3x3)), f2 (F(2x2, 3x3)), off"),
       llvm::cl::init("auto")};
   PassOptions::Option<int64_t> registerBudget{
       *this, "register-budget",

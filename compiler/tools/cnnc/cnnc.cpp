@@ -275,6 +275,34 @@ std::unique_ptr<llvm::TargetMachine> createTargetMachine() {
       features = llvm::join(hostFeatures, ",");
     }
   }
+  // LLVM only warns about unknown CPUs and features (and then may abort):
+  // check them first.
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      target->createMCSubtargetInfo(triple, "", ""));
+  if (subtarget && !subtarget->isCPUStringValid(cpu)) {
+    (void)fail(fmt::format("unknown --target-cpu '{}' (try 'native', "
+                           "'x86-64-v3' or 'znver4')",
+                           cpu));
+    return nullptr;
+  }
+  if (subtarget && !targetFeatures.empty()) {
+    SmallVector<StringRef> requested;
+    StringRef(targetFeatures).split(requested, ',', -1, /*KeepEmpty=*/false);
+    for (StringRef feature : requested) {
+      StringRef name = feature.ltrim("+-");
+      if (feature.size() == name.size() ||
+          !llvm::any_of(subtarget->getAllProcessorFeatures(),
+                        [&](const llvm::SubtargetFeatureKV &kv) {
+                          return name == kv.Key;
+                        })) {
+        (void)fail(fmt::format("invalid --mattr feature '{}': expected "
+                               "+name or -name of a {} feature, e.g. "
+                               "'+avx2,-avx512f'",
+                               feature.str(), triple.getArchName().str()));
+        return nullptr;
+      }
+    }
+  }
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
@@ -502,6 +530,9 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
 
   // The target decides the kernels' vector width: 16 f32 lanes with
   // AVX-512, 8 without.
+  if (optLevel > 3)
+    return fail(fmt::format("invalid -O{}: expected 0, 1, 2 or 3",
+                            optLevel.getValue()));
   std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine();
   if (!machine)
     return failure();
