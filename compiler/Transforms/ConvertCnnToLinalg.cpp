@@ -187,8 +187,7 @@ static Value transpose(OpBuilder &b, Location loc, Value value,
   return linalg::TransposeOp::create(b, loc, value, init, perm)->getResult(0);
 }
 
-/// The f32 contents of a constant, or nothing if `value` is not one.
-static std::optional<SmallVector<float>> getF32Constant(Value value) {
+std::optional<SmallVector<float>> mlir::cnn::getF32ConstantData(Value value) {
   Attribute attr;
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
@@ -219,7 +218,7 @@ static std::optional<SmallVector<float>> getF32Constant(Value value) {
 static Value permuteFilterToHwcf(OpBuilder &b, Location loc, Value filter) {
   static constexpr int64_t toHwcf[] = {2, 3, 1, 0};
   auto type = cast<RankedTensorType>(filter.getType());
-  std::optional<SmallVector<float>> data = getF32Constant(filter);
+  std::optional<SmallVector<float>> data = getF32ConstantData(filter);
   if (!data)
     return transpose(b, loc, filter, toHwcf);
   ArrayRef<int64_t> fchw = type.getShape();
@@ -248,7 +247,7 @@ static std::optional<SmallVector<float>> pairColumnsFilter(Conv2DOp op,
   if (op.getStrides()[1] != 2 || op.getDilations()[1] != 1 || fchw[1] > 4 ||
       op.getGroups() != 1)
     return std::nullopt;
-  std::optional<SmallVector<float>> data = getF32Constant(filter);
+  std::optional<SmallVector<float>> data = getF32ConstantData(filter);
   if (!data)
     return std::nullopt;
   int64_t f = fchw[0], c = fchw[1], kh = fchw[2], kw = fchw[3];
@@ -498,7 +497,7 @@ private:
                     ConversionPatternRewriter &rewriter) const {
     auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
     std::optional<SmallVector<float>> weights =
-        getF32Constant(adaptor.getWeight());
+        getF32ConstantData(adaptor.getWeight());
     if (!weights)
       return {};
     Location loc = op.getLoc();

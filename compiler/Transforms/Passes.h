@@ -39,6 +39,10 @@ namespace cnn {
 inline constexpr llvm::StringLiteral kLayerAttr = "cnn.layer";
 inline constexpr llvm::StringLiteral kLayerTableAttr = "cnn.layer_table";
 
+/// The f32 contents of a statically shaped constant tensor (dense or dense
+/// resource), or nothing if `value` is not one.
+std::optional<SmallVector<float>> getF32ConstantData(Value value);
+
 /// A layer's name: its ONNX node or location name, else `<op>_<index>`.
 std::string getLayerName(Operation *op, int64_t index);
 
