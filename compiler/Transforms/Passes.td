@@ -206,7 +206,9 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     Each static-shaped `linalg.conv_2d_nhwc_hwcf` on tensors is tiled three
     times: an `scf.forall` over parallel tasks (output rows, or blocks of
     output channels over all rows when the whole filter would not stay in
-    cache), `scf.for` loops over register blocks (one row, `pixels` output
+    cache; a constant filter is then packed at compile time as
+    [F / block][KH][KW][C][block], so that each task streams one contiguous
+    block), `scf.for` loops over register blocks (one row, `pixels` output
     pixels, `channels` output channels), and `scf.for` loops over the
     reduction (one filter row and column, a block of input channels). The
     innermost convolution is decomposed to 1-D and vectorized to
