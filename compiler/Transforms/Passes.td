@@ -218,7 +218,9 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     broadcast, residual) and the convolution's elementwise consumer (ReLU),
     so both happen in registers. NHWC max/sum pooling, packed linear
     layers (`cnn.packed_linear`) and Winograd GEMMs (`cnn.winograd_gemm`)
-    are tiled the same way and vectorized; fills left over (padded buffers'
+    are tiled the same way and vectorized, and so are 4-D layout changes
+    (`linalg.transpose`: per-row tasks, in-register transposes); fills left
+    over (padded buffers'
     borders) are written by rows with vector stores. Tile sizes follow
     `chooseConvTiles`: all divide their dimension (static shapes), the
     register block fills up to `register-budget` vector accumulators.

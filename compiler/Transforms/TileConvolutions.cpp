@@ -526,6 +526,33 @@ static LogicalResult tileAndVectorizeFill(PatternRewriter &rewriter,
   return vectorizeEach(rewriter, {*pixels});
 }
 
+/// Tiles a 4-D layout change (the model input's NCHW to NHWC, the output's
+/// NHWC to NCHW) into parallel tasks of one (dim 0, dim 1) slab and blocks
+/// of at most 256 elements, each vectorized into one read, an in-register
+/// transpose and one write. Left to linalg-to-parallel-loops it would be one
+/// OpenMP loop over every element, dividing its index into four.
+static LogicalResult tileAndVectorizeTranspose(PatternRewriter &rewriter,
+                                               linalg::TransposeOp transpose,
+                                               int64_t vectorWidth) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  SmallVector<int64_t> ranges =
+      cast<linalg::LinalgOp>(transpose.getOperation()).getStaticLoopRanges();
+  if (ranges.size() != 4)
+    return failure();
+  FailureOr<Operation *> slabs =
+      tile(rewriter, cast<TilingInterface>(transpose.getOperation()),
+           {1, 1, 0, 0}, LoopType::ForallOp);
+  if (failed(slabs))
+    return failure();
+  int64_t rows = largestDivisor(ranges[2], vectorWidth);
+  int64_t columns = largestDivisor(ranges[3], std::max<int64_t>(1, 256 / rows));
+  FailureOr<Operation *> blocks = tile(rewriter, cast<TilingInterface>(*slabs),
+                                       {0, 0, rows, columns}, LoopType::ForOp);
+  if (failed(blocks))
+    return failure();
+  return vectorizeEach(rewriter, {*blocks});
+}
+
 /// The clean-up `transform.structured.vectorize_children_and_apply_patterns`
 /// applies, plus every canonicalization: transfers fold into the slices
 /// they read and write.
@@ -565,6 +592,7 @@ struct CnnTileConvolutionsPass final
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     SmallVector<linalg::LinalgOp> pools;
     SmallVector<linalg::GenericOp> linears, gemms;
+    SmallVector<linalg::TransposeOp> transposes;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() ||
           ShapedType::isDynamicShape(op.getStaticLoopRanges()))
@@ -576,6 +604,9 @@ struct CnnTileConvolutionsPass final
       else if (op->hasAttr("cnn.packed_linear") &&
                isa<linalg::GenericOp>(op.getOperation()))
         linears.push_back(cast<linalg::GenericOp>(op.getOperation()));
+      else if (auto transpose =
+                   dyn_cast<linalg::TransposeOp>(op.getOperation()))
+        transposes.push_back(transpose);
       else if (op->hasAttr("cnn.winograd_gemm") &&
                isa<linalg::GenericOp>(op.getOperation()))
         gemms.push_back(cast<linalg::GenericOp>(op.getOperation()));
@@ -583,7 +614,7 @@ struct CnnTileConvolutionsPass final
 
     // Counted locally and published together, so zero counts show too.
     uint64_t convolutions = 0, untiledConvolutions = 0, winogradGemms = 0,
-             linearLayers = 0, poolings = 0;
+             linearLayers = 0, poolings = 0, layoutChanges = 0;
     for (linalg::GenericOp linear : linears)
       if (succeeded(tileAndVectorizePackedLinear(rewriter, linear, vectorWidth,
                                                  registerBudget)))
@@ -596,6 +627,10 @@ struct CnnTileConvolutionsPass final
     for (linalg::LinalgOp pool : pools)
       if (succeeded(tileAndVectorizePooling(rewriter, pool, vectorWidth)))
         ++poolings;
+    for (linalg::TransposeOp transpose : transposes)
+      if (succeeded(
+              tileAndVectorizeTranspose(rewriter, transpose, vectorWidth)))
+        ++layoutChanges;
     for (linalg::Conv2DNhwcHwcfOp conv : convs) {
       auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
       ArrayRef<int64_t> filter =
@@ -625,6 +660,7 @@ struct CnnTileConvolutionsPass final
     numWinogradGemms += winogradGemms;
     numLinears += linearLayers;
     numPoolings += poolings;
+    numTransposes += layoutChanges;
     // Unit dimensions differ between the contraction's and the elementwise
     // ops' vectors; without them, each write-then-read of a tile folds.
     RewritePatternSet castAway(&getContext());
@@ -651,6 +687,8 @@ struct CnnTileConvolutionsPass final
                                 "Linear layers given the register kernel"};
   cnn::PassStatistic numPoolings{this, "vectorized-poolings",
                                  "Pooling layers vectorized"};
+  cnn::PassStatistic numTransposes{this, "vectorized-transposes",
+                                   "Layout changes (transposes) vectorized"};
 };
 } // namespace
 

@@ -166,3 +166,20 @@ func.func @border_fill(%v: f32) -> tensor<1x230x230x3xf32> {
   %f = linalg.fill ins(%v : f32) outs(%e : tensor<1x230x230x3xf32>) -> tensor<1x230x230x3xf32>
   return %f : tensor<1x230x230x3xf32>
 }
+
+// -----
+
+// A layout change (the model input's NCHW to NHWC) becomes one task per
+// output row and, per block, one read of the input rows, an in-register
+// transpose and one write; not one OpenMP loop over every element.
+// CHECK-LABEL: func @layout_change
+// CHECK: scf.forall (%[[ROW:.+]]) in (8)
+// CHECK: %[[IN:.+]] = vector.transfer_read %arg0[%c0, %c0, %[[ROW]], %c0]{{.*}} : tensor<1x3x8x16xf32>, vector<3x1x16xf32>
+// CHECK: vector.transpose %{{.+}}, [0, 2, 3, 1] : vector<1x3x1x16xf32> to vector<1x1x16x3xf32>
+// CHECK: vector.transfer_write %{{.+}} : vector<16x3xf32>, tensor<1x1x16x3xf32>
+// CHECK: tensor.parallel_insert_slice
+func.func @layout_change(%x: tensor<1x3x8x16xf32>) -> tensor<1x8x16x3xf32> {
+  %e = tensor.empty() : tensor<1x8x16x3xf32>
+  %t = linalg.transpose ins(%x : tensor<1x3x8x16xf32>) outs(%e : tensor<1x8x16x3xf32>) permutation = [0, 2, 3, 1]
+  return %t : tensor<1x8x16x3xf32>
+}
