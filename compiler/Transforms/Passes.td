@@ -223,7 +223,9 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     over (padded buffers'
     borders) are written by rows with vector stores. Tile sizes follow
     `chooseConvTiles`: all divide their dimension (static shapes), the
-    register block fills up to `register-budget` vector accumulators.
+    register block fills up to `register-budget` vector accumulators; when
+    no divisor of the width makes a good block (17 is prime), each row has
+    full blocks in a loop and one tail block peeled off it, both static.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",

@@ -202,6 +202,15 @@ def _(s, n):  # 14x18 outputs: the last tile row and column reach past them
     return net
 
 
+@case("conv_tail_block", batch2=True)
+def _(s, n):  # widths 17 and 13 (prime): full register blocks and a tail block
+    net = Net((n, 16, 9, 17), s)
+    a = net.conv2d(net.input, 32, 3, padding=1, relu=True)
+    b = net.conv2d(a, 64, 3, padding=1, relu=True)
+    net.conv2d(b, 32, 5, padding=0, relu=True)  # 13 wide
+    return net
+
+
 @case("winograd_residual_no_bias")
 def _(s, n):  # the output transform adds the residual as an accumulator
     net = Net((n, 32, 16, 16), s)

@@ -183,3 +183,33 @@ func.func @layout_change(%x: tensor<1x3x8x16xf32>) -> tensor<1x8x16x3xf32> {
   %t = linalg.transpose ins(%x : tensor<1x3x8x16xf32>) outs(%e : tensor<1x8x16x3xf32>) permutation = [0, 2, 3, 1]
   return %t : tensor<1x8x16x3xf32>
 }
+
+// -----
+
+// A width with no good divisor (17 is prime): each row gets two blocks of
+// 8 pixels x 32 channels in a loop and one peeled tail block of 1 pixel,
+// both vectorized; the bias and the ReLU fuse into both.
+// CHECK-LABEL: func @tail_block
+// CHECK: scf.forall (%[[ROW:.+]]) in (17)
+// CHECK: scf.for %{{.+}} = %c0 to %c16 step %c8
+// CHECK: vector.contract {{.*}} : vector<8x8xf32>, vector<8x32xf32> into vector<8x32xf32>
+// CHECK: arith.maximumf {{.*}} : vector<8x32xf32>
+// CHECK: vector.contract {{.*}} : vector<8xf32>, vector<8x32xf32> into vector<32xf32>
+// CHECK: arith.maximumf {{.*}} : vector<32xf32>
+// CHECK-NOT: linalg.
+func.func @tail_block(%x: tensor<1x19x19x16xf32>, %w: tensor<3x3x16x32xf32>, %b: tensor<32xf32>) -> tensor<1x17x17x32xf32> {
+  %e = tensor.empty() : tensor<1x17x17x32xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<32xf32>) outs(%e : tensor<1x17x17x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x17x17x32xf32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x19x19x16xf32>, tensor<3x3x16x32xf32>) outs(%init : tensor<1x17x17x32xf32>) -> tensor<1x17x17x32xf32>
+  %e2 = tensor.empty() : tensor<1x17x17x32xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x17x17x32xf32>) outs(%e2 : tensor<1x17x17x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x17x17x32xf32>
+  return %1 : tensor<1x17x17x32xf32>
+}
