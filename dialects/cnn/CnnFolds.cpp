@@ -70,10 +70,14 @@ OpFoldResult SliceOp::fold(FoldAdaptor) {
   // per node: x[:, :, ::2, ::2] is two of them).
   if (auto inner = getInput().getDefiningOp<SliceOp>()) {
     SmallVector<int64_t> starts, steps;
-    for (auto [outerStart, outerStep, innerStart, innerStep] : llvm::zip_equal(
-             getStarts(), getSteps(), inner.getStarts(), inner.getSteps())) {
+    for (auto [outerStart, outerStep, outerSize, innerStart, innerStep] :
+         llvm::zip_equal(getStarts(), getSteps(), getSizes(), inner.getStarts(),
+                         inner.getSteps())) {
+      // Both slices are in bounds, so the composed first index and (when
+      // more than one element is taken) step stay below the dimension. A
+      // single element's step is arbitrary, and the product could overflow.
       starts.push_back(innerStart + outerStart * innerStep);
-      steps.push_back(outerStep * innerStep);
+      steps.push_back(outerSize == 1 ? 1 : outerStep * innerStep);
     }
     getInputMutable().assign(inner.getInput());
     setStarts(starts);

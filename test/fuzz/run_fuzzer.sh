@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Runs one cnnc fuzz target on a seed corpus for a time budget.
+# Runs one cnnc fuzz target on a seed corpus.
 #
-#   run_fuzzer.sh FUZZER {onnx|mlir|npy} WORKDIR SECONDS [libFuzzer flags...]
+#   run_fuzzer.sh FUZZER {onnx|mlir|npy} WORKDIR [libFuzzer flags...]
 #
-# Seeds come from the project's own test inputs (written into WORKDIR/seeds);
-# inputs the fuzzer finds interesting go to WORKDIR/corpus, crashes to
-# WORKDIR/crash-* (the test fails and prints the reproducer command).
+# Seeds come from the project's own test inputs and from the inputs of past
+# findings (test/fuzz/regressions/KIND), written into WORKDIR/seeds; inputs
+# the fuzzer finds interesting go to WORKDIR/corpus, crashes to
+# WORKDIR/crash-* (the run fails). FUZZ_FRESH=1 starts from an empty corpus
+# (the test suite's smoke runs: with a fixed -seed and -runs, they are
+# repeatable).
 set -euo pipefail
-fuzzer=$1 kind=$2 work=$3 seconds=$4
-shift 4
+fuzzer=$1 kind=$2 work=$3
+shift 3
 root=$(cd "$(dirname "$0")/../.." && pwd)
 python=${PYTHON:-/usr/bin/python3}
+if [[ "${FUZZ_FRESH:-0}" == 1 ]]; then
+  rm -rf "$work/corpus"
+fi
 rm -rf "$work/seeds" && mkdir -p "$work/seeds" "$work/corpus"
+if [[ -d "$root/test/fuzz/regressions/$kind" ]]; then
+  cp "$root/test/fuzz/regressions/$kind"/* "$work/seeds/"
+fi
 
 case $kind in
   onnx)
@@ -58,6 +67,6 @@ PY
 esac
 
 cd "$work"
-exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
-  -malloc_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/" \
-  "$@" "$work/corpus" "$work/seeds"
+exec "$fuzzer" -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=4096 \
+  -print_final_stats=1 -artifact_prefix="$work/" "$@" \
+  "$work/corpus" "$work/seeds"

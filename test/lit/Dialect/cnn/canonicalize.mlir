@@ -95,3 +95,15 @@ func.func @slices(%x: tensor<1x4x16x16xf32>) -> tensor<1x4x16x2xf32> {
   %c = cnn.pad %b low [0, 0, 0, 0] high [0, 0, 0, 0] : tensor<1x4x16x2xf32> -> tensor<1x4x16x2xf32>
   return %c : tensor<1x4x16x2xf32>
 }
+
+// -----
+
+// A one-element slice may have any step; composed with another slice its
+// step is 1, not the product (which could overflow: a fuzzer finding).
+// CHECK-LABEL: func @one_element_slice_of_slice
+// CHECK-NEXT: cnn.slice %{{.+}} starts [0, 0, 2, 3] sizes [1, 4, 1, 1] steps [1, 1, 1, 1]
+func.func @one_element_slice_of_slice(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x1x1xf32> {
+  %a = cnn.slice %x starts [0, 0, 0, 1] sizes [1, 4, 4, 4] steps [1, 1, 2, 2] : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+  %b = cnn.slice %a starts [0, 0, 1, 1] sizes [1, 4, 1, 1] steps [1, 1, 816165846786, 816165846786] : tensor<1x4x4x4xf32> -> tensor<1x4x1x1xf32>
+  return %b : tensor<1x4x1x1xf32>
+}
