@@ -36,6 +36,7 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/Config/llvm-config.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -764,6 +765,10 @@ int main(int argc, char **argv) {
   // The pipeline spells upstream passes by name: they must be registered.
   registerAllPasses();
   cnn::registerCnnPasses();
+  cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
+    os << "cnnc " CNNC_VERSION " (built with MLIR/LLVM " LLVM_VERSION_STRING
+          ")\n";
+  });
   cl::HideUnrelatedOptions({&cnncCategory});
   // MLIR's IR printing, statistics and timing options under --help-hidden.
   for (auto &[name, option] : cl::getRegisteredOptions())
