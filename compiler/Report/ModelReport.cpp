@@ -38,26 +38,6 @@ SmallVector<LayerRecord> cnn::readLayerTable(ModuleOp module) {
   return layers;
 }
 
-func::FuncOp cnn::getModelFunction(ModuleOp module) {
-  func::FuncOp model;
-  for (auto func : module.getOps<func::FuncOp>())
-    if (func.isPublic() && !func.isDeclaration())
-      model = func;
-  return model;
-}
-
-/// The ops that are layers: every cnn op of the body, in order, numbered as
-/// cnn-instrument-layers numbers them.
-static SmallVector<Operation *> getLayers(func::FuncOp model) {
-  SmallVector<Operation *> layers;
-  if (!model.getBody().hasOneBlock())
-    return layers;
-  for (Operation &op : model.getBody().front())
-    if (isa<CnnDialect>(op.getDialect()))
-      layers.push_back(&op);
-  return layers;
-}
-
 static std::string formatShape(Type type) {
   auto shaped = dyn_cast<ShapedType>(type);
   if (!shaped || !shaped.hasRank())
@@ -135,7 +115,7 @@ void cnn::printGraphDot(func::FuncOp model, ArrayRef<LayerRecord> layers,
        << formatShape(argument.getType()) << "\"];\n";
     producers[argument] = id;
   }
-  SmallVector<Operation *> layerOps = getLayers(model);
+  SmallVector<Operation *> layerOps = getModelLayers(model);
   llvm::DenseMap<Operation *, int64_t> layerIndex;
   for (auto [index, op] : llvm::enumerate(layerOps))
     layerIndex[op] = index;

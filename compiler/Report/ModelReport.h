@@ -31,10 +31,6 @@ struct LayerRecord {
 /// the module has none.
 SmallVector<LayerRecord> readLayerTable(ModuleOp module);
 
-/// The model's entry function: its public function with a body; null if
-/// there is none.
-func::FuncOp getModelFunction(ModuleOp module);
-
 /// Prints `model` as a Graphviz digraph: one node per cnn op with its name,
 /// kind and fused epilogue, output shape, FLOPs and algorithm (from
 /// `layers`, the i-th record describing the i-th cnn op of the body, as

@@ -57,6 +57,24 @@ int64_t mlir::cnn::getLayerFlops(Operation *op) {
   return 0;
 }
 
+func::FuncOp mlir::cnn::getModelFunction(ModuleOp module) {
+  func::FuncOp model;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isDeclaration())
+      model = func;
+  return model;
+}
+
+SmallVector<Operation *> mlir::cnn::getModelLayers(func::FuncOp model) {
+  SmallVector<Operation *> layers;
+  if (!model.getBody().hasOneBlock())
+    return layers;
+  for (Operation &op : model.getBody().front())
+    if (isa<CnnDialect>(op.getDialect()))
+      layers.push_back(&op);
+  return layers;
+}
+
 std::string mlir::cnn::getLayerName(Operation *op, int64_t index) {
   Location loc = op->getLoc();
   if (auto fused = dyn_cast<FusedLoc>(loc))
@@ -98,10 +116,7 @@ struct CnnInstrumentLayersPass final
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    func::FuncOp model;
-    for (auto func : module.getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isDeclaration())
-        model = func;
+    func::FuncOp model = getModelFunction(module);
     if (!model || !model.getBody().hasOneBlock())
       return;
     MLIRContext *ctx = &getContext();
@@ -124,11 +139,7 @@ struct CnnInstrumentLayersPass final
 
     SmallVector<Attribute> table;
     int32_t index = 0;
-    SmallVector<Operation *> layers;
-    for (Operation &op : model.getBody().front())
-      if (isa<CnnDialect>(op.getDialect()))
-        layers.push_back(&op);
-    for (Operation *op : layers) {
+    for (Operation *op : getModelLayers(model)) {
       std::string line;
       llvm::raw_string_ostream os(line);
       os << getLayerName(op, index) << '\t' << getLayerKind(op) << '\t';

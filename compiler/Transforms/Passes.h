@@ -43,6 +43,14 @@ inline constexpr llvm::StringLiteral kLayerTableAttr = "cnn.layer_table";
 /// resource), or nothing if `value` is not one.
 std::optional<SmallVector<float>> getF32ConstantData(Value value);
 
+/// The model's entry function: its (last) public function with a body;
+/// null if there is none.
+func::FuncOp getModelFunction(ModuleOp module);
+
+/// The model's layers: every cnn op of its single-block body, in order.
+/// Layer i of the layer table, the profile and `--emit=dot` is the i-th.
+SmallVector<Operation *> getModelLayers(func::FuncOp model);
+
 /// A layer's name: its ONNX node or location name, else `<op>_<index>`.
 std::string getLayerName(Operation *op, int64_t index);
 
