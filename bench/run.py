@@ -3,7 +3,7 @@
 
   bench/run.py --cnnc build/bin/cnnc [--models resnet18 resnet50 vgg16]
                [--batches 1 8] [--threads 1 2] [--runs 5] [--markdown FILE]
-               [--json FILE] [--plot FILE.svg]
+               [--json FILE] [--plot FILE.svg] [--target-cpu x86-64-v3]
   bench/run.py --plot-from FILE.json --plot FILE.svg     redraw a saved run
 
 For each model (torchvision architecture, seeded weights, 3x224x224 input)
@@ -11,8 +11,10 @@ and batch size: export to ONNX with examples/zoo/export.py, compile with
 cnnc, then time cnnc's executable (--bench), ONNX Runtime (onnxruntime-node,
 bench/ort_bench.js) and PyTorch (torch.set_num_threads) at each thread count.
 Reports median ms, GFLOP/s (convolution and linear FLOPs, 2 per MAC), % of
-the measured FMA peak (bench/fma_peak.c, one core times threads) and the
-ratio to ONNX Runtime (> 1: cnnc is faster). Needs `npm install
+the measured FMA peak of the vector width cnnc's code uses (bench/fma_peak.c
+built for AVX2 and, where the CPU has it, AVX-512; one core times threads)
+and the ratio to ONNX Runtime (> 1: cnnc is faster). --target-cpu compiles
+for another target than the host (x86-64-v3: AVX2 code on an AVX-512 host). Needs `npm install
 --ignore-scripts onnxruntime-node` in bench/ (scripts/bench.sh does it).
 """
 
@@ -64,12 +66,37 @@ def parse_ms(text):
     return float(match.group(1))
 
 
-def fma_peak(work):
-    exe = os.path.join(work, "fma_peak")
-    subprocess.run(["clang-22", "-O2", "-march=native", os.path.join(HERE, "fma_peak.c"),
-                    "-o", exe], check=True)
-    out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
-    return float(re.search(r"fma_peak_gflops=([0-9.]+)", out).group(1))
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def fma_peaks(work):
+    """{vector bits: GFLOP/s per core}: 256 (AVX2+FMA) always, 512 where the
+    CPU has AVX-512F."""
+    builds = {256: ["-mavx2", "-mfma", "-mno-avx512f"]}
+    if "avx512f" in cpu_flags():
+        builds[512] = ["-mavx512f", "-mfma"]
+    peaks = {}
+    for bits, flags in builds.items():
+        exe = os.path.join(work, f"fma_peak{bits}")
+        subprocess.run(["clang-22", "-O2", *flags, os.path.join(HERE, "fma_peak.c"),
+                        "-o", exe], check=True)
+        out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+        peaks[bits] = float(re.search(r"fma_peak_gflops=([0-9.]+)", out).group(1))
+    return peaks
+
+
+def parse_variant(text):
+    """(target, vector bits) of the variant a cnnc binary ran."""
+    match = re.search(r"target=(\S+) vector_bits=([0-9]+)", text)
+    return (match.group(1), int(match.group(2))) if match else ("?", 512)
 
 
 def time_torch(arch, batch, threads, runs, x):
@@ -98,6 +125,8 @@ def main():
     parser.add_argument("--markdown", help="write the table to this file")
     parser.add_argument("--json", help="write the measurements to this file")
     parser.add_argument("--plot", help="draw speed relative to ONNX Runtime as SVG")
+    parser.add_argument("--target-cpu", default="native",
+                        help="cnnc --target-cpu (x86-64-v3: AVX2 code)")
     parser.add_argument("--plot-from", metavar="JSON",
                         help="only draw --plot from an earlier run's --json")
     args = parser.parse_args()
@@ -110,8 +139,11 @@ def main():
     import export as zoo
     rows = []
     with tempfile.TemporaryDirectory(prefix="cnnc-bench-") as work:
-        peak = fma_peak(work)
-        print(f"measured FMA peak: {peak:.1f} GFLOP/s per core", flush=True)
+        peaks = fma_peaks(work)
+        print("measured FMA peak per core: " +
+              ", ".join(f"{bits}-bit {p:.1f} GFLOP/s" for bits, p in peaks.items()),
+              flush=True)
+        peak = peaks.get(512, peaks[256])
         for arch in args.models:
             for batch in args.batches:
                 d = os.path.join(work, f"{arch}-b{batch}")
@@ -121,13 +153,17 @@ def main():
                 gflop = model_flops(onnx_path) * 1e-9
                 exe = d + ".exe"
                 start = time.time()
-                subprocess.run([args.cnnc, onnx_path, "-o", exe], check=True)
+                subprocess.run([args.cnnc, f"--target-cpu={args.target_cpu}", onnx_path,
+                                "-o", exe], check=True)
                 compile_s = time.time() - start
                 for threads in args.threads:
-                    cnnc_ms = parse_ms(subprocess.run(
+                    bench_out = subprocess.run(
                         [exe, "--input", os.path.join(d, "input.npy"), "--threads",
                          str(threads), "--bench", str(args.runs)],
-                        check=True, capture_output=True, text=True).stdout)
+                        check=True, capture_output=True, text=True).stdout
+                    cnnc_ms = parse_ms(bench_out)
+                    target, bits = parse_variant(bench_out)
+                    peak = peaks.get(bits, peaks[256])
                     ort_ms = parse_ms(subprocess.run(
                         ["node", os.path.join(HERE, "ort_bench.js"), onnx_path,
                          os.path.join(d, "input.npy"), str(threads), str(args.runs)],
@@ -135,18 +171,22 @@ def main():
                     torch_ms = time_torch(arch, batch, threads, args.runs, x)
                     row = dict(model=arch, batch=batch, threads=threads, gflop=gflop,
                                cnnc=cnnc_ms, ort=ort_ms, torch=torch_ms,
-                               compile_s=compile_s, peak=peak * threads)
+                               compile_s=compile_s, peak=peak * threads,
+                               target=target, vector_bits=bits,
+                               peak256=peaks[256] * threads,
+                               peak512=peaks.get(512, 0.0) * threads)
                     rows.append(row)
                     print(format_row(row), flush=True)
                 os.remove(onnx_path)
-    table = render(rows, peak)
+    table = render(rows, peaks)
     print(table)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(table)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"peak": peak, "rows": rows}, f, indent=1)
+            json.dump({"peak": peak, "peaks": peaks, "cpu": cpu_name(), "rows": rows},
+                  f, indent=1)
     if args.plot:
         write_plot(args.plot, rows, peak)
 
@@ -198,19 +238,35 @@ def write_plot(path, rows, peak):
         f.write("\n".join(out) + "\n")
 
 
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            info = f.read()
+        name = re.search(r"model name\s*:\s*(.*)", info).group(1)
+        family = re.search(r"cpu family\s*:\s*(\d+)", info).group(1)
+        return f"{name} (family {family})"
+    except (OSError, AttributeError):
+        return "unknown CPU"
+
+
 def format_row(r):
     gflops = r["gflop"] / (r["cnnc"] * 1e-3)
-    return (f"| {r['model']} | {r['batch']} | {r['threads']} | {r['gflop']:.2f} | "
+    return (f"| {r['model']} | {r['batch']} | {r['threads']} | "
+            f"{r.get('target', '?')} ({r.get('vector_bits', 512)}-bit) | {r['gflop']:.2f} | "
             f"{r['cnnc']:.1f} | {gflops:.1f} | {100 * gflops / r['peak']:.1f}% | "
-            f"{r['ort']:.1f} | {100 * r['gflop'] / (r['ort'] * 1e-3) / r['peak']:.1f}% | "
+            f"{r['ort']:.1f} | {100 * r['gflop'] / (r['ort'] * 1e-3) / (r.get('peak512') or r['peak']):.1f}% | "
             f"{r['torch']:.1f} | {r['ort'] / r['cnnc']:.3f} | {r['compile_s']:.1f} |")
 
 
 def render(rows, peak):
-    header = (f"Measured FMA peak: {peak:.1f} GFLOP/s per core (bench/fma_peak.c).\n\n"
-              "| model | batch | threads | GFLOP | cnnc ms | cnnc GFLOP/s | cnnc % peak | "
-              "ORT ms | ORT % peak | PyTorch ms | ORT/cnnc | cnnc compile s |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+    header = (f"CPU: {cpu_name()}. Measured FMA peak per core (bench/fma_peak.c): "
+              + ", ".join(f"{bits}-bit {p:.1f} GFLOP/s" for bits, p in
+                          (peak.items() if isinstance(peak, dict) else [(512, peak)]))
+              + ". % peak: of the peak of the vector width cnnc's code uses, "
+              "times threads.\n\n"
+              "| model | batch | threads | cnnc code | GFLOP | cnnc ms | cnnc GFLOP/s | "
+              "cnnc % peak | ORT ms | ORT % peak | PyTorch ms | ORT/cnnc | cnnc compile s |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     return header + "\n".join(format_row(r) for r in rows) + "\n"
 
 

@@ -103,6 +103,12 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Winograd for stride-1 3x3 convolutions: auto (cost "
                      "model), on (F(4x4, 3x3)), f2 (F(2x2, 3x3)), off"),
       llvm::cl::init("auto")};
+  PassOptions::Option<int64_t> vectorRegisters{
+      *this, "vector-registers",
+      llvm::cl::desc("Architectural vector registers (32: AVX-512, 16: "
+                     "AVX2); a register block's accumulators, filter "
+                     "vectors and broadcast must fit in them"),
+      llvm::cl::init(32)};
   PassOptions::Option<int64_t> registerBudget{
       *this, "register-budget",
       llvm::cl::desc("Most vector accumulators of a convolution's register "

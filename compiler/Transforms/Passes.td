@@ -232,6 +232,9 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
            "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">,
     Option<"registerBudget", "register-budget", "int64_t", /*default=*/"16",
            "Most vector accumulators of one register block">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"32",
+           "Architectural vector registers (32: AVX-512, 16: AVX2): a "
+           "block's accumulators, filter vectors and one broadcast fit in them">,
     Option<"filterCacheKiB", "filter-cache-kib", "int64_t", /*default=*/"512",
            "Most filter bytes (KiB) one parallel task should stream from cache">
   ];

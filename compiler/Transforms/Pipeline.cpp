@@ -75,6 +75,7 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
   CnnTileConvolutionsOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
   tiling.registerBudget = options.registerBudget;
+  tiling.vectorRegisters = options.vectorRegisters;
   pm.addNestedPass<func::FuncOp>(createCnnTileConvolutions(tiling));
   addTextualPipeline(
       pm,

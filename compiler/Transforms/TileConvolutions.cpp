@@ -67,6 +67,16 @@ static int64_t largestDivisor(
   return 0;
 }
 
+/// The most pixels (rows of a GEMM) of a register block with `vectors`
+/// filter vectors: at most `budget` accumulators, and accumulators, the
+/// block's filter vectors and one broadcast within the `registers` vector
+/// registers (AVX2's 16 allow 6 x 2 or 4 x 3, not 4 x 4: that would spill).
+static int64_t maxBlockPixels(int64_t vectors, int64_t budget,
+                              int64_t registers) {
+  return std::max<int64_t>(
+      1, std::min(budget / vectors, (registers - vectors - 1) / vectors));
+}
+
 /// Parallel tasks a layer should have at least, so that a few threads share
 /// them evenly.
 static constexpr int64_t kMinTasks = 16;
@@ -88,6 +98,7 @@ static constexpr int64_t kMinTasks = 16;
 static ConvTiles chooseConvTiles(ArrayRef<int64_t> outputShape, int64_t ic,
                                  int64_t kh, int64_t kw, int64_t vectorWidth,
                                  int64_t registerBudget,
+                                 int64_t vectorRegisters,
                                  int64_t filterCacheBytes,
                                  bool allowTail = true) {
   int64_t oh = outputShape[1], ow = outputShape[2], oc = outputShape[3];
@@ -104,7 +115,7 @@ static ConvTiles chooseConvTiles(ArrayRef<int64_t> outputShape, int64_t ic,
   for (int64_t channels : channelCandidates) {
     int64_t vectors = llvm::divideCeil(channels, vectorWidth);
     int64_t limit =
-        std::min(ow, std::max<int64_t>(1, registerBudget / vectors));
+        std::min(ow, maxBlockPixels(vectors, registerBudget, vectorRegisters));
     // Blocks of a divisor of the width, or full blocks and one smaller tail
     // block per row (17 is prime: without a tail its rows would be single
     // pixels). A tail costs a second copy of the kernel and a poorer block:
@@ -544,12 +555,13 @@ static LogicalResult tileAndVectorizeContraction(PatternRewriter &rewriter,
 static LogicalResult tileAndVectorizePackedLinear(PatternRewriter &rewriter,
                                                   linalg::GenericOp linear,
                                                   int64_t vectorWidth,
-                                                  int64_t registerBudget) {
+                                                  int64_t registerBudget,
+                                                  int64_t vectorRegisters) {
   SmallVector<int64_t> ranges = linear.getStaticLoopRanges();
   int64_t rows = ranges[1], block = ranges[2], k = ranges[3];
   int64_t vectors = llvm::divideCeil(block, vectorWidth);
-  int64_t rowTile =
-      largestDivisor(rows, std::max<int64_t>(1, registerBudget / vectors));
+  int64_t rowTile = largestDivisor(
+      rows, maxBlockPixels(vectors, registerBudget, vectorRegisters));
   return tileAndVectorizeContraction(rewriter, linear, {1, 0, 0, 0},
                                      {0, rowTile, 0, 0}, largestDivisor(k, 8));
 }
@@ -562,12 +574,14 @@ static LogicalResult tileAndVectorizeWinogradGemm(PatternRewriter &rewriter,
                                                   linalg::GenericOp gemm,
                                                   int64_t vectorWidth,
                                                   int64_t registerBudget,
+                                                  int64_t vectorRegisters,
                                                   int64_t filterCacheBytes) {
   SmallVector<int64_t> ranges = gemm.getStaticLoopRanges();
   int64_t rows = ranges[1], columns = ranges[2], k = ranges[3];
   ConvTiles tiles =
       chooseConvTiles({1, 1, rows, columns}, k, 1, 1, vectorWidth,
-                      registerBudget, filterCacheBytes, /*allowTail=*/false);
+                      registerBudget, vectorRegisters, filterCacheBytes,
+                      /*allowTail=*/false);
   int64_t channelsPerTask =
       largestDivisor(columns, columns, [&](int64_t block) {
         return block % tiles.channels == 0 &&
@@ -693,12 +707,13 @@ struct CnnTileConvolutionsPass final
     uint64_t convolutions = 0, untiledConvolutions = 0, winogradGemms = 0,
              linearLayers = 0, poolings = 0, layoutChanges = 0;
     for (linalg::GenericOp linear : linears)
-      if (succeeded(tileAndVectorizePackedLinear(rewriter, linear, vectorWidth,
-                                                 registerBudget)))
+      if (succeeded(tileAndVectorizePackedLinear(
+              rewriter, linear, vectorWidth, registerBudget, vectorRegisters)))
         ++linearLayers;
     for (linalg::GenericOp gemm : gemms)
       if (succeeded(tileAndVectorizeWinogradGemm(rewriter, gemm, vectorWidth,
                                                  registerBudget,
+                                                 vectorRegisters,
                                                  filterCacheKiB * 1024)))
         ++winogradGemms;
     for (linalg::LinalgOp pool : pools)
@@ -714,7 +729,8 @@ struct CnnTileConvolutionsPass final
           cast<RankedTensorType>(conv.getInputs()[1].getType()).getShape();
       ConvTiles tiles = chooseConvTiles(outputType.getShape(), filter[2],
                                         filter[0], filter[1], vectorWidth,
-                                        registerBudget, filterCacheKiB * 1024);
+                                        registerBudget, vectorRegisters,
+                                        filterCacheKiB * 1024);
       // A convolution that does not tile stays whole: slower, still right.
       if (succeeded(tileAndVectorize(rewriter, conv, tiles)))
         ++convolutions;

@@ -32,6 +32,14 @@ static float *alloc_floats(int64_t count) {
 }
 
 int main(void) {
+  // A library compiled for features this CPU lacks says so here, instead of
+  // exiting inside cnn_model_run.
+  char err[512];
+  if (cnn_model_check_cpu(err, sizeof(err)) != 0) {
+    fprintf(stderr, "error: %s\n", err);
+    return 1;
+  }
+  printf("target: %s\n", cnn_model_target());
   int64_t input_rank = cnn_model_input_rank();
   const int64_t *input_shape = cnn_model_input_shape();
   int64_t output_rank = cnn_model_output_rank();

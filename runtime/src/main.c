@@ -320,8 +320,10 @@ static int run_benchmark(const cnnrt_tensor *input, cnnrt_tensor *output,
   double median = runs % 2
                       ? times_ms[runs / 2]
                       : 0.5 * (times_ms[runs / 2 - 1] + times_ms[runs / 2]);
-  printf("bench: runs=%d threads=%d median_ms=%.3f min_ms=%.3f\n", runs,
-         threads, median, times_ms[0]);
+  printf("bench: runs=%d threads=%d median_ms=%.3f min_ms=%.3f target=%s "
+         "vector_bits=%d\n",
+         runs, threads, median, times_ms[0], cnn_model_target(),
+         (int)cnn_model_vector_bits());
   free(times_ms);
   return 0;
 }
@@ -329,10 +331,6 @@ static int run_benchmark(const cnnrt_tensor *input, cnnrt_tensor *output,
 //===----------------------------------------------------------------------===//
 // Per-layer profile
 //===----------------------------------------------------------------------===//
-
-// Defined by models compiled by cnnc; weak so that a model object without
-// it still links (its binary then has no --profile).
-extern const char *cnn_model_layer_table(void) __attribute__((weak));
 
 enum { layer_fields = 5 };
 typedef struct layer_info {
@@ -385,8 +383,8 @@ static int write_profile(const char *path, const layer_info *layers, int count,
   if (json)
     fprintf(file,
             "{\"threads\": %d, \"fma_peak_gflops_per_core\": %.1f, "
-            "\"layers\": [\n",
-            threads, peak);
+            "\"target\": \"%s\", \"vector_bits\": %d, \"layers\": [\n",
+            threads, peak, cnn_model_target(), (int)cnn_model_vector_bits());
   else
     fprintf(file, "layer,name,op,output,algorithm,flops,ms,gflops\n");
   for (int i = 0; i < count; ++i) {
@@ -420,12 +418,13 @@ static int write_profile(const char *path, const layer_info *layers, int count,
 // cores, and share of the total.
 static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
                        const options *opts, int threads) {
-  if (!cnn_model_layer_table) {
+  const char *table = cnn_model_layer_table();
+  if (!table) {
     print_error("this model was compiled without a layer table; recompile it "
                 "with cnnc to use --profile");
     return exit_runtime_error;
   }
-  char *text = strdup(cnn_model_layer_table());
+  char *text = strdup(table);
   layer_info *layers = NULL;
   int count = text ? parse_layer_table(text, &layers) : -1;
   double *ms =
@@ -445,11 +444,15 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
     ms[i] = cnnrt_profile_layer_ms(i) / opts->profile_runs;
     total += ms[i];
   }
-  double peak = cnnrt_measure_fma_peak_gflops();
+  // The peak of the instructions the model's code uses: AVX2 code on an
+  // AVX-512 CPU is measured against the 256-bit FMA peak.
+  int vector_bits = (int)cnn_model_vector_bits();
+  double peak = cnnrt_measure_fma_peak_gflops(vector_bits);
   double machine_peak = peak * threads;
   printf("profile: %d runs, %d threads, FMA peak %.1f GFLOP/s per core "
-         "(measured), %.3f ms per run\n",
-         opts->profile_runs, threads, peak, total);
+         "(measured), %.3f ms per run, target %s (%d-bit vectors)\n",
+         opts->profile_runs, threads, peak, total, cnn_model_target(),
+         vector_bits);
   printf("%4s  %-28s %-30s %-16s %-11s %9s %9s %6s %6s\n", "#", "layer", "op",
          "output", "algorithm", "ms", "GFLOP/s", "%peak", "share");
   for (int i = 0; i < count; ++i) {
@@ -495,6 +498,12 @@ int main(int argc, char **argv) {
   cnnrt_tensor input = {0}, output = {0};
   char err[CNNRT_ERROR_MAX];
   int exit_code = exit_runtime_error;
+  // Before any of the model's code runs: a CPU without the features it was
+  // compiled for gets one line saying so, not an illegal instruction.
+  if (cnn_model_check_cpu(err, sizeof(err)) != 0) {
+    print_error("%s", err);
+    return exit_runtime_error;
+  }
   const int64_t input_rank = cnn_model_input_rank();
   const int64_t *input_shape = cnn_model_input_shape();
 

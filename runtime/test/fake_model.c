@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cnnrt/cnn_model_abi.h"
+#include "cnnrt/cnnrt.h"
 
 #define FAKE_INPUT_NUMEL (1 * 3 * 4 * 4)
 
@@ -39,11 +40,42 @@ const int64_t *cnn_model_output_shape(void) { return fake_output_shape; }
 
 // output[k] = sum_i input[i] * w(k, i) + 0.01 k, with small integer weights
 // so results are easy to recompute in a test.
-void cnn_model_run(const float *input, float *output) {
+static void fake_run(const float *input, float *output) {
   for (int k = 0; k < FAKE_OUTPUT_NUMEL; ++k) {
     float sum = 0.01f * (float)k;
     for (int i = 0; i < FAKE_INPUT_NUMEL; ++i)
       sum += input[i] * (float)((i * 7 + k * 3) % 11 - 5);
     output[k] = sum;
   }
+}
+
+// One variant, as cnnc emits: FAKE_MODEL_FEATURES names the CPU features it
+// claims to need (a name the runtime does not know counts as missing).
+#ifndef FAKE_MODEL_FEATURES
+#define FAKE_MODEL_FEATURES ""
+#endif
+static const char *fake_layer_table(void) {
+  return "fc\tcnn.linear\t1x10\t960\tdirect\n";
+}
+static const cnnrt_variant fake_variants[] = {
+    {"fake-cpu", FAKE_MODEL_FEATURES, 256, fake_run, fake_layer_table}};
+static int32_t fake_selected = -1;
+
+void cnn_model_run(const float *input, float *output) {
+  cnnrt_variant_get(fake_variants, 1, &fake_selected)->run(input, output);
+}
+int cnn_model_check_cpu(char *err, size_t errlen) {
+  return cnnrt_variant_select(fake_variants, 1, &fake_selected, err, errlen) <
+         0;
+}
+const char *cnn_model_target(void) {
+  int32_t i = cnnrt_variant_select(fake_variants, 1, &fake_selected, NULL, 0);
+  return i < 0 ? NULL : fake_variants[i].target;
+}
+int64_t cnn_model_vector_bits(void) {
+  int32_t i = cnnrt_variant_select(fake_variants, 1, &fake_selected, NULL, 0);
+  return i < 0 ? 0 : fake_variants[i].vector_bits;
+}
+const char *cnn_model_layer_table(void) {
+  return cnnrt_variant_get(fake_variants, 1, &fake_selected)->layer_table();
 }

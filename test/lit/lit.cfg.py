@@ -29,3 +29,28 @@ config.substitutions.append(
 for name in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"):
     if name in os.environ:
         config.environment[name] = os.environ[name]
+
+# This CPU's features (x86-64 Linux), for tests of binaries compiled for
+# other CPUs: `cpu-avx512f`, ..., and %unsupported_cpu, a --target-cpu
+# whose code this CPU cannot run (feature `has-unsupported-cpu`).
+cpu_flags = set()
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                cpu_flags = set(line.split(":", 1)[1].split())
+                break
+except OSError:
+    pass
+for flag in ("avx2", "fma", "avx512f", "avx512_fp16"):
+    if flag in cpu_flags:
+        config.available_features.add("cpu-" + flag.replace("_", ""))
+if cpu_flags and "avx512f" not in cpu_flags:
+    unsupported_cpu = "x86-64-v4"
+elif cpu_flags and "avx512_fp16" not in cpu_flags:
+    unsupported_cpu = "sapphirerapids"
+else:
+    unsupported_cpu = None
+if unsupported_cpu:
+    config.available_features.add("has-unsupported-cpu")
+    config.substitutions.append(("%unsupported_cpu", unsupported_cpu))

@@ -58,12 +58,19 @@ TEST(Profile, StartRestartsFromZeroAndRejectsNegativeCounts) {
   EXPECT_EQ(cnnrt_profile_start(-1), CNNRT_ERR_INVALID_ARGUMENT);
 }
 
-TEST(Profile, FmaPeakIsPositiveOnX86WithFma) {
-  double peak = cnnrt_measure_fma_peak_gflops();
-  EXPECT_GE(peak, 0.0);
+TEST(Profile, FmaPeakIsMeasuredForTheRequestedWidth) {
+  double peak256 = cnnrt_measure_fma_peak_gflops(256);
+  double peak512 = cnnrt_measure_fma_peak_gflops(512);
+  EXPECT_GE(peak256, 0.0);
+  EXPECT_EQ(cnnrt_measure_fma_peak_gflops(128), 0.0);
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("fma"))
-    EXPECT_GT(peak, 1.0);
+  if (__builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2"))
+    EXPECT_GT(peak256, 1.0);
+  if (__builtin_cpu_supports("avx512f"))
+    // Full-width (Zen 5) or split (Zen 4) AVX-512: never below the ymm peak.
+    EXPECT_GT(peak512, 0.8 * peak256);
+  else
+    EXPECT_EQ(peak512, 0.0);
 #endif
 }
 

@@ -13,6 +13,8 @@
 #include "Import/MlirInput.h"
 #include "Import/OnnxImporter.h"
 #include "Report/ModelReport.h"
+#include "Target/KernelTarget.h"
+#include "Target/Multiversion.h"
 #include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
@@ -36,10 +38,12 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/CommandLine.h"
@@ -58,6 +62,8 @@
 #include "llvm/Transforms/Utils/Cloning.h"
 
 #include <fmt/format.h>
+
+#include "ModelAbiHeader.inc"
 
 #include <chrono>
 #include <optional>
@@ -112,8 +118,11 @@ cl::opt<Emit> emitKind(
                    "a shared library and its C header (cnn_model.h)"),
         clEnumValN(Emit::Exe, "exe", "a native executable (default)")),
     cl::cat(cnncCategory));
-cl::opt<std::string> targetCpu("target-cpu",
-                               cl::desc("Target CPU (default: the host's)"),
+cl::opt<std::string> targetCpu(
+    "target-cpu",
+    cl::desc("Target CPU, or a comma-separated list for one binary with a "
+             "variant per CPU, chosen at load by the CPU's features, e.g. "
+             "'x86-64-v3,znver4' (default: native, the host's)"),
                                cl::init("native"), cl::cat(cnncCategory));
 cl::opt<std::string> targetFeatures(
     "mattr",
@@ -253,65 +262,46 @@ std::string defaultOutputName() {
 // Code generation and linking
 //===----------------------------------------------------------------------===//
 
-std::unique_ptr<llvm::TargetMachine> createTargetMachine() {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  std::string error;
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target) {
-    (void)fail(fmt::format("no target for '{}': {}", triple.str(), error));
-    return nullptr;
+/// The targets of --target-cpu (a comma-separated list, best first) with
+/// --mattr applied to each.
+FailureOr<SmallVector<cnn::KernelTarget>> createTargets() {
+  SmallVector<StringRef> cpus;
+  StringRef(targetCpu).split(cpus, ',', -1, /*KeepEmpty=*/true);
+  SmallVector<cnn::KernelTarget> targets;
+  llvm::StringSet<> seen;
+  for (StringRef cpu : cpus) {
+    cpu = cpu.trim();
+    if (cpu.empty())
+      return fail(fmt::format("invalid --target-cpu '{}': expected a CPU or "
+                              "a comma-separated list such as "
+                              "'x86-64-v3,znver4'",
+                              targetCpu.getValue()));
+    llvm::Expected<cnn::KernelTarget> target = cnn::createKernelTarget(
+        cpu, targetFeatures,
+        optLevel >= 2 ? llvm::CodeGenOptLevel::Aggressive
+                      : llvm::CodeGenOptLevel::None);
+    if (!target)
+      return fail(llvm::toString(target.takeError()));
+    if (!seen.insert(target->cpu).second)
+      return fail(fmt::format("--target-cpu names '{}' twice", target->cpu));
+    if (kernelRegisters)
+      target->registerBudget = kernelRegisters;
+    targets.push_back(std::move(*target));
   }
-  std::string cpu = targetCpu;
-  std::string features = targetFeatures;
-  if (cpu == "native" || cpu == "host") {
-    cpu = llvm::sys::getHostCPUName().str();
-    if (features.empty()) {
-      SmallVector<std::string> hostFeatures;
-      for (const auto &feature : llvm::sys::getHostCPUFeatures())
-        hostFeatures.push_back((feature.second ? "+" : "-") +
-                               feature.first().str());
-      features = llvm::join(hostFeatures, ",");
-    }
-  }
-  // LLVM only warns about unknown CPUs and features (and then may abort):
-  // check them first.
-  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
-      target->createMCSubtargetInfo(triple, "", ""));
-  if (subtarget && !subtarget->isCPUStringValid(cpu)) {
-    (void)fail(fmt::format("unknown --target-cpu '{}' (try 'native', "
-                           "'x86-64-v3' or 'znver4')",
-                           cpu));
-    return nullptr;
-  }
-  if (subtarget && !targetFeatures.empty()) {
-    SmallVector<StringRef> requested;
-    StringRef(targetFeatures).split(requested, ',', -1, /*KeepEmpty=*/false);
-    for (StringRef feature : requested) {
-      StringRef name = feature.ltrim("+-");
-      if (feature.size() == name.size() ||
-          !llvm::any_of(subtarget->getAllProcessorFeatures(),
-                        [&](const llvm::SubtargetFeatureKV &kv) {
-                          return name == kv.Key;
-                        })) {
-        (void)fail(fmt::format("invalid --mattr feature '{}': expected "
-                               "+name or -name of a {} feature, e.g. "
-                               "'+avx2,-avx512f'",
-                               feature.str(), triple.getArchName().str()));
-        return nullptr;
-      }
-    }
-  }
-  llvm::TargetOptions options;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
-      optLevel >= 2 ? llvm::CodeGenOptLevel::Aggressive
-                    : llvm::CodeGenOptLevel::None));
-  if (!machine)
-    (void)fail(fmt::format("cannot create a target machine for CPU '{}'", cpu));
-  return machine;
+  // Best first, whatever order the list has: wider vectors, then more
+  // features. The runtime runs the first variant the CPU can.
+  SmallVector<size_t> order;
+  for (size_t i = 0; i < targets.size(); ++i)
+    order.push_back(i);
+  auto rank = [&](size_t i) {
+    return std::make_tuple(-targets[i].vectorWidth,
+                           -int64_t(targets[i].requiredFeatures.size()), i);
+  };
+  llvm::sort(order, [&](size_t a, size_t b) { return rank(a) < rank(b); });
+  SmallVector<cnn::KernelTarget> sorted;
+  for (size_t i : order)
+    sorted.push_back(std::move(targets[i]));
+  return sorted;
 }
 
 LogicalResult emitMachineCode(llvm::Module &module,
@@ -358,38 +348,18 @@ std::string shapeComment(RankedTensorType type) {
   return fmt::format("{}", fmt::join(type.getShape(), "x"));
 }
 
-/// The C header of a model library: the ABI of Transforms/ExportCAbi.cpp.
+/// The C header of a model library: the runtime's declaration of the ABI
+/// (runtime/include/cnnrt/cnn_model_abi.h), after a comment with the
+/// model's shapes.
 std::string libraryHeader(RankedTensorType input, RankedTensorType output) {
   return fmt::format(
-      R"(/* Generated by cnnc from {0}: the C interface of the compiled model. */
-#ifndef CNN_MODEL_H
-#define CNN_MODEL_H
-
-#include <stdint.h>
-
-#ifdef __cplusplus
-extern "C" {{
-#endif
-
-/* Runs the network. `input` holds {1} floats ({2}, C order) and `output`
-   receives {3} floats ({4}, C order); both are owned by the caller. The
-   function may be called concurrently on different buffers. */
-void cnn_model_run(const float *input, float *output);
-
-/* The static shapes; the arrays live as long as the library is loaded. */
-int64_t cnn_model_input_rank(void);
-const int64_t *cnn_model_input_shape(void);
-int64_t cnn_model_output_rank(void);
-const int64_t *cnn_model_output_shape(void);
-
-#ifdef __cplusplus
-}}
-#endif
-
-#endif /* CNN_MODEL_H */
-)",
+      "/* Generated by cnnc from {0}: the C interface of the compiled model.\n"
+      "   cnn_model_run reads {1} input floats ({2}, C order) and writes {3}\n"
+      "   output floats ({4}, C order); both buffers are owned by the\n"
+      "   caller. It may be called concurrently on different buffers. */\n",
       llvm::sys::path::filename(inputFilename).str(), input.getNumElements(),
-      shapeComment(input), output.getNumElements(), shapeComment(output));
+      shapeComment(input), output.getNumElements(), shapeComment(output)) +
+         kModelAbiHeader;
 }
 
 LogicalResult printModule(ModuleOp module, StringRef path) {
@@ -534,22 +504,20 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   if (optLevel > 3)
     return fail(fmt::format("invalid -O{}: expected 0, 1, 2 or 3",
                             optLevel.getValue()));
-  std::unique_ptr<llvm::TargetMachine> machine = createTargetMachine();
-  if (!machine)
+  FailureOr<SmallVector<cnn::KernelTarget>> targets = createTargets();
+  if (failed(targets))
     return failure();
+  // Stages 1 and 2 do not depend on the target; stage 3 and what follows
+  // run once per target (the first one's IR is what --emit prints).
   cnn::PipelineOptions options;
   options.graphPasses = graphPasses;
-  // AVX-512 has 32 vector registers, AVX2 16: a block keeps half or 3/4 of
-  // them as accumulators, the rest for broadcasts and filter vectors.
-  bool avx512 = machine->getMCSubtargetInfo()->checkFeatures("+avx512f");
-  options.vectorWidth = avx512 ? 16 : 8;
+  targets->front().applyTo(options);
   if (winogradMode != "auto" && winogradMode != "on" && winogradMode != "f2" &&
       winogradMode != "off")
     return fail(
         fmt::format("invalid --winograd={}: expected auto, on, f2 or off",
                     winogradMode.getValue()));
   options.winograd = winogradMode;
-  options.registerBudget = kernelRegisters ? kernelRegisters : avx512 ? 16 : 12;
   std::string output =
       outputFilename.empty() ? defaultOutputName() : outputFilename.getValue();
   if (output == "-" &&
@@ -594,7 +562,8 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
       cl::getRegisteredOptions().lookup("mlir-print-ir-tree-dir"));
   std::string treeDir = treeDirOption ? treeDirOption->getValue() : "";
   int stageIndex = 0;
-  auto runStage = [&](auto build, StringRef name) -> LogicalResult {
+  auto runStageOn = [&](ModuleOp target, auto build,
+                        StringRef name) -> LogicalResult {
     PassManager pm(&context);
     if (!treeDir.empty()) {
       SmallString<256> stageDir(treeDir);
@@ -610,7 +579,10 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     TimingScope stageTiming = rootTiming.nest(name);
     pm.enableTiming(stageTiming);
     build(pm, options);
-    return pm.run(*module);
+    return pm.run(target);
+  };
+  auto runStage = [&](auto build, StringRef name) {
+    return runStageOn(*module, build, name);
   };
 
   // Capture the entry point's types before lowering erases them.
@@ -641,30 +613,70 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   progress.finished("lowering to linalg");
   if (emitKind == Emit::Linalg)
     return printModule(*module, output);
-  if (failed(runStage(cnn::buildLinalgToLLVMPipeline, "to-llvm")) ||
-      failed(dumpModule("03-llvm.mlir")))
-    return failure();
-  progress.finished("kernels, lowering to LLVM");
-  if (emitKind == Emit::LLVMDialect)
-    return printModule(*module, output);
-
-  // LLVM IR, optimized for the target.
-  TimingScope translateTiming = rootTiming.nest("llvm-translate");
+  // Stage 3 and LLVM optimization, once per target, on a copy of the
+  // linalg module for all but the last target.
   llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(*module, llvmContext, inputFilename);
-  if (!llvmModule)
-    return fail("translation to LLVM IR failed");
-  translateTiming.stop();
-  TimingScope optimizeTiming = rootTiming.nest("llvm-optimize");
-  llvmModule->setTargetTriple(machine->getTargetTriple());
-  llvmModule->setDataLayout(machine->createDataLayout());
-  if (llvm::Error error = makeOptimizingTransformer(optLevel, 0, machine.get())(
-          llvmModule.get()))
-    return fail("LLVM optimization failed: " +
-                llvm::toString(std::move(error)));
-  optimizeTiming.stop();
-  progress.finished("LLVM optimization");
+  SmallVector<cnn::CodeVariant> variants;
+  for (auto [index, target] : llvm::enumerate(*targets)) {
+    OwningOpRef<ModuleOp> copy;
+    ModuleOp current = *module;
+    if (index + 1 < targets->size()) {
+      copy = module->clone();
+      current = *copy;
+    }
+    target.applyTo(options);
+    if (failed(runStageOn(current, cnn::buildLinalgToLLVMPipeline,
+                          index == 0 ? std::string("to-llvm")
+                                     : "to-llvm-" + target.cpu)))
+      return failure();
+    if (index == 0) {
+      if (failed(dumpStage("03-llvm.mlir", [&](StringRef path) {
+            return printModule(current, path);
+          })))
+        return failure();
+      progress.finished("kernels, lowering to LLVM");
+      if (emitKind == Emit::LLVMDialect)
+        return printModule(current, output);
+    }
+
+    // LLVM IR, optimized for the target.
+    TimingScope translateTiming = rootTiming.nest("llvm-translate");
+    std::unique_ptr<llvm::Module> llvmModule =
+        translateModuleToLLVMIR(current, llvmContext, inputFilename);
+    if (!llvmModule)
+      return fail("translation to LLVM IR failed");
+    translateTiming.stop();
+    TimingScope optimizeTiming = rootTiming.nest("llvm-optimize");
+    llvmModule->setTargetTriple(target.machine->getTargetTriple());
+    llvmModule->setDataLayout(target.machine->createDataLayout());
+    cnn::setTargetAttributes(*llvmModule, target);
+    if (llvm::Error error = makeOptimizingTransformer(
+            optLevel, 0, target.machine.get())(llvmModule.get()))
+      return fail("LLVM optimization failed: " +
+                  llvm::toString(std::move(error)));
+    optimizeTiming.stop();
+    progress.finished(targets->size() == 1
+                          ? std::string("LLVM optimization")
+                          : "LLVM optimization for " + target.cpu);
+    variants.push_back({std::move(llvmModule), &target});
+  }
+  // One module: the variants, and the C ABI dispatching among them.
+  llvm::Expected<std::unique_ptr<llvm::Module>> linked =
+      cnn::linkVariants(variants, options.symbolPrefix.getValue());
+  if (!linked)
+    return fail(llvm::toString(linked.takeError()));
+  std::unique_ptr<llvm::Module> llvmModule = std::move(*linked);
+  if (llvm::verifyModule(*llvmModule, &llvm::errs()))
+    return fail("internal error: the linked code variants do not verify");
+  // Code before the variant is chosen must run on any x86-64 CPU; each
+  // variant's functions carry their own target attributes.
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> baseline =
+      cnn::createBaselineTargetMachine(
+          optLevel >= 2 ? llvm::CodeGenOptLevel::Aggressive
+                        : llvm::CodeGenOptLevel::None);
+  if (!baseline)
+    return fail(llvm::toString(baseline.takeError()));
+  std::unique_ptr<llvm::TargetMachine> machine = std::move(*baseline);
   if (failed(dumpStage("04-model.ll", [&](StringRef path) {
         return writeAtomically(path, [&](llvm::raw_pwrite_stream &os) {
           llvmModule->print(os, nullptr);
