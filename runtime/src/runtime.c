@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-// For clock_gettime, posix_memalign and sysconf under -std=c11.
+// For clock_gettime and posix_memalign under -std=c11.
 #define _POSIX_C_SOURCE 200809L
 
 #include "cnnrt/cnnrt.h"
@@ -17,14 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
 #endif
-
-// Weak, so that programs without an OpenMP runtime still link; the address is
-// NULL then.
-extern void omp_set_num_threads(int) __attribute__((weak));
 
 void cnnrt_set_error(char *err, size_t errlen, const char *fmt, ...) {
   if (!err || errlen == 0)
@@ -155,7 +150,7 @@ char *cnnrt_format_shape(int64_t rank, const int64_t *shape, char *buf,
 }
 
 //===----------------------------------------------------------------------===//
-// Timing and threads
+// Timing (threads: threads.c)
 //===----------------------------------------------------------------------===//
 
 double cnnrt_now_ms(void) {
@@ -164,13 +159,6 @@ double cnnrt_now_ms(void) {
   return (double)now.tv_sec * 1e3 + (double)now.tv_nsec * 1e-6;
 }
 
-void cnnrt_set_num_threads(int n) {
-  if (n >= 1 && omp_set_num_threads)
-    omp_set_num_threads(n);
-}
-
-int cnnrt_openmp_available(void) { return omp_set_num_threads != NULL; }
-
 void cnnrt_keep_freed_memory(void) {
 #ifdef M_MMAP_THRESHOLD
   // Large blocks from the heap rather than fresh mappings, and no trimming
@@ -178,13 +166,6 @@ void cnnrt_keep_freed_memory(void) {
   mallopt(M_MMAP_THRESHOLD, INT_MAX);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
 #endif
-}
-
-int cnnrt_default_num_threads(void) {
-  long online = sysconf(_SC_NPROCESSORS_ONLN);
-  if (online < 1)
-    return 1;
-  return online > INT32_MAX ? INT32_MAX : (int)online;
 }
 
 //===----------------------------------------------------------------------===//

@@ -28,7 +28,8 @@
 //     so calling cnnrt_tensor_free on it is always safe.
 //   - Buffers passed in (`data` of cnnrt_npy_write, `err`, shapes) stay owned
 //     by the caller; the runtime never keeps pointers to them.
-//   - The runtime has no global state except the OpenMP thread count.
+//   - The runtime's global state: the thread count, the thread pool and the
+//     per-layer profile.
 //
 //===----------------------------------------------------------------------===//
 
@@ -136,15 +137,33 @@ int cnnrt_npy_write_tensor(const char *path, const cnnrt_tensor *tensor,
 // differences are meaningful.
 double cnnrt_now_ms(void);
 
-// Sets the OpenMP thread count used by the model if an OpenMP runtime is
-// linked into the program; otherwise (or if n < 1) does nothing.
+// Compiled models run their parallel loops on the runtime's own thread pool
+// (runtime/src/threads.c), which implements the part of the LLVM OpenMP
+// runtime ABI (__kmpc_*) that cnnc's code calls, so a model needs no libomp
+// (and omp_set_num_threads has no effect on it: use cnnrt_set_num_threads).
+// Workers start with the first parallel region and sleep between regions
+// after a short spin (CNNRT_SPIN_US microseconds, default 200, at most
+// 1000); the calling thread works as one of the threads. One model call at
+// a time uses the pool: if several threads call a model at once, a call that
+// finds the pool busy runs its parallel loops on its own thread alone (same
+// results, just slower). A model's results do not depend on the thread
+// count: cnnc keeps every reduction inside one parallel iteration.
+
+// Sets the number of threads (the calling one included) of the next
+// parallel regions, for all threads of the program; n < 1 is ignored, n
+// above 256 is taken as 256. Without a call: OMP_NUM_THREADS if it is set to
+// a valid count, else cnnrt_default_num_threads().
 void cnnrt_set_num_threads(int n);
 
-// Returns 1 if an OpenMP runtime is linked in, so that
-// cnnrt_set_num_threads has an effect, else 0.
+// The number of threads the next parallel region will use.
+int cnnrt_get_num_threads(void);
+
+// Returns 1: cnnrt_set_num_threads always has an effect (kept from when the
+// runtime depended on a separately linked OpenMP runtime).
 int cnnrt_openmp_available(void);
 
-// Number of online CPU cores (at least 1).
+// Number of CPUs this process may run on (its affinity mask, else the online
+// CPUs), at least 1. Does not look at OMP_NUM_THREADS.
 int cnnrt_default_num_threads(void);
 
 // Makes the C library keep freed memory for reuse instead of returning it
