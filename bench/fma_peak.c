@@ -4,6 +4,15 @@
 // in zmm registers, 12 in the 16 ymm registers of AVX2 so none spill); the
 // result is the ceiling that bench/run.py reports percentages against.
 //
+//   clang-22 -O2 -march=native bench/fma_peak.c    zmm where the CPU has
+//                                                   AVX-512F, else ymm
+//   clang-22 -O2 -mavx2 -mfma -mno-avx512f bench/fma_peak.c
+//                                                   ymm, also on an AVX-512
+//                                                   CPU (the peak of AVX2
+//                                                   code there)
+//
+// Same numbers as cnnrt_measure_fma_peak_gflops(512) and (256).
+//
 //===----------------------------------------------------------------------===//
 
 #include <immintrin.h>

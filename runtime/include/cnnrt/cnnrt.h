@@ -194,10 +194,14 @@ void cnnrt_profile_stop(void);
 // layer out of range).
 double cnnrt_profile_layer_ms(int32_t layer);
 
-// The single-core FMA peak of this CPU in GFLOP/s, measured in about 0.1 s
-// with 512-bit FMAs where the CPU has AVX-512F, 256-bit FMAs where it has
-// AVX2+FMA; 0 where it has neither.
-double cnnrt_measure_fma_peak_gflops(void);
+// The single-core fp32 FMA peak of this CPU in GFLOP/s for vectors of
+// `vector_bits` bits, measured in about 0.1 s on the calling thread:
+//   512: zmm FMAs (16 independent chains); 0 without AVX-512F.
+//   256: ymm FMAs (12 chains, so that all fit in AVX2's 16 registers);
+//        0 without AVX2 and FMA.
+// Any other width, or a CPU other than x86-64, gives 0. Pass the width of
+// the model's vector kernels (cnn_model_vector_bits()).
+double cnnrt_measure_fma_peak_gflops(int vector_bits);
 
 #ifdef __cplusplus
 } // extern "C"
