@@ -69,7 +69,7 @@
 #define CNNRT_API __attribute__((visibility("hidden")))
 
 // Most threads of one region, and most arguments of a microtask.
-#define MAX_THREADS 256
+#define MAX_THREADS 1024
 #define MAX_ARGS 15
 #define CACHE_LINE 64
 // Stack size of a worker (libomp's default is 4 MiB on 64-bit targets).

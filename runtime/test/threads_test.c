@@ -304,59 +304,119 @@ static void test_exact_bounds(void) {
 //===----------------------------------------------------------------------===//
 
 static _Atomic int args_ok, args_calls;
-#define P void *
-#define CHECK_ARGS(n, ...)                                                     \
-  do {                                                                         \
-    void *got[] = {__VA_ARGS__}; /* got[0] is NULL */                          \
-    int ok = 1;                                                                \
-    for (int i = 1; i <= n; ++i)                                               \
-      ok &= got[i] == (void *)(uintptr_t)(0x1000 * i + n);                     \
-    atomic_fetch_add(&args_calls, 1);                                          \
-    if (ok)                                                                    \
-      atomic_fetch_add(&args_ok, 1);                                           \
-  } while (0)
-// clang-format off
-static void t0(int32_t *g, int32_t *t) { (void)g; (void)t; CHECK_ARGS(0, NULL); }
-static void t1(int32_t *g, int32_t *t, P a) { (void)g; (void)t; CHECK_ARGS(1, NULL, a); }
-static void t2(int32_t *g, int32_t *t, P a, P b) { (void)g; (void)t; CHECK_ARGS(2, NULL, a, b); }
-static void t3(int32_t *g, int32_t *t, P a, P b, P c) { (void)g; (void)t; CHECK_ARGS(3, NULL, a, b, c); }
-static void t4(int32_t *g, int32_t *t, P a, P b, P c, P d) { (void)g; (void)t; CHECK_ARGS(4, NULL, a, b, c, d); }
-static void t5(int32_t *g, int32_t *t, P a, P b, P c, P d, P e) { (void)g; (void)t; CHECK_ARGS(5, NULL, a, b, c, d, e); }
-static void t6(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f) { (void)g; (void)t; CHECK_ARGS(6, NULL, a, b, c, d, e, f); }
-static void t7(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h) { (void)g; (void)t; CHECK_ARGS(7, NULL, a, b, c, d, e, f, h); }
-static void t8(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h, P i) { (void)g; (void)t; CHECK_ARGS(8, NULL, a, b, c, d, e, f, h, i); }
-static void t9(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h, P i, P j) { (void)g; (void)t; CHECK_ARGS(9, NULL, a, b, c, d, e, f, h, i, j); }
-static void t10(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h, P i, P j, P k) { (void)g; (void)t; CHECK_ARGS(10, NULL, a, b, c, d, e, f, h, i, j, k); }
-static void t11(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h, P i, P j, P k, P l) { (void)g; (void)t; CHECK_ARGS(11, NULL, a, b, c, d, e, f, h, i, j, k, l); }
-static void t12(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h, P i, P j, P k, P l, P m) { (void)g; (void)t; CHECK_ARGS(12, NULL, a, b, c, d, e, f, h, i, j, k, l, m); }
-static void t13(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h, P i, P j, P k, P l, P m, P n) { (void)g; (void)t; CHECK_ARGS(13, NULL, a, b, c, d, e, f, h, i, j, k, l, m, n); }
-static void t14(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h, P i, P j, P k, P l, P m, P n, P o) { (void)g; (void)t; CHECK_ARGS(14, NULL, a, b, c, d, e, f, h, i, j, k, l, m, n, o); }
-static void t15(int32_t *g, int32_t *t, P a, P b, P c, P d, P e, P f, P h, P i, P j, P k, P l, P m, P n, P o, P q) { (void)g; (void)t; CHECK_ARGS(15, NULL, a, b, c, d, e, f, h, i, j, k, l, m, n, o, q); }
-// clang-format on
+
+// Argument i of a call with n arguments.
 #define A(i, n) (void *)(uintptr_t)(0x1000 * (i) + (n))
+
+static void check_args(int n, void **got) {
+  int ok = 1;
+  for (int i = 1; i <= n; ++i)
+    ok &= got[i] == A(i, n);
+  atomic_fetch_add(&args_calls, 1);
+  if (ok)
+    atomic_fetch_add(&args_ok, 1);
+}
+
+// PARAMS_n: ", void *p1, ..., void *pn"; NAMES_n: ", p1, ..., pn";
+// ARGS_n(n): ", A(1, n), ..., A(n, n)".
+#define PARAMS_0
+#define NAMES_0
+#define ARGS_0(n)
+#define PARAMS_1 PARAMS_0, void *p1
+#define NAMES_1 NAMES_0, p1
+#define ARGS_1(n) ARGS_0(n), A(1, n)
+#define PARAMS_2 PARAMS_1, void *p2
+#define NAMES_2 NAMES_1, p2
+#define ARGS_2(n) ARGS_1(n), A(2, n)
+#define PARAMS_3 PARAMS_2, void *p3
+#define NAMES_3 NAMES_2, p3
+#define ARGS_3(n) ARGS_2(n), A(3, n)
+#define PARAMS_4 PARAMS_3, void *p4
+#define NAMES_4 NAMES_3, p4
+#define ARGS_4(n) ARGS_3(n), A(4, n)
+#define PARAMS_5 PARAMS_4, void *p5
+#define NAMES_5 NAMES_4, p5
+#define ARGS_5(n) ARGS_4(n), A(5, n)
+#define PARAMS_6 PARAMS_5, void *p6
+#define NAMES_6 NAMES_5, p6
+#define ARGS_6(n) ARGS_5(n), A(6, n)
+#define PARAMS_7 PARAMS_6, void *p7
+#define NAMES_7 NAMES_6, p7
+#define ARGS_7(n) ARGS_6(n), A(7, n)
+#define PARAMS_8 PARAMS_7, void *p8
+#define NAMES_8 NAMES_7, p8
+#define ARGS_8(n) ARGS_7(n), A(8, n)
+#define PARAMS_9 PARAMS_8, void *p9
+#define NAMES_9 NAMES_8, p9
+#define ARGS_9(n) ARGS_8(n), A(9, n)
+#define PARAMS_10 PARAMS_9, void *p10
+#define NAMES_10 NAMES_9, p10
+#define ARGS_10(n) ARGS_9(n), A(10, n)
+#define PARAMS_11 PARAMS_10, void *p11
+#define NAMES_11 NAMES_10, p11
+#define ARGS_11(n) ARGS_10(n), A(11, n)
+#define PARAMS_12 PARAMS_11, void *p12
+#define NAMES_12 NAMES_11, p12
+#define ARGS_12(n) ARGS_11(n), A(12, n)
+#define PARAMS_13 PARAMS_12, void *p13
+#define NAMES_13 NAMES_12, p13
+#define ARGS_13(n) ARGS_12(n), A(13, n)
+#define PARAMS_14 PARAMS_13, void *p14
+#define NAMES_14 NAMES_13, p14
+#define ARGS_14(n) ARGS_13(n), A(14, n)
+#define PARAMS_15 PARAMS_14, void *p15
+#define NAMES_15 NAMES_14, p15
+#define ARGS_15(n) ARGS_14(n), A(15, n)
+#define PARAMS_16 PARAMS_15, void *p16
+#define NAMES_16 NAMES_15, p16
+#define ARGS_16(n) ARGS_15(n), A(16, n)
+
+// tn: a microtask of n arguments, like the ones the compiler outlines.
+#define TASK(n)                                                                \
+  static void t##n(int32_t *gtid, int32_t *tid PARAMS_##n) {                   \
+    (void)gtid;                                                                \
+    (void)tid;                                                                 \
+    void *got[] = {NULL NAMES_##n};                                            \
+    check_args(n, got);                                                        \
+  }
+TASK(0)
+TASK(1)
+TASK(2)
+TASK(3)
+TASK(4)
+TASK(5)
+TASK(6)
+TASK(7)
+TASK(8)
+TASK(9)
+TASK(10)
+TASK(11)
+TASK(12)
+TASK(13)
+TASK(14)
+TASK(15)
+#define FORK(n) __kmpc_fork_call(NULL, n, (kmpc_micro)t##n ARGS_##n(n))
 
 static void test_arguments(void) {
   cnnrt_set_num_threads(3);
   atomic_store(&args_ok, 0);
   atomic_store(&args_calls, 0);
-  // clang-format off
-  __kmpc_fork_call(NULL, 0, (kmpc_micro)t0);
-  __kmpc_fork_call(NULL, 1, (kmpc_micro)t1, A(1, 1));
-  __kmpc_fork_call(NULL, 2, (kmpc_micro)t2, A(1, 2), A(2, 2));
-  __kmpc_fork_call(NULL, 3, (kmpc_micro)t3, A(1, 3), A(2, 3), A(3, 3));
-  __kmpc_fork_call(NULL, 4, (kmpc_micro)t4, A(1, 4), A(2, 4), A(3, 4), A(4, 4));
-  __kmpc_fork_call(NULL, 5, (kmpc_micro)t5, A(1, 5), A(2, 5), A(3, 5), A(4, 5), A(5, 5));
-  __kmpc_fork_call(NULL, 6, (kmpc_micro)t6, A(1, 6), A(2, 6), A(3, 6), A(4, 6), A(5, 6), A(6, 6));
-  __kmpc_fork_call(NULL, 7, (kmpc_micro)t7, A(1, 7), A(2, 7), A(3, 7), A(4, 7), A(5, 7), A(6, 7), A(7, 7));
-  __kmpc_fork_call(NULL, 8, (kmpc_micro)t8, A(1, 8), A(2, 8), A(3, 8), A(4, 8), A(5, 8), A(6, 8), A(7, 8), A(8, 8));
-  __kmpc_fork_call(NULL, 9, (kmpc_micro)t9, A(1, 9), A(2, 9), A(3, 9), A(4, 9), A(5, 9), A(6, 9), A(7, 9), A(8, 9), A(9, 9));
-  __kmpc_fork_call(NULL, 10, (kmpc_micro)t10, A(1, 10), A(2, 10), A(3, 10), A(4, 10), A(5, 10), A(6, 10), A(7, 10), A(8, 10), A(9, 10), A(10, 10));
-  __kmpc_fork_call(NULL, 11, (kmpc_micro)t11, A(1, 11), A(2, 11), A(3, 11), A(4, 11), A(5, 11), A(6, 11), A(7, 11), A(8, 11), A(9, 11), A(10, 11), A(11, 11));
-  __kmpc_fork_call(NULL, 12, (kmpc_micro)t12, A(1, 12), A(2, 12), A(3, 12), A(4, 12), A(5, 12), A(6, 12), A(7, 12), A(8, 12), A(9, 12), A(10, 12), A(11, 12), A(12, 12));
-  __kmpc_fork_call(NULL, 13, (kmpc_micro)t13, A(1, 13), A(2, 13), A(3, 13), A(4, 13), A(5, 13), A(6, 13), A(7, 13), A(8, 13), A(9, 13), A(10, 13), A(11, 13), A(12, 13), A(13, 13));
-  __kmpc_fork_call(NULL, 14, (kmpc_micro)t14, A(1, 14), A(2, 14), A(3, 14), A(4, 14), A(5, 14), A(6, 14), A(7, 14), A(8, 14), A(9, 14), A(10, 14), A(11, 14), A(12, 14), A(13, 14), A(14, 14));
-  __kmpc_fork_call(NULL, 15, (kmpc_micro)t15, A(1, 15), A(2, 15), A(3, 15), A(4, 15), A(5, 15), A(6, 15), A(7, 15), A(8, 15), A(9, 15), A(10, 15), A(11, 15), A(12, 15), A(13, 15), A(14, 15), A(15, 15));
-  // clang-format on
+  FORK(0);
+  FORK(1);
+  FORK(2);
+  FORK(3);
+  FORK(4);
+  FORK(5);
+  FORK(6);
+  FORK(7);
+  FORK(8);
+  FORK(9);
+  FORK(10);
+  FORK(11);
+  FORK(12);
+  FORK(13);
+  FORK(14);
+  FORK(15);
   CHECK(atomic_load(&args_calls) == 16 * 3 && atomic_load(&args_ok) == 16 * 3,
         "%d of %d microtask calls got their arguments", atomic_load(&args_ok),
         atomic_load(&args_calls));
@@ -392,10 +452,7 @@ static int in_child(void (*body)(void), char *err, size_t errlen) {
 
 static void sixteen_arguments(void) {
   cnnrt_set_num_threads(2);
-  __kmpc_fork_call(NULL, 16, (kmpc_micro)t15, A(1, 15), A(2, 15), A(3, 15),
-                   A(4, 15), A(5, 15), A(6, 15), A(7, 15), A(8, 15), A(9, 15),
-                   A(10, 15), A(11, 15), A(12, 15), A(13, 15), A(14, 15),
-                   A(15, 15), A(16, 15));
+  __kmpc_fork_call(NULL, 16, (kmpc_micro)t15 ARGS_16(15));
 }
 
 static void test_too_many_arguments(void) {
@@ -593,8 +650,8 @@ static void test_omp_num_threads(void) {
   static const struct {
     const char *value;
     int expected; // 0: the default
-  } cases[] = {{"3", 3},   {" 2 ", 2}, {"5,2,1", 5}, {"0", 0},       {"-2", 0},
-               {"abc", 0}, {"", 0},    {"2x", 0},    {"100000", 256}};
+  } cases[] = {{"3", 3},   {" 2 ", 2}, {"5,2,1", 5}, {"0", 0},        {"-2", 0},
+               {"abc", 0}, {"", 0},    {"2x", 0},    {"100000", 1024}};
   for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); ++i) {
     env_value = cases[i].value;
     env_expected =
@@ -642,8 +699,8 @@ int main(void) {
   CHECK(cnnrt_get_num_threads() == 3, "set 3");
   cnnrt_set_num_threads(0);
   CHECK(cnnrt_get_num_threads() == 3, "0 is ignored");
-  cnnrt_set_num_threads(1000);
-  CHECK(cnnrt_get_num_threads() == 256, "1000 is taken as 256");
+  cnnrt_set_num_threads(5000);
+  CHECK(cnnrt_get_num_threads() == 1024, "5000 is taken as 1024");
   test_exact_bounds();
   test_static_schedules();
   test_arguments();

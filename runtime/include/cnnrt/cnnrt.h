@@ -151,8 +151,8 @@ double cnnrt_now_ms(void);
 
 // Sets the number of threads (the calling one included) of the next
 // parallel regions, for all threads of the program; n < 1 is ignored, n
-// above 256 is taken as 256. Without a call: OMP_NUM_THREADS if it is set to
-// a valid count, else cnnrt_default_num_threads().
+// above 1024 is taken as 1024. Without a call: OMP_NUM_THREADS if it is set
+// to a valid count, else cnnrt_default_num_threads().
 void cnnrt_set_num_threads(int n);
 
 // The number of threads the next parallel region will use.
