@@ -741,13 +741,13 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     arguments.push_back(libDir + "/libcnnrt_main.a");
     arguments.push_back(runtimeLib);
   }
-  // The model's parallel loops run on OpenMP threads (libomp).
-  arguments.push_back("-fopenmp");
   if (StringRef(CNNC_MODEL_LINK_SANITIZERS).size())
     arguments.push_back(CNNC_MODEL_LINK_SANITIZERS);
-  // The libomp of the LLVM that compiled the model, wherever it is run from.
-  arguments.push_back("-Wl,-rpath," CNNC_LLVM_LIB_DIR);
+  // The model's OpenMP calls (__kmpc_*) are served by the runtime's own
+  // thread pool (runtime/src/threads.c): the binary needs only libc, libm
+  // and libpthread, and no path into this LLVM installation.
   arguments.push_back("-lm");
+  arguments.push_back("-lpthread");
   if (failed(runLinker(arguments)))
     return failure();
   linkTiming.stop();

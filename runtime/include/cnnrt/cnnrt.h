@@ -194,14 +194,42 @@ void cnnrt_profile_stop(void);
 // layer out of range).
 double cnnrt_profile_layer_ms(int32_t layer);
 
-// The single-core fp32 FMA peak of this CPU in GFLOP/s for vectors of
-// `vector_bits` bits, measured in about 0.1 s on the calling thread:
-//   512: zmm FMAs (16 independent chains); 0 without AVX-512F.
-//   256: ymm FMAs (12 chains, so that all fit in AVX2's 16 registers);
-//        0 without AVX2 and FMA.
-// Any other width, or a CPU other than x86-64, gives 0. Pass the width of
-// the model's vector kernels (cnn_model_vector_bits()).
+// The single-core FMA peak of this CPU in GFLOP/s for `vector_bits`-wide
+// FMAs (512: AVX-512, 256: AVX2+FMA; the width a model's code uses, see
+// cnn_model_vector_bits), measured in about 0.1 s with enough independent
+// chains to fill the FMA pipes without spilling; 0 if the CPU lacks them.
 double cnnrt_measure_fma_peak_gflops(int vector_bits);
+
+//===----------------------------------------------------------------------===//
+// CPU features and code variants
+//===----------------------------------------------------------------------===//
+
+// 1 if this CPU has `feature` (a name of cnnrt/cpu_features.def, e.g.
+// "avx512f"), 0 if it lacks it, -1 for a name not in that list.
+int cnnrt_cpu_supports(const char *feature);
+
+// One variant of a compiled model's code: cnnc emits a constant table of
+// them, best first, one per target of --target-cpu, in the model object.
+typedef struct cnnrt_variant {
+  const char *target;   // the --target-cpu it was compiled for
+  const char *features; // comma-separated cpu_features.def names it uses
+  int64_t vector_bits;  // width of its vector kernels: 256 or 512
+  void (*run)(const float *input, float *output);
+  const char *(*layer_table)(void); // NULL if the model has none
+} cnnrt_variant;
+
+// The index of the first of `count` variants whose features this CPU has,
+// cached in `*selected` (initially -1; may be NULL); -1 with a one-line
+// message in `err` naming the missing features and the --target-cpu to
+// recompile with, if none.
+int32_t cnnrt_variant_select(const cnnrt_variant *variants, int32_t count,
+                             int32_t *selected, char *err, size_t errlen);
+
+// The variant cnnrt_variant_select picks; if none, prints its message as
+// "error: ..." on stderr and exits with status 1 (a model's entry points
+// call this, so that unsupported code never runs).
+const cnnrt_variant *cnnrt_variant_get(const cnnrt_variant *variants,
+                                       int32_t count, int32_t *selected);
 
 #ifdef __cplusplus
 } // extern "C"
