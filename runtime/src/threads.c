@@ -22,11 +22,10 @@
 //   - Worker threads are created on the first parallel region that needs
 //     them (and more when a later region asks for more threads) and are
 //     parked between regions: they spin for a short while (CNNRT_SPIN_US,
-//     default 200 us, at most 1000; none when a region has more threads
-//     than there are CPUs), yielding the CPU every microsecond or so in
-//     case another thread waits for it, then sleep on a futex. Waits inside
-//     a region (barriers, the join) do the same. The calling thread is
-//     thread 0.
+//     default 200 us, at most 1000), then sleep on a futex. Waits inside a
+//     region (barriers, the join) spin for up to 20 ms first. Spinning
+//     yields the CPU about every 10 us, and there is none when a region has
+//     more threads than there are CPUs. The calling thread is thread 0.
 //   - One region uses the pool at a time: a mutex is held for the region.
 //     A second thread that starts a region meanwhile (a library user calling
 //     the model from several threads) runs its region alone, on its own
@@ -141,9 +140,16 @@ static int64_t now_ns(void) {
   return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
-// How long a waiter spins before it sleeps: the CNNRT_SPIN_US setting, or 0
-// while a region has more threads than there are CPUs (set per region).
-static _Atomic int64_t spin_ns = 200000;
+// How long a waiter spins before it sleeps. A worker waiting for the next
+// region: the CNNRT_SPIN_US setting. A thread waiting inside a region (for
+// the others' share of the work): up to 20 ms, as libomp's 200 ms: sleeping
+// there costs a wake-up on the critical path, and when other programs load
+// the CPUs, threads that sleep and wake often fare much worse than threads
+// that keep their CPU. Both 0 while a region has more threads than there
+// are CPUs (set per region).
+#define REGION_SPIN_NS 20000000
+static _Atomic int64_t idle_spin_ns = 200000;
+static _Atomic int64_t region_spin_ns = REGION_SPIN_NS;
 
 // CNNRT_SPIN_US (0 to 1000), else 200 us.
 static int64_t read_spin_setting_ns(void) {
@@ -158,24 +164,28 @@ static int64_t read_spin_setting_ns(void) {
 }
 
 // Waits until `w->value` differs from `value` (differ != 0) or equals it
-// (differ == 0). The store that ends the wait must be followed by wake().
-static void wait_for(wait_word *w, uint32_t value, int differ) {
+// (differ == 0), spinning for at most *spin nanoseconds before sleeping. The
+// store that ends the wait must be followed by wake().
+static void wait_for(wait_word *w, uint32_t value, int differ,
+                     _Atomic int64_t *spin) {
 #define DONE(v) (differ ? (v) != value : (v) == value)
   uint32_t seen = atomic_load_explicit(&w->value, memory_order_acquire);
   if (DONE(seen))
     return;
-  int64_t budget = atomic_load_explicit(&spin_ns, memory_order_relaxed);
+  int64_t budget = atomic_load_explicit(spin, memory_order_relaxed);
   if (budget > 0) {
     int64_t deadline = now_ns() + budget;
+    unsigned rounds = 0;
     do {
       for (int i = 0; i < 64; ++i) {
         cpu_relax();
         if (DONE(atomic_load_explicit(&w->value, memory_order_acquire)))
           return;
       }
-      // Let a thread waiting for this CPU run (the one that will end this
-      // wait, perhaps, when other programs load the machine).
-      sched_yield();
+      // Now and then (about every 10 us), let a thread waiting for this CPU
+      // run: perhaps the one that will end this wait. As libomp does.
+      if (++rounds % 8 == 0)
+        sched_yield();
     } while (now_ns() < deadline);
   }
   // Sequentially consistent: either the waker sees us counted as a sleeper
@@ -359,7 +369,7 @@ static void *worker_main(void *arg) {
   current_gtid();
   uint32_t seen = 0;
   for (;;) {
-    wait_for(&w->go, seen, 1);
+    wait_for(&w->go, seen, 1, &idle_spin_ns);
     seen = atomic_load_explicit(&w->go.value, memory_order_acquire);
     if (atomic_load(&pool.shutdown))
       break;
@@ -453,7 +463,7 @@ static int ensure_workers(int nth) {
 // Arrival half. Thread 0 returns once all threads have arrived.
 static void barrier_gather(team *t, int tid) {
   if (tid == 0) {
-    wait_for(&t->arrived, (uint32_t)(t->nth - 1), 0);
+    wait_for(&t->arrived, (uint32_t)(t->nth - 1), 0, &region_spin_ns);
     atomic_store_explicit(&t->arrived.value, 0, memory_order_relaxed);
     return;
   }
@@ -471,7 +481,7 @@ static void barrier_release(team *t, int tid) {
     wake(&t->generation);
     return;
   }
-  wait_for(&t->generation, self.barrier_generation, 1);
+  wait_for(&t->generation, self.barrier_generation, 1, &region_spin_ns);
 }
 
 //===----------------------------------------------------------------------===//
@@ -522,9 +532,14 @@ static void fork_region(microtask_fn fn, int argc, void **argv) {
   }
   nth = ensure_workers(nth);
   // Spinning only pays when every thread has a CPU of its own.
-  int64_t spin = nth > pool.cpus ? 0 : pool.spin_setting_ns;
-  if (atomic_load_explicit(&spin_ns, memory_order_relaxed) != spin)
-    atomic_store_explicit(&spin_ns, spin, memory_order_relaxed);
+  int oversubscribed = nth > pool.cpus;
+  int64_t idle_spin = oversubscribed ? 0 : pool.spin_setting_ns;
+  int64_t region_spin = oversubscribed ? 0 : REGION_SPIN_NS;
+  if (atomic_load_explicit(&idle_spin_ns, memory_order_relaxed) != idle_spin)
+    atomic_store_explicit(&idle_spin_ns, idle_spin, memory_order_relaxed);
+  if (atomic_load_explicit(&region_spin_ns, memory_order_relaxed) !=
+      region_spin)
+    atomic_store_explicit(&region_spin_ns, region_spin, memory_order_relaxed);
   if (nth <= 1) {
     pthread_mutex_unlock(&pool.lock);
     run_serialized(fn, argc, argv);
@@ -547,7 +562,7 @@ static void fork_region(microtask_fn fn, int argc, void **argv) {
   invoke(fn, current_gtid(), 0, argc, argv);
   --self.level;
   // Join.
-  wait_for(&t->arrived, (uint32_t)(nth - 1), 0);
+  wait_for(&t->arrived, (uint32_t)(nth - 1), 0, &region_spin_ns);
   self.team = NULL;
   pthread_mutex_unlock(&pool.lock);
 }
