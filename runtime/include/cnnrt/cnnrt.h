@@ -143,11 +143,12 @@ double cnnrt_now_ms(void);
 // (and omp_set_num_threads has no effect on it: use cnnrt_set_num_threads).
 // Workers start with the first parallel region and sleep between regions
 // after a short spin (CNNRT_SPIN_US microseconds, default 200, at most
-// 1000); the calling thread works as one of the threads. One model call at
-// a time uses the pool: if several threads call a model at once, a call that
-// finds the pool busy runs its parallel loops on its own thread alone (same
-// results, just slower). A model's results do not depend on the thread
-// count: cnnc keeps every reduction inside one parallel iteration.
+// 1000; waits inside a region spin up to 20 ms, as libomp's do); the
+// calling thread works as one of the threads. One model call at a time uses
+// the pool: if several threads call a model at once, a call that finds the
+// pool busy runs its parallel loops on its own thread alone (same results,
+// just slower). A model's results do not depend on the thread count: cnnc
+// keeps every reduction inside one parallel iteration.
 
 // Sets the number of threads (the calling one included) of the next
 // parallel regions, for all threads of the program; n < 1 is ignored, n
