@@ -14,7 +14,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
   -DCNNC_SANITIZE=ON -DCNNC_FUZZERS=OFF >/dev/null
 cmake --build "$build"
-# Leaks are errors; libomp's thread pool and MLIR's uniqued storage live
+# Leaks are errors; the runtime's thread pool and MLIR's uniqued storage live
 # until exit on purpose (suppressed in lsan.supp).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0
 export LSAN_OPTIONS=suppressions=$root/scripts/lsan.supp:print_suppressions=0

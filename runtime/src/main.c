@@ -80,9 +80,9 @@ static void print_usage(const char *program) {
       "  --output Y.npy  write the output as a float32 .npy file (written to "
       "a\n"
       "                  temporary file, then renamed over Y.npy).\n"
-      "  --threads N     number of threads, N >= 1 (default: all %d online "
-      "cores;\n"
-      "                  only effective when the model uses OpenMP).\n"
+      "  --threads N     number of threads, N >= 1 (default: OMP_NUM_THREADS "
+      "if set,\n"
+      "                  else the %d CPUs this process may use).\n"
       "  --bench N       after the first (warm-up) run, time N more runs "
       "(N from 1\n"
       "                  to %d) and print one line\n"
@@ -535,7 +535,8 @@ int main(int argc, char **argv) {
     goto cleanup;
   }
 
-  int threads = opts.threads ? opts.threads : cnnrt_default_num_threads();
+  // --threads, else OMP_NUM_THREADS, else every CPU this process may use.
+  int threads = opts.threads ? opts.threads : cnnrt_get_num_threads();
   cnnrt_set_num_threads(threads);
   cnnrt_keep_freed_memory();
 
