@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Transforms/ConstantData.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
@@ -185,31 +186,6 @@ static Value transpose(OpBuilder &b, Location loc, Value value,
     shape.push_back(type.getDimSize(dim));
   Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
   return linalg::TransposeOp::create(b, loc, value, init, perm)->getResult(0);
-}
-
-std::optional<SmallVector<float>> mlir::cnn::getF32ConstantData(Value value) {
-  Attribute attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return std::nullopt;
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
-    return std::nullopt;
-  SmallVector<float> data;
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    auto values = dense.getValues<float>();
-    data.assign(values.begin(), values.end());
-    return data;
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || blob->getData().size() !=
-                     static_cast<size_t>(type.getNumElements()) * sizeof(float))
-      return std::nullopt;
-    ArrayRef<float> values = blob->getDataAs<float>();
-    data.assign(values.begin(), values.end());
-    return data;
-  }
-  return std::nullopt;
 }
 
 /// An FCHW (PyTorch OIHW) filter as HWCF, the layout whose innermost

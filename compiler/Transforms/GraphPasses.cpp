@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Transforms/PassStatistics.h"
+#include "Transforms/ConstantData.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
@@ -38,14 +39,6 @@ static Conv2DOp rebuildConv(PatternRewriter &rewriter, Location loc,
       conv.getGroupsAttr(), relu ? rewriter.getUnitAttr() : UnitAttr());
 }
 
-/// The f32 values of a constant tensor, or nothing.
-static std::optional<SmallVector<float>> getConstantF32(Value value) {
-  DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
-    return std::nullopt;
-  return llvm::to_vector(attr.getValues<float>());
-}
-
 namespace {
 //===----------------------------------------------------------------------===//
 // cnn-fold-batch-norm
@@ -67,16 +60,16 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
     if (conv.getResidual() || conv.getRelu())
       return rewriter.notifyMatchFailure(
           norm, "convolution applies a residual or ReLU before the norm");
-    auto filter = getConstantF32(conv.getFilter());
-    auto scale = getConstantF32(norm.getScale());
-    auto shift = getConstantF32(norm.getShift());
-    auto mean = getConstantF32(norm.getMean());
-    auto variance = getConstantF32(norm.getVariance());
+    auto filter = getF32ConstantData(conv.getFilter());
+    auto scale = getF32ConstantData(norm.getScale());
+    auto shift = getF32ConstantData(norm.getShift());
+    auto mean = getF32ConstantData(norm.getMean());
+    auto variance = getF32ConstantData(norm.getVariance());
     if (!filter || !scale || !shift || !mean || !variance)
       return rewriter.notifyMatchFailure(
           norm, "weights or statistics are not f32 constants");
     std::optional<SmallVector<float>> bias;
-    if (conv.getBias() && !(bias = getConstantF32(conv.getBias())))
+    if (conv.getBias() && !(bias = getF32ConstantData(conv.getBias())))
       return rewriter.notifyMatchFailure(norm, "bias is not an f32 constant");
 
     int64_t channels = scale->size();

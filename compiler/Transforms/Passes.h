@@ -39,10 +39,6 @@ namespace cnn {
 inline constexpr llvm::StringLiteral kLayerAttr = "cnn.layer";
 inline constexpr llvm::StringLiteral kLayerTableAttr = "cnn.layer_table";
 
-/// The f32 contents of a statically shaped constant tensor (dense or dense
-/// resource), or nothing if `value` is not one.
-std::optional<SmallVector<float>> getF32ConstantData(Value value);
-
 /// The model's entry function: its (last) public function with a body;
 /// null if there is none.
 func::FuncOp getModelFunction(ModuleOp module);

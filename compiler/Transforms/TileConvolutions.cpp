@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Transforms/PassStatistics.h"
+#include "Transforms/ConstantData.h"
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"

@@ -25,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Transforms/PassStatistics.h"
+#include "Transforms/ConstantData.h"
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -545,11 +546,7 @@ winogradFilter(linalg::Conv2DNhwcHwcfOp conv, int64_t vectorWidth) {
   if (fs[0] != 3 || fs[1] != 3 || !ones(conv.getStrides()) ||
       !ones(conv.getDilations()) || fs[2] % vectorWidth || fs[3] % vectorWidth)
     return std::nullopt;
-  DenseElementsAttr attr;
-  if (!matchPattern(conv.getInputs()[1], m_Constant(&attr)))
-    return std::nullopt;
-  auto values = attr.getValues<float>();
-  return SmallVector<float>(values.begin(), values.end());
+  return cnn::getF32ConstantData(conv.getInputs()[1]);
 }
 
 /// Output tiles of `v` for an output of `shape` (NHWC).

@@ -1,9 +1,9 @@
 // RUN: cnn-opt %s -split-input-file -cnn-fold-batch-norm | FileCheck %s
 // RUN: cnn-opt %s -split-input-file -cnn-fold-batch-norm -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 
-// Only @fold's batch norm folds; the other three stay.
+// Only @fold's and @fold_resource's batch norms fold; the other three stay.
 // STATS:      CnnFoldBatchNorm
-// STATS-NEXT:   (S) 1 folded-batch-norms - Batch norms folded into convolutions
+// STATS-NEXT:   (S) 2 folded-batch-norms - Batch norms folded into convolutions
 
 // batch_norm(conv(x, W, b)) -> conv(x, W', b') with
 // s = g / sqrt(v + eps) = [2 / sqrt(3 + 1), 1 / sqrt(0 + 1)] = [1, 1],
@@ -67,3 +67,36 @@ func.func @runtime_statistics(%x: tensor<1x1x4x4xf32>, %c: tensor<1xf32>) -> ten
   %1 = cnn.batch_norm %0, %c, %c, %c, %c : (tensor<1x1x4x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4x4xf32>
   return %1 : tensor<1x1x4x4xf32>
 }
+
+// -----
+
+// Weights and statistics as dense_resource blobs fold like dense ones (the
+// values of @fold, as little-endian f32 blobs).
+// CHECK-LABEL: func @fold_resource
+// CHECK-DAG: %[[W:.+]] = arith.constant dense<{{\[}}[{{\[}}[2.000000e+00]]], [{{\[}}[3.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.+]] = arith.constant dense<[-5.000000e-01, 2.000000e+00]> : tensor<2xf32>
+// CHECK: cnn.conv2d %{{.+}}, %[[W]] bias(%[[B]])
+// CHECK-NOT: cnn.batch_norm
+func.func @fold_resource(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense_resource<w> : tensor<2x1x1x1xf32>
+  %b = arith.constant dense_resource<b> : tensor<2xf32>
+  %g = arith.constant dense_resource<g> : tensor<2xf32>
+  %beta = arith.constant dense_resource<beta> : tensor<2xf32>
+  %m = arith.constant dense_resource<m> : tensor<2xf32>
+  %v = arith.constant dense_resource<v> : tensor<2xf32>
+  %0 = cnn.conv2d %x, %w bias(%b) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %1 = cnn.batch_norm %0, %g, %beta, %m, %v epsilon 1.0 : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000004000004040",
+      b: "0x040000000000803F0000803F",
+      g: "0x04000000000000400000803F",
+      beta: "0x040000000000003F00000000",
+      m: "0x0400000000000040000080BF",
+      v: "0x040000000000404000000000"
+    }
+  }
+#-}
