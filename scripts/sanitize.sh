@@ -19,4 +19,4 @@ cmake --build "$build"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0
 export LSAN_OPTIONS=suppressions=$root/scripts/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir "$build" -j"$(nproc)" --output-on-failure -E "^(e2e|conformance|fuzz)\."
+ctest --test-dir "$build" -j"$(nproc)" --output-on-failure -E "^(e2e|e2e-avx2|conformance|fuzz)\."

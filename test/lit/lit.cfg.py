@@ -17,6 +17,8 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%cnnc", os.path.join(config.cnnc_tools_dir, "cnnc")))
 config.substitutions.append(("%e2e", os.path.join(config.cnnc_src_root, "test", "e2e")))
 config.substitutions.append(("%examples", os.path.join(config.cnnc_src_root, "examples")))
+config.substitutions.append(("%cnnrt_include", os.path.join(config.cnnc_src_root, "runtime", "include")))
+config.substitutions.append(("%cnnrt_libdir", os.path.join(config.cnnc_obj_root, "lib")))
 
 # The sanitizer build (scripts/sanitize.sh): tools and models run under
 # ASan/UBSan, which valgrind cannot host.

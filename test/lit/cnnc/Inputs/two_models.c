@@ -1,0 +1,41 @@
+// Links two models compiled with different `cnnc --name` into one program:
+// runs `alpha` on A_IN and `beta` on B_IN, writes A_OUT and B_OUT.
+//
+//   two_models A_IN A_OUT B_IN B_OUT
+#include "alpha.h"
+#include "beta.h"
+#include "cnnrt/cnnrt.h"
+
+#include <stdio.h>
+
+#define RUN_MODEL(name, in_path, out_path)                                     \
+  do {                                                                         \
+    char err[CNNRT_ERROR_MAX];                                                 \
+    cnnrt_tensor in = {0}, out = {0};                                          \
+    if (name##_check_cpu(err, sizeof(err)) != 0 ||                             \
+        cnnrt_npy_read(in_path, &in, err, sizeof(err)) != 0 ||                 \
+        cnnrt_tensor_alloc(&out, name##_output_rank(), name##_output_shape(),  \
+                           err, sizeof(err)) != 0) {                           \
+      fprintf(stderr, "error: %s: %s\n", #name, err);                          \
+      return 1;                                                                \
+    }                                                                          \
+    name##_run(in.data, out.data);                                             \
+    if (cnnrt_npy_write_tensor(out_path, &out, err, sizeof(err)) != 0) {       \
+      fprintf(stderr, "error: %s\n", err);                                     \
+      return 1;                                                                \
+    }                                                                          \
+    printf("%s: target %s, output rank %lld\n", #name, name##_target(),        \
+           (long long)name##_output_rank());                                   \
+    cnnrt_tensor_free(&in);                                                    \
+    cnnrt_tensor_free(&out);                                                   \
+  } while (0)
+
+int main(int argc, char **argv) {
+  if (argc != 5) {
+    fprintf(stderr, "usage: %s A_IN A_OUT B_IN B_OUT\n", argv[0]);
+    return 2;
+  }
+  RUN_MODEL(alpha, argv[1], argv[2]);
+  RUN_MODEL(beta, argv[3], argv[4]);
+  return 0;
+}
