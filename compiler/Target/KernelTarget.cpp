@@ -14,6 +14,9 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <algorithm>
+#include <unistd.h>
+
 using namespace mlir;
 using namespace mlir::cnn;
 
@@ -32,6 +35,7 @@ void KernelTarget::applyTo(PipelineOptions &options) const {
   options.vectorWidth = vectorWidth;
   options.vectorRegisters = vectorRegisters;
   options.registerBudget = registerBudget;
+  options.filterCacheKiB = filterCacheBytes / 1024;
 }
 
 static llvm::Error makeError(const llvm::Twine &message) {
@@ -59,7 +63,8 @@ mlir::cnn::createKernelTarget(llvm::StringRef cpuName,
     return target.takeError();
   std::string cpu = cpuName.str();
   std::string features = requestedFeatures.str();
-  if (cpu == "native" || cpu == "host") {
+  bool native = cpu == "native" || cpu == "host";
+  if (native) {
     cpu = llvm::sys::getHostCPUName().str();
     if (features.empty()) {
       llvm::SmallVector<std::string> hostFeatures;
@@ -105,6 +110,12 @@ mlir::cnn::createKernelTarget(llvm::StringRef cpuName,
   result.vectorWidth = avx512 ? 16 : 8;
   result.vectorRegisters = avx512 ? 32 : 16;
   result.registerBudget = avx512 ? 16 : 12;
+  if (native) {
+    long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    if (l2 > 0)
+      result.filterCacheBytes =
+          std::clamp<int64_t>(l2 / 2, 128 * 1024, 4 * 1024 * 1024);
+  }
   for (const char *feature : kCheckableFeatures)
     if (info.checkFeatures(std::string("+") + feature))
       result.requiredFeatures.push_back(feature);

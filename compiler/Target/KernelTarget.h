@@ -37,6 +37,10 @@ struct KernelTarget {
   /// AVX2's block is further bounded by `vectorRegisters` in the tiling
   /// pass (accumulators + filter vectors + one broadcast).
   int64_t registerBudget = 12;
+  /// Filter bytes one parallel task streams from cache: half the L2 of the
+  /// host for native code (its own, measured by the C library from CPUID),
+  /// else 512 KiB, half the L2 of Zen 4 and Zen 5.
+  int64_t filterCacheBytes = 512 * 1024;
   /// The names of runtime/include/cnnrt/cpu_features.def the target
   /// enables: a CPU must have all of them to run the code.
   llvm::SmallVector<std::string> requiredFeatures;

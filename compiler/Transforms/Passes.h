@@ -105,6 +105,12 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                      "AVX2); a register block's accumulators, filter "
                      "vectors and broadcast must fit in them"),
       llvm::cl::init(32)};
+  PassOptions::Option<int64_t> filterCacheKiB{
+      *this, "filter-cache-kib",
+      llvm::cl::desc("Most filter bytes (KiB) one parallel task should "
+                     "stream from cache (cnnc: half the host's L2 for "
+                     "native code)"),
+      llvm::cl::init(512)};
   PassOptions::Option<int64_t> registerBudget{
       *this, "register-budget",
       llvm::cl::desc("Most vector accumulators of a convolution's register "

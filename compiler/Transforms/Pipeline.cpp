@@ -76,6 +76,7 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
   tiling.vectorWidth = options.vectorWidth;
   tiling.registerBudget = options.registerBudget;
   tiling.vectorRegisters = options.vectorRegisters;
+  tiling.filterCacheKiB = options.filterCacheKiB;
   pm.addNestedPass<func::FuncOp>(createCnnTileConvolutions(tiling));
   addTextualPipeline(
       pm,
