@@ -80,8 +80,14 @@ std::string mlir::cnn::getLayerName(Operation *op, int64_t index) {
   if (auto fused = dyn_cast<FusedLoc>(loc))
     if (!fused.getLocations().empty())
       loc = fused.getLocations().front();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    // The layer table separates fields by tabs and layers by newlines.
+    std::string text = name.getName().str();
+    for (char &c : text)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        c = ' ';
+    return text;
+  }
   return (op->getName().stripDialect() + "_" + llvm::Twine(index)).str();
 }
 

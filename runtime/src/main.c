@@ -363,8 +363,39 @@ static int parse_layer_table(char *text, layer_info **layers) {
   return count;
 }
 
+// `text` as a JSON string, quoted and escaped.
+static void write_json_string(FILE *file, const char *text) {
+  fputc('"', file);
+  for (const unsigned char *c = (const unsigned char *)text; *c; ++c) {
+    if (*c == '"' || *c == '\\')
+      fprintf(file, "\\%c", *c);
+    else if (*c < 0x20)
+      fprintf(file, "\\u%04x", *c);
+    else
+      fputc(*c, file);
+  }
+  fputc('"', file);
+}
+
+// `text` as a CSV field: quoted, with quotes doubled, if it holds a comma,
+// a quote or a line break (RFC 4180).
+static void write_csv_field(FILE *file, const char *text) {
+  if (!strpbrk(text, ",\"\r\n")) {
+    fputs(text, file);
+    return;
+  }
+  fputc('"', file);
+  for (const char *c = text; *c; ++c) {
+    if (*c == '"')
+      fputc('"', file);
+    fputc(*c, file);
+  }
+  fputc('"', file);
+}
+
 // Writes the profile as CSV, or JSON when `path` ends in ".json", to a
-// temporary file renamed over `path`.
+// temporary file renamed over `path`. Layer names come from the model (ONNX
+// node names) and are escaped.
 static int write_profile(const char *path, const layer_info *layers, int count,
                          const double *ms, int threads, double peak) {
   size_t length = strlen(path);
@@ -391,16 +422,25 @@ static int write_profile(const char *path, const layer_info *layers, int count,
     const char *const *f = layers[i].field;
     double flops = atof(f[3]);
     double gflops = ms[i] > 0 ? flops / ms[i] * 1e-6 : 0.0;
-    if (json)
-      fprintf(file,
-              "  {\"layer\": %d, \"name\": \"%s\", \"op\": \"%s\", "
-              "\"output\": \"%s\", \"algorithm\": \"%s\", \"flops\": %.0f, "
-              "\"ms\": %.4f, \"gflops\": %.2f}%s\n",
-              i, f[0], f[1], f[2], f[4], flops, ms[i], gflops,
-              i + 1 < count ? "," : "");
-    else
-      fprintf(file, "%d,%s,%s,%s,%s,%.0f,%.4f,%.2f\n", i, f[0], f[1], f[2],
-              f[4], flops, ms[i], gflops);
+    if (json) {
+      static const char *const keys[] = {"name", "op", "output", "algorithm"};
+      static const int fields[] = {0, 1, 2, 4};
+      fprintf(file, "  {\"layer\": %d", i);
+      for (int k = 0; k < 4; ++k) {
+        fprintf(file, ", \"%s\": ", keys[k]);
+        write_json_string(file, f[fields[k]]);
+      }
+      fprintf(file, ", \"flops\": %.0f, \"ms\": %.4f, \"gflops\": %.2f}%s\n",
+              flops, ms[i], gflops, i + 1 < count ? "," : "");
+    } else {
+      fprintf(file, "%d", i);
+      for (int k = 0; k < 5; ++k)
+        if (k != 3) {
+          fputc(',', file);
+          write_csv_field(file, f[k]);
+        }
+      fprintf(file, ",%.0f,%.4f,%.2f\n", flops, ms[i], gflops);
+    }
   }
   if (json)
     fprintf(file, "]}\n");
