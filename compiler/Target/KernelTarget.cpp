@@ -47,7 +47,8 @@ static llvm::Expected<const llvm::Target *> lookupTarget(llvm::Triple &triple) {
   llvm::InitializeNativeTargetAsmPrinter();
   triple = llvm::Triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return makeError("no target for '" + triple.str() + "': " + error);
   return target;

@@ -1,4 +1,5 @@
-//===- KernelTarget.h - What the kernels derive from the target CPU -*- C++ -*-===//
+//===- KernelTarget.h - What the kernels derive from the target CPU -*- C++
+//-*-===//
 //
 // One place turns a `--target-cpu`/`--mattr` pair into an LLVM target
 // machine and the facts code generation takes from it: vector width,

@@ -37,7 +37,7 @@ static llvm::Error makeError(const llvm::Twine &message) {
 /// The functions of the ABI each variant defines (ExportCAbi.cpp and
 /// InstrumentLayers.cpp), after the prefix.
 static constexpr const char *kVariantFunctions[] = {
-    "_run",        "_layer_table",  "_input_rank",
+    "_run",         "_layer_table", "_input_rank",
     "_input_shape", "_output_rank", "_output_shape"};
 
 /// Makes every symbol `module` defines internal, except `keep`.
@@ -45,8 +45,8 @@ static void internalize(llvm::Module &module,
                         llvm::function_ref<bool(llvm::GlobalValue &)> keep) {
   for (llvm::GlobalValue &value : module.global_values())
     if (!value.isDeclaration() && !value.hasLocalLinkage() &&
-        !value.hasAppendingLinkage() &&
-        !value.getName().starts_with("llvm.") && !keep(value)) {
+        !value.hasAppendingLinkage() && !value.getName().starts_with("llvm.") &&
+        !keep(value)) {
       value.setLinkage(llvm::GlobalValue::InternalLinkage);
       value.setVisibility(llvm::GlobalValue::DefaultVisibility);
     }
@@ -65,9 +65,8 @@ static void privatize(llvm::Module &module, llvm::StringRef prefix,
       function->setName(prefix + suffix + ".v" + llvm::Twine(index));
       abi.insert(function);
     }
-  internalize(module, [&](llvm::GlobalValue &value) {
-    return abi.contains(&value);
-  });
+  internalize(module,
+              [&](llvm::GlobalValue &value) { return abi.contains(&value); });
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
@@ -103,18 +102,16 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
   llvm::SmallVector<llvm::Constant *> entries;
   for (auto [index, variant] : llvm::enumerate(variants)) {
     const KernelTarget &target = *variant.target;
-    llvm::Function *layerTable = module.getFunction(name("_layer_table", index));
+    llvm::Function *layerTable =
+        module.getFunction(name("_layer_table", index));
     entries.push_back(llvm::ConstantStruct::get(
         variantType,
-        {builder.CreateGlobalString(target.cpu,
-                                    (prefix + ".target.v" + llvm::Twine(index))
-                                        .str(),
-                                    0, &module),
-         builder.CreateGlobalString(target.requiredFeatureList(),
-                                    (prefix + ".features.v" +
-                                     llvm::Twine(index))
-                                        .str(),
-                                    0, &module),
+        {builder.CreateGlobalString(
+             target.cpu, (prefix + ".target.v" + llvm::Twine(index)).str(), 0,
+             &module),
+         builder.CreateGlobalString(
+             target.requiredFeatureList(),
+             (prefix + ".features.v" + llvm::Twine(index)).str(), 0, &module),
          llvm::ConstantInt::get(i64, target.vectorWidth * 32),
          module.getFunction(name("_run", index)),
          layerTable ? static_cast<llvm::Constant *>(layerTable)
@@ -122,7 +119,8 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
   }
   auto *tableType = llvm::ArrayType::get(variantType, entries.size());
   auto *table = new llvm::GlobalVariable(
-      module, tableType, /*isConstant=*/true, llvm::GlobalValue::InternalLinkage,
+      module, tableType, /*isConstant=*/true,
+      llvm::GlobalValue::InternalLinkage,
       llvm::ConstantArray::get(tableType, entries), prefix + ".variants");
   auto *selected = new llvm::GlobalVariable(
       module, i32, /*isConstant=*/false, llvm::GlobalValue::InternalLinkage,
@@ -130,7 +128,8 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
   llvm::Value *count = builder.getInt32(entries.size());
 
   llvm::FunctionCallee variantGet = module.getOrInsertFunction(
-      "cnnrt_variant_get", llvm::FunctionType::get(ptr, {ptr, i32, ptr}, false));
+      "cnnrt_variant_get",
+      llvm::FunctionType::get(ptr, {ptr, i32, ptr}, false));
   llvm::FunctionCallee variantSelect = module.getOrInsertFunction(
       "cnnrt_variant_select",
       llvm::FunctionType::get(i32, {ptr, i32, ptr, ptr, i64}, false));
@@ -147,7 +146,8 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
     if (!first)
       return;
     llvm::Function *function = define(suffix, first->getFunctionType());
-    llvm::Value *variant = builder.CreateCall(variantGet, {table, count, selected});
+    llvm::Value *variant =
+        builder.CreateCall(variantGet, {table, count, selected});
     llvm::Value *callee = builder.CreateLoad(
         ptr, builder.CreateStructGEP(variantType, variant, field));
     llvm::SmallVector<llvm::Value *> arguments(
@@ -175,11 +175,14 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
   // Field `field` of the chosen variant, or `none` if no variant runs.
   auto defineQuery = [&](llvm::StringRef suffix, llvm::Type *type,
                          unsigned field, llvm::Constant *none) {
-    llvm::Function *function = define(suffix, llvm::FunctionType::get(type, false));
-    llvm::Value *index = builder.CreateCall(
-        variantSelect, {table, count, selected,
-                        llvm::ConstantPointerNull::get(ptr), builder.getInt64(0)});
-    llvm::BasicBlock *found = llvm::BasicBlock::Create(context, "found", function);
+    llvm::Function *function =
+        define(suffix, llvm::FunctionType::get(type, false));
+    llvm::Value *index =
+        builder.CreateCall(variantSelect, {table, count, selected,
+                                           llvm::ConstantPointerNull::get(ptr),
+                                           builder.getInt64(0)});
+    llvm::BasicBlock *found =
+        llvm::BasicBlock::Create(context, "found", function);
     llvm::BasicBlock *missing =
         llvm::BasicBlock::Create(context, "none", function);
     builder.CreateCondBr(builder.CreateICmpSLT(index, builder.getInt32(0)),

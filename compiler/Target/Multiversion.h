@@ -1,4 +1,5 @@
-//===- Multiversion.h - One binary, a code variant per target CPU -*- C++ -*-===//
+//===- Multiversion.h - One binary, a code variant per target CPU -*- C++
+//-*-===//
 //
 // `cnnc --target-cpu=x86-64-v3,znver4` compiles the model once per target
 // and links the variants into one LLVM module: each variant's functions

@@ -1,4 +1,5 @@
-//===- ConstantData.h - Reading constant weights ------------------*- C++ -*-===//
+//===- ConstantData.h - Reading constant weights ------------------*- C++
+//-*-===//
 //
 // The one reader of constant weights for every pass: weights reach the
 // passes as `dense` attributes (ONNX import, folds) or as `dense_resource`

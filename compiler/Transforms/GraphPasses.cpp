@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Transforms/PassStatistics.h"
 #include "Transforms/ConstantData.h"
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 

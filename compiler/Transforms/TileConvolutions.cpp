@@ -17,8 +17,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Transforms/PassStatistics.h"
 #include "Transforms/ConstantData.h"
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
@@ -571,12 +571,9 @@ static LogicalResult tileAndVectorizePackedLinear(PatternRewriter &rewriter,
 /// m[b, t, f] += v[b, t, c] * u[b, c, f]: 36 GEMMs whose register blocks
 /// are chosen like a 1x1 convolution's over T pixels, tasks per transform
 /// element and block of output channels.
-static LogicalResult tileAndVectorizeWinogradGemm(PatternRewriter &rewriter,
-                                                  linalg::GenericOp gemm,
-                                                  int64_t vectorWidth,
-                                                  int64_t registerBudget,
-                                                  int64_t vectorRegisters,
-                                                  int64_t filterCacheBytes) {
+static LogicalResult tileAndVectorizeWinogradGemm(
+    PatternRewriter &rewriter, linalg::GenericOp gemm, int64_t vectorWidth,
+    int64_t registerBudget, int64_t vectorRegisters, int64_t filterCacheBytes) {
   SmallVector<int64_t> ranges = gemm.getStaticLoopRanges();
   int64_t rows = ranges[1], columns = ranges[2], k = ranges[3];
   ConvTiles tiles =
@@ -712,10 +709,9 @@ struct CnnTileConvolutionsPass final
               rewriter, linear, vectorWidth, registerBudget, vectorRegisters)))
         ++linearLayers;
     for (linalg::GenericOp gemm : gemms)
-      if (succeeded(tileAndVectorizeWinogradGemm(rewriter, gemm, vectorWidth,
-                                                 registerBudget,
-                                                 vectorRegisters,
-                                                 filterCacheKiB * 1024)))
+      if (succeeded(tileAndVectorizeWinogradGemm(
+              rewriter, gemm, vectorWidth, registerBudget, vectorRegisters,
+              filterCacheKiB * 1024)))
         ++winogradGemms;
     for (linalg::LinalgOp pool : pools)
       if (succeeded(tileAndVectorizePooling(rewriter, pool, vectorWidth)))
@@ -728,10 +724,9 @@ struct CnnTileConvolutionsPass final
       auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
       ArrayRef<int64_t> filter =
           cast<RankedTensorType>(conv.getInputs()[1].getType()).getShape();
-      ConvTiles tiles = chooseConvTiles(outputType.getShape(), filter[2],
-                                        filter[0], filter[1], vectorWidth,
-                                        registerBudget, vectorRegisters,
-                                        filterCacheKiB * 1024);
+      ConvTiles tiles = chooseConvTiles(
+          outputType.getShape(), filter[2], filter[0], filter[1], vectorWidth,
+          registerBudget, vectorRegisters, filterCacheKiB * 1024);
       // A convolution that does not tile stays whole: slower, still right.
       if (succeeded(tileAndVectorize(rewriter, conv, tiles)))
         ++convolutions;

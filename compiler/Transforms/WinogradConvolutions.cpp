@@ -24,8 +24,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Transforms/PassStatistics.h"
 #include "Transforms/ConstantData.h"
+#include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"

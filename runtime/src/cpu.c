@@ -1,4 +1,5 @@
-//===- cpu.c - CPU feature checks and variant dispatch --------------*- C -*-===//
+//===- cpu.c - CPU feature checks and variant dispatch --------------*- C
+//-*-===//
 //
 // Part of the cnnc project.
 //
@@ -75,8 +76,7 @@ static const char *suggested_target(void) {
 
 int32_t cnnrt_variant_select(const cnnrt_variant *variants, int32_t count,
                              int32_t *selected, char *err, size_t errlen) {
-  int32_t cached =
-      selected ? __atomic_load_n(selected, __ATOMIC_ACQUIRE) : -1;
+  int32_t cached = selected ? __atomic_load_n(selected, __ATOMIC_ACQUIRE) : -1;
   if (cached >= 0 && cached < count)
     return cached;
   for (int32_t i = 0; i < count; ++i) {

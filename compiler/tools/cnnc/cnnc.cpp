@@ -124,7 +124,7 @@ cl::opt<std::string> targetCpu(
     cl::desc("Target CPU, or a comma-separated list for one binary with a "
              "variant per CPU, chosen at load by the CPU's features, e.g. "
              "'x86-64-v3,znver4' (default: native, the host's)"),
-                               cl::init("native"), cl::cat(cnncCategory));
+    cl::init("native"), cl::cat(cnncCategory));
 cl::opt<std::string> targetFeatures(
     "mattr",
     cl::desc("Target features, e.g. '+avx2,-avx512f' (default: the host's)"),
@@ -385,7 +385,8 @@ std::string libraryHeader(RankedTensorType input, RankedTensorType output,
 /// A C identifier: what --name must be to prefix C symbols.
 bool isCIdentifier(StringRef name) {
   return !name.empty() && !llvm::isDigit(name.front()) &&
-         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+         llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
 LogicalResult printModule(ModuleOp module, StringRef path) {
@@ -709,9 +710,9 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   // Code before the variant is chosen must run on any x86-64 CPU; each
   // variant's functions carry their own target attributes.
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> baseline =
-      cnn::createBaselineTargetMachine(
-          optLevel >= 2 ? llvm::CodeGenOptLevel::Aggressive
-                        : llvm::CodeGenOptLevel::None);
+      cnn::createBaselineTargetMachine(optLevel >= 2
+                                           ? llvm::CodeGenOptLevel::Aggressive
+                                           : llvm::CodeGenOptLevel::None);
   if (!baseline)
     return fail(llvm::toString(baseline.takeError()));
   std::unique_ptr<llvm::TargetMachine> machine = std::move(*baseline);
