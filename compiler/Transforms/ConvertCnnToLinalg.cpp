@@ -3,7 +3,9 @@
 //   cnn.conv2d      -> channels-last (default): linalg.transpose to NHWC,
 //                      tensor.pad, linalg.conv_2d_nhwc_hwcf accumulating
 //                      into bias + residual, ReLU, transpose back; the filter
-//                      is permuted to HWCF at compile time
+//                      is permuted to HWCF at compile time. The layer's
+//                      `#cnn.kernel` decides the form: direct, paired
+//                      columns (the stem) or Winograd (built here whole)
 //                      channels-first: tensor.pad + linalg.conv_2d_nchw_fchw
 //                      + one elementwise linalg.generic epilogue
 //                      (groups: expand_shape + linalg.conv_2d_ngchw_gfchw)
@@ -19,6 +21,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Transforms/ConstantData.h"
+#include "Transforms/KernelBuilders.h"
+#include "Transforms/KernelSelection.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
@@ -150,7 +154,7 @@ createElementwise(OpBuilder &b, Location loc, ValueRange inputs,
 linalg::GenericOp
 mlir::cnn::createBatchedContraction(OpBuilder &b, Location loc, Value lhs,
                                     Value rhs, Value init, AffineMap lhsMap,
-                                    AffineMap rhsMap, StringRef tag) {
+                                    AffineMap rhsMap, KernelAttr kernel) {
   MLIRContext *ctx = b.getContext();
   AffineExpr batch, row, column;
   bindDims(ctx, batch, row, column);
@@ -166,7 +170,7 @@ mlir::cnn::createBatchedContraction(OpBuilder &b, Location loc, Value lhs,
         linalg::YieldOp::create(
             nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
       });
-  contraction->setAttr(tag, b.getUnitAttr());
+  contraction->setAttr(KernelAttr::kAttrName, kernel);
   return contraction;
 }
 
@@ -191,6 +195,20 @@ static Value transpose(OpBuilder &b, Location loc, Value value,
 /// An FCHW (PyTorch OIHW) filter as HWCF, the layout whose innermost
 /// dimension is the output channel the convolution vectorizes over. A
 /// constant filter is permuted at compile time.
+/// FCHW filter data in HWCF order.
+static SmallVector<float> permuteToHwcf(ArrayRef<float> data,
+                                       ArrayRef<int64_t> fchw) {
+  int64_t f = fchw[0], c = fchw[1], h = fchw[2], w = fchw[3];
+  SmallVector<float> permuted(data.size());
+  for (int64_t fi = 0; fi < f; ++fi)
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t hi = 0; hi < h; ++hi)
+        for (int64_t wi = 0; wi < w; ++wi)
+          permuted[((hi * w + wi) * c + ci) * f + fi] =
+              data[((fi * c + ci) * h + hi) * w + wi];
+  return permuted;
+}
+
 static Value permuteFilterToHwcf(OpBuilder &b, Location loc, Value filter) {
   static constexpr int64_t toHwcf[] = {2, 3, 1, 0};
   auto type = cast<RankedTensorType>(filter.getType());
@@ -198,31 +216,22 @@ static Value permuteFilterToHwcf(OpBuilder &b, Location loc, Value filter) {
   if (!data)
     return transpose(b, loc, filter, toHwcf);
   ArrayRef<int64_t> fchw = type.getShape();
-  int64_t f = fchw[0], c = fchw[1], h = fchw[2], w = fchw[3];
-  SmallVector<float> permuted(data->size());
-  for (int64_t fi = 0; fi < f; ++fi)
-    for (int64_t ci = 0; ci < c; ++ci)
-      for (int64_t hi = 0; hi < h; ++hi)
-        for (int64_t wi = 0; wi < w; ++wi)
-          permuted[((hi * w + wi) * c + ci) * f + fi] =
-              (*data)[((fi * c + ci) * h + hi) * w + wi];
-  auto hwcfType = RankedTensorType::get({h, w, c, f}, type.getElementType());
+  SmallVector<float> permuted = permuteToHwcf(*data, fchw);
+  auto hwcfType = RankedTensorType::get({fchw[2], fchw[3], fchw[1], fchw[0]},
+                                        type.getElementType());
   auto attr = DenseElementsAttr::getFromRawBuffer(
       hwcfType, ArrayRef<char>(reinterpret_cast<const char *>(permuted.data()),
                                permuted.size() * sizeof(float)));
   return arith::ConstantOp::create(b, loc, hwcfType, attr);
 }
 
-/// For a convolution with width stride 2, width dilation 1, at most 4 input
-/// channels and a constant f32 filter (a network's stem): the filter for
-/// its paired-columns form, HWCF [KH, ceil(KW/2), 2C, F] with
+/// The filter of a `paired_columns` convolution (width stride 2, at most 4
+/// input channels, a constant f32 filter: a network's stem) in its paired
+/// form, HWCF [KH, ceil(KW/2), 2C, F] with
 /// w'[kh][k][p*C + c][f] = w[f][c][kh][2k + p] (0 past KW).
 static std::optional<SmallVector<float>> pairColumnsFilter(Conv2DOp op,
                                                            Value filter) {
   ArrayRef<int64_t> fchw = op.getFilter().getType().getShape();
-  if (op.getStrides()[1] != 2 || op.getDilations()[1] != 1 || fchw[1] > 4 ||
-      op.getGroups() != 1)
-    return std::nullopt;
   std::optional<SmallVector<float>> data = getF32ConstantData(filter);
   if (!data)
     return std::nullopt;
@@ -365,10 +374,36 @@ private:
     ArrayRef<int64_t> out = op.getType().getShape();
     auto resultType = RankedTensorType::get({out[0], out[2], out[3], out[1]},
                                             op.getType().getElementType());
+    KernelAttr kernel = getKernel(op);
     Value input = transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+    Value residual = adaptor.getResidual();
+    if (residual)
+      residual = transpose(rewriter, loc, residual, kToChannelsLast);
+    if (kernel && kernel.isWinograd()) {
+      std::optional<SmallVector<float>> data =
+          getF32ConstantData(adaptor.getFilter());
+      if (!data)
+        return rewriter.notifyMatchFailure(op, "winograd needs a constant "
+                                               "f32 filter");
+      input = padSpatial(rewriter, loc, input, op.getPadding(),
+                         rewriter.getZeroAttr(resultType.getElementType()),
+                         {0, 0}, /*heightDim=*/1);
+      Value result = buildWinogradConvolution(
+          rewriter, loc, input,
+          permuteToHwcf(*data, op.getFilter().getType().getShape()),
+          adaptor.getBias(), residual, op.getRelu(), resultType, kernel);
+      rewriter.replaceOp(op,
+                         transpose(rewriter, loc, result, kToChannelsFirst));
+      return success();
+    }
     SmallVector<int64_t> strides(op.getStrides());
-    std::optional<SmallVector<float>> pairedFilter =
-        pairColumnsFilter(op, adaptor.getFilter());
+    std::optional<SmallVector<float>> pairedFilter;
+    if (kernel && kernel.getAlgorithm() == KernelAlgorithm::PairedColumns) {
+      pairedFilter = pairColumnsFilter(op, adaptor.getFilter());
+      if (!pairedFilter)
+        return rewriter.notifyMatchFailure(op, "paired_columns needs a "
+                                               "constant f32 filter");
+    }
     // Pairing columns needs an even padded width: one more zero column on
     // the right, which no output reads with a nonzero weight.
     int64_t paddedWidth = op.getInput().getType().getDimSize(3) +
@@ -407,20 +442,23 @@ private:
     } else {
       filter = permuteFilterToHwcf(rewriter, loc, adaptor.getFilter());
     }
-    Value residual = adaptor.getResidual();
-    if (residual)
-      residual = transpose(rewriter, loc, residual, kToChannelsLast);
     Value init = createAccumulatorInit(rewriter, loc, resultType,
                                        adaptor.getBias(), residual);
     auto convOp = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, TypeRange{resultType}, ValueRange{input, filter},
         ValueRange{init}, rewriter.getI64TensorAttr(strides),
         rewriter.getI64TensorAttr(op.getDilations()));
-    if (Attribute layer = op->getAttr(kLayerAttr))
-      convOp->setAttr(kLayerAttr, layer);
     Value conv = convOp.getResult(0);
-    if (op.getRelu())
+    // The kernel's root: the ReLU (whose input is the convolution) when
+    // there is one, else the convolution. The tiler fuses the convolution
+    // and its accumulator's initialization into the root's tiles.
+    Operation *root = convOp;
+    if (op.getRelu()) {
       conv = createRelu(rewriter, loc, conv);
+      root = conv.getDefiningOp();
+    }
+    if (kernel)
+      root->setAttr(KernelAttr::kAttrName, kernel);
     rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToChannelsFirst));
     return success();
   }
@@ -462,15 +500,18 @@ struct LinearLowering final : LayoutAwareLowering<LinearOp> {
   }
 
 private:
-  /// With constant f32 weights [m, k]: the weights packed at compile time
-  /// into blocks [m / b, k, b] of b output features, so that each block is
-  /// one contiguous stream, and
+  /// With a `#cnn.kernel` (constant f32 weights [m, k]): the weights packed
+  /// at compile time into blocks [m / b, k, b] of b = `task_channels`
+  /// output features, so that each block is one contiguous stream, and
   ///   blocks[mb, n, j] = sum_k x[n, k] * packed[mb, k, j]
-  /// as a linalg.generic tagged `cnn.packed_linear` (the tiling pass gives it
+  /// as a contraction generic carrying the kernel (the tiling pass gives it
   /// the convolution's register kernel), then bias and ReLU over [n, m].
-  /// Returns null if the weights are not such a constant.
+  /// Returns null without a kernel.
   Value lowerPacked(LinearOp op, OpAdaptor adaptor,
                     ConversionPatternRewriter &rewriter) const {
+    KernelAttr kernel = getKernel(op);
+    if (!kernel)
+      return {};
     auto weightType = cast<RankedTensorType>(adaptor.getWeight().getType());
     std::optional<SmallVector<float>> weights =
         getF32ConstantData(adaptor.getWeight());
@@ -480,15 +521,8 @@ private:
     MLIRContext *ctx = rewriter.getContext();
     int64_t n = op.getType().getDimSize(0);
     int64_t m = weightType.getDimSize(0), k = weightType.getDimSize(1);
-    int64_t block = 1;
-    for (int64_t b : {64, 48, 32, 16, 8})
-      if (m % b == 0) {
-        block = b;
-        break;
-      }
-    if (block == 1)
-      block = m <= 64 ? m : 1;
-    if (block == 1)
+    int64_t block = kernel.getTaskChannels();
+    if (block < 1 || m % block != 0)
       return {};
     int64_t blocks = m / block;
     SmallVector<float> packed(weights->size());
@@ -514,7 +548,7 @@ private:
     auto product = createBatchedContraction(
         rewriter, loc, adaptor.getInput(), packedWeights, init,
         AffineMap::get(4, 0, {ni, ki}, ctx),
-        AffineMap::get(4, 0, {mb, ki, j}, ctx), "cnn.packed_linear");
+        AffineMap::get(4, 0, {mb, ki, j}, ctx), kernel);
     // [m / b, n, b] -> [n, m / b, b] -> [n, m]
     Value features = transpose(rewriter, loc, product.getResult(0), {1, 0, 2});
     features = tensor::CollapseShapeOp::create(
@@ -741,11 +775,13 @@ static Value createPooling(ConversionPatternRewriter &rewriter, PoolOp op,
   Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernel(),
                                          resultType.getElementType());
   Value init = createFilledTensor(rewriter, loc, resultType, padValue);
-  return LinalgPoolOp::create(rewriter, loc, TypeRange{resultType},
-                              ValueRange{padded, window}, ValueRange{init},
-                              rewriter.getI64TensorAttr(op.getStrides()),
-                              rewriter.getI64TensorAttr({1, 1}))
-      .getResult(0);
+  auto pool = LinalgPoolOp::create(rewriter, loc, TypeRange{resultType},
+                                   ValueRange{padded, window}, ValueRange{init},
+                                   rewriter.getI64TensorAttr(op.getStrides()),
+                                   rewriter.getI64TensorAttr({1, 1}));
+  if (KernelAttr kernel = getKernel(op); kernel && channelsLast)
+    pool->setAttr(KernelAttr::kAttrName, kernel);
+  return pool.getResult(0);
 }
 
 struct MaxPool2DLowering final : LayoutAwareLowering<MaxPool2DOp> {

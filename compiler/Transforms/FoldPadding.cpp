@@ -16,6 +16,7 @@
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -30,15 +31,23 @@ namespace mlir::cnn {
 using namespace mlir;
 
 /// The use of a tensor.empty that `value` is ultimately written into:
-/// followed through the destinations of destination-style linalg ops, each
+/// followed through the destinations of destination-style linalg ops and
+/// the shared outputs of scf.foralls (a Winograd output transform), each
 /// of which feeds only the next one. Null if the chain ends anywhere else.
 static OpOperand *findRootDestination(Value value) {
   while (true) {
-    auto producer = value.getDefiningOp<linalg::LinalgOp>();
-    if (!producer || producer->getNumResults() != 1 ||
-        producer.getNumDpsInits() != 1)
+    OpOperand *init = nullptr;
+    if (auto producer = value.getDefiningOp<linalg::LinalgOp>()) {
+      if (producer->getNumResults() != 1 || producer.getNumDpsInits() != 1)
+        return nullptr;
+      init = producer.getDpsInitOperand(0);
+    } else if (auto forall = value.getDefiningOp<scf::ForallOp>()) {
+      if (forall->getNumResults() != 1)
+        return nullptr;
+      init = forall.getTiedOpOperand(cast<OpResult>(value));
+    } else {
       return nullptr;
-    OpOperand *init = producer.getDpsInitOperand(0);
+    }
     if (init->get().getDefiningOp<tensor::EmptyOp>())
       return init;
     if (!init->get().hasOneUse())

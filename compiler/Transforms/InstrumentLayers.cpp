@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Transforms/KernelSelection.h"
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
@@ -28,22 +29,6 @@ using namespace mlir;
 using namespace mlir::cnn;
 
 static constexpr StringLiteral kLayerBegin = "cnnrt_layer_begin";
-
-void mlir::cnn::setLayerAlgorithm(Operation *op, StringRef algorithm) {
-  auto layer = op->getAttrOfType<IntegerAttr>(kLayerAttr);
-  auto module = op->getParentOfType<ModuleOp>();
-  if (!layer || !module)
-    return;
-  auto table = module->getAttrOfType<ArrayAttr>(kLayerTableAttr);
-  int64_t index = layer.getInt();
-  if (!table || index < 0 || index >= static_cast<int64_t>(table.size()))
-    return;
-  SmallVector<Attribute> lines(table.begin(), table.end());
-  StringRef line = cast<StringAttr>(lines[index]).getValue();
-  lines[index] = StringAttr::get(
-      op->getContext(), line.substr(0, line.rfind('\t') + 1) + algorithm);
-  module->setAttr(kLayerTableAttr, ArrayAttr::get(op->getContext(), lines));
-}
 
 int64_t mlir::cnn::getLayerFlops(Operation *op) {
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
@@ -151,11 +136,12 @@ struct CnnInstrumentLayersPass final
       os << getLayerName(op, index) << '\t' << getLayerKind(op) << '\t';
       if (auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType()))
         llvm::interleave(type.getShape(), os, "x");
-      os << '\t' << getLayerFlops(op) << '\t'
-         << (isa<Conv2DOp, LinearOp>(op) ? "direct" : "-");
+      os << '\t' << getLayerFlops(op) << '\t';
+      if (KernelAttr kernel = getKernel(op))
+        os << getKernelName(kernel);
+      else
+        os << (isa<Conv2DOp, LinearOp>(op) ? "direct" : "-");
       table.push_back(builder.getStringAttr(line));
-      // The lowering carries the index to the layer's main linalg op, so
-      // later passes can record the algorithm they choose.
       op->setAttr(kLayerAttr, builder.getI32IntegerAttr(index));
       callHook(op, index++);
     }

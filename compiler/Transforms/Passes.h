@@ -58,18 +58,6 @@ std::string getLayerKind(Operation *op);
 /// the others).
 int64_t getLayerFlops(Operation *op);
 
-/// Records in the layer table that `op`'s layer (its `cnn.layer` index) runs
-/// with `algorithm`; does nothing for an op without an index.
-void setLayerAlgorithm(Operation *op, StringRef algorithm);
-
-/// init[b, r, c] += lhs[lhsMap] * rhs[rhsMap] over the loops (b, r, c, k),
-/// as a linalg.generic carrying the unit attribute `tag`, by which
-/// cnn-tile-convolutions gives it the register kernel.
-linalg::GenericOp createBatchedContraction(OpBuilder &b, Location loc,
-                                           Value lhs, Value rhs, Value init,
-                                           AffineMap lhsMap, AffineMap rhsMap,
-                                           StringRef tag);
-
 /// Patterns lowering every cnn op to linalg/tensor/arith on tensors; with
 /// `channelsLast`, convolutions and pooling compute in NHWC.
 void populateCnnToLinalgPatterns(RewritePatternSet &patterns,
@@ -94,6 +82,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("f32 lanes of the kernels' vectors (16: AVX-512, 8: "
                      "AVX2)"),
       llvm::cl::init(16)};
+  PassOptions::Option<std::string> kernelConfig{
+      *this, "kernel-config",
+      llvm::cl::desc("JSON file of per-layer overrides of the kernel "
+                     "decisions (see cnn-select-kernels)"),
+      llvm::cl::init("")};
   PassOptions::Option<std::string> winograd{
       *this, "winograd",
       llvm::cl::desc("Winograd for stride-1 3x3 convolutions: auto (cost "
@@ -118,15 +111,16 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
       llvm::cl::init(16)};
 };
 
-/// Stage 1, `cnn` -> `cnn`: graph simplification on the cnn dialect.
+/// Stage 1, `cnn` -> `cnn`: graph simplification on the cnn dialect, then
+/// the kernel decision of every layer for the target.
 void buildCnnGraphPipeline(OpPassManager &pm, const PipelineOptions &options);
+/// The kernel decisions alone (cnn-select-kernels with the target's
+/// options): what stage 1 ends with.
+void buildKernelSelectionPipeline(OpPassManager &pm,
+                                  const PipelineOptions &options);
 /// Stage 2, `cnn` -> `linalg`: lowering to linalg on tensors.
 void buildCnnToLinalgPipeline(OpPassManager &pm,
                               const PipelineOptions &options);
-/// The start of stage 3, up to the choice of each convolution's algorithm
-/// (recorded in the layer table): C ABI, padded buffers, Winograd.
-void buildAlgorithmSelectionPipeline(OpPassManager &pm,
-                                     const PipelineOptions &options);
 /// Stage 3, `linalg` -> `llvm`: bufferization, loops, the LLVM dialect.
 void buildLinalgToLLVMPipeline(OpPassManager &pm,
                                const PipelineOptions &options);

@@ -36,6 +36,51 @@ def CnnFuseConvEpilogue : Pass<"cnn-fuse-conv-epilogue", "func::FuncOp"> {
   }];
 }
 
+def CnnSelectKernels : Pass<"cnn-select-kernels", "ModuleOp"> {
+  let summary = "Decide each layer's kernel for the target, as #cnn.kernel";
+  let description = [{
+    The code generator's one cost model. For every layer of the model
+    function it can compute fast (ungrouped convolutions, linear layers
+    with constant weights, max and average pooling) it records the
+    decision as the op's `cnn.kernel` attribute: the algorithm (direct;
+    `paired_columns` for stride-2 stems with at most 4 input channels;
+    Winograd F(4x4, 3x3) or F(2x2, 3x3) for 3x3 stride-1 convolutions with
+    channels in whole vectors), the register block (the most accumulators
+    within `register-budget` whose accumulators, filter vectors and one
+    broadcast fit the `vector-registers`), the reduction step, the parallel
+    task (output rows while the whole filter fits `filter-cache-kib`, else
+    blocks of output channels over all rows, whose filter is then repacked)
+    and the vector width. `winograd=auto` applies the Winograd cost model
+    (at least 32 input and output channels; F(4x4) with at least 32 of its
+    tiles, else F(2x2) with at least 16), `on` F(4x4) and `f2` F(2x2)
+    wherever it applies, `off` never.
+
+    `kernel-config` names a JSON file `{"layers": {"<layer name>": {...}}}`
+    whose entries override any field of a layer's decision (`algorithm`,
+    `pixels`, `tail`, `channels`, `reduction`, `task_rows`,
+    `task_channels`, `pack_filter`); an override that the layer cannot run,
+    or a name that is no layer, is an error. Layer names are those of the
+    layer table (`cnnc --emit=summary`, `--profile`). Decisions already on
+    the ops are replaced: they belong to the target they were made for.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"registerBudget", "register-budget", "int64_t", /*default=*/"16",
+           "Most vector accumulators of one register block">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"32",
+           "Architectural vector registers (32: AVX-512, 16: AVX2): a "
+           "block's accumulators, filter vectors and one broadcast fit in them">,
+    Option<"filterCacheKiB", "filter-cache-kib", "int64_t", /*default=*/"512",
+           "Most filter bytes (KiB) one parallel task should stream from cache">,
+    Option<"winograd", "winograd", "std::string", /*default=*/"\"auto\"",
+           "auto (cost model), on (F(4x4) wherever it applies), f2 (F(2x2) "
+           "wherever it applies) or off">,
+    Option<"kernelConfig", "kernel-config", "std::string", /*default=*/"\"\"",
+           "JSON file of per-layer overrides of the decisions">
+  ];
+}
+
 def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
   let summary = "Lower cnn ops to linalg, tensor and arith on tensors";
   let description = [{
@@ -43,7 +88,20 @@ def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
     `linalg.conv_2d_nhwc_hwcf` on a `tensor.pad`-ed NHWC input: its filter
     is permuted to HWCF at compile time, its accumulator starts from the
     bias plus the residual, and a ReLU follows as one elementwise
-    `linalg.generic`. Pooling becomes `linalg.pooling_nhwc_max/sum`.
+    `linalg.generic`. The layer's `#cnn.kernel` (see `cnn-select-kernels`)
+    chooses the form and goes onto the kernel's root, the op
+    `cnn-tile-convolutions` tiles: the ReLU if there is one (its input is
+    the convolution), else the convolution. With `paired_columns` the
+    stem's columns are paired into a stride-1 convolution; with
+    `winograd_f4`/`winograd_f2` the convolution is built as Winograd: the
+    filter transform G g G^T computed now as a constant [36, C, F] (or
+    [16, C, F]), an input transform B^T d B over channel vectors, the GEMMs
+    as one batched contraction generic (the root), and an output transform
+    A^T m A that adds the bias and residual and applies the ReLU in
+    registers before its one store. A linear layer with a kernel has its
+    weights packed into blocks of `task_channels` features and becomes a
+    batched contraction (the root). Pooling becomes
+    `linalg.pooling_nhwc_max/sum` (the root).
     These ops meet NCHW values through `linalg.transpose`s that cancel in
     pairs under canonicalization, so activations stay NHWC between layers.
     Without it (and for grouped convolutions) the ops compute in NCHW:
@@ -58,8 +116,9 @@ def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
            "Compute convolutions and pooling in NHWC">
   ];
   let dependentDialects = [
-    "arith::ArithDialect", "linalg::LinalgDialect", "math::MathDialect",
-    "tensor::TensorDialect"
+    "affine::AffineDialect", "arith::ArithDialect", "linalg::LinalgDialect",
+    "math::MathDialect", "scf::SCFDialect", "tensor::TensorDialect",
+    "vector::VectorDialect"
   ];
 }
 
@@ -129,11 +188,10 @@ def CnnInstrumentLayers : Pass<"cnn-instrument-layers", "ModuleOp"> {
     `cnnrt_layer_begin(-1)` before the return. The lowering keeps each
     layer's code between its call and the next, so the runtime times each
     layer by the gaps between calls; with profiling off a call costs a load
-    and a branch. Each layer op gets its index as `cnn.layer`, which the
-    lowering copies to the layer's main linalg op, and the module gets the
-    table of layers as `cnn.layer_table`: one line per layer, "name, op
-    with its fused epilogue, output shape, FLOPs, algorithm", tab-separated.
-    Later passes record the algorithm they choose there.
+    and a branch. Each layer op gets its index as `cnn.layer`, and the
+    module gets the table of layers as `cnn.layer_table`: one line per
+    layer, "name, op with its fused epilogue, output shape, FLOPs,
+    algorithm" (the algorithm of its `#cnn.kernel`), tab-separated.
   }];
   let dependentDialects = ["func::FuncDialect", "arith::ArithDialect"];
 }
@@ -168,75 +226,37 @@ def CnnFoldPaddingIntoProducers
   let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
 }
 
-def CnnWinogradConvolutions
-    : Pass<"cnn-winograd-convolutions", "func::FuncOp"> {
-  let summary = "Rewrite 3x3 stride-1 convolutions as Winograd F(4x4, 3x3) or F(2x2, 3x3)";
-  let description = [{
-    A `linalg.conv_2d_nhwc_hwcf` with a constant 3x3 filter, stride and
-    dilation 1, output height and width multiples of 4 and channel counts
-    multiples of the vector width becomes: the filter transform G g G^T,
-    computed at compile time as a constant [36, C, F]; an input transform
-    B^T d B over 16-channel vectors into [36, T, C] (T: 4x4 output tiles);
-    36 GEMMs as a contraction generic tagged `cnn.winograd_gemm`, which
-    `cnn-tile-convolutions` turns into the register kernel; and an output
-    transform A^T m A that adds the bias and residual and applies the ReLU
-    in registers before its one store. The transforms use only the nonzero
-    coefficients. F(2x2, 3x3) (16 products per 2x2 tile instead of 36) is
-    generated the same way. `mode=auto` applies the cost model (at least 32
-    input and output channels; F(4x4) with at least 32 of its tiles, else
-    F(2x2) with at least 16 of its tiles), `on` F(4x4) for
-    every eligible convolution, `f2` F(2x2) for every eligible convolution,
-    `off` none. The layer table records "winograd F4" or "winograd F2".
-  }];
-  let options = [
-    Option<"mode", "mode", "std::string", /*default=*/"\"auto\"",
-           "auto (cost model), on (F(4x4) everywhere eligible), f2 (F(2x2) everywhere eligible) or off">,
-    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
-           "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">
-  ];
-  let dependentDialects = [
-    "scf::SCFDialect", "vector::VectorDialect", "tensor::TensorDialect",
-    "arith::ArithDialect", "affine::AffineDialect", "linalg::LinalgDialect"
-  ];
-}
-
 def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
-  let summary = "Tile and vectorize NHWC convolutions and pooling into register kernels";
+  let summary = "Tile and vectorize each kernel root as its #cnn.kernel says";
   let description = [{
-    Each static-shaped `linalg.conv_2d_nhwc_hwcf` on tensors is tiled three
-    times: an `scf.forall` over parallel tasks (output rows, or blocks of
-    output channels over all rows when the whole filter would not stay in
-    cache; a constant filter is then packed at compile time as
+    Every static-shaped linalg op on tensors that carries a `#cnn.kernel`
+    (set by the lowering on the root of each layer's kernel) is tiled with
+    the decision's blocks; this pass chooses nothing. A convolution root
+    (`linalg.conv_2d_nhwc_hwcf`, or the elementwise ReLU whose input is
+    one) is tiled three times: an `scf.forall` over parallel tasks of
+    `task_rows` output rows by `task_channels` output channels (with
+    `pack_filter`, a constant filter is packed at compile time as
     [F / block][KH][KW][C][block], so that each task streams one contiguous
     block), `scf.for` loops over register blocks (one row, `pixels` output
-    pixels, `channels` output channels), and `scf.for` loops over the
-    reduction (one filter row and column, a block of input channels). The
+    pixels, `channels` output channels; with `tail`, each row's last block
+    is peeled off with that many pixels), and `scf.for` loops over the
+    reduction (one filter row and column, `reduction` input channels). The
     innermost convolution is decomposed to 1-D and vectorized to
     `vector.contract`s; after clean-up and loop-invariant subset hoisting
-    the accumulators are loop-carried vectors. Into each register block
-    the pass fuses the op computing the accumulator's initial value (bias
-    broadcast, residual) and the convolution's elementwise consumer (ReLU),
-    so both happen in registers. NHWC max/sum pooling, packed linear
-    layers (`cnn.packed_linear`) and Winograd GEMMs (`cnn.winograd_gemm`)
-    are tiled the same way and vectorized, and so are 4-D layout changes
-    (`linalg.transpose`: per-row tasks, in-register transposes); fills left
-    over (padded buffers'
-    borders) are written by rows with vector stores. Tile sizes follow
-    `chooseConvTiles`: all divide their dimension (static shapes), the
-    register block fills up to `register-budget` vector accumulators; when
-    no divisor of the width makes a good block (17 is prime), each row has
-    full blocks in a loop and one tail block peeled off it, both static.
+    the accumulators are loop-carried vectors. Into each register block the
+    pass fuses the convolution, the op computing its accumulator's initial
+    value (bias broadcast, residual) and the ReLU, so all of them happen in
+    registers. NHWC max/sum pooling roots and batched contraction roots
+    (packed linear layers, Winograd GEMMs) are tiled the same way and
+    vectorized. Independently of the decisions, 4-D layout changes
+    (`linalg.transpose`: per-row tasks, in-register transposes) and fills
+    left over (padded buffers' borders) are tiled by rows and written with
+    vector stores.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
-           "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">,
-    Option<"registerBudget", "register-budget", "int64_t", /*default=*/"16",
-           "Most vector accumulators of one register block">,
-    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"32",
-           "Architectural vector registers (32: AVX-512, 16: AVX2): a "
-           "block's accumulators, filter vectors and one broadcast fit in them">,
-    Option<"filterCacheKiB", "filter-cache-kib", "int64_t", /*default=*/"512",
-           "Most filter bytes (KiB) one parallel task should stream from cache">
+           "f32 lanes of one vector register (16: AVX-512, 8: AVX2), for "
+           "layout changes">
   ];
   let dependentDialects = [
     "scf::SCFDialect", "vector::VectorDialect", "tensor::TensorDialect",

@@ -1,7 +1,9 @@
 //===- Pipeline.cpp - The cnnc lowering pipeline --------------------------===//
 //
-//   cnn (graph)  --[stage 1: cnn-graph]-->  cnn with batch norms folded and
+//   cnn (graph)  --[stage 1: cnn-graph]-->  cnn with batch norms folded,
 //                                           epilogues fused into convolutions
+//                                           and each layer's #cnn.kernel
+//                                           decided for the target
 //        --[stage 2: cnn-to-linalg]-->      linalg/tensor/arith on tensors
 //        --[stage 3: cnn-linalg-to-llvm]--> C ABI, one-shot bufferization,
 //              out-params, deallocation, loops, LLVM dialect (bare-pointer
@@ -42,6 +44,19 @@ void mlir::cnn::buildCnnGraphPipeline(OpPassManager &pm,
   }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  buildKernelSelectionPipeline(pm, options);
+}
+
+void mlir::cnn::buildKernelSelectionPipeline(OpPassManager &pm,
+                                             const PipelineOptions &options) {
+  CnnSelectKernelsOptions select;
+  select.vectorWidth = options.vectorWidth;
+  select.registerBudget = options.registerBudget;
+  select.vectorRegisters = options.vectorRegisters;
+  select.filterCacheKiB = options.filterCacheKiB;
+  select.winograd = options.winograd;
+  select.kernelConfig = options.kernelConfig;
+  pm.addPass(createCnnSelectKernels(select));
 }
 
 void mlir::cnn::buildCnnToLinalgPipeline(OpPassManager &pm,
@@ -54,29 +69,17 @@ void mlir::cnn::buildCnnToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
-void mlir::cnn::buildAlgorithmSelectionPipeline(
-    OpPassManager &pm, const PipelineOptions &options) {
+void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                          const PipelineOptions &options) {
   pm.addPass(createCnnExportCAbi(
       CnnExportCAbiOptions{options.symbolPrefix.getValue()}));
   pm.addNestedPass<func::FuncOp>(createCnnFoldPaddingIntoProducers());
-  CnnWinogradConvolutionsOptions winograd;
-  winograd.mode = options.winograd;
-  winograd.vectorWidth = options.vectorWidth;
-  pm.addNestedPass<func::FuncOp>(createCnnWinogradConvolutions(winograd));
-}
-
-void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
-                                          const PipelineOptions &options) {
-  // Convolutions become register-blocked vector kernels while they are
-  // still on tensors, where tiling and hoisting are plain SSA rewrites.
-  buildAlgorithmSelectionPipeline(pm, options);
   pm.addPass(createCnnEmitLayerTable(
       CnnEmitLayerTableOptions{options.symbolPrefix.getValue()}));
+  // Kernels become register-blocked vector code while they are still on
+  // tensors, where tiling and hoisting are plain SSA rewrites.
   CnnTileConvolutionsOptions tiling;
   tiling.vectorWidth = options.vectorWidth;
-  tiling.registerBudget = options.registerBudget;
-  tiling.vectorRegisters = options.vectorRegisters;
-  tiling.filterCacheKiB = options.filterCacheKiB;
   pm.addNestedPass<func::FuncOp>(createCnnTileConvolutions(tiling));
   addTextualPipeline(
       pm,

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Transforms/ConstantData.h"
+#include "Transforms/KernelSelection.h"
 #include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 
@@ -44,130 +45,6 @@ namespace mlir::cnn {
 using namespace mlir;
 using namespace mlir::cnn;
 
-namespace {
-/// Tile sizes of one convolution; see `chooseConvTiles`.
-struct ConvTiles {
-  int64_t rowsPerTask;     // output rows per parallel task
-  int64_t channelsPerTask; // output channels per parallel task
-  int64_t pixels;          // output pixels held in registers
-  int64_t tailPixels;      // the last block of a row when `pixels` does not
-                           // divide the width (0: it does)
-  int64_t channels;        // output channels held in registers
-  int64_t inputChannels;   // input channels per reduction step
-};
-} // namespace
-
-/// The largest divisor of `n` that is at most `limit` and satisfies `pred`,
-/// or 0 if none does.
-static int64_t largestDivisor(
-    int64_t n, int64_t limit,
-    llvm::function_ref<bool(int64_t)> pred = [](int64_t) { return true; }) {
-  for (int64_t d = std::min(n, limit); d >= 1; --d)
-    if (n % d == 0 && pred(d))
-      return d;
-  return 0;
-}
-
-/// The most pixels (rows of a GEMM) of a register block with `vectors`
-/// filter vectors: at most `budget` accumulators, and accumulators, the
-/// block's filter vectors and one broadcast within the `registers` vector
-/// registers (AVX2's 16 allow 6 x 2 or 4 x 3, not 4 x 4: that would spill).
-static int64_t maxBlockPixels(int64_t vectors, int64_t budget,
-                              int64_t registers) {
-  return std::max<int64_t>(
-      1, std::min(budget / vectors, (registers - vectors - 1) / vectors));
-}
-
-/// Parallel tasks a layer should have at least, so that a few threads share
-/// them evenly.
-static constexpr int64_t kMinTasks = 16;
-
-/// Tile sizes for an NHWC convolution with output `n x oh x ow x oc`, input
-/// channels `ic` and a `kh x kw` window. All tiles divide their dimension,
-/// so every tile has a static shape and vectorizes.
-///
-/// Register block: `pixels x channels` accumulators, `channels` a multiple
-/// of the vector width. The most accumulator registers within the budget,
-/// then the fewest loads per step (one broadcast per pixel, one filter load
-/// per vector). `pixels` divides the width, unless (with `allowTail`) full
-/// blocks and one smaller block of `tailPixels` at the end of each row hold
-/// at least 5/4 as many accumulators per block on average.
-/// Cache block: a task's filter slice (kh*kw*ic*channelsPerTask floats)
-/// stays within `filterCacheBytes`; when the whole filter fits, tasks are
-/// output rows (every task reads the whole filter from cache), otherwise
-/// tasks are output-channel blocks over all rows.
-static ConvTiles chooseConvTiles(ArrayRef<int64_t> outputShape, int64_t ic,
-                                 int64_t kh, int64_t kw, int64_t vectorWidth,
-                                 int64_t registerBudget,
-                                 int64_t vectorRegisters,
-                                 int64_t filterCacheBytes,
-                                 bool allowTail = true) {
-  int64_t oh = outputShape[1], ow = outputShape[2], oc = outputShape[3];
-  ConvTiles tiles{1, oc, 1, 0, oc, 1};
-
-  SmallVector<int64_t> channelCandidates;
-  for (int64_t c = 4 * vectorWidth; c >= vectorWidth; c -= vectorWidth)
-    if (oc % c == 0)
-      channelCandidates.push_back(c);
-  if (channelCandidates.empty())
-    channelCandidates.push_back(largestDivisor(oc, 4 * vectorWidth));
-
-  int64_t bestRegisters = 0, bestLoads = 0;
-  for (int64_t channels : channelCandidates) {
-    int64_t vectors = llvm::divideCeil(channels, vectorWidth);
-    int64_t limit =
-        std::min(ow, maxBlockPixels(vectors, registerBudget, vectorRegisters));
-    // Blocks of a divisor of the width, or full blocks and one smaller tail
-    // block per row (17 is prime: without a tail its rows would be single
-    // pixels). A tail costs a second copy of the kernel and a poorer block:
-    // its accumulators per block on average count 4/5 (measured on
-    // ResNet-50's 7- and 14-wide layers, 4 px x 4 vectors with a tail lose
-    // to 7 px x 2 vectors without one).
-    int64_t pixels = largestDivisor(ow, limit), tail = 0;
-    int64_t registers = pixels * vectors;
-    int64_t tailBlocks = llvm::divideCeil(ow, limit);
-    int64_t tailRegisters = ow * vectors * 4 / (5 * tailBlocks);
-    if (allowTail && ow % limit != 0 && tailRegisters > registers) {
-      pixels = limit;
-      tail = ow % limit;
-      registers = tailRegisters;
-    }
-    int64_t loads = pixels + vectors;
-    if (registers > bestRegisters ||
-        (registers == bestRegisters && loads < bestLoads)) {
-      bestRegisters = registers;
-      bestLoads = loads;
-      tiles.pixels = pixels;
-      tiles.tailPixels = tail;
-      tiles.channels = channels;
-    }
-  }
-  tiles.inputChannels = largestDivisor(ic, 8);
-
-  int64_t bytesPerChannel = kh * kw * ic * int64_t(sizeof(float));
-  if (bytesPerChannel * oc <= filterCacheBytes) {
-    tiles.rowsPerTask = 1;
-    tiles.channelsPerTask = oc;
-    // Few rows (a deep layer, batch 1): split the channels too, so that
-    // threads get even shares (7 rows on 2 threads would be 4 + 3).
-    int64_t rows = outputShape[0] * oh;
-    if (rows < kMinTasks) {
-      int64_t splits = llvm::divideCeil(kMinTasks, rows);
-      tiles.channelsPerTask = largestDivisor(
-          oc, std::max(tiles.channels, oc / splits),
-          [&](int64_t block) { return block % tiles.channels == 0; });
-    }
-  } else {
-    tiles.rowsPerTask = oh;
-    tiles.channelsPerTask = largestDivisor(oc, oc, [&](int64_t block) {
-      return block % tiles.channels == 0 &&
-             (block == tiles.channels ||
-              block * bytesPerChannel <= filterCacheBytes);
-    });
-  }
-  return tiles;
-}
-
 static SmallVector<OpFoldResult> indexAttrs(OpBuilder &b,
                                             ArrayRef<int64_t> values) {
   return llvm::map_to_vector(
@@ -187,34 +64,6 @@ static FailureOr<Operation *> tile(RewriterBase &rewriter, TilingInterface op,
     return failure();
   rewriter.replaceOp(op, result->replacements);
   return result->tiledOps.front();
-}
-
-/// An all-parallel elementwise linalg.generic (identity maps everywhere).
-static bool isElementwise(linalg::GenericOp op) {
-  return op.getNumLoops() == op.getNumParallelLoops() &&
-         llvm::all_of(op.getIndexingMapsArray(),
-                      [](AffineMap map) { return map.isIdentity(); });
-}
-
-/// An all-parallel linalg.generic whose output map is the identity: an
-/// elementwise op or a broadcast (the bias).
-static bool isElementwiseOrBroadcast(linalg::GenericOp op) {
-  return op.getNumLoops() == op.getNumParallelLoops() &&
-         op.getNumDpsInits() == 1 &&
-         op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity();
-}
-
-/// The elementwise op (the ReLU) that is the convolution's only user, if
-/// any: it is computed on the accumulator tile while it is in registers.
-static linalg::GenericOp getEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
-  Value result = conv->getResult(0);
-  if (!result.hasOneUse())
-    return {};
-  auto generic = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
-  if (!generic || !isElementwise(generic) || generic.getNumDpsInputs() != 1 ||
-      generic.getDpsInputs()[0] != result)
-    return {};
-  return generic;
 }
 
 /// Tiles `root` (the convolution, or its epilogue) with `sizes`, fusing into
@@ -354,19 +203,21 @@ static void packTaskFilter(RewriterBase &rewriter,
 
 static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
                                     linalg::Conv2DNhwcHwcfOp blockConv,
-                                    const ConvTiles &tiles);
+                                    KernelAttr kernel);
 static Operation *getBlockConvolution(ArrayRef<Operation *> ops);
 static LogicalResult simplifyVectorCode(Operation *root);
 
-/// Tiles, decomposes and vectorizes one convolution with its epilogue and
-/// accumulator initialization. A convolution that does not tile stays whole
-/// (slower, still right); one that tiles but does not vectorize stays as
-/// tiled loops.
+/// Tiles, decomposes and vectorizes one convolution kernel as `kernel`
+/// says: `conv`, with `epilogue` (the kernel's root when the layer has a
+/// ReLU, else null) and the op computing its accumulator's initial value
+/// (bias, residual) fused into each register block. A convolution that does
+/// not tile stays whole (slower, still right); one that tiles but does not
+/// vectorize stays as tiled loops.
 static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
                                       linalg::Conv2DNhwcHwcfOp conv,
-                                      const ConvTiles &tiles) {
+                                      linalg::GenericOp epilogue,
+                                      KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
-  linalg::GenericOp epilogue = getEpilogue(conv);
   auto root = cast<TilingInterface>(epilogue ? epilogue.getOperation()
                                              : conv.getOperation());
   // The root's loops: (n, oh, ow, oc), then the convolution's (kh, kw, ic).
@@ -378,21 +229,21 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   llvm::SmallPtrSet<Operation *, 2> fusable;
   if (epilogue)
     fusable.insert(conv);
+  // The accumulator's initialization (a fill, or the bias and residual
+  // generic the lowering built) is computed in the same registers.
   Operation *init = conv.getDpsInits()[0].getDefiningOp();
-  if (isa_and_present<linalg::FillOp>(init) ||
-      (isa_and_present<linalg::GenericOp>(init) &&
-       isElementwiseOrBroadcast(cast<linalg::GenericOp>(init)) &&
-       init->hasOneUse()))
+  if (isa_and_present<linalg::LinalgOp>(init) && init->hasOneUse())
     fusable.insert(init);
-  FailureOr<SmallVector<Operation *>> tasks =
-      tileKernel(rewriter, root,
-                 rootSizes({1, tiles.rowsPerTask, 0, tiles.channelsPerTask}),
-                 LoopType::ForallOp, fusable);
+  FailureOr<SmallVector<Operation *>> tasks = tileKernel(
+      rewriter, root,
+      rootSizes({1, kernel.getTaskRows(), 0, kernel.getTaskChannels()}),
+      LoopType::ForallOp, fusable);
   if (failed(tasks))
     return failure();
-  for (Operation *op : *tasks)
-    if (auto taskConv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
-      packTaskFilter(rewriter, taskConv);
+  if (kernel.packsFilter())
+    for (Operation *op : *tasks)
+      if (auto taskConv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
+        packTaskFilter(rewriter, taskConv);
   fusable.clear();
   fusable.insert(std::next(tasks->begin()), tasks->end());
   // Channel blocks outside, pixel blocks inside: a block's filter slice
@@ -402,7 +253,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   channelsOuter.resize(rootLoops);
   FailureOr<SmallVector<Operation *>> blocks =
       tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
-                 rootSizes({0, 1, tiles.pixels, tiles.channels}),
+                 rootSizes({0, 1, kernel.getPixels(), kernel.getChannels()}),
                  LoopType::ForOp, fusable, channelsOuter);
   if (failed(blocks))
     return failure();
@@ -410,10 +261,10 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   auto pixelLoop = dyn_cast<scf::ForOp>(blocks->front()->getParentOp());
   if (!pixelLoop)
     return failure();
-  if (!tiles.tailPixels)
+  if (!kernel.getTail())
     return vectorizeBlock(
         rewriter, cast<linalg::Conv2DNhwcHwcfOp>(getBlockConvolution(*blocks)),
-        tiles);
+        kernel);
   // A width that `pixels` does not divide: the last block of each row is
   // peeled into its own iteration, where it has the static tail size.
   scf::ForOp tailLoop;
@@ -430,7 +281,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
     blockConvs.push_back(blockConv);
   });
   for (linalg::Conv2DNhwcHwcfOp blockConv : blockConvs)
-    if (failed(vectorizeBlock(rewriter, blockConv, tiles)))
+    if (failed(vectorizeBlock(rewriter, blockConv, kernel)))
       return failure();
   return success();
 }
@@ -448,7 +299,7 @@ static Operation *getBlockConvolution(ArrayRef<Operation *> ops) {
 /// one computing its accumulator's initial value and its epilogue.
 static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
                                     linalg::Conv2DNhwcHwcfOp blockConv,
-                                    const ConvTiles &tiles) {
+                                    KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   if (!blockConv ||
       !cast<RankedTensorType>(blockConv.getResultTypes()[0]).hasStaticShape())
@@ -466,7 +317,7 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
   }
   FailureOr<Operation *> step =
       tile(rewriter, cast<TilingInterface>(blockConv.getOperation()),
-           {0, 0, 0, 0, 1, 1, tiles.inputChannels}, LoopType::ForOp);
+           {0, 0, 0, 0, 1, 1, kernel.getReduction()}, LoopType::ForOp);
   if (failed(step))
     return failure();
 
@@ -487,21 +338,16 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
 }
 
 /// Tiles an NHWC pooling (max or sum) into parallel rows and register blocks
-/// of `pixels x channels`, with its window rows as a reduction loop and its
-/// initial fill fused, then vectorizes each block's 1-D pooling.
+/// of the kernel's `pixels x channels`, with its window rows as a reduction
+/// loop and its initial fill fused, then vectorizes each block's 1-D
+/// pooling.
 static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
                                              linalg::LinalgOp pool,
-                                             int64_t vectorWidth) {
+                                             KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
-  SmallVector<int64_t> ranges = pool.getStaticLoopRanges();
-  int64_t ow = ranges[2], c = ranges[3];
-  int64_t channels = largestDivisor(
-      c, 4 * vectorWidth, [&](int64_t d) { return d % vectorWidth == 0; });
-  if (!channels)
-    channels = largestDivisor(c, 4 * vectorWidth);
-  int64_t pixels = largestDivisor(ow, 8);
   FailureOr<SmallVector<Operation *>> blocks = tileTasksAndBlocks(
-      rewriter, pool, {1, 1, 0, 0, 0, 0}, {0, 0, pixels, channels, 0, 0});
+      rewriter, pool, {1, 1, 0, 0, 0, 0},
+      {0, 0, kernel.getPixels(), kernel.getChannels(), 0, 0});
   if (failed(blocks))
     return failure();
   FailureOr<Operation *> step =
@@ -525,70 +371,29 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
 }
 
 /// Tiles a batched contraction generic, loops (batch, row, column, k) with
-/// out[batch, row, column] += a[.., row, k] * b[batch, k, column], with
-/// `taskSizes` for the parallel tasks and `blockSizes` for the register
-/// blocks (its zero-fill init fused), input features `kStep` at a time;
-/// then vectorizes it (a contraction, like the convolution's).
+/// out[batch, row, column] += a[.., row, k] * b[batch, k, column] (a packed
+/// linear layer, Winograd's GEMMs) as its kernel says: parallel tasks of one
+/// batch by `task_channels` columns, register blocks of `pixels` rows by
+/// `channels` columns (its zero-fill init fused), `reduction` features at a
+/// time; then vectorizes it (a contraction, like the convolution's).
 static LogicalResult tileAndVectorizeContraction(PatternRewriter &rewriter,
                                                  linalg::GenericOp contraction,
-                                                 ArrayRef<int64_t> taskSizes,
-                                                 ArrayRef<int64_t> blockSizes,
-                                                 int64_t kStep) {
+                                                 KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
-  FailureOr<SmallVector<Operation *>> blocks =
-      tileTasksAndBlocks(rewriter, contraction, taskSizes, blockSizes);
+  FailureOr<SmallVector<Operation *>> blocks = tileTasksAndBlocks(
+      rewriter, contraction, {1, 0, kernel.getTaskChannels(), 0},
+      {0, kernel.getPixels(), kernel.getChannels(), 0});
   if (failed(blocks))
     return failure();
   FailureOr<Operation *> step =
-      tile(rewriter, cast<TilingInterface>(blocks->front()), {0, 0, 0, kStep},
-           LoopType::ForOp);
+      tile(rewriter, cast<TilingInterface>(blocks->front()),
+           {0, 0, 0, kernel.getReduction()}, LoopType::ForOp);
   if (failed(step))
     return failure();
   SmallVector<Operation *> toVectorize(std::next(blocks->begin()),
                                        blocks->end());
   toVectorize.push_back(*step);
   return vectorizeEach(rewriter, toVectorize);
-}
-
-/// A `cnn.packed_linear` generic, (mb, n, j, k) with
-/// out[mb, n, j] += x[n, k] * w[mb, k, j]: one task per block of output
-/// features, register blocks of rows x the block's features.
-static LogicalResult tileAndVectorizePackedLinear(PatternRewriter &rewriter,
-                                                  linalg::GenericOp linear,
-                                                  int64_t vectorWidth,
-                                                  int64_t registerBudget,
-                                                  int64_t vectorRegisters) {
-  SmallVector<int64_t> ranges = linear.getStaticLoopRanges();
-  int64_t rows = ranges[1], block = ranges[2], k = ranges[3];
-  int64_t vectors = llvm::divideCeil(block, vectorWidth);
-  int64_t rowTile = largestDivisor(
-      rows, maxBlockPixels(vectors, registerBudget, vectorRegisters));
-  return tileAndVectorizeContraction(rewriter, linear, {1, 0, 0, 0},
-                                     {0, rowTile, 0, 0}, largestDivisor(k, 8));
-}
-
-/// A `cnn.winograd_gemm` generic, (b, t, f, c) with
-/// m[b, t, f] += v[b, t, c] * u[b, c, f]: 36 GEMMs whose register blocks
-/// are chosen like a 1x1 convolution's over T pixels, tasks per transform
-/// element and block of output channels.
-static LogicalResult tileAndVectorizeWinogradGemm(
-    PatternRewriter &rewriter, linalg::GenericOp gemm, int64_t vectorWidth,
-    int64_t registerBudget, int64_t vectorRegisters, int64_t filterCacheBytes) {
-  SmallVector<int64_t> ranges = gemm.getStaticLoopRanges();
-  int64_t rows = ranges[1], columns = ranges[2], k = ranges[3];
-  ConvTiles tiles =
-      chooseConvTiles({1, 1, rows, columns}, k, 1, 1, vectorWidth,
-                      registerBudget, vectorRegisters, filterCacheBytes,
-                      /*allowTail=*/false);
-  int64_t channelsPerTask =
-      largestDivisor(columns, columns, [&](int64_t block) {
-        return block % tiles.channels == 0 &&
-               (block == tiles.channels ||
-                block * k * int64_t(sizeof(float)) <= filterCacheBytes);
-      });
-  return tileAndVectorizeContraction(rewriter, gemm, {1, 0, channelsPerTask, 0},
-                                     {0, tiles.pixels, tiles.channels, 0},
-                                     tiles.inputChannels);
 }
 
 /// Fills the rows of a rank-4 fill (a padded buffer's border value) in
@@ -678,60 +483,62 @@ struct CnnTileConvolutionsPass final
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     PatternRewriter rewriter(&getContext());
-    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
-    SmallVector<linalg::LinalgOp> pools;
-    SmallVector<linalg::GenericOp> linears, gemms;
+    // The kernels' roots: every op the lowering gave a `#cnn.kernel`.
+    SmallVector<linalg::LinalgOp> roots;
     SmallVector<linalg::TransposeOp> transposes;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() ||
           ShapedType::isDynamicShape(op.getStaticLoopRanges()))
         return;
-      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
-        convs.push_back(conv);
-      else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op))
-        pools.push_back(op);
-      else if (op->hasAttr("cnn.packed_linear") &&
-               isa<linalg::GenericOp>(op.getOperation()))
-        linears.push_back(cast<linalg::GenericOp>(op.getOperation()));
+      if (getKernel(op))
+        roots.push_back(op);
       else if (auto transpose =
                    dyn_cast<linalg::TransposeOp>(op.getOperation()))
         transposes.push_back(transpose);
-      else if (op->hasAttr("cnn.winograd_gemm") &&
-               isa<linalg::GenericOp>(op.getOperation()))
-        gemms.push_back(cast<linalg::GenericOp>(op.getOperation()));
     });
 
     // Counted locally and published together, so zero counts show too.
-    uint64_t convolutions = 0, untiledConvolutions = 0, winogradGemms = 0,
-             linearLayers = 0, poolings = 0, layoutChanges = 0;
-    for (linalg::GenericOp linear : linears)
-      if (succeeded(tileAndVectorizePackedLinear(
-              rewriter, linear, vectorWidth, registerBudget, vectorRegisters)))
-        ++linearLayers;
-    for (linalg::GenericOp gemm : gemms)
-      if (succeeded(tileAndVectorizeWinogradGemm(
-              rewriter, gemm, vectorWidth, registerBudget, vectorRegisters,
-              filterCacheKiB * 1024)))
-        ++winogradGemms;
-    for (linalg::LinalgOp pool : pools)
-      if (succeeded(tileAndVectorizePooling(rewriter, pool, vectorWidth)))
-        ++poolings;
+    uint64_t convolutions = 0, untiledConvolutions = 0, contractions = 0,
+             poolings = 0, layoutChanges = 0;
     for (linalg::TransposeOp transpose : transposes)
       if (succeeded(
               tileAndVectorizeTranspose(rewriter, transpose, vectorWidth)))
         ++layoutChanges;
-    for (linalg::Conv2DNhwcHwcfOp conv : convs) {
-      auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
-      ArrayRef<int64_t> filter =
-          cast<RankedTensorType>(conv.getInputs()[1].getType()).getShape();
-      ConvTiles tiles = chooseConvTiles(
-          outputType.getShape(), filter[2], filter[0], filter[1], vectorWidth,
-          registerBudget, vectorRegisters, filterCacheKiB * 1024);
-      // A convolution that does not tile stays whole: slower, still right.
-      if (succeeded(tileAndVectorize(rewriter, conv, tiles)))
-        ++convolutions;
-      else
-        ++untiledConvolutions;
+    for (linalg::LinalgOp root : roots) {
+      KernelAttr kernel = getKernel(root);
+      Operation *op = root.getOperation();
+      if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op)) {
+        if (succeeded(tileAndVectorizePooling(rewriter, root, kernel)))
+          ++poolings;
+        continue;
+      }
+      // A convolution, or the ReLU over one: the root of a conv kernel.
+      auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op);
+      auto generic = dyn_cast<linalg::GenericOp>(op);
+      if (!conv && generic && generic.getNumReductionLoops() == 0)
+        conv = generic.getDpsInputs()[0]
+                   .getDefiningOp<linalg::Conv2DNhwcHwcfOp>();
+      if (conv) {
+        // A convolution that does not tile stays whole: slower, still right.
+        if (succeeded(tileAndVectorize(rewriter, conv,
+                                       op == conv ? linalg::GenericOp()
+                                                  : generic,
+                                       kernel)))
+          ++convolutions;
+        else
+          ++untiledConvolutions;
+        continue;
+      }
+      if (generic && generic.getNumReductionLoops() == 1 &&
+          generic.getNumLoops() == 4) {
+        if (succeeded(tileAndVectorizeContraction(rewriter, generic, kernel)))
+          ++contractions;
+        continue;
+      }
+      root->emitError("cnn-tile-convolutions: a '#cnn.kernel' on an op that "
+                      "is no convolution (or ReLU of one), pooling or "
+                      "batched contraction");
+      return signalPassFailure();
     }
     // Fills that no kernel took in (the padded buffers' borders).
     SmallVector<linalg::FillOp> fills;
@@ -746,8 +553,7 @@ struct CnnTileConvolutionsPass final
       (void)tileAndVectorizeFill(rewriter, fill);
     numConvolutions += convolutions;
     numUntiledConvolutions += untiledConvolutions;
-    numWinogradGemms += winogradGemms;
-    numLinears += linearLayers;
+    numContractions += contractions;
     numPoolings += poolings;
     numTransposes += layoutChanges;
     // Unit dimensions differ between the contraction's and the elementwise
@@ -770,10 +576,9 @@ struct CnnTileConvolutionsPass final
   cnn::PassStatistic numUntiledConvolutions{
       this, "untiled-convolutions",
       "Direct convolutions left whole (no tiling applied)"};
-  cnn::PassStatistic numWinogradGemms{
-      this, "tiled-winograd-gemms", "Winograd GEMMs given the register kernel"};
-  cnn::PassStatistic numLinears{this, "tiled-linears",
-                                "Linear layers given the register kernel"};
+  cnn::PassStatistic numContractions{
+      this, "tiled-contractions",
+      "Linear layers and Winograd GEMMs given the register kernel"};
   cnn::PassStatistic numPoolings{this, "vectorized-poolings",
                                  "Pooling layers vectorized"};
   cnn::PassStatistic numTransposes{this, "vectorized-transposes",

@@ -5,13 +5,14 @@
 //
 //   Y = A^T [ (G g G^T) ⊙ (B^T d B) ] A
 //
-// For each chosen linalg.conv_2d_nhwc_hwcf (on tensors, before tiling):
+// For each convolution whose `#cnn.kernel` says Winograd, the lowering to
+// linalg (ConvertCnnToLinalg.cpp) builds here, on tensors:
 //   U = G g G^T            computed here, a constant [36, C, F]
-//   V = B^T d B            input transform: vector code over 16-channel
+//   V = B^T d B            input transform: vector code over channel
 //                          vectors, [36, T, C] with T = N * (OH/4) * (OW/4)
-//   M[36, T, F] = V x U    36 GEMMs, a contraction generic tagged
-//                          `cnn.winograd_gemm` that cnn-tile-convolutions
-//                          turns into the convolutions' register kernel
+//   M[36, T, F] = V x U    36 GEMMs, a contraction generic carrying the
+//                          kernel, which cnn-tile-convolutions turns into
+//                          the convolutions' register kernel
 //   Y = A^T M A            output transform, vector code that adds the
 //                          bias (and residual) and applies the ReLU in
 //                          registers, writing the convolution's result
@@ -24,8 +25,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Transforms/ConstantData.h"
-#include "Transforms/PassStatistics.h"
+#include "Transforms/KernelBuilders.h"
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -37,11 +37,6 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <tuple>
-
-namespace mlir::cnn {
-#define GEN_PASS_DEF_CNNWINOGRADCONVOLUTIONS
-#include "Transforms/Passes.h.inc"
-} // namespace mlir::cnn
 
 using namespace mlir;
 
@@ -64,15 +59,14 @@ constexpr double kAT23[] = {1, 1, 1, 0, 0, 1, -1, -1};
 /// One F(m x m, 3x3) algorithm: output tiles of `tile` x `tile` from input
 /// tiles of `alpha` x `alpha` (alpha = tile + 2).
 struct WinogradVariant {
-  const char *name;
   int64_t tile, alpha;
   ArrayRef<double> g;  // alpha x 3
   ArrayRef<double> bt; // alpha x alpha
   ArrayRef<double> at; // tile x alpha
 };
 constexpr int64_t kRadius = 3;
-const WinogradVariant kF43 = {"winograd F4", 4, 6, kG43, kBT43, kAT43};
-const WinogradVariant kF23 = {"winograd F2", 2, 4, kG23, kBT23, kAT23};
+const WinogradVariant kF43 = {4, 6, kG43, kBT43, kAT43};
+const WinogradVariant kF23 = {2, 4, kG23, kBT23, kAT23};
 } // namespace
 
 /// The transformed filter U[a][b][c][f] = (G g G^T)[a][b] of an HWCF filter,
@@ -183,45 +177,10 @@ namespace {
 struct OutputEpilogue {
   Value bias;        // [F], or null
   Value residual;    // [N, OH, OW, F] NHWC, or null
-  Value accumulator; // [N, OH, OW, F] the conv's init when it is neither
   Value destination; // where the result is written
   bool relu = false;
-  Operation *replaced; // the op whose result the transform's result replaces
 };
 } // namespace
-
-/// The convolution's init, a broadcast bias (+ residual) generic as built by
-/// convert-cnn-to-linalg, taken apart; or the init as an accumulator.
-static void analyzeInit(linalg::Conv2DNhwcHwcfOp conv, OutputEpilogue &out) {
-  Value init = conv.getDpsInits()[0];
-  auto generic = init.getDefiningOp<linalg::GenericOp>();
-  if (generic && generic->hasOneUse() && generic.getNumDpsInits() == 1 &&
-      generic.getNumParallelLoops() == 4 && generic.getNumLoops() == 4 &&
-      (generic.getNumDpsInputs() == 1 || generic.getNumDpsInputs() == 2)) {
-    // ins(bias [d3]) or ins(bias [d3], residual [identity]), yielding the sum.
-    OpOperand *biasOperand = generic.getDpsInputOperand(0);
-    AffineMap biasMap = generic.getMatchingIndexingMap(biasOperand);
-    Block &body = generic.getRegion().front();
-    bool plainSum = body.getOperations().size() ==
-                    (generic.getNumDpsInputs() == 1 ? 1u : 2u);
-    if (plainSum && biasMap.getNumResults() == 1 &&
-        biasMap.getResult(0) == getAffineDimExpr(3, conv.getContext())) {
-      out.bias = biasOperand->get();
-      if (generic.getNumDpsInputs() == 2) {
-        OpOperand *residual = generic.getDpsInputOperand(1);
-        if (!generic.getMatchingIndexingMap(residual).isIdentity())
-          goto asAccumulator;
-        out.residual = residual->get();
-      }
-      out.destination = generic.getDpsInits()[0];
-      return;
-    }
-  }
-asAccumulator:
-  out.bias = out.residual = Value();
-  out.accumulator = init;
-  out.destination = init;
-}
 
 /// An scf.forall over `tasks` whose task t computes the slab of `init` at
 /// `offsets(t)` with sizes `sizes`: `body` gets the slab and returns it
@@ -267,54 +226,17 @@ buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step, Value init,
   return loop.getResult(0);
 }
 
-/// The epilogue of `conv`: its init taken apart, and its ReLU consumer if
-/// it has one (an elementwise max with a constant as its only user).
-static OutputEpilogue analyzeEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
-  OutputEpilogue epilogue;
-  analyzeInit(conv, epilogue);
-  epilogue.replaced = conv;
-  Value result = conv->getResult(0);
-  if (!result.hasOneUse())
-    return epilogue;
-  auto relu = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
-  if (!relu || relu.getNumDpsInputs() != 1 || relu.getNumDpsInits() != 1 ||
-      relu.getNumLoops() != relu.getNumParallelLoops() ||
-      !llvm::all_of(relu.getIndexingMapsArray(),
-                    [](AffineMap map) { return map.isIdentity(); }))
-    return epilogue;
-  // yield max(in, 0), maybe with the zero defined in the body.
-  Block &body = relu.getRegion().front();
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto max = yield.getValues()[0].getDefiningOp<arith::MaximumFOp>();
-  if (!max ||
-      !llvm::all_of(body.without_terminator(),
-                    [&](Operation &op) {
-                      return &op == max.getOperation() ||
-                             matchPattern(&op, m_Constant());
-                    }) ||
-      !((max.getLhs() == body.getArgument(0) &&
-         matchPattern(max.getRhs(), m_AnyZeroFloat())) ||
-        (max.getRhs() == body.getArgument(0) &&
-         matchPattern(max.getLhs(), m_AnyZeroFloat()))))
-    return epilogue;
-  epilogue.relu = true;
-  epilogue.destination = relu.getDpsInits()[0];
-  epilogue.replaced = relu;
-  return epilogue;
-}
-
-/// Rewrites `conv` (with `epilogue` analyzed) as an F(4x4, 3x3) Winograd
-/// convolution; `hwcf` is its filter's data.
-static void rewriteAsWinograd(RewriterBase &rewriter,
-                              linalg::Conv2DNhwcHwcfOp conv,
-                              const OutputEpilogue &epilogue,
-                              ArrayRef<float> hwcf, const WinogradVariant &wv,
-                              int64_t vectorWidth) {
+/// Builds `outputType`'s Winograd convolution of the padded NHWC `input`
+/// with the HWCF filter data `hwcf`, adding `epilogue`; `kernel` is the
+/// decision (its blocks are the GEMMs').
+static Value buildWinograd(OpBuilder &rewriter, Location loc, Value input,
+                           RankedTensorType outputType,
+                           const OutputEpilogue &epilogue,
+                           ArrayRef<float> hwcf, const WinogradVariant &wv,
+                           cnn::KernelAttr kernel) {
   const int64_t kTile = wv.tile, kAlpha = wv.alpha;
-  Location loc = conv.getLoc();
+  const int64_t vectorWidth = kernel.getVectorWidth();
   MLIRContext *ctx = rewriter.getContext();
-  Value input = conv.getInputs()[0];
-  auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
   ArrayRef<int64_t> out = outputType.getShape();
   int64_t n = out[0], oh = out[1], ow = out[2], f = out[3];
   int64_t c = cast<RankedTensorType>(input.getType()).getDimSize(3);
@@ -330,7 +252,6 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
   const int64_t alpha2 = kAlpha * kAlpha;
   Type f32 = rewriter.getF32Type();
   auto vectorType = VectorType::get({vectorWidth}, f32);
-  rewriter.setInsertionPoint(epilogue.replaced);
   Value zero =
       arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0));
 
@@ -428,7 +349,7 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
                     .getResult(0);
   auto gemm = cnn::createBatchedContraction(
       rewriter, loc, v, filter, mInit, AffineMap::get(4, 0, {bd, td, kd}, ctx),
-      AffineMap::get(4, 0, {bd, kd, fd}, ctx), "cnn.winograd_gemm");
+      AffineMap::get(4, 0, {bd, kd, fd}, ctx), kernel);
   Value m = gemm.getResult(0);
 
   // Y = A^T M A (+ bias, residual or accumulator; ReLU), written into the
@@ -488,14 +409,12 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
                                              clampTo(col, j, ow, tilesW), ch};
                     if (bias)
                       value = arith::AddFOp::create(b, l, value, bias);
-                    for (Value addend :
-                         {epilogue.residual, epilogue.accumulator})
-                      if (addend)
-                        value = arith::AddFOp::create(
-                            b, l, value,
-                            vector::TransferReadOp::create(
-                                b, l, vectorType, addend, at, zero,
-                                ArrayRef<bool>{true}));
+                    if (epilogue.residual)
+                      value = arith::AddFOp::create(
+                          b, l, value,
+                          vector::TransferReadOp::create(
+                              b, l, vectorType, epilogue.residual, at, zero,
+                              ArrayRef<bool>{true}));
                     if (epilogue.relu)
                       value = arith::MaximumFOp::create(
                           b, l, value,
@@ -525,116 +444,24 @@ static void rewriteAsWinograd(RewriterBase &rewriter,
     y = linalg::CopyOp::create(rewriter, loc, valid, epilogue.destination)
             .getResult(0);
   }
-  rewriter.replaceOp(epilogue.replaced, y);
+  return y;
 }
 
-/// The HWCF filter data of `conv` if it is a stride-1, dilation-1 3x3 f32
-/// convolution with a constant filter whose shape suits F(4x4, 3x3) here:
-/// outputs in whole 4x4 tiles, channels in whole vectors.
-static std::optional<SmallVector<float>>
-winogradFilter(linalg::Conv2DNhwcHwcfOp conv, int64_t vectorWidth) {
-  auto filterType = dyn_cast<RankedTensorType>(conv.getInputs()[1].getType());
-  auto outputType = dyn_cast<RankedTensorType>(conv.getResultTypes()[0]);
-  if (!filterType || !outputType || !filterType.hasStaticShape() ||
-      !outputType.hasStaticShape() || !filterType.getElementType().isF32())
-    return std::nullopt;
-  ArrayRef<int64_t> fs = filterType.getShape();
-  auto ones = [](DenseIntElementsAttr attr) {
-    return llvm::all_of(attr.getValues<int64_t>(),
-                        [](int64_t v) { return v == 1; });
-  };
-  if (fs[0] != 3 || fs[1] != 3 || !ones(conv.getStrides()) ||
-      !ones(conv.getDilations()) || fs[2] % vectorWidth || fs[3] % vectorWidth)
-    return std::nullopt;
-  return cnn::getF32ConstantData(conv.getInputs()[1]);
+Value mlir::cnn::buildWinogradConvolution(OpBuilder &b, Location loc,
+                                          Value input, ArrayRef<float> hwcf,
+                                          Value bias, Value residual,
+                                          bool relu,
+                                          RankedTensorType resultType,
+                                          KernelAttr kernel) {
+  OutputEpilogue epilogue;
+  epilogue.bias = bias;
+  epilogue.residual = residual;
+  epilogue.relu = relu;
+  epilogue.destination =
+      tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                              resultType.getElementType());
+  const WinogradVariant &variant =
+      kernel.getAlgorithm() == cnn::KernelAlgorithm::WinogradF4 ? kF43 : kF23;
+  return buildWinograd(b, loc, input, resultType, epilogue, hwcf, variant,
+                       kernel);
 }
-
-/// Output tiles of `v` for an output of `shape` (NHWC).
-static int64_t countTiles(ArrayRef<int64_t> shape, const WinogradVariant &v) {
-  return shape[0] * llvm::divideCeil(shape[1], v.tile) *
-         llvm::divideCeil(shape[2], v.tile);
-}
-
-/// The cost model: the variant to use for a layer with `c` input and `f`
-/// output channels and output `shape`, or null for direct convolution.
-/// F(4x4) does 36 instead of 144 products per 4x4 tile and channel pair
-/// (4x fewer), F(2x2) 16 instead of 36 (2.25x); both add two transforms
-/// that stream the activations through memory, and a transformed filter of
-/// 36/9 or 16/9 times the direct filter's bytes that every tile reads. Both
-/// need enough channels for the GEMMs to dominate; F(4x4) needs many tiles
-/// to reuse its larger filter, F(2x2) fewer. Measured on ResNet-18 (one
-/// thread): F(4x4) wins at 56x56x64 (196 tiles) and 28x28x128 (49); F(2x2)
-/// at 14x14x256 (16 F(4x4) tiles: 0.58 against 0.69 ms) and 7x7x512
-/// (1.2 ms against 1.6 ms direct).
-static const WinogradVariant *chooseVariant(int64_t c, int64_t f,
-                                            ArrayRef<int64_t> shape) {
-  if (c < 32 || f < 32)
-    return nullptr;
-  if (countTiles(shape, kF43) >= 32)
-    return &kF43;
-  if (countTiles(shape, kF23) >= 16)
-    return &kF23;
-  return nullptr;
-}
-
-namespace {
-struct CnnWinogradConvolutionsPass final
-    : cnn::impl::CnnWinogradConvolutionsBase<CnnWinogradConvolutionsPass> {
-  using CnnWinogradConvolutionsBase::CnnWinogradConvolutionsBase;
-
-  void runOnOperation() override {
-    if (mode == "off")
-      return;
-    if (mode != "auto" && mode != "on" && mode != "f2") {
-      getOperation().emitError("cnn-winograd-convolutions: mode must be "
-                               "auto, on, f2 or off, not '")
-          << mode << "'";
-      return signalPassFailure();
-    }
-    uint64_t f43 = 0, f23 = 0;
-    IRRewriter rewriter(&getContext());
-    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
-    getOperation().walk([&](linalg::Conv2DNhwcHwcfOp conv) {
-      if (conv.hasPureTensorSemantics())
-        convs.push_back(conv);
-    });
-    for (linalg::Conv2DNhwcHwcfOp conv : convs) {
-      std::optional<SmallVector<float>> filter =
-          winogradFilter(conv, vectorWidth);
-      if (!filter)
-        continue;
-      ArrayRef<int64_t> out =
-          cast<RankedTensorType>(conv.getResultTypes()[0]).getShape();
-      int64_t c =
-          cast<RankedTensorType>(conv.getInputs()[0].getType()).getDimSize(3);
-      const WinogradVariant *variant = mode == "on" ? &kF43
-                                       : mode == "f2"
-                                           ? &kF23
-                                           : chooseVariant(c, out[3], out);
-      if (!variant)
-        continue;
-      cnn::setLayerAlgorithm(conv, variant->name);
-      OutputEpilogue epilogue = analyzeEpilogue(conv);
-      Operation *init = conv.getDpsInits()[0].getDefiningOp();
-      // Replacing the convolution itself erases it.
-      bool convolutionReplaced = epilogue.replaced == conv.getOperation();
-      rewriteAsWinograd(rewriter, conv, epilogue, *filter, *variant,
-                        vectorWidth);
-      // The convolution and the init generic whose work moved into the
-      // output transform.
-      if (!convolutionReplaced && conv->use_empty())
-        rewriter.eraseOp(conv);
-      if (init && init->use_empty() && isa<linalg::GenericOp>(init))
-        rewriter.eraseOp(init);
-      ++(variant == &kF43 ? f43 : f23);
-    }
-    numF43 += f43;
-    numF23 += f23;
-  }
-
-  cnn::PassStatistic numF43{this, "winograd-f4x4",
-                            "Convolutions rewritten as Winograd F(4x4,3x3)"};
-  cnn::PassStatistic numF23{this, "winograd-f2x2",
-                            "Convolutions rewritten as Winograd F(2x2,3x3)"};
-};
-} // namespace

@@ -6,14 +6,98 @@
 
 #include "cnn/CnnOps.h"
 
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
 using namespace mlir;
 using namespace mlir::cnn;
 
 #include "cnn/CnnDialect.cpp.inc"
+#include "cnn/CnnEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "cnn/CnnAttrs.cpp.inc"
 
 void CnnDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "cnn/CnnOps.cpp.inc"
       >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "cnn/CnnAttrs.cpp.inc"
+      >();
+}
+
+LogicalResult
+KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                   KernelAlgorithm algorithm, int64_t vectorWidth,
+                   int64_t pixels, int64_t tail, int64_t channels,
+                   int64_t reduction, int64_t taskRows, int64_t taskChannels,
+                   BoolAttr packFilter) {
+  if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
+    return emitError() << "kernel vector_width must be 4, 8 or 16, not "
+                       << vectorWidth;
+  if (pixels < 1 || channels < 1 || reduction < 1 || taskRows < 1 ||
+      taskChannels < 1)
+    return emitError() << "kernel pixels, channels, reduction, task_rows and "
+                          "task_channels must be positive";
+  if (tail < 0 || tail >= pixels)
+    return emitError() << "kernel tail must be in [0, pixels), not " << tail;
+  if (taskChannels % channels != 0)
+    return emitError() << "kernel task_channels (" << taskChannels
+                       << ") must be a multiple of channels (" << channels
+                       << ")";
+  if (!packFilter)
+    return emitError() << "kernel pack_filter must be true or false";
+  return success();
+}
+
+/// `cnn.kernel` on a cnn op: a `#cnn.kernel` whose algorithm the op can run
+/// and whose blocks divide its output. (On the linalg ops the lowering
+/// builds, the attribute is only carried.)
+LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attribute) {
+  // Bookkeeping of later passes: layer indices, the layer table, the arena.
+  if (attribute.getName() != KernelAttr::kAttrName)
+    return success();
+  auto kernel = dyn_cast<KernelAttr>(attribute.getValue());
+  if (!kernel)
+    return op->emitOpError("'cnn.kernel' must be a #cnn.kernel attribute");
+  if (!isa<CnnDialect>(op->getDialect()))
+    return success();
+  KernelAlgorithm algorithm = kernel.getAlgorithm();
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
+    ArrayRef<int64_t> strides = conv.getStrides(), dilations = conv.getDilations();
+    if (kernel.isWinograd() &&
+        (filter[2] != 3 || filter[3] != 3 || strides[0] != 1 ||
+         strides[1] != 1 || dilations[0] != 1 || dilations[1] != 1 ||
+         conv.getGroups() != 1))
+      return op->emitOpError("kernel ")
+             << stringifyKernelAlgorithm(algorithm)
+             << " needs a 3x3 convolution with stride 1, dilation 1 and one "
+                "group";
+    if (algorithm == KernelAlgorithm::PairedColumns &&
+        (strides[1] != 2 || dilations[1] != 1 || conv.getGroups() != 1 ||
+         filter[1] > 4))
+      return op->emitOpError("kernel paired_columns needs a width stride of "
+                             "2, width dilation 1, one group and at most 4 "
+                             "input channels");
+    int64_t outputChannels = conv.getType().getDimSize(1);
+    if (outputChannels % kernel.getTaskChannels() != 0)
+      return op->emitOpError("kernel task_channels (")
+             << kernel.getTaskChannels()
+             << ") must divide the output channels (" << outputChannels << ")";
+    return success();
+  }
+  if (isa<LinearOp, MaxPool2DOp, AvgPool2DOp>(op)) {
+    if (algorithm != KernelAlgorithm::Direct)
+      return op->emitOpError("kernel ")
+             << stringifyKernelAlgorithm(algorithm)
+             << " applies to convolutions only";
+    return success();
+  }
+  return op->emitOpError("takes no 'cnn.kernel': kernels are chosen for "
+                         "convolution, linear and pooling layers");
 }

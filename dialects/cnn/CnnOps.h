@@ -15,6 +15,10 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "cnn/CnnDialect.h.inc"
+#include "cnn/CnnEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "cnn/CnnAttrs.h.inc"
 
 #define GET_OP_CLASSES
 #include "cnn/CnnOps.h.inc"

@@ -10,6 +10,8 @@
 #define CNN_OPS_TD
 
 include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"
@@ -34,6 +36,83 @@ def Cnn_Dialect : Dialect {
     Convolutions and fully connected layers can carry a fused epilogue
     (bias, residual addition, ReLU) so that the graph passes show fusion in
     the IR: `y = relu(conv(x, w) + bias + residual)`.
+
+    Before lowering, `cnn-select-kernels` records how each convolution,
+    linear and pooling layer is computed on the target as a `#cnn.kernel`
+    attribute (the op's `cnn.kernel` attribute); the lowering reads it.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel decisions
+//===----------------------------------------------------------------------===//
+
+def Cnn_KernelAlgorithm : I32EnumAttr<"KernelAlgorithm",
+    "How a layer computes its output", [
+      I32EnumAttrCase<"Direct", 0, "direct">,
+      I32EnumAttrCase<"PairedColumns", 1, "paired_columns">,
+      I32EnumAttrCase<"WinogradF2", 2, "winograd_f2">,
+      I32EnumAttrCase<"WinogradF4", 3, "winograd_f4">]> {
+  let cppNamespace = "::mlir::cnn";
+  let genSpecializedAttr = 0;
+}
+
+def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
+  let mnemonic = "kernel";
+  let summary = "The kernel chosen for one layer on the compilation target";
+  let description = [{
+    Written by `cnn-select-kernels` (from its cost model, or from a
+    `--kernel-config` file) on every convolution, linear and pooling op as
+    its `cnn.kernel` attribute, and read by the lowering: no later pass chooses
+    again. Fields:
+
+    - `algorithm`: `direct`; `paired_columns` (a stride-2 stem with few
+      input channels, computed as a stride-1 convolution over pairs of
+      columns); `winograd_f2` / `winograd_f4` (F(2x2, 3x3) / F(4x4, 3x3)).
+    - `vector_width`: f32 lanes of the kernel's vectors (16: AVX-512,
+      8: AVX2).
+    - `pixels` x `channels`: the register block, output pixels by output
+      channels held in vector accumulators (for Winograd: transformed tiles
+      by output channels of its GEMMs; for a linear layer: rows by output
+      features). `tail`: pixels of a smaller last block of each output row
+      when `pixels` does not divide the width (0: it does).
+    - `reduction`: input channels (features) per reduction step.
+    - `task_rows` x `task_channels`: one parallel task's output rows by
+      output channels (for Winograd's GEMMs: the output channels of one
+      task; for a linear layer: the features of one packed weight block).
+    - `pack_filter`: the constant filter is repacked at compile time so
+      that each task's block of output channels is contiguous.
+
+    ```mlir
+    %y = cnn.conv2d %x, %w padding [1, 1, 1, 1] relu {cnn.kernel = #cnn.kernel<
+           algorithm = winograd_f4, vector_width = 16, pixels = 8, tail = 0,
+           channels = 32, reduction = 8, task_rows = 1, task_channels = 64,
+           pack_filter = false>} : ...
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<Cnn_KernelAlgorithm>:$algorithm,
+    "int64_t":$vector_width,
+    "int64_t":$pixels,
+    "int64_t":$tail,
+    "int64_t":$channels,
+    "int64_t":$reduction,
+    "int64_t":$task_rows,
+    "int64_t":$task_channels,
+    "BoolAttr":$pack_filter
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The name of the discardable attribute that carries the decision.
+    static constexpr ::llvm::StringLiteral kAttrName = "cnn.kernel";
+    bool isWinograd() const {
+      return getAlgorithm() == KernelAlgorithm::WinogradF2 ||
+             getAlgorithm() == KernelAlgorithm::WinogradF4;
+    }
+    bool packsFilter() const { return getPackFilter().getValue(); }
   }];
 }
 

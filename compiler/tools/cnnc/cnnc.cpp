@@ -158,6 +158,12 @@ cl::opt<std::string> winogradMode(
              "chooses per layer), on (F(4x4, 3x3) for every eligible layer), "
              "f2 (F(2x2, 3x3) for every eligible layer), off"),
     cl::init("auto"), cl::cat(cnncCategory));
+cl::opt<std::string> kernelConfigFile(
+    "kernel-config",
+    cl::desc("JSON file overriding the kernel chosen for named layers: "
+             "{\"layers\": {\"conv1\": {\"algorithm\": \"direct\", "
+             "\"pixels\": 7}}} (fields as --emit=cnn shows them)"),
+    cl::value_desc("FILE"), cl::init(""), cl::cat(cnncCategory));
 cl::opt<unsigned> kernelRegisters(
     "kernel-registers",
     cl::desc("Most vector accumulators of a convolution's register block "
@@ -433,15 +439,12 @@ LogicalResult dumpStage(StringRef fileName,
   return write(path);
 }
 
-/// --emit=dot and svg: the graph after the graph passes, each layer with the
-/// algorithm stage 3 chooses for it, found by running the stages up to that
-/// choice on a copy.
-LogicalResult emitGraph(ModuleOp module, const cnn::PipelineOptions &options,
-                        StringRef output) {
+/// --emit=dot and svg: the graph after stage 1, each layer with the kernel
+/// chosen for it, as the layer table (built on a copy) describes it.
+LogicalResult emitGraph(ModuleOp module, StringRef output) {
   OwningOpRef<ModuleOp> lowered = module.clone();
   PassManager pm(module.getContext());
-  cnn::buildCnnToLinalgPipeline(pm, options);
-  cnn::buildAlgorithmSelectionPipeline(pm, options);
+  pm.addPass(cnn::createCnnInstrumentLayers());
   if (failed(pm.run(*lowered)))
     return failure();
   func::FuncOp model = cnn::getModelFunction(module);
@@ -545,6 +548,12 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
         fmt::format("invalid --winograd={}: expected auto, on, f2 or off",
                     winogradMode.getValue()));
   options.winograd = winogradMode;
+  if (!kernelConfigFile.empty()) {
+    if (!llvm::sys::fs::exists(kernelConfigFile))
+      return fail(fmt::format("cannot read --kernel-config '{}': no such file",
+                              kernelConfigFile.getValue()));
+    options.kernelConfig = kernelConfigFile;
+  }
   if (!isCIdentifier(symbolName))
     return fail(fmt::format("invalid --name '{}': expected a C identifier such "
                             "as 'resnet18'",
@@ -641,29 +650,39 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   if (failed(runStage(cnn::buildCnnGraphPipeline, "graph")) ||
       failed(dumpModule("01-graph.mlir")))
     return failure();
+  // Stage 1 decided the kernels for the first target; every further target
+  // decides its own on a copy of this module and lowers that copy.
+  OwningOpRef<ModuleOp> graphModule;
+  if (targets->size() > 1)
+    graphModule = module->clone();
   progress.finished("graph passes");
   if (emitKind == Emit::Cnn)
     return printModule(*module, output);
   if (emitKind == Emit::Dot || emitKind == Emit::Svg)
-    return emitGraph(*module, options, output);
+    return emitGraph(*module, output);
   if (failed(runStage(cnn::buildCnnToLinalgPipeline, "to-linalg")) ||
       failed(dumpModule("02-linalg.mlir")))
     return failure();
   progress.finished("lowering to linalg");
   if (emitKind == Emit::Linalg)
     return printModule(*module, output);
-  // Stage 3 and LLVM optimization, once per target, on a copy of the
-  // linalg module for all but the last target.
+  // Stage 3 and LLVM optimization, once per target: the first lowers the
+  // module above, the others their own copy of stage 1's result.
   llvm::LLVMContext llvmContext;
   SmallVector<cnn::CodeVariant> variants;
   for (auto [index, target] : llvm::enumerate(*targets)) {
     OwningOpRef<ModuleOp> copy;
     ModuleOp current = *module;
-    if (index + 1 < targets->size()) {
-      copy = module->clone();
-      current = *copy;
-    }
     target.applyTo(options);
+    if (index > 0) {
+      copy = graphModule->clone();
+      current = *copy;
+      if (failed(runStageOn(current, cnn::buildKernelSelectionPipeline,
+                            "kernels-" + target.cpu)) ||
+          failed(runStageOn(current, cnn::buildCnnToLinalgPipeline,
+                            "to-linalg-" + target.cpu)))
+        return failure();
+    }
     if (failed(runStageOn(current, cnn::buildLinalgToLLVMPipeline,
                           index == 0 ? std::string("to-llvm")
                                      : "to-llvm-" + target.cpu)))

@@ -67,3 +67,29 @@ func.func @argument(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
   } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
   return %p : tensor<1x6x6x8xf32>
 }
+
+// -----
+
+// A Winograd output transform (an scf.forall whose shared output starts as
+// a tensor.empty) writes into the padded buffer's interior the same way.
+// CHECK-LABEL: func @forall_then_pad
+// CHECK: %[[FILL:.+]] = linalg.fill
+// CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK: %[[OUT:.+]] = scf.forall (%{{.+}}) in (4) shared_outs(%{{.+}} = %[[INTERIOR]])
+// CHECK: tensor.insert_slice %[[OUT]] into %[[FILL]]
+// CHECK-NOT: tensor.pad
+func.func @forall_then_pad(%x: tensor<4x1x4x8xf32>) -> tensor<1x6x6x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %r = scf.forall (%i) in (4) shared_outs(%o = %e) -> (tensor<1x4x4x8xf32>) {
+    %row = tensor.extract_slice %x[%i, 0, 0, 0] [1, 1, 4, 8] [1, 1, 1, 1] : tensor<4x1x4x8xf32> to tensor<1x1x4x8xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %row into %o[0, %i, 0, 0] [1, 1, 4, 8] [1, 1, 1, 1] : tensor<1x1x4x8xf32> into tensor<1x4x4x8xf32>
+    }
+  }
+  %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+  return %p : tensor<1x6x6x8xf32>
+}

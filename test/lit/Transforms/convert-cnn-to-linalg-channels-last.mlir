@@ -12,11 +12,11 @@
 // The FCHW filter value at [f, c, h, w] is f*100 + c*10 + h*2 + w; in HWCF
 // order the first elements are [h=0, w=0, c=0, f=0..2], then c=1.
 // CHECK: %[[XT:.+]] = linalg.transpose ins(%[[X]] : tensor<1x2x4x4xf32>) outs(%{{.+}} : tensor<1x4x4x2xf32>) permutation = [0, 2, 3, 1]
+// CHECK: %[[RT:.+]] = linalg.transpose ins(%[[R]] : tensor<1x3x2x4xf32>) outs(%{{.+}} : tensor<1x2x4x3xf32>) permutation = [0, 2, 3, 1]
 // CHECK: %[[PAD:.+]] = tensor.pad %[[XT]] low[0, 1, 0, 0] high[0, 0, 1, 0]
 // CHECK: tensor<1x4x4x2xf32> to tensor<1x5x5x2xf32>
 // CHECK: %[[W:.+]] = arith.constant dense<{{\[\[\[}}[0.000000e+00, 1.000000e+02, 2.000000e+02], [1.000000e+01, 1.100000e+02, 2.100000e+02]]
 // CHECK-SAME: tensor<2x2x2x3xf32>
-// CHECK: %[[RT:.+]] = linalg.transpose ins(%[[R]] : tensor<1x3x2x4xf32>) outs(%{{.+}} : tensor<1x2x4x3xf32>) permutation = [0, 2, 3, 1]
 // CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[CHANNEL]], #[[ID]], #[[ID]]], {{.*}}} ins(%[[B]], %[[RT]] : {{.*}})
 // CHECK: arith.addf
 // CHECK: %[[CONV:.+]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>} ins(%[[PAD]], %[[W]] : {{.*}}) outs(%[[INIT]] :
@@ -34,7 +34,8 @@ func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %b: tensor<3xf32>, %r: tensor<
 
 // -----
 
-// Width stride 2 with few input channels (a stem): column pairs become one
+// A `paired_columns` kernel (width stride 2 with few input channels: a
+// stem, see cnn-select-kernels): column pairs become one
 // pixel of twice the channels (a reshape of the padded NHWC input, one more
 // zero column to make the width even) and the convolution runs with width
 // stride 1 over ceil(3/2) = 2 columns of 2 x 2 channels. Filter value at
@@ -47,12 +48,12 @@ func.func @conv_epilogue(%x: tensor<1x2x4x4xf32>, %b: tensor<3xf32>, %r: tensor<
 // CHECK: %[[PAIRS:.+]] = tensor.expand_shape %[[FLAT]] {{\[}}[0], [1], [2, 3]] output_shape [1, 7, 4, 4] : tensor<1x7x16xf32> into tensor<1x7x4x4xf32>
 // CHECK: %[[W:.+]] = arith.constant dense<{{\[\[\[}}[0.000000e+00], [1.000000e+01], [1.000000e+00], [1.100000e+01]], {{\[}}[2.000000e+00], [1.200000e+01], [0.000000e+00], [0.000000e+00]]]
 // CHECK-SAME: tensor<3x2x4x1xf32>
-// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>} ins(%[[PAIRS]], %[[W]] : tensor<1x7x4x4xf32>, tensor<3x2x4x1xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {cnn.kernel = #cnn.kernel<algorithm = paired_columns, {{.*}}>, dilations = dense<1> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>} ins(%[[PAIRS]], %[[W]] : tensor<1x7x4x4xf32>, tensor<3x2x4x1xf32>)
 // CHECK-SAME: -> tensor<1x3x3x1xf32>
 func.func @paired_columns(%x: tensor<1x2x5x5xf32>) -> tensor<1x1x3x3xf32> {
   %w = arith.constant dense<[[[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]],
                               [[10.0, 11.0, 12.0], [13.0, 14.0, 15.0], [16.0, 17.0, 18.0]]]]> : tensor<1x2x3x3xf32>
-  %0 = cnn.conv2d %x, %w strides [2, 2] padding [1, 1, 1, 1] : (tensor<1x2x5x5xf32>, tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32>
+  %0 = cnn.conv2d %x, %w strides [2, 2] padding [1, 1, 1, 1] {cnn.kernel = #cnn.kernel<algorithm = paired_columns, vector_width = 16, pixels = 3, tail = 0, channels = 1, reduction = 4, task_rows = 1, task_channels = 1, pack_filter = false>} : (tensor<1x2x5x5xf32>, tensor<1x2x3x3xf32>) -> tensor<1x1x3x3xf32>
   return %0 : tensor<1x1x3x3xf32>
 }
 
@@ -108,9 +109,10 @@ func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 
 // -----
 
-// A linear layer with constant weights [m=32, k=3] packs them at compile
-// time into one block [1, k, 32] (w[m, k] at [0, k, m]), multiplies with a
-// generic tagged for the tiling pass, and brings the blocks back to [n, m]
+// A linear layer with constant weights [m=32, k=3] and a #cnn.kernel of
+// 32-feature tasks packs them at compile time into one block [1, k, 32]
+// (w[m, k] at [0, k, m]), multiplies with a contraction generic that carries
+// the kernel for the tiling pass, and brings the blocks back to [n, m]
 // before bias and ReLU.
 // CHECK-DAG: #[[X:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
 // CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
@@ -118,7 +120,7 @@ func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 // CHECK-LABEL: func @linear
 // CHECK: %[[PACKED:.+]] = arith.constant dense<{{\[\[}}[0.000000e+00, 1.000000e+00, 2.000000e+00, {{.*}}3.100000e+01], [1.000000e+02, 1.010000e+02, {{.*}}]]]> : tensor<1x3x32xf32>
 // CHECK: %[[BLOCKS:.+]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0, %[[PACKED]] : tensor<2x3xf32>, tensor<1x3x32xf32>)
-// CHECK-SAME: cnn.packed_linear
+// CHECK-SAME: cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 2, tail = 0, channels = 32, reduction = 3, task_rows = 1, task_channels = 32, pack_filter = true>
 // CHECK: %[[T:.+]] = linalg.transpose ins(%[[BLOCKS]] : tensor<1x2x32xf32>) {{.*}} permutation = [1, 0, 2]
 // CHECK: %[[FEATURES:.+]] = tensor.collapse_shape %[[T]] {{\[}}[0], [1, 2]] : tensor<2x1x32xf32> into tensor<2x32xf32>
 // CHECK: linalg.generic {{.*}} outs(%[[FEATURES]] :
@@ -126,7 +128,7 @@ func.func @avg_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 func.func @linear(%x: tensor<2x3xf32>, %b: tensor<32xf32>) -> tensor<2x32xf32> {
   // w[m, k] = m + 100 * k
   %w = arith.constant dense<[[0.0, 100.0, 200.0], [1.0, 101.0, 201.0], [2.0, 102.0, 202.0], [3.0, 103.0, 203.0], [4.0, 104.0, 204.0], [5.0, 105.0, 205.0], [6.0, 106.0, 206.0], [7.0, 107.0, 207.0], [8.0, 108.0, 208.0], [9.0, 109.0, 209.0], [10.0, 110.0, 210.0], [11.0, 111.0, 211.0], [12.0, 112.0, 212.0], [13.0, 113.0, 213.0], [14.0, 114.0, 214.0], [15.0, 115.0, 215.0], [16.0, 116.0, 216.0], [17.0, 117.0, 217.0], [18.0, 118.0, 218.0], [19.0, 119.0, 219.0], [20.0, 120.0, 220.0], [21.0, 121.0, 221.0], [22.0, 122.0, 222.0], [23.0, 123.0, 223.0], [24.0, 124.0, 224.0], [25.0, 125.0, 225.0], [26.0, 126.0, 226.0], [27.0, 127.0, 227.0], [28.0, 128.0, 228.0], [29.0, 129.0, 229.0], [30.0, 130.0, 230.0], [31.0, 131.0, 231.0]]> : tensor<32x3xf32>
-  %0 = cnn.linear %x, %w bias(%b) relu : (tensor<2x3xf32>, tensor<32x3xf32>, tensor<32xf32>) -> tensor<2x32xf32>
+  %0 = cnn.linear %x, %w bias(%b) relu {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 2, tail = 0, channels = 32, reduction = 3, task_rows = 1, task_channels = 32, pack_filter = true>} : (tensor<2x3xf32>, tensor<32x3xf32>, tensor<32xf32>) -> tensor<2x32xf32>
   return %0 : tensor<2x32xf32>
 }
 

@@ -344,3 +344,85 @@ func.func @f(%x: tensor<1x4x8x8xf32>) {
   %0 = cnn.pad %x low [0, 2, 0, 0] high [0, 2, 0, 0] : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
   return
 }
+
+// -----
+
+// The kernel decision (#cnn.kernel) and the ops it may sit on.
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x16x1x1xf32>) {
+  // expected-error @+1 {{kernel winograd_f4 needs a 3x3 convolution with stride 1, dilation 1 and one group}}
+  %0 = cnn.conv2d %x, %w {cnn.kernel = #cnn.kernel<algorithm = winograd_f4, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<16x3x3x3xf32>) {
+  // expected-error @+1 {{kernel paired_columns needs a width stride of 2, width dilation 1, one group and at most 4 input channels}}
+  %0 = cnn.conv2d %x, %w {cnn.kernel = #cnn.kernel<algorithm = paired_columns, vector_width = 16, pixels = 2, tail = 0, channels = 16, reduction = 6, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<48x16x1x1xf32>) {
+  // expected-error @+1 {{kernel task_channels (32) must divide the output channels (48)}}
+  %0 = cnn.conv2d %x, %w {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 32, pack_filter = false>} : (tensor<1x16x8x8xf32>, tensor<48x16x1x1xf32>) -> tensor<1x48x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x16xf32>, %w: tensor<16x16xf32>) {
+  // expected-error @+1 {{kernel winograd_f2 applies to convolutions only}}
+  %0 = cnn.linear %x, %w {cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 2, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = true>} : (tensor<2x16xf32>, tensor<16x16xf32>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{takes no 'cnn.kernel': kernels are chosen for convolution, linear and pooling layers}}
+  %0 = cnn.relu %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false>} : tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{'cnn.kernel' must be a #cnn.kernel attribute}}
+  %0 = cnn.relu %x {cnn.kernel = 1 : i64} : tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{kernel tail must be in [0, pixels), not 4}}
+  %0 = cnn.relu %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 4, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false>} : tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{kernel vector_width must be 4, 8 or 16, not 32}}
+  %0 = cnn.relu %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 32, pixels = 4, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false>} : tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{kernel pixels, channels, reduction, task_rows and task_channels must be positive}}
+  %0 = cnn.relu %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 0, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false>} : tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{kernel task_channels (24) must be a multiple of channels (16)}}
+  %0 = cnn.relu %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 24, pack_filter = false>} : tensor<1x16x8x8xf32>
+  return
+}

@@ -1,0 +1,39 @@
+//===- KernelBuilders.h - IR forms of the kernels ----------------*- C++ -*-===//
+//
+// Builders the lowering of cnn ops (ConvertCnnToLinalg.cpp) uses to emit
+// the form a layer's `#cnn.kernel` decision asks for. Each sets the
+// decision on the op that cnn-tile-convolutions tiles: the kernel's root.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_TRANSFORMS_KERNELBUILDERS_H
+#define CNNC_TRANSFORMS_KERNELBUILDERS_H
+
+#include "cnn/CnnOps.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace mlir::cnn {
+
+/// init[b, r, c] += lhs[lhsMap] * rhs[rhsMap] over the loops (b, r, c, k),
+/// as a linalg.generic carrying `kernel`: its register blocks are
+/// `pixels` rows by `channels` columns, its tasks `task_channels` columns
+/// of one batch.
+linalg::GenericOp createBatchedContraction(OpBuilder &b, Location loc,
+                                           Value lhs, Value rhs, Value init,
+                                           AffineMap lhsMap, AffineMap rhsMap,
+                                           KernelAttr kernel);
+
+/// The NHWC result of a 3x3 stride-1 convolution computed as Winograd
+/// F(4x4, 3x3) or F(2x2, 3x3) (`kernel`'s algorithm): `input` is the
+/// padded NHWC input, `hwcf` the filter's data, `bias` ([F]) and
+/// `residual` (NHWC, the output's shape) may be null. The epilogue (bias,
+/// residual, ReLU) is applied in the output transform, in registers.
+Value buildWinogradConvolution(OpBuilder &b, Location loc, Value input,
+                               ArrayRef<float> hwcf, Value bias,
+                               Value residual, bool relu,
+                               RankedTensorType resultType, KernelAttr kernel);
+
+} // namespace mlir::cnn
+
+#endif // CNNC_TRANSFORMS_KERNELBUILDERS_H

@@ -1,0 +1,38 @@
+//===- KernelSelection.h - The per-layer kernel decision ---------*- C++ -*-===//
+//
+// `cnn-select-kernels` decides, for each convolution, linear and pooling
+// layer, how it is computed on the target and records it as a
+// `#cnn.kernel` attribute (see CnnOps.td). The lowering reads the decision
+// from there: ConvertCnnToLinalg copies it onto the root of the layer's
+// kernel, and cnn-tile-convolutions tiles that root as it says.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CNNC_TRANSFORMS_KERNELSELECTION_H
+#define CNNC_TRANSFORMS_KERNELSELECTION_H
+
+#include "cnn/CnnOps.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <string>
+
+namespace mlir::cnn {
+
+/// The largest divisor of `n` that is at most `limit` and satisfies `pred`,
+/// or 0 if none does.
+int64_t largestDivisor(
+    int64_t n, int64_t limit,
+    llvm::function_ref<bool(int64_t)> pred = [](int64_t) { return true; });
+
+/// The kernel decision `op` carries, or null.
+inline KernelAttr getKernel(Operation *op) {
+  return op->getAttrOfType<KernelAttr>(KernelAttr::kAttrName);
+}
+
+/// The name the layer table gives a kernel: "direct", "winograd F4", ...
+std::string getKernelName(KernelAttr kernel);
+
+} // namespace mlir::cnn
+
+#endif // CNNC_TRANSFORMS_KERNELSELECTION_H

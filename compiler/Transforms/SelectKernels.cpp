@@ -1,0 +1,644 @@
+//===- SelectKernels.cpp - One decision per layer, as a typed attribute ---===//
+//
+// The cost model of the whole code generator: for every convolution, linear
+// and pooling layer of the model it chooses the algorithm (direct, paired
+// columns, Winograd F(2x2) or F(4x4)), the register block, the reduction
+// step, the parallel task and whether the filter is repacked, from the
+// layer's shapes and the target (vector width, vector registers, register
+// budget, filter cache budget). A `--kernel-config` file overrides any
+// field of any layer by name. The decision is the op's `cnn.kernel`
+// attribute; the lowering builds what it says and chooses nothing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Transforms/ConstantData.h"
+#include "Transforms/KernelSelection.h"
+#include "Transforms/PassStatistics.h"
+#include "Transforms/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace mlir::cnn {
+#define GEN_PASS_DEF_CNNSELECTKERNELS
+#include "Transforms/Passes.h.inc"
+} // namespace mlir::cnn
+
+using namespace mlir;
+using namespace mlir::cnn;
+
+int64_t mlir::cnn::largestDivisor(int64_t n, int64_t limit,
+                                  llvm::function_ref<bool(int64_t)> pred) {
+  for (int64_t d = std::min(n, limit); d >= 1; --d)
+    if (n % d == 0 && pred(d))
+      return d;
+  return 0;
+}
+
+std::string mlir::cnn::getKernelName(KernelAttr kernel) {
+  switch (kernel.getAlgorithm()) {
+  case KernelAlgorithm::Direct:
+    return "direct";
+  case KernelAlgorithm::PairedColumns:
+    return "direct paired";
+  case KernelAlgorithm::WinogradF2:
+    return "winograd F2";
+  case KernelAlgorithm::WinogradF4:
+    return "winograd F4";
+  }
+  llvm_unreachable("unknown kernel algorithm");
+}
+
+namespace {
+/// What the cost model knows of the target.
+struct TargetModel {
+  int64_t vectorWidth, registerBudget, vectorRegisters, filterCacheBytes;
+  StringRef winograd; // auto, on, f2, off
+};
+
+/// The fields of a decision while it is being made.
+struct Decision {
+  KernelAlgorithm algorithm = KernelAlgorithm::Direct;
+  int64_t pixels = 1, tail = 0, channels = 1, reduction = 1, taskRows = 1,
+          taskChannels = 1;
+  bool packFilter = false;
+
+  KernelAttr toAttr(MLIRContext *ctx, int64_t vectorWidth) const {
+    return KernelAttr::get(ctx, algorithm, vectorWidth, pixels, tail, channels,
+                           reduction, taskRows, taskChannels,
+                           BoolAttr::get(ctx, packFilter));
+  }
+};
+} // namespace
+
+/// The most pixels (rows of a GEMM) of a register block with `vectors`
+/// filter vectors: at most `budget` accumulators, and accumulators, the
+/// block's filter vectors and one broadcast within the `registers` vector
+/// registers (AVX2's 16 allow 6 x 2 or 4 x 3, not 4 x 4: that would spill).
+static int64_t maxBlockPixels(int64_t vectors, int64_t budget,
+                              int64_t registers) {
+  return std::max<int64_t>(
+      1, std::min(budget / vectors, (registers - vectors - 1) / vectors));
+}
+
+/// Parallel tasks a layer should have at least, so that a few threads share
+/// them evenly.
+static constexpr int64_t kMinTasks = 16;
+
+/// Register and cache blocks for an NHWC convolution with output
+/// `n x oh x ow x oc`, input channels `ic` and a `kh x kw` window. All
+/// blocks divide their dimension, so every tile has a static shape.
+///
+/// Register block: `pixels x channels` accumulators, `channels` a multiple
+/// of the vector width. The most accumulator registers within the budget,
+/// then the fewest loads per step (one broadcast per pixel, one filter load
+/// per vector). `pixels` divides the width, unless (with `allowTail`) full
+/// blocks and one smaller block of `tail` pixels at the end of each row
+/// hold at least 5/4 as many accumulators per block on average.
+/// Cache block: a task's filter slice (kh*kw*ic*channels floats) stays
+/// within the filter cache budget; when the whole filter fits, tasks are
+/// output rows (every task reads the whole filter from cache), otherwise
+/// tasks are output-channel blocks over all rows.
+static Decision chooseConvBlocks(ArrayRef<int64_t> outputShape, int64_t ic,
+                                 int64_t kh, int64_t kw,
+                                 const TargetModel &target,
+                                 bool allowTail = true) {
+  int64_t oh = outputShape[1], ow = outputShape[2], oc = outputShape[3];
+  int64_t vectorWidth = target.vectorWidth;
+  Decision d;
+  d.channels = d.taskChannels = oc;
+
+  SmallVector<int64_t> channelCandidates;
+  for (int64_t c = 4 * vectorWidth; c >= vectorWidth; c -= vectorWidth)
+    if (oc % c == 0)
+      channelCandidates.push_back(c);
+  if (channelCandidates.empty())
+    channelCandidates.push_back(largestDivisor(oc, 4 * vectorWidth));
+
+  int64_t bestRegisters = 0, bestLoads = 0;
+  for (int64_t channels : channelCandidates) {
+    int64_t vectors = llvm::divideCeil(channels, vectorWidth);
+    int64_t limit = std::min(
+        ow, maxBlockPixels(vectors, target.registerBudget,
+                           target.vectorRegisters));
+    // Blocks of a divisor of the width, or full blocks and one smaller tail
+    // block per row (17 is prime: without a tail its rows would be single
+    // pixels). A tail costs a second copy of the kernel and a poorer block:
+    // its accumulators per block on average count 4/5 (measured on
+    // ResNet-50's 7- and 14-wide layers, 4 px x 4 vectors with a tail lose
+    // to 7 px x 2 vectors without one).
+    int64_t pixels = largestDivisor(ow, limit), tail = 0;
+    int64_t registers = pixels * vectors;
+    int64_t tailBlocks = llvm::divideCeil(ow, limit);
+    int64_t tailRegisters = ow * vectors * 4 / (5 * tailBlocks);
+    if (allowTail && ow % limit != 0 && tailRegisters > registers) {
+      pixels = limit;
+      tail = ow % limit;
+      registers = tailRegisters;
+    }
+    int64_t loads = pixels + vectors;
+    if (registers > bestRegisters ||
+        (registers == bestRegisters && loads < bestLoads)) {
+      bestRegisters = registers;
+      bestLoads = loads;
+      d.pixels = pixels;
+      d.tail = tail;
+      d.channels = channels;
+    }
+  }
+  d.reduction = largestDivisor(ic, 8);
+
+  int64_t bytesPerChannel = kh * kw * ic * int64_t(sizeof(float));
+  if (bytesPerChannel * oc <= target.filterCacheBytes) {
+    d.taskRows = 1;
+    d.taskChannels = oc;
+    // Few rows (a deep layer, batch 1): split the channels too, so that
+    // threads get even shares (7 rows on 2 threads would be 4 + 3).
+    int64_t rows = outputShape[0] * oh;
+    if (rows < kMinTasks) {
+      int64_t splits = llvm::divideCeil(kMinTasks, rows);
+      d.taskChannels = largestDivisor(
+          oc, std::max(d.channels, oc / splits),
+          [&](int64_t block) { return block % d.channels == 0; });
+    }
+  } else {
+    d.taskRows = oh;
+    d.taskChannels = largestDivisor(oc, oc, [&](int64_t block) {
+      return block % d.channels == 0 &&
+             (block == d.channels ||
+              block * bytesPerChannel <= target.filterCacheBytes);
+    });
+  }
+  return d;
+}
+
+/// Output tiles of F(tile x tile, 3x3) for an NHWC output `shape`.
+static int64_t countTiles(ArrayRef<int64_t> shape, int64_t tile) {
+  return shape[0] * llvm::divideCeil(shape[1], tile) *
+         llvm::divideCeil(shape[2], tile);
+}
+
+/// The Winograd variant for a layer with `c` input and `f` output channels
+/// and NHWC output `shape`, or Direct. F(4x4) does 36 instead of 144
+/// products per 4x4 tile and channel pair (4x fewer), F(2x2) 16 instead of
+/// 36 (2.25x); both add two transforms that stream the activations through
+/// memory, and a transformed filter of 36/9 or 16/9 times the direct
+/// filter's bytes that every tile reads. Both need enough channels for the
+/// GEMMs to dominate; F(4x4) needs many tiles to reuse its larger filter,
+/// F(2x2) fewer. Measured on ResNet-18 (one thread): F(4x4) wins at
+/// 56x56x64 (196 tiles) and 28x28x128 (49); F(2x2) at 14x14x256 (16 F(4x4)
+/// tiles: 0.58 against 0.69 ms) and 7x7x512 (1.2 ms against 1.6 ms direct).
+static KernelAlgorithm chooseWinograd(int64_t c, int64_t f,
+                                      ArrayRef<int64_t> shape) {
+  if (c < 32 || f < 32)
+    return KernelAlgorithm::Direct;
+  if (countTiles(shape, 4) >= 32)
+    return KernelAlgorithm::WinogradF4;
+  if (countTiles(shape, 2) >= 16)
+    return KernelAlgorithm::WinogradF2;
+  return KernelAlgorithm::Direct;
+}
+
+/// A constant f32 tensor (`dense` or `dense_resource`), without reading it.
+static bool isF32Constant(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && type.getElementType().isF32() &&
+         matchPattern(value, m_Constant());
+}
+
+/// Whether Winograd can compute `conv`: a 3x3, stride-1, dilation-1,
+/// ungrouped convolution with a constant filter and channel counts in whole
+/// vectors.
+static bool winogradApplies(Conv2DOp conv, int64_t vectorWidth) {
+  ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
+  return filter[2] == 3 && filter[3] == 3 && conv.getGroups() == 1 &&
+         llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
+         llvm::all_of(conv.getDilations(), [](int64_t d) { return d == 1; }) &&
+         filter[0] % vectorWidth == 0 && filter[1] % vectorWidth == 0 &&
+         isF32Constant(conv.getFilter());
+}
+
+/// Whether the stem form applies: width stride 2 with few input channels
+/// becomes a stride-1 convolution over pairs of columns (2C channels).
+static bool pairedColumnsApplies(Conv2DOp conv) {
+  return conv.getStrides()[1] == 2 && conv.getDilations()[1] == 1 &&
+         conv.getFilter().getType().getDimSize(1) <= 4 &&
+         conv.getGroups() == 1 && isF32Constant(conv.getFilter());
+}
+
+/// The shapes the channels-last lowering gives `conv` under `algorithm`:
+/// NHWC output, and the HWCF filter's (kh, kw, ic).
+static void loweredConvShape(Conv2DOp conv, KernelAlgorithm algorithm,
+                             SmallVector<int64_t> &output, int64_t &kh,
+                             int64_t &kw, int64_t &ic) {
+  ArrayRef<int64_t> out = conv.getType().getShape();
+  ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
+  output = {out[0], out[2], out[3], out[1]};
+  kh = filter[2];
+  kw = filter[3];
+  ic = filter[1];
+  if (algorithm == KernelAlgorithm::PairedColumns) {
+    kw = (kw + 1) / 2;
+    ic *= 2;
+  }
+}
+
+/// The register blocks of Winograd's GEMMs: per transform element a
+/// [tiles x C] by [C x F] product, blocked like a 1x1 convolution over
+/// `tiles` pixels (without tails), tasks per block of output channels.
+static Decision chooseWinogradGemmBlocks(int64_t tiles, int64_t c, int64_t f,
+                                         const TargetModel &target) {
+  Decision d = chooseConvBlocks({1, 1, tiles, f}, c, 1, 1, target,
+                                /*allowTail=*/false);
+  d.taskRows = 1;
+  d.taskChannels = largestDivisor(f, f, [&](int64_t block) {
+    return block % d.channels == 0 &&
+           (block == d.channels ||
+            block * c * int64_t(sizeof(float)) <= target.filterCacheBytes);
+  });
+  d.packFilter = false;
+  return d;
+}
+
+/// The decision for `conv`; with `forced`, the blocks for that algorithm
+/// (a kernel config's choice), which may not apply (see checkFeasible).
+static std::optional<Decision>
+decideConv(Conv2DOp conv, const TargetModel &target,
+           std::optional<KernelAlgorithm> forced = std::nullopt) {
+  // Grouped convolutions lower to NCHW loops that no kernel tiles.
+  if (conv.getGroups() != 1)
+    return std::nullopt;
+  ArrayRef<int64_t> out = conv.getType().getShape();
+  SmallVector<int64_t> nhwc = {out[0], out[2], out[3], out[1]};
+  int64_t c = conv.getFilter().getType().getDimSize(1), f = out[1];
+  KernelAlgorithm algorithm = KernelAlgorithm::Direct;
+  if (forced)
+    algorithm = *forced;
+  else if (target.winograd != "off" &&
+           winogradApplies(conv, target.vectorWidth))
+    algorithm = target.winograd == "on"   ? KernelAlgorithm::WinogradF4
+                : target.winograd == "f2" ? KernelAlgorithm::WinogradF2
+                                          : chooseWinograd(c, f, nhwc);
+  if (algorithm == KernelAlgorithm::WinogradF4 ||
+      algorithm == KernelAlgorithm::WinogradF2) {
+    Decision d = chooseWinogradGemmBlocks(
+        countTiles(nhwc, algorithm == KernelAlgorithm::WinogradF4 ? 4 : 2), c,
+        f, target);
+    d.algorithm = algorithm;
+    return d;
+  }
+  if (!forced && pairedColumnsApplies(conv))
+    algorithm = KernelAlgorithm::PairedColumns;
+  SmallVector<int64_t> output;
+  int64_t kh, kw, ic;
+  loweredConvShape(conv, algorithm, output, kh, kw, ic);
+  Decision d = chooseConvBlocks(output, ic, kh, kw, target);
+  d.algorithm = algorithm;
+  d.packFilter = d.taskChannels < output[3] && isF32Constant(conv.getFilter());
+  return d;
+}
+
+/// A linear layer with constant weights [m, k]: the weights packed into
+/// blocks of `channels` output features (one task each), register blocks
+/// of rows by the block's features.
+static std::optional<Decision> decideLinear(LinearOp linear,
+                                            const TargetModel &target) {
+  if (!isF32Constant(linear.getWeight()))
+    return std::nullopt;
+  int64_t n = linear.getType().getDimSize(0);
+  int64_t m = linear.getWeight().getType().getDimSize(0);
+  int64_t k = linear.getWeight().getType().getDimSize(1);
+  int64_t block = 0;
+  for (int64_t b : {64, 48, 32, 16, 8})
+    if (m % b == 0) {
+      block = b;
+      break;
+    }
+  if (!block && m <= 64)
+    block = m;
+  if (!block)
+    return std::nullopt;
+  Decision d;
+  d.channels = d.taskChannels = block;
+  int64_t vectors = llvm::divideCeil(block, target.vectorWidth);
+  d.pixels = largestDivisor(n, maxBlockPixels(vectors, target.registerBudget,
+                                              target.vectorRegisters));
+  d.reduction = largestDivisor(k, 8);
+  d.packFilter = true;
+  return d;
+}
+
+/// Max and average pooling in NHWC: tasks of one output row, register
+/// blocks of up to 8 pixels by up to 4 vectors of channels.
+template <typename PoolOp>
+static std::optional<Decision> decidePool(PoolOp pool,
+                                          const TargetModel &target) {
+  ArrayRef<int64_t> out = pool.getType().getShape();
+  int64_t c = out[1], ow = out[3];
+  int64_t vectorWidth = target.vectorWidth;
+  Decision d;
+  d.channels = largestDivisor(
+      c, 4 * vectorWidth, [&](int64_t d) { return d % vectorWidth == 0; });
+  if (!d.channels)
+    d.channels = largestDivisor(c, 4 * vectorWidth);
+  d.pixels = largestDivisor(ow, 8);
+  d.taskChannels = c;
+  return d;
+}
+
+/// Why `d` cannot compute `op` as the lowering builds it, or "" if it can.
+static std::string checkFeasible(Operation *op, const Decision &d,
+                                 const TargetModel &target) {
+  auto divides = [](int64_t part, int64_t whole) {
+    return part >= 1 && whole % part == 0;
+  };
+  std::string error;
+  llvm::raw_string_ostream os(error);
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (conv.getGroups() != 1)
+      return "grouped convolutions take no kernel";
+    ArrayRef<int64_t> out = conv.getType().getShape();
+    SmallVector<int64_t> nhwc = {out[0], out[2], out[3], out[1]};
+    int64_t c = conv.getFilter().getType().getDimSize(1), f = out[1];
+    if (d.algorithm == KernelAlgorithm::WinogradF2 ||
+        d.algorithm == KernelAlgorithm::WinogradF4) {
+      if (!winogradApplies(conv, target.vectorWidth))
+        return "winograd needs a 3x3, stride-1, ungrouped convolution with a "
+               "constant filter and channels in whole vectors of " +
+               std::to_string(target.vectorWidth);
+      int64_t tiles = countTiles(
+          nhwc, d.algorithm == KernelAlgorithm::WinogradF4 ? 4 : 2);
+      if (!divides(d.pixels, tiles))
+        os << "pixels (" << d.pixels << ") must divide the " << tiles
+           << " Winograd tiles";
+      else if (d.tail)
+        os << "Winograd GEMMs take no tail";
+      else if (!divides(d.channels, f) || !divides(d.taskChannels, f) ||
+               d.taskChannels % d.channels)
+        os << "channels (" << d.channels << ") must divide task_channels ("
+           << d.taskChannels << ") and both the " << f << " output channels";
+      else if (!divides(d.reduction, c))
+        os << "reduction (" << d.reduction << ") must divide the " << c
+           << " input channels";
+      else if (d.packFilter)
+        os << "Winograd's transformed filter is not repacked";
+      return error;
+    }
+    if (d.algorithm == KernelAlgorithm::PairedColumns &&
+        !pairedColumnsApplies(conv))
+      return "paired_columns needs a width stride of 2, width dilation 1 "
+             "and at most 4 input channels with a constant filter";
+    SmallVector<int64_t> output;
+    int64_t kh, kw, ic;
+    loweredConvShape(conv, d.algorithm, output, kh, kw, ic);
+    int64_t oh = output[1], ow = output[2], oc = output[3];
+    if (d.tail ? d.pixels > ow || ow % d.pixels != d.tail
+               : !divides(d.pixels, ow))
+      os << "pixels (" << d.pixels << ") must divide the output width (" << ow
+         << "), or tail must be the remainder (" << ow % std::max<int64_t>(
+                                                               1, d.pixels)
+         << ")";
+    else if (!divides(d.channels, oc) || !divides(d.taskChannels, oc) ||
+             d.taskChannels % d.channels)
+      os << "channels (" << d.channels << ") must divide task_channels ("
+         << d.taskChannels << ") and both the " << oc << " output channels";
+    else if (!divides(d.reduction, ic))
+      os << "reduction (" << d.reduction << ") must divide the " << ic
+         << " input channels";
+    else if (!divides(d.taskRows, oh))
+      os << "task_rows (" << d.taskRows << ") must divide the " << oh
+         << " output rows";
+    else if (d.packFilter && !isF32Constant(conv.getFilter()))
+      os << "pack_filter needs a constant filter";
+    return error;
+  }
+  if (d.algorithm != KernelAlgorithm::Direct)
+    return "only convolutions have other algorithms than direct";
+  if (auto linear = dyn_cast<LinearOp>(op)) {
+    int64_t n = linear.getType().getDimSize(0);
+    int64_t m = linear.getWeight().getType().getDimSize(0);
+    int64_t k = linear.getWeight().getType().getDimSize(1);
+    if (!isF32Constant(linear.getWeight()))
+      return "a linear layer takes a kernel only with constant weights";
+    if (d.channels != d.taskChannels || !divides(d.channels, m))
+      os << "channels and task_channels (the packed block) must be equal "
+            "and divide the "
+         << m << " output features";
+    else if (!divides(d.pixels, n) || d.tail)
+      os << "pixels (" << d.pixels << ") must divide the " << n
+         << " rows, with no tail";
+    else if (!divides(d.reduction, k))
+      os << "reduction (" << d.reduction << ") must divide the " << k
+         << " input features";
+    else if (!d.packFilter)
+      os << "a linear layer's weights are always packed";
+    return error;
+  }
+  ArrayRef<int64_t> out = cast<ShapedType>(op->getResult(0).getType()).getShape();
+  if (!divides(d.pixels, out[3]) || d.tail)
+    os << "pixels (" << d.pixels << ") must divide the output width ("
+       << out[3] << "), with no tail";
+  else if (!divides(d.channels, out[1]))
+    os << "channels (" << d.channels << ") must divide the " << out[1]
+       << " channels";
+  return error;
+}
+
+/// Applies the fields of `fields` (a kernel config entry) to `d`.
+static LogicalResult applyOverride(const llvm::json::Object &fields,
+                                   Decision &d, std::string &error) {
+  for (const auto &[key, value] : fields) {
+    StringRef name = key;
+    if (name == "algorithm") {
+      std::optional<StringRef> text = value.getAsString();
+      std::optional<KernelAlgorithm> algorithm =
+          text ? symbolizeKernelAlgorithm(*text) : std::nullopt;
+      if (!algorithm) {
+        error = "'algorithm' must be one of direct, paired_columns, "
+                "winograd_f2, winograd_f4";
+        return failure();
+      }
+      d.algorithm = *algorithm;
+      continue;
+    }
+    if (name == "pack_filter") {
+      std::optional<bool> flag = value.getAsBoolean();
+      if (!flag) {
+        error = "'pack_filter' must be true or false";
+        return failure();
+      }
+      d.packFilter = *flag;
+      continue;
+    }
+    int64_t *field = llvm::StringSwitch<int64_t *>(name)
+                         .Case("pixels", &d.pixels)
+                         .Case("tail", &d.tail)
+                         .Case("channels", &d.channels)
+                         .Case("reduction", &d.reduction)
+                         .Case("task_rows", &d.taskRows)
+                         .Case("task_channels", &d.taskChannels)
+                         .Default(nullptr);
+    if (!field) {
+      error = ("unknown field '" + name +
+               "' (expected algorithm, pixels, tail, channels, reduction, "
+               "task_rows, task_channels, pack_filter)")
+                  .str();
+      return failure();
+    }
+    std::optional<int64_t> number = value.getAsInteger();
+    if (!number || *number < 0 || *number > (int64_t(1) << 30)) {
+      error = ("'" + name + "' must be a non-negative integer").str();
+      return failure();
+    }
+    *field = *number;
+  }
+  return success();
+}
+
+namespace {
+struct CnnSelectKernelsPass final
+    : cnn::impl::CnnSelectKernelsBase<CnnSelectKernelsPass> {
+  using CnnSelectKernelsBase::CnnSelectKernelsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (winograd != "auto" && winograd != "on" && winograd != "f2" &&
+        winograd != "off") {
+      module.emitError("cnn-select-kernels: winograd must be auto, on, f2 or "
+                       "off, not '")
+          << winograd << "'";
+      return signalPassFailure();
+    }
+    if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
+      module.emitError("cnn-select-kernels: vector-width must be 4, 8 or 16");
+      return signalPassFailure();
+    }
+    TargetModel target{vectorWidth, registerBudget, vectorRegisters,
+                       filterCacheKiB * 1024, winograd};
+
+    // The overrides, by layer name.
+    std::optional<llvm::json::Object> config;
+    if (!kernelConfig.empty()) {
+      auto fail = [&](const Twine &message) {
+        module.emitError("kernel config '") << kernelConfig << "': " << message;
+        signalPassFailure();
+      };
+      llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+          llvm::MemoryBuffer::getFile(kernelConfig);
+      if (!buffer)
+        return fail("cannot read it: " + buffer.getError().message());
+      llvm::Expected<llvm::json::Value> json =
+          llvm::json::parse((*buffer)->getBuffer());
+      if (!json)
+        return fail("not JSON: " + llvm::toString(json.takeError()));
+      const llvm::json::Object *root = json->getAsObject();
+      const llvm::json::Object *layers =
+          root ? root->getObject("layers") : nullptr;
+      if (!layers)
+        return fail("expected an object {\"layers\": {\"<layer name>\": "
+                    "{...}}}");
+      config = *layers;
+    }
+
+    func::FuncOp model = getModelFunction(module);
+    if (!model)
+      return;
+    MLIRContext *ctx = &getContext();
+    llvm::StringSet<> seen;
+    uint64_t direct = 0, paired = 0, f2 = 0, f4 = 0, overridden = 0;
+    for (auto [index, op] : llvm::enumerate(getModelLayers(model))) {
+      std::optional<Decision> decision =
+          llvm::TypeSwitch<Operation *, std::optional<Decision>>(op)
+              .Case([&](Conv2DOp conv) { return decideConv(conv, target); })
+              .Case([&](LinearOp linear) {
+                return decideLinear(linear, target);
+              })
+              .Case<MaxPool2DOp, AvgPool2DOp>(
+                  [&](auto pool) { return decidePool(pool, target); })
+              .Default([](Operation *) { return std::nullopt; });
+      std::string name = getLayerName(op, index);
+      const llvm::json::Object *fields =
+          config ? config->getObject(name) : nullptr;
+      if (config && config->get(name) && !fields) {
+        op->emitError("kernel config '")
+            << kernelConfig << "': layer '" << name
+            << "' must map to an object of kernel fields";
+        return signalPassFailure();
+      }
+      if (fields) {
+        seen.insert(name);
+        // A configured algorithm gets the cost model's blocks for it; the
+        // other configured fields then replace those.
+        if (std::optional<StringRef> text =
+                fields->getString("algorithm"))
+          if (std::optional<KernelAlgorithm> algorithm =
+                  symbolizeKernelAlgorithm(*text))
+            if (auto conv = dyn_cast<Conv2DOp>(op))
+              decision = decideConv(conv, target, algorithm);
+        if (!decision) {
+          op->emitError("kernel config '")
+              << kernelConfig << "': layer '" << name
+              << "' has no kernel to configure (only ungrouped "
+                 "convolutions, linear layers with constant weights and "
+                 "pooling do)";
+          return signalPassFailure();
+        }
+        std::string error;
+        if (failed(applyOverride(*fields, *decision, error)) ||
+            !(error = checkFeasible(op, *decision, target)).empty()) {
+          op->emitError("kernel config '")
+              << kernelConfig << "': layer '" << name << "': " << error;
+          return signalPassFailure();
+        }
+        ++overridden;
+      }
+      if (!decision) {
+        op->removeAttr(KernelAttr::kAttrName);
+        continue;
+      }
+      std::string infeasible = checkFeasible(op, *decision, target);
+      if (!infeasible.empty()) {
+        op->emitError("internal error: the cost model chose a kernel that "
+                      "cannot run: ")
+            << infeasible;
+        return signalPassFailure();
+      }
+      op->setAttr(KernelAttr::kAttrName, decision->toAttr(ctx, vectorWidth));
+      if (isa<Conv2DOp>(op))
+        ++(decision->algorithm == KernelAlgorithm::WinogradF4   ? f4
+           : decision->algorithm == KernelAlgorithm::WinogradF2 ? f2
+           : decision->algorithm == KernelAlgorithm::PairedColumns
+               ? paired
+               : direct);
+    }
+    if (config)
+      for (const auto &entry : *config)
+        if (!seen.contains(StringRef(entry.first))) {
+          module.emitError("kernel config '")
+              << kernelConfig << "': no layer is named '"
+              << StringRef(entry.first) << "'";
+          return signalPassFailure();
+        }
+    numDirect += direct;
+    numPaired += paired;
+    numF2 += f2;
+    numF4 += f4;
+    numOverridden += overridden;
+  }
+
+  cnn::PassStatistic numDirect{this, "direct-convolutions",
+                               "Convolutions computed directly"};
+  cnn::PassStatistic numPaired{
+      this, "paired-columns-convolutions",
+      "Stride-2 stems computed over pairs of columns"};
+  cnn::PassStatistic numF2{this, "winograd-f2x2",
+                           "Convolutions computed as Winograd F(2x2,3x3)"};
+  cnn::PassStatistic numF4{this, "winograd-f4x4",
+                           "Convolutions computed as Winograd F(4x4,3x3)"};
+  cnn::PassStatistic numOverridden{this, "overridden-layers",
+                                   "Layers whose kernel the config set"};
+};
+} // namespace
