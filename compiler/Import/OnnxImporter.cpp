@@ -17,12 +17,15 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
+#include <map>
 #include <onnx/onnx_pb.h>
 
 using namespace mlir;
@@ -83,6 +86,10 @@ private:
   LogicalResult importAdd(const onnx::NodeProto &node, Location loc);
   LogicalResult importSlice(const onnx::NodeProto &node, Location loc);
   LogicalResult importPad(const onnx::NodeProto &node, Location loc);
+  LogicalResult importClip(const onnx::NodeProto &node, Location loc);
+  LogicalResult importMul(const onnx::NodeProto &node, Location loc);
+  LogicalResult importConcat(const onnx::NodeProto &node, Location loc);
+  LogicalResult importReduceMean(const onnx::NodeProto &node, Location loc);
   /// The int64 values of operand `operand` (opset >= 10/11 form) or else of
   /// attribute `name` (older opsets); `fallback` if neither is present.
   FailureOr<SmallVector<int64_t>>
@@ -101,6 +108,15 @@ private:
   llvm::StringMap<const onnx::TensorProto *> initializers;
   Location currentLoc = fileLoc;
 };
+
+/// The operators of the default domain importNode knows.
+const llvm::StringSet<> kSupportedOperators = {
+    "AveragePool", "Add",      "BatchNormalization", "Clip",
+    "Concat",      "Constant", "Conv",               "Dropout",
+    "Flatten",     "Gemm",     "GlobalAveragePool",  "HardSigmoid",
+    "HardSwish",   "Identity", "MatMul",             "MaxPool",
+    "Mul",         "Pad",      "ReduceMean",         "Relu",
+    "Reshape",     "Sigmoid",  "Slice",              "Softmax"};
 
 //===----------------------------------------------------------------------===//
 // Attribute helpers
@@ -749,6 +765,140 @@ LogicalResult OnnxImporter::importPad(const onnx::NodeProto &node,
   return success();
 }
 
+LogicalResult OnnxImporter::importClip(const onnx::NodeProto &node,
+                                       Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  float low = std::numeric_limits<float>::lowest();
+  float high = std::numeric_limits<float>::max();
+  if (opset < 11) {
+    low = getFloat(node, "min", low);
+    high = getFloat(node, "max", high);
+  } else {
+    // Opset 11: min and max are optional constant scalar inputs.
+    for (auto [operand, bound] : {std::pair{1, &low}, std::pair{2, &high}}) {
+      if (operand >= node.input_size() || node.input(operand).empty())
+        continue;
+      DenseElementsAttr attr = getConstantAttr(node, operand);
+      if (!attr || !attr.getElementType().isF32() ||
+          attr.getNumElements() != 1)
+        return emitError(loc) << "Clip: input #" << operand
+                              << " must be a constant float32 scalar";
+      *bound = *attr.getValues<float>().begin();
+    }
+  }
+  if (low > high)
+    return emitError(loc) << "Clip: min " << low << " is greater than max "
+                          << high;
+  define(node, ClipOp::create(builder, loc, *input,
+                              builder.getF32FloatAttr(low),
+                              builder.getF32FloatAttr(high))
+                   .getResult());
+  return success();
+}
+
+LogicalResult OnnxImporter::importMul(const onnx::NodeProto &node,
+                                      Location loc) {
+  SmallVector<Value> operands;
+  for (int i = 0; i < 2; ++i) {
+    FailureOr<Value> value = getValue(node, i);
+    if (failed(value))
+      return failure();
+    operands.push_back(*value);
+  }
+  // A lower-rank constant (a per-channel scale [C, 1, 1]) broadcasts with
+  // leading ones, as ONNX's multidirectional broadcasting does.
+  for (int i = 0; i < 2; ++i) {
+    auto type = cast<RankedTensorType>(operands[i].getType());
+    auto other = cast<RankedTensorType>(operands[1 - i].getType());
+    if (type.getRank() >= other.getRank())
+      continue;
+    DenseElementsAttr attr = getConstantAttr(node, i);
+    if (!attr)
+      return emitError(loc) << "Mul of " << type << " and " << other
+                            << " is not supported: only a constant may have "
+                               "the lower rank";
+    SmallVector<int64_t> shape(other.getRank() - type.getRank(), 1);
+    llvm::append_range(shape, type.getShape());
+    operands[i] = arith::ConstantOp::create(
+        builder, loc,
+        attr.reshape(RankedTensorType::get(shape, type.getElementType())));
+  }
+  FailureOr<Value> product = createInferred<MulOp>(
+      builder, loc, operands[0].getType(), operands[0], operands[1]);
+  if (failed(product))
+    return failure();
+  define(node, *product);
+  return success();
+}
+
+LogicalResult OnnxImporter::importConcat(const onnx::NodeProto &node,
+                                         Location loc) {
+  SmallVector<Value> inputs;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> value = getValue(node, i);
+    if (failed(value))
+      return failure();
+    inputs.push_back(*value);
+  }
+  if (inputs.empty())
+    return emitError(loc) << "Concat: no inputs";
+  if (!findAttr(node, "axis"))
+    return emitError(loc) << "Concat: the axis attribute is missing";
+  int64_t rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
+  int64_t axis = getInt(node, "axis", 1);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "Concat: axis " << axis
+                          << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  FailureOr<Value> result =
+      createInferred<ConcatOp>(builder, loc, inputs.front().getType(), inputs,
+                               builder.getI64IntegerAttr(axis));
+  if (failed(result))
+    return failure();
+  define(node, *result);
+  return success();
+}
+
+LogicalResult OnnxImporter::importReduceMean(const onnx::NodeProto &node,
+                                             Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  // Axes: an attribute before opset 18, an optional input since.
+  FailureOr<SmallVector<int64_t>> axes =
+      opset >= 18 ? getIntsInput(node, 1, "axes", SmallVector<int64_t>{})
+                  : FailureOr<SmallVector<int64_t>>(getInts(node, "axes", {}));
+  if (failed(axes))
+    return failure();
+  SmallVector<int64_t> normalized;
+  for (int64_t axis : *axes)
+    normalized.push_back(axis < 0 ? axis + type.getRank() : axis);
+  llvm::sort(normalized);
+  if (type.getRank() != 4 || normalized != SmallVector<int64_t>{2, 3})
+    return emitError(loc) << "ReduceMean over axes " << formatList(*axes)
+                          << " of " << type
+                          << " is not supported; only the spatial mean "
+                             "(axes [2, 3] of a 4-D tensor) is";
+  FailureOr<Value> mean =
+      createInferred<GlobalAvgPoolOp>(builder, loc, type, *input);
+  if (failed(mean))
+    return failure();
+  Value result = *mean;
+  if (!getInt(node, "keepdims", 1)) {
+    FailureOr<Value> flat = createInferred<FlattenOp>(
+        builder, loc, type, result, builder.getI64IntegerAttr(1));
+    if (failed(flat))
+      return failure();
+    result = *flat;
+  }
+  define(node, result);
+  return success();
+}
+
 LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
                                        Location loc) {
   currentLoc = loc;
@@ -789,6 +939,30 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return unary([&](Value x) -> FailureOr<Value> {
       return ReluOp::create(builder, loc, x).getResult();
     });
+  if (type == "Sigmoid")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return SigmoidOp::create(builder, loc, x).getResult();
+    });
+  if (type == "HardSigmoid")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return HardSigmoidOp::create(
+                 builder, loc, x,
+                 builder.getF32FloatAttr(getFloat(node, "alpha", 0.2f)),
+                 builder.getF32FloatAttr(getFloat(node, "beta", 0.5f)))
+          .getResult();
+    });
+  if (type == "HardSwish")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return HardSwishOp::create(builder, loc, x).getResult();
+    });
+  if (type == "Clip")
+    return importClip(node, loc);
+  if (type == "Mul")
+    return importMul(node, loc);
+  if (type == "Concat")
+    return importConcat(node, loc);
+  if (type == "ReduceMean")
+    return importReduceMean(node, loc);
   if (type == "Identity") {
     // Exporters alias deduplicated weights through Identity: keep them
     // constants, known at import time.
@@ -983,6 +1157,32 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
   builder.setInsertionPointToEnd(entry);
   values[input->name()] = entry->getArgument(0);
 
+  // Every unsupported operator at once, with its count and first node,
+  // rather than only the first one met.
+  {
+    llvm::MapVector<std::string, std::pair<int, std::string>,
+                    std::map<std::string, unsigned>>
+        unsupported;
+    for (const auto &[index, node] : llvm::enumerate(graph.node())) {
+      bool ownDomain = node.domain().empty() || node.domain() == "ai.onnx";
+      if (ownDomain && kSupportedOperators.contains(node.op_type()))
+        continue;
+      auto &entry = unsupported[ownDomain ? node.op_type()
+                                          : node.domain() + "." +
+                                                node.op_type()];
+      if (entry.first++ == 0)
+        entry.second =
+            node.name().empty() ? fmt::format("#{}", index) : node.name();
+    }
+    if (!unsupported.empty()) {
+      std::string list;
+      for (const auto &[type, entry] : unsupported)
+        list += fmt::format("{}{} (x{}, first '{}')", list.empty() ? "" : ", ",
+                            type, entry.first, entry.second);
+      error() << "unsupported operators (opset " << opset << "): " << list;
+      return nullptr;
+    }
+  }
   for (const auto &[index, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, nodeLoc(node, index))))
       return nullptr;

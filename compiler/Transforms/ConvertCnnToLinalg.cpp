@@ -1048,6 +1048,189 @@ struct PadLowering final : DataMovementLowering<PadOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// Activations, broadcast product, concatenation
+//===----------------------------------------------------------------------===//
+
+/// An elementwise linalg.generic over `inputs` of `type`'s rank, an input
+/// dimension of extent 1 broadcasting; with `channelsLast`, rank-4 values
+/// are computed in NHWC between transposes that cancel with the
+/// neighbouring layers' (the op is layout-agnostic).
+static Value createBroadcastElementwise(
+    OpBuilder &b, Location loc, ValueRange inputs, RankedTensorType type,
+    bool channelsLast,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  bool nhwc = channelsLast && type.getRank() == 4;
+  SmallVector<int64_t> shape = nhwc ? permuteToChannelsLast(type.getShape())
+                                    : llvm::to_vector(type.getShape());
+  MLIRContext *ctx = b.getContext();
+  SmallVector<Value> operands;
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    Value operand = nhwc ? transpose(b, loc, input, kToChannelsLast) : input;
+    ArrayRef<int64_t> operandShape =
+        cast<RankedTensorType>(operand.getType()).getShape();
+    SmallVector<AffineExpr> exprs;
+    for (auto [dim, extent] : llvm::enumerate(operandShape))
+      exprs.push_back(extent == 1 && shape[dim] != 1
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(dim, ctx));
+    maps.push_back(AffineMap::get(shape.size(), 0, exprs, ctx));
+    operands.push_back(operand);
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(shape.size(), ctx));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  Value result =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, operands, ValueRange{init}, maps,
+          parallelIterators(shape.size()),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
+          })
+          .getResult(0);
+  return nhwc ? transpose(b, loc, result, kToChannelsFirst) : result;
+}
+
+static Value floatConstant(OpBuilder &b, Location loc, Type type,
+                           double value) {
+  return arith::ConstantOp::create(b, loc, FloatAttr::get(type, value));
+}
+
+/// min(max(x, lo), hi)
+static Value clamp(OpBuilder &b, Location loc, Value x, double lo, double hi) {
+  Type type = x.getType();
+  Value low = arith::MaximumFOp::create(b, loc, x,
+                                        floatConstant(b, loc, type, lo));
+  return arith::MinimumFOp::create(b, loc, low,
+                                   floatConstant(b, loc, type, hi));
+}
+
+/// Lowers a one-input activation whose scalar form `body` gives.
+template <typename SourceOp>
+struct ActivationLowering : LayoutAwareLowering<SourceOp> {
+  using LayoutAwareLowering<SourceOp>::LayoutAwareLowering;
+
+  LogicalResult
+  matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, createBroadcastElementwise(
+                rewriter, op.getLoc(), ValueRange{adaptor.getInput()},
+                cast<RankedTensorType>(op.getType()), this->channelsLast,
+                [&](OpBuilder &b, Location loc, ValueRange args) {
+                  return body(b, loc, op, args[0]);
+                }));
+    return success();
+  }
+
+  virtual Value body(OpBuilder &b, Location loc, SourceOp op,
+                     Value x) const = 0;
+};
+
+struct ClipLowering final : ActivationLowering<ClipOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, ClipOp op, Value x) const override {
+    return clamp(b, loc, x, op.getMin().convertToDouble(),
+                 op.getMax().convertToDouble());
+  }
+};
+
+struct SigmoidLowering final : ActivationLowering<SigmoidOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, SigmoidOp, Value x) const override {
+    // 1 / (1 + exp(-x))
+    Value one = floatConstant(b, loc, x.getType(), 1.0);
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+    return arith::DivFOp::create(b, loc, one,
+                                 arith::AddFOp::create(b, loc, one, e));
+  }
+};
+
+struct HardSigmoidLowering final : ActivationLowering<HardSigmoidOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, HardSigmoidOp op,
+             Value x) const override {
+    Type type = x.getType();
+    Value scaled = arith::MulFOp::create(
+        b, loc, x,
+        floatConstant(b, loc, type, op.getAlpha().convertToDouble()));
+    Value shifted = arith::AddFOp::create(
+        b, loc, scaled,
+        floatConstant(b, loc, type, op.getBeta().convertToDouble()));
+    return clamp(b, loc, shifted, 0.0, 1.0);
+  }
+};
+
+struct HardSwishLowering final : ActivationLowering<HardSwishOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, HardSwishOp, Value x) const override {
+    // x * relu6(x + 3) / 6, as PyTorch computes it.
+    Type type = x.getType();
+    Value shifted =
+        arith::AddFOp::create(b, loc, x, floatConstant(b, loc, type, 3.0));
+    Value gate = arith::DivFOp::create(b, loc, clamp(b, loc, shifted, 0.0, 6.0),
+                                       floatConstant(b, loc, type, 6.0));
+    return arith::MulFOp::create(b, loc, x, gate);
+  }
+};
+
+struct MulLowering final : LayoutAwareLowering<MulOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
+
+  LogicalResult
+  matchAndRewrite(MulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, createBroadcastElementwise(
+                rewriter, op.getLoc(),
+                ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                cast<RankedTensorType>(op.getType()), channelsLast, [](OpBuilder &b, Location loc, ValueRange args) {
+                  return arith::MulFOp::create(b, loc, args[0], args[1]);
+                }));
+    return success();
+  }
+};
+
+/// Each input inserted into one tensor at its offset along the axis (in
+/// NHWC for rank-4 values: channel concatenation writes channel ranges).
+struct ConcatLowering final : LayoutAwareLowering<ConcatOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
+
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    bool nhwc = channelsLast && type.getRank() == 4;
+    int64_t axis = op.getAxis();
+    SmallVector<int64_t> shape = llvm::to_vector(type.getShape());
+    if (nhwc) {
+      shape = permuteToChannelsLast(shape);
+      axis = llvm::find(kToChannelsLast, axis) - std::begin(kToChannelsLast);
+    }
+    Value result =
+        tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+    int64_t offset = 0;
+    for (Value input : adaptor.getInputs()) {
+      if (nhwc)
+        input = transpose(rewriter, loc, input, kToChannelsLast);
+      ArrayRef<int64_t> inputShape =
+          cast<RankedTensorType>(input.getType()).getShape();
+      SmallVector<int64_t> offsets(shape.size(), 0);
+      offsets[axis] = offset;
+      SmallVector<int64_t> strides(shape.size(), 1);
+      result = tensor::InsertSliceOp::create(
+          rewriter, loc, input, result, ValueRange(), ValueRange(),
+          ValueRange(), offsets, inputShape, strides);
+      offset += inputShape[axis];
+    }
+    if (nhwc)
+      result = transpose(rewriter, loc, result, kToChannelsFirst);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
 
@@ -1073,7 +1256,9 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
   patterns.add<AddLowering, BatchNormLowering, FlattenLowering,
                GlobalAvgPoolLowering, ReluLowering, SoftmaxLowering>(
       patterns.getContext());
-  patterns.add<AvgPool2DLowering, Conv2DLowering, LinearLowering,
-               MaxPool2DLowering, PadLowering, SliceLowering>(
-      patterns.getContext(), channelsLast);
+  patterns.add<AvgPool2DLowering, ClipLowering, ConcatLowering,
+               Conv2DLowering, HardSigmoidLowering, HardSwishLowering,
+               LinearLowering, MaxPool2DLowering, MulLowering, PadLowering,
+               SigmoidLowering, SliceLowering>(patterns.getContext(),
+                                               channelsLast);
 }

@@ -93,7 +93,10 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
     Value biasValue = arith::ConstantOp::create(
         rewriter, conv.getLoc(),
         DenseElementsAttr::get(biasType, ArrayRef<float>(newBias)));
-    rewriter.replaceOp(norm, rebuildConv(rewriter, conv.getLoc(), conv,
+    rewriter.replaceOp(norm, rebuildConv(rewriter,
+                                         rewriter.getFusedLoc(
+                                             {conv.getLoc(), norm.getLoc()}),
+                                         conv,
                                          filterValue, biasValue, Value(),
                                          /*relu=*/false));
     rewriter.eraseOp(conv);
@@ -138,8 +141,11 @@ struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
     // An existing ReLU makes this one redundant; the folder removes it.
     if (producer->hasAttr("relu"))
       return rewriter.notifyMatchFailure(relu, "producer applies ReLU already");
-    rewriter.modifyOpInPlace(
-        producer, [&] { producer->setAttr("relu", rewriter.getUnitAttr()); });
+    // The fused layer keeps its producer's name first (the ReLU's after).
+    rewriter.modifyOpInPlace(producer, [&] {
+      producer->setAttr("relu", rewriter.getUnitAttr());
+      producer->setLoc(rewriter.getFusedLoc({producer->getLoc(), relu.getLoc()}));
+    });
     rewriter.replaceOp(relu, producer->getResults());
     ++numFused;
     return success();
@@ -169,8 +175,11 @@ struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
                "after its bias");
     auto conv = fused.getDefiningOp<Conv2DOp>();
     // Built at the add, where both the convolution's operands and the
-    // residual are available.
-    rewriter.replaceOp(add, rebuildConv(rewriter, add.getLoc(), conv,
+    // residual are available; named after the convolution first.
+    rewriter.replaceOp(add, rebuildConv(rewriter,
+                                        rewriter.getFusedLoc(
+                                            {conv.getLoc(), add.getLoc()}),
+                                        conv,
                                         conv.getFilter(), conv.getBias(),
                                         residual, /*relu=*/false));
     rewriter.eraseOp(conv);

@@ -108,7 +108,10 @@ struct CnnInstrumentLayersPass final
   void runOnOperation() override {
     ModuleOp module = getOperation();
     func::FuncOp model = getModelFunction(module);
-    if (!model || !model.getBody().hasOneBlock())
+    // A module instrumented already (a later stage given as input) keeps
+    // its hooks and table.
+    if (!model || !model.getBody().hasOneBlock() ||
+        module->hasAttr(kLayerTableAttr))
       return;
     MLIRContext *ctx = &getContext();
     OpBuilder builder(ctx);

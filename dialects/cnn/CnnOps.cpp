@@ -475,3 +475,84 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *context,
   results.push_back(RankedTensorType::get(padded, inputType->getElementType()));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Activations, broadcast product, concatenation
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClipOp::verify() {
+  if (getMin().convertToFloat() > getMax().convertToFloat())
+    return emitOpError("min ") << getMin().convertToFloat()
+                               << " is greater than max "
+                               << getMax().convertToFloat();
+  return success();
+}
+
+LogicalResult MulOp::verify() {
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  return verifyInference(*this);
+}
+
+LogicalResult MulOp::inferReturnTypes(MLIRContext *context,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  auto lhs = getStaticTensorType(loc, adaptor.getLhs(), "lhs");
+  auto rhs = getStaticTensorType(loc, adaptor.getRhs(), "rhs");
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  if (lhs->getRank() != rhs->getRank())
+    return emitOptionalError(loc, "operands must have the same rank, got ",
+                             *lhs, " and ", *rhs);
+  SmallVector<int64_t> shape;
+  for (auto [a, b] : llvm::zip_equal(lhs->getShape(), rhs->getShape())) {
+    if (a != b && a != 1 && b != 1)
+      return emitOptionalError(loc, "operands do not broadcast: ", *lhs,
+                               " and ", *rhs);
+    shape.push_back(std::max(a, b));
+  }
+  results.push_back(RankedTensorType::get(shape, lhs->getElementType()));
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (failed(verifySameElementType(*this)))
+    return failure();
+  return verifyInference(*this);
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  if (adaptor.getInputs().empty())
+    return emitOptionalError(loc, "needs at least one input");
+  auto first = getStaticTensorType(loc, adaptor.getInputs().front(), "input");
+  if (failed(first))
+    return failure();
+  int64_t rank = first->getRank();
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             rank);
+  SmallVector<int64_t> shape(first->getShape());
+  shape[axis] = 0;
+  for (Value input : adaptor.getInputs()) {
+    auto type = getStaticTensorType(loc, input, "input");
+    if (failed(type))
+      return failure();
+    if (type->getRank() != rank)
+      return emitOptionalError(loc, "inputs must have the same rank, got ",
+                               *first, " and ", *type);
+    for (int64_t dim = 0; dim < rank; ++dim)
+      if (dim != axis && type->getDimSize(dim) != first->getDimSize(dim))
+        return emitOptionalError(loc, "inputs differ outside axis ", axis,
+                                 ": ", *first, " and ", *type);
+    shape[axis] += type->getDimSize(axis);
+    if (shape[axis] > kMaxElements)
+      return emitOptionalError(loc, "result is too large");
+  }
+  results.push_back(RankedTensorType::get(shape, first->getElementType()));
+  return success();
+}

@@ -271,6 +271,100 @@ def Cnn_AddOp : Cnn_Op<"add", [SameOperandsAndResultType, Commutative]> {
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
 }
 
+def Cnn_ClipOp : Cnn_Op<"clip", [SameOperandsAndResultType]> {
+  let summary = "Clamp to [min, max]: ReLU6 is clip 0 to 6";
+  let description = [{
+    `y = min(max(x, min), max)`.
+
+    ```mlir
+    %y = cnn.clip %x min 0.0 max 6.0 : tensor<1x32x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat =
+      "$input `min` $min `max` $max attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Cnn_SigmoidOp : Cnn_Op<"sigmoid", [SameOperandsAndResultType]> {
+  let summary = "Logistic sigmoid, 1 / (1 + exp(-x))";
+  let description = [{
+    ```mlir
+    %y = cnn.sigmoid %x : tensor<1x96x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_HardSigmoidOp : Cnn_Op<"hard_sigmoid", [SameOperandsAndResultType]> {
+  let summary = "Piecewise-linear sigmoid, max(0, min(1, alpha * x + beta))";
+  let description = [{
+    PyTorch's `hardsigmoid` is alpha = 1/6, beta = 1/2 (ONNX's defaults are
+    0.2 and 0.5).
+
+    ```mlir
+    %y = cnn.hard_sigmoid %x alpha 0.166666672 beta 5.000000e-01 : tensor<1x96x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input, F32Attr:$alpha, F32Attr:$beta);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat =
+      "$input `alpha` $alpha `beta` $beta attr-dict `:` type($input)";
+}
+
+def Cnn_HardSwishOp : Cnn_Op<"hard_swish", [SameOperandsAndResultType]> {
+  let summary = "x * max(0, min(1, x / 6 + 1/2)) (MobileNetV3)";
+  let description = [{
+    ```mlir
+    %y = cnn.hard_swish %x : tensor<1x16x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_MulOp : Cnn_InferredOp<"mul", [Commutative]> {
+  let summary = "Elementwise product with broadcasting: squeeze-excitation's scale";
+  let description = [{
+    Operands of the same rank; each dimension is equal or 1 in one of them
+    (NumPy broadcasting without rank extension). The result has the larger
+    extent in each dimension.
+
+    ```mlir
+    %y = cnn.mul %x, %s : (tensor<1x96x56x56xf32>, tensor<1x96x1x1xf32>) -> tensor<1x96x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$lhs, Cnn_FloatTensor:$rhs);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def Cnn_ConcatOp : Cnn_InferredOp<"concat"> {
+  let summary = "Concatenation along one axis: DenseNet, Inception, SqueezeNet";
+  let description = [{
+    All inputs have the same rank and element type and equal extents except
+    along `axis` (default 1, the channels), where the result's extent is
+    their sum.
+
+    ```mlir
+    %y = cnn.concat %a, %b axis 1 : (tensor<1x64x28x28xf32>, tensor<1x32x28x28xf32>) -> tensor<1x96x28x28xf32>
+    ```
+  }];
+  let arguments = (ins
+    Variadic<Cnn_FloatTensor>:$inputs,
+    DefaultValuedAttr<I64Attr, "1">:$axis
+  );
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat =
+      "$inputs (`axis` $axis^)? attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
 def Cnn_SoftmaxOp : Cnn_Op<"softmax", [SameOperandsAndResultType]> {
   let summary = "Softmax along one axis";
   let description = [{

@@ -109,6 +109,17 @@ TORCHVISION_ARCHS = [
     "resnext50_32x4d", "wide_resnet50_2",
 ]
 
+# The efficient families: depthwise-separable and inverted-residual blocks
+# (ReLU6, hard-swish, SiLU), squeeze-excitation, dense concatenation,
+# Inception-style branches.
+EFFICIENT_ARCHS = [
+    "mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large",
+    "efficientnet_b0", "mnasnet0_5", "mnasnet1_0",
+    "regnet_x_400mf", "regnet_y_400mf",
+    "densenet121", "squeezenet1_0", "squeezenet1_1", "googlenet",
+]
+TORCHVISION_ARCHS += EFFICIENT_ARCHS
+
 # He et al. 2015, section 4.2: depth 6n+2, n basic blocks per stage.
 CIFAR_DEPTHS = (20, 32, 44, 56, 110)
 CIFAR_ARCHS = [name % d for d in CIFAR_DEPTHS

@@ -395,10 +395,17 @@ bool isCIdentifier(StringRef name) {
                       [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
-LogicalResult printModule(ModuleOp module, StringRef path) {
+/// Prints `module` to `path` with its locations, so that the layer names
+/// (ONNX node names) survive a round trip through the text. With
+/// `allWeights` (the --dump-dir stages, which must compile again) or
+/// --print-weights, weights are printed in full (hex when large), else
+/// elided.
+LogicalResult printModule(ModuleOp module, StringRef path,
+                          bool allWeights = false) {
   return writeAtomically(path, [&](llvm::raw_pwrite_stream &os) {
     OpPrintingFlags flags;
-    if (!printWeights)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+    if (!printWeights && !allWeights)
       flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
     module.print(os, flags);
     os << "\n";
@@ -587,7 +594,7 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
       return fail(fmt::format("cannot create --dump-dir '{}': {}",
                               dumpDir.getValue(), error.message()));
   if (failed(dumpStage("00-import.mlir", [&](StringRef path) {
-        return printModule(*module, path);
+        return printModule(*module, path, /*allWeights=*/true);
       })))
     return failure();
   // The summary counts parameters as the source model has them, before
@@ -645,10 +652,28 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
 
   auto dumpModule = [&](StringRef fileName) {
     return dumpStage(
-        fileName, [&](StringRef path) { return printModule(*module, path); });
+        fileName, [&](StringRef path) {
+          return printModule(*module, path, /*allWeights=*/true);
+        });
   };
-  if (failed(runStage(cnn::buildCnnGraphPipeline, "graph")) ||
-      failed(dumpModule("01-graph.mlir")))
+  // A stage-3 module (a 03-llvm.mlir of --dump-dir, LLVM dialect) compiles
+  // as it is: its kernels were made for the target that lowered it.
+  bool lowered = module->getOps<func::FuncOp>().empty() &&
+                 !module->getOps<LLVM::LLVMFuncOp>().empty();
+  if (lowered) {
+    if (emitKind == Emit::Cnn || emitKind == Emit::Dot ||
+        emitKind == Emit::Svg || emitKind == Emit::Linalg ||
+        emitKind == Emit::Lib)
+      return fail(fmt::format("'{}' is already lowered to the LLVM dialect; "
+                              "it compiles to llvm, llvm-ir, asm, obj or exe",
+                              inputFilename.getValue()));
+    if (targets->size() != 1)
+      return fail(fmt::format("'{}' is already lowered to the LLVM dialect "
+                              "for one target; give one --target-cpu",
+                              inputFilename.getValue()));
+  }
+  if (!lowered && (failed(runStage(cnn::buildCnnGraphPipeline, "graph")) ||
+                   failed(dumpModule("01-graph.mlir"))))
     return failure();
   // Stage 1 decided the kernels for the first target; every further target
   // decides its own on a copy of this module and lowers that copy.
@@ -660,8 +685,9 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     return printModule(*module, output);
   if (emitKind == Emit::Dot || emitKind == Emit::Svg)
     return emitGraph(*module, output);
-  if (failed(runStage(cnn::buildCnnToLinalgPipeline, "to-linalg")) ||
-      failed(dumpModule("02-linalg.mlir")))
+  if (!lowered &&
+      (failed(runStage(cnn::buildCnnToLinalgPipeline, "to-linalg")) ||
+       failed(dumpModule("02-linalg.mlir"))))
     return failure();
   progress.finished("lowering to linalg");
   if (emitKind == Emit::Linalg)
@@ -683,13 +709,14 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
                             "to-linalg-" + target.cpu)))
         return failure();
     }
-    if (failed(runStageOn(current, cnn::buildLinalgToLLVMPipeline,
+    if (!lowered &&
+        failed(runStageOn(current, cnn::buildLinalgToLLVMPipeline,
                           index == 0 ? std::string("to-llvm")
                                      : "to-llvm-" + target.cpu)))
       return failure();
     if (index == 0) {
       if (failed(dumpStage("03-llvm.mlir", [&](StringRef path) {
-            return printModule(current, path);
+            return printModule(current, path, /*allWeights=*/true);
           })))
         return failure();
       progress.finished("kernels, lowering to LLVM");
