@@ -563,8 +563,16 @@ private:
 // Normalization and elementwise ops
 //===----------------------------------------------------------------------===//
 
-struct BatchNormLowering final : OpConversionPattern<BatchNormOp> {
-  using OpConversionPattern::OpConversionPattern;
+static SmallVector<int64_t> permuteToChannelsLast(ArrayRef<int64_t> values);
+static Value createBroadcastElementwise(
+    OpBuilder &b, Location loc, ValueRange inputs, RankedTensorType type,
+    bool channelsLast,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
+
+/// Inference batch norm as one elementwise generic; rank-4 values in NHWC
+/// (channel parameters along the last dimension) with channels-last.
+struct BatchNormLowering final : LayoutAwareLowering<BatchNormOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
 
   LogicalResult
   matchAndRewrite(BatchNormOp op, OpAdaptor adaptor,
@@ -572,15 +580,23 @@ struct BatchNormLowering final : OpConversionPattern<BatchNormOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     int64_t rank = type.getRank();
+    bool nhwc = channelsLast && rank == 4;
+    Value input = adaptor.getInput();
+    SmallVector<int64_t> shape = llvm::to_vector(type.getShape());
+    if (nhwc) {
+      input = transpose(rewriter, loc, input, kToChannelsLast);
+      shape = permuteToChannelsLast(shape);
+    }
     MLIRContext *ctx = rewriter.getContext();
     AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap channel = AffineMap::get(rank, 0, rewriter.getAffineDimExpr(1));
-    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                         type.getElementType());
+    AffineMap channel =
+        AffineMap::get(rank, 0, rewriter.getAffineDimExpr(nhwc ? 3 : 1));
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
     APFloat epsilonValue = op.getEpsilon();
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type},
-        ValueRange{adaptor.getInput(), adaptor.getScale(), adaptor.getShift(),
+        rewriter, loc, TypeRange{init.getType()},
+        ValueRange{input, adaptor.getScale(), adaptor.getShift(),
                    adaptor.getMean(), adaptor.getVariance()},
         ValueRange{init},
         SmallVector<AffineMap>{identity, channel, channel, channel, channel,
@@ -600,20 +616,24 @@ struct BatchNormLowering final : OpConversionPattern<BatchNormOp> {
           Value result = arith::AddFOp::create(b, nloc, scaled, args[2]);
           linalg::YieldOp::create(b, nloc, result);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value result = generic.getResult(0);
+    if (nhwc)
+      result = transpose(rewriter, loc, result, kToChannelsFirst);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
 
-struct ReluLowering final : OpConversionPattern<ReluOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ReluLowering final : LayoutAwareLowering<ReluOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
 
   LogicalResult
   matchAndRewrite(ReluOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(
-        op, createElementwise(
-                rewriter, op.getLoc(), adaptor.getInput(),
+        op, createBroadcastElementwise(
+                rewriter, op.getLoc(), ValueRange{adaptor.getInput()},
+                cast<RankedTensorType>(op.getType()), channelsLast,
                 [](OpBuilder &b, Location loc, ValueRange args) -> Value {
                   Value zero = arith::ConstantOp::create(
                       b, loc, b.getZeroAttr(args[0].getType()));
@@ -623,16 +643,17 @@ struct ReluLowering final : OpConversionPattern<ReluOp> {
   }
 };
 
-struct AddLowering final : OpConversionPattern<AddOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AddLowering final : LayoutAwareLowering<AddOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
 
   LogicalResult
   matchAndRewrite(AddOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(
-        op, createElementwise(
+        op, createBroadcastElementwise(
                 rewriter, op.getLoc(),
                 ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                cast<RankedTensorType>(op.getType()), channelsLast,
                 [](OpBuilder &b, Location loc, ValueRange args) -> Value {
                   return arith::AddFOp::create(b, loc, args[0], args[1]);
                 }));
@@ -1253,12 +1274,12 @@ struct ConvertCnnToLinalgPass final
 
 void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                                             bool channelsLast) {
-  patterns.add<AddLowering, BatchNormLowering, FlattenLowering,
-               GlobalAvgPoolLowering, ReluLowering, SoftmaxLowering>(
+  patterns.add<FlattenLowering, GlobalAvgPoolLowering, SoftmaxLowering>(
       patterns.getContext());
-  patterns.add<AvgPool2DLowering, ClipLowering, ConcatLowering,
+  patterns.add<AddLowering, AvgPool2DLowering, BatchNormLowering,
+               ClipLowering, ConcatLowering,
                Conv2DLowering, HardSigmoidLowering, HardSwishLowering,
                LinearLowering, MaxPool2DLowering, MulLowering, PadLowering,
-               SigmoidLowering, SliceLowering>(patterns.getContext(),
-                                               channelsLast);
+               ReluLowering, SigmoidLowering, SliceLowering>(
+      patterns.getContext(), channelsLast);
 }

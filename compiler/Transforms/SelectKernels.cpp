@@ -43,7 +43,7 @@ std::string mlir::cnn::getKernelName(KernelAttr kernel) {
   case KernelAlgorithm::Direct:
     return "direct";
   case KernelAlgorithm::PairedColumns:
-    return "direct paired";
+    return "paired cols";
   case KernelAlgorithm::WinogradF2:
     return "winograd F2";
   case KernelAlgorithm::WinogradF4:

@@ -517,6 +517,8 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *context,
 }
 
 LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
   if (failed(verifySameElementType(*this)))
     return failure();
   return verifyInference(*this);

@@ -48,8 +48,9 @@ RTOL = 1e-3
 
 
 class Config:
-    def __init__(self, model, batch, h, w, keep_bn=False):
+    def __init__(self, model, batch, h, w, keep_bn=False, opset=None):
         self.model, self.batch, self.h, self.w, self.keep_bn = model, batch, h, w, keep_bn
+        self.opset = opset  # None: --opset (default 13)
 
     @property
     def shape(self):
@@ -63,7 +64,8 @@ class Config:
 
     @property
     def id(self):
-        return "%s_%s%s" % (self.model, self.shape, "_keepbn" if self.keep_bn else "")
+        return "%s_%s%s%s" % (self.model, self.shape, "_keepbn" if self.keep_bn else "",
+                               "_opset%d" % self.opset if self.opset else "")
 
 
 # The CIFAR-10 nets in the fast suite: the 20-layer ones, one per shortcut type.
@@ -78,6 +80,13 @@ def fast_suite():
         Config("resnet50", 1, 32, 32, keep_bn=True),  # BatchNormalization nodes, ResNet
         Config("vgg11_bn", 2, 64, 48, keep_bn=True),  # BN nodes, VGG; 2x1 features
         Config("resnet20_a", 2, 33, 40),          # batch 2; option A Slice/Pad on odd sizes
+        # The efficient families: batch 2, non-square, BatchNormalization
+        # after a concatenation, opset 17 (HardSwish as one node).
+        Config("mobilenet_v3_small", 2, 48, 64, opset=17),
+        Config("efficientnet_b0", 2, 64, 48, opset=17),
+        Config("densenet121", 1, 40, 56, keep_bn=True),
+        Config("googlenet", 1, 64, 80, opset=17),
+        Config("mobilenet_v2", 2, 33, 47),
     ]
     return c
 
@@ -91,6 +100,7 @@ def full_suite():
             c.append(Config(m, b, h, w))
             c.append(Config(mbn, b, h, w, keep_bn=True))
     c += [Config(m, 1, 32, 32) for m in zoo.CIFAR_ARCHS]  # at their native size
+    c += [Config(m, 2, 224, 224, opset=17) for m in zoo.EFFICIENT_ARCHS]
     return c
 
 
@@ -138,7 +148,8 @@ def run_config(cfg, args):
                 t = time.time()
                 info = zoo.export(cfg.model, onnx_path, batch=cfg.batch, height=cfg.h,
                                   width=cfg.w, seed=args.seed, keep_bn=cfg.keep_bn,
-                                  opset=args.opset, reference_dir=work, check=True)
+                                  opset=cfg.opset or args.opset, reference_dir=work,
+                                  check=True)
                 r["export_s"] = time.time() - t
                 r["note"] = info["note"]
                 if args.onnx_ref:

@@ -426,3 +426,67 @@ func.func @f(%x: tensor<1x16x8x8xf32>) {
   %0 = cnn.relu %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 24, pack_filter = false>} : tensor<1x16x8x8xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>) {
+  // expected-error @+1 {{min 6.000000e+00 is greater than max 0.000000e+00}}
+  %0 = cnn.clip %x min 6.0 max 0.0 : tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %s: tensor<1x4x1x1xf32>) {
+  // expected-error @+1 {{operands do not broadcast: 'tensor<1x8x4x4xf32>' and 'tensor<1x4x1x1xf32>'}}
+  %0 = cnn.mul %x, %s : (tensor<1x8x4x4xf32>, tensor<1x4x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %s: tensor<8x1x1xf32>) {
+  // expected-error @+1 {{operands must have the same rank, got 'tensor<1x8x4x4xf32>' and 'tensor<8x1x1xf32>'}}
+  %0 = cnn.mul %x, %s : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %s: tensor<1x8x1x1xf32>) {
+  // expected-error @+1 {{result type 'tensor<1x8x1x1xf32>' does not match the inferred type 'tensor<1x8x4x4xf32>'}}
+  %0 = cnn.mul %x, %s : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %y: tensor<1x4x4x2xf32>) {
+  // expected-error @+1 {{inputs differ outside axis 1: 'tensor<1x8x4x4xf32>' and 'tensor<1x4x4x2xf32>'}}
+  %0 = cnn.concat %x, %y : (tensor<1x8x4x4xf32>, tensor<1x4x4x2xf32>) -> tensor<1x12x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>) {
+  // expected-error @+1 {{axis 4 is out of range for rank 4}}
+  %0 = cnn.concat %x axis 4 : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %y: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{inputs must have the same rank, got 'tensor<1x8x4x4xf32>' and 'tensor<1x4x4xf32>'}}
+  %0 = cnn.concat %x, %y : (tensor<1x8x4x4xf32>, tensor<1x4x4xf32>) -> tensor<1x12x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{needs at least one input}}
+  %0 = cnn.concat : () -> tensor<1x4x4x4xf32>
+  return
+}

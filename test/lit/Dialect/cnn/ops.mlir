@@ -78,3 +78,25 @@ func.func @shortcut_a(%x: tensor<1x16x32x32xf32>) -> (tensor<1x32x16x16xf32>, te
   %2 = cnn.pad %0 low [0, 8, 0, 0] high [0, 8, 0, 0] value 0.5 : tensor<1x16x16x16xf32> -> tensor<1x32x16x16xf32>
   return %1, %2 : tensor<1x32x16x16xf32>, tensor<1x32x16x16xf32>
 }
+
+// The activations, the broadcast product and the concatenation of the
+// efficient families, and a kernel decision.
+// CHECK-LABEL: func @efficient_ops
+func.func @efficient_ops(%x: tensor<1x8x4x4xf32>, %s: tensor<1x8x1x1xf32>, %y: tensor<1x4x4x4xf32>)
+    -> (tensor<1x8x4x4xf32>, tensor<1x12x4x4xf32>, tensor<1x8x1x1xf32>) {
+  // CHECK: cnn.clip %{{.+}} min 0.000000e+00 max 6.000000e+00 : tensor<1x8x4x4xf32>
+  %0 = cnn.clip %x min 0.0 max 6.0 : tensor<1x8x4x4xf32>
+  // CHECK: cnn.hard_swish %{{.+}} : tensor<1x8x4x4xf32>
+  %1 = cnn.hard_swish %0 : tensor<1x8x4x4xf32>
+  // CHECK: cnn.sigmoid %{{.+}} : tensor<1x8x1x1xf32>
+  %2 = cnn.sigmoid %s : tensor<1x8x1x1xf32>
+  // CHECK: cnn.hard_sigmoid %{{.+}} alpha 0.166666672 beta 5.000000e-01 : tensor<1x8x1x1xf32>
+  %3 = cnn.hard_sigmoid %2 alpha 0.166666672 beta 0.5 : tensor<1x8x1x1xf32>
+  // CHECK: cnn.mul %{{.+}}, %{{.+}} : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %4 = cnn.mul %1, %3 : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  // CHECK: cnn.concat %{{.+}}, %{{.+}} : (tensor<1x8x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x12x4x4xf32>
+  %5 = cnn.concat %4, %y : (tensor<1x8x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x12x4x4xf32>
+  // CHECK: cnn.max_pool2d %{{.+}} kernel [4, 4] {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 1, tail = 0, channels = 8, reduction = 1, task_rows = 1, task_channels = 8, pack_filter = false>}
+  %6 = cnn.max_pool2d %4 kernel [4, 4] {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 1, tail = 0, channels = 8, reduction = 1, task_rows = 1, task_channels = 8, pack_filter = false>} : tensor<1x8x4x4xf32> -> tensor<1x8x1x1xf32>
+  return %4, %5, %6 : tensor<1x8x4x4xf32>, tensor<1x12x4x4xf32>, tensor<1x8x1x1xf32>
+}

@@ -1,0 +1,62 @@
+// RUN: cnn-opt %s -split-input-file -convert-cnn-to-linalg | FileCheck %s
+// RUN: cnn-opt %s -split-input-file -convert-cnn-to-linalg -canonicalize | FileCheck %s --check-prefix=CANON
+
+// Activations are elementwise generics computed in NHWC between transposes,
+// so that a chain of channels-last ops keeps one layout.
+// CHECK-LABEL: func @activations
+// CHECK: linalg.transpose {{.*}} permutation = [0, 2, 3, 1]
+// CHECK: linalg.generic {{.*}} outs(%{{.+}} : tensor<1x4x4x8xf32>)
+// CHECK: arith.maximumf %{{.+}}, %{{.+}} : f32
+// CHECK: arith.minimumf %{{.+}}, %{{.+}} : f32
+// CHECK: linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
+// Sigmoid: 1 / (1 + exp(-x)).
+// CHECK: arith.negf
+// CHECK: math.exp
+// CHECK: arith.divf
+// Hard swish: x * min(max(x + 3, 0), 6) / 6.
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+// CHECK: arith.divf
+// CHECK: arith.mulf
+// After canonicalization only the function's own layout changes remain.
+// CANON-LABEL: func @activations
+// CANON-COUNT-1: permutation = [0, 2, 3, 1]
+// CANON-COUNT-3: linalg.generic
+// CANON-COUNT-1: permutation = [0, 3, 1, 2]
+// CANON-NOT: linalg.transpose
+func.func @activations(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = cnn.clip %x min 0.0 max 6.0 : tensor<1x8x4x4xf32>
+  %1 = cnn.sigmoid %0 : tensor<1x8x4x4xf32>
+  %2 = cnn.hard_swish %1 : tensor<1x8x4x4xf32>
+  return %2 : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Squeeze-excitation's scale: the [N, C, 1, 1] gate broadcasts over H and W
+// (constant indices in its map), in NHWC.
+// CHECK-DAG: #[[GATE:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, 0, 0, d3)>
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func @scale
+// CANON-LABEL: func @scale
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[GATE]], #[[ID]]]{{.*}} ins(%{{.+}}, %{{.+}} : tensor<1x4x4x8xf32>, tensor<1x1x1x8xf32>)
+// CHECK: arith.mulf
+func.func @scale(%x: tensor<1x8x4x4xf32>, %s: tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = cnn.hard_sigmoid %s alpha 0.166666672 beta 0.5 : tensor<1x8x1x1xf32>
+  %1 = cnn.mul %x, %0 : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return %1 : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Channel concatenation: each input inserted at its channel offset of an
+// NHWC tensor.
+// CHECK-LABEL: func @concat
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<1x4x4x12xf32>
+// CHECK: %[[A:.+]] = tensor.insert_slice %{{.+}} into %[[E]][0, 0, 0, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK: tensor.insert_slice %{{.+}} into %[[A]][0, 0, 0, 8] [1, 4, 4, 4] [1, 1, 1, 1]
+func.func @concat(%x: tensor<1x8x4x4xf32>, %y: tensor<1x4x4x4xf32>) -> tensor<1x12x4x4xf32> {
+  %0 = cnn.concat %x, %y : (tensor<1x8x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x12x4x4xf32>
+  return %0 : tensor<1x12x4x4xf32>
+}
