@@ -318,6 +318,10 @@ struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (channelsLast && op.getGroups() == 1)
       return lowerChannelsLast(op, adaptor, rewriter);
+    if (channelsLast && isDepthwise(op))
+      if (std::optional<SmallVector<float>> filter =
+              getF32ConstantData(adaptor.getFilter()))
+        return lowerDepthwise(op, adaptor, *filter, rewriter);
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     Type elementType = resultType.getElementType();
@@ -368,6 +372,65 @@ struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
   }
 
 private:
+  /// One filter per channel: groups = input channels = output channels.
+  static bool isDepthwise(Conv2DOp op) {
+    ArrayRef<int64_t> filter = op.getFilter().getType().getShape();
+    return op.getGroups() > 1 && filter[1] == 1 &&
+           filter[0] == op.getGroups() &&
+           op.getInput().getType().getDimSize(1) == op.getGroups();
+  }
+
+  /// A depthwise convolution in NHWC: linalg.depthwise_conv_2d_nhwc_hwc on
+  /// the padded input with the constant filter as [KH, KW, C], the
+  /// accumulator starting as bias + residual, the ReLU after it; the
+  /// kernel decision goes onto the root as for other convolutions.
+  LogicalResult lowerDepthwise(Conv2DOp op, OpAdaptor adaptor,
+                               ArrayRef<float> data,
+                               ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> out = op.getType().getShape();
+    Type elementType = op.getType().getElementType();
+    auto resultType =
+        RankedTensorType::get({out[0], out[2], out[3], out[1]}, elementType);
+    Value input = transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+    input = padSpatial(rewriter, loc, input, op.getPadding(),
+                       rewriter.getZeroAttr(elementType), {0, 0},
+                       /*heightDim=*/1);
+    ArrayRef<int64_t> fchw = op.getFilter().getType().getShape();
+    int64_t c = fchw[0], kh = fchw[2], kw = fchw[3];
+    SmallVector<float> hwc(data.size());
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t hi = 0; hi < kh; ++hi)
+        for (int64_t wi = 0; wi < kw; ++wi)
+          hwc[(hi * kw + wi) * c + ci] = data[(ci * kh + hi) * kw + wi];
+    auto filterType = RankedTensorType::get({kh, kw, c}, elementType);
+    Value filter = arith::ConstantOp::create(
+        rewriter, loc, filterType,
+        DenseElementsAttr::getFromRawBuffer(
+            filterType,
+            ArrayRef<char>(reinterpret_cast<const char *>(hwc.data()),
+                           hwc.size() * sizeof(float))));
+    Value residual = adaptor.getResidual();
+    if (residual)
+      residual = transpose(rewriter, loc, residual, kToChannelsLast);
+    Value init = createAccumulatorInit(rewriter, loc, resultType,
+                                       adaptor.getBias(), residual);
+    auto convOp = linalg::DepthwiseConv2DNhwcHwcOp::create(
+        rewriter, loc, TypeRange{resultType}, ValueRange{input, filter},
+        ValueRange{init}, rewriter.getI64TensorAttr(op.getStrides()),
+        rewriter.getI64TensorAttr(op.getDilations()));
+    Value conv = convOp.getResult(0);
+    Operation *root = convOp;
+    if (op.getRelu()) {
+      conv = createRelu(rewriter, loc, conv);
+      root = conv.getDefiningOp();
+    }
+    if (KernelAttr kernel = getKernel(op))
+      root->setAttr(KernelAttr::kAttrName, kernel);
+    rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToChannelsFirst));
+    return success();
+  }
+
   LogicalResult lowerChannelsLast(Conv2DOp op, OpAdaptor adaptor,
                                   ConversionPatternRewriter &rewriter) const {
     Location loc = op.getLoc();

@@ -248,7 +248,10 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     value (bias broadcast, residual) and the ReLU, so all of them happen in
     registers. NHWC max/sum pooling roots and batched contraction roots
     (packed linear layers, Winograd GEMMs) are tiled the same way and
-    vectorized. Independently of the decisions, 4-D layout changes
+    vectorized. Independently of the decisions, 4-D elementwise generics
+    left outside kernels (unfused activations, squeeze-excitation products,
+    batch norms) are tiled into row tasks and vectorized blocks, and 4-D
+    layout changes
     (`linalg.transpose`: per-row tasks, in-register transposes) and fills
     left over (padded buffers' borders) are tiled by rows and written with
     vector stores.
@@ -270,8 +273,11 @@ def CnnLowerVectorKernels : Pass<"cnn-lower-vector-kernels", "func::FuncOp"> {
     After bufferization: hoists redundant vector transfers out of loops,
     drops leading unit vector dimensions, lowers `vector.contract` to
     `vector.outerproduct` (one broadcast input element times a row of
-    filter vectors) and those to `vector.fma`. Each step is its own pattern
-    group: mixed together, some never converge.
+    filter vectors) and those to `vector.fma`, and replaces `math.exp`
+    (sigmoid, SiLU) by MLIR's polynomial approximation, which stays vector
+    code where LLVM would call the C library's scalar `expf` per element.
+    Each step is its own pattern group: mixed together, some never
+    converge.
   }];
   let dependentDialects = ["vector::VectorDialect", "arith::ArithDialect"];
 }

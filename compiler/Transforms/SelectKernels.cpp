@@ -265,10 +265,45 @@ static Decision chooseWinogradGemmBlocks(int64_t tiles, int64_t c, int64_t f,
 
 /// The decision for `conv`; with `forced`, the blocks for that algorithm
 /// (a kernel config's choice), which may not apply (see checkFeasible).
+/// A depthwise convolution (one filter per channel) with a constant filter:
+/// the one grouped form with a vector kernel.
+static bool isDepthwise(Conv2DOp conv) {
+  ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
+  return conv.getGroups() > 1 && filter[1] == 1 &&
+         filter[0] == conv.getGroups() &&
+         conv.getInput().getType().getDimSize(1) == conv.getGroups() &&
+         isF32Constant(conv.getFilter());
+}
+
+/// A depthwise convolution's kernel: tasks of one output row, register
+/// blocks of `pixels` x `channels` (a few vectors of channels, each
+/// accumulating its own channel: no reduction across channels, so a block
+/// needs accumulators and one input and one filter vector per channel
+/// vector).
+static Decision decideDepthwise(Conv2DOp conv, const TargetModel &target) {
+  ArrayRef<int64_t> out = conv.getType().getShape();
+  int64_t c = out[1], ow = out[3];
+  int64_t vectorWidth = target.vectorWidth;
+  Decision d;
+  d.channels = largestDivisor(
+      c, 4 * vectorWidth, [&](int64_t n) { return n % vectorWidth == 0; });
+  if (!d.channels)
+    d.channels = largestDivisor(c, 4 * vectorWidth);
+  int64_t vectors = llvm::divideCeil(d.channels, vectorWidth);
+  d.pixels = largestDivisor(
+      ow, std::max<int64_t>(1, std::min(target.registerBudget,
+                                        target.vectorRegisters - 2 * vectors) /
+                                   vectors));
+  d.taskChannels = c;
+  return d;
+}
+
 static std::optional<Decision>
 decideConv(Conv2DOp conv, const TargetModel &target,
            std::optional<KernelAlgorithm> forced = std::nullopt) {
-  // Grouped convolutions lower to NCHW loops that no kernel tiles.
+  if (isDepthwise(conv) && (!forced || *forced == KernelAlgorithm::Direct))
+    return decideDepthwise(conv, target);
+  // Other grouped convolutions lower to NCHW loops that no kernel tiles.
   if (conv.getGroups() != 1)
     return std::nullopt;
   ArrayRef<int64_t> out = conv.getType().getShape();
@@ -358,8 +393,27 @@ static std::string checkFeasible(Operation *op, const Decision &d,
   std::string error;
   llvm::raw_string_ostream os(error);
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (isDepthwise(conv)) {
+      ArrayRef<int64_t> out = conv.getType().getShape();
+      if (d.algorithm != KernelAlgorithm::Direct)
+        return "a depthwise convolution is computed directly";
+      if (!divides(d.pixels, out[3]) || d.tail)
+        os << "pixels (" << d.pixels << ") must divide the output width ("
+           << out[3] << "), with no tail";
+      else if (!divides(d.channels, out[1]) ||
+               !divides(d.taskChannels, out[1]) ||
+               d.taskChannels % d.channels)
+        os << "channels (" << d.channels << ") must divide task_channels ("
+           << d.taskChannels << ") and both the " << out[1] << " channels";
+      else if (!divides(d.taskRows, out[2]))
+        os << "task_rows (" << d.taskRows << ") must divide the " << out[2]
+           << " output rows";
+      else if (d.packFilter)
+        os << "a depthwise filter is not repacked";
+      return error;
+    }
     if (conv.getGroups() != 1)
-      return "grouped convolutions take no kernel";
+      return "grouped convolutions other than depthwise take no kernel";
     ArrayRef<int64_t> out = conv.getType().getShape();
     SmallVector<int64_t> nhwc = {out[0], out[2], out[3], out[1]};
     int64_t c = conv.getFilter().getType().getDimSize(1), f = out[1];

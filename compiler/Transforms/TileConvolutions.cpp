@@ -23,6 +23,7 @@
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -337,6 +338,80 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
   return vectorizeEach(rewriter, elementwise);
 }
 
+/// Tiles, decomposes and vectorizes one depthwise convolution kernel as
+/// `kernel` says: tasks of `task_rows` rows, register blocks of `pixels` x
+/// `channels` with the accumulator's initialization and the ReLU
+/// (`epilogue`, the root when present) fused, one filter row per step;
+/// each block's 1-D depthwise convolution vectorizes to FMAs over channel
+/// vectors.
+static LogicalResult tileAndVectorizeDepthwise(
+    PatternRewriter &rewriter, linalg::DepthwiseConv2DNhwcHwcOp conv,
+    linalg::GenericOp epilogue, KernelAttr kernel) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  auto root = cast<TilingInterface>(epilogue ? epilogue.getOperation()
+                                             : conv.getOperation());
+  // The root's loops: (n, oh, ow, c), then the convolution's (kh, kw).
+  int64_t rootLoops = epilogue ? 4 : 6;
+  auto rootSizes = [&](SmallVector<int64_t> sizes) {
+    sizes.resize(rootLoops, 0);
+    return sizes;
+  };
+  llvm::SmallPtrSet<Operation *, 2> fusable;
+  if (epilogue)
+    fusable.insert(conv);
+  Operation *init = conv.getDpsInits()[0].getDefiningOp();
+  if (isa_and_present<linalg::LinalgOp>(init) && init->hasOneUse())
+    fusable.insert(init);
+  FailureOr<SmallVector<Operation *>> tasks = tileKernel(
+      rewriter, root,
+      rootSizes({1, kernel.getTaskRows(), 0, kernel.getTaskChannels()}),
+      LoopType::ForallOp, fusable);
+  if (failed(tasks))
+    return failure();
+  fusable.clear();
+  fusable.insert(std::next(tasks->begin()), tasks->end());
+  SmallVector<int64_t> channelsOuter = {0, 1, 3, 2, 4, 5};
+  channelsOuter.resize(rootLoops);
+  FailureOr<SmallVector<Operation *>> blocks =
+      tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
+                 rootSizes({0, 1, kernel.getPixels(), kernel.getChannels()}),
+                 LoopType::ForOp, fusable, channelsOuter);
+  if (failed(blocks))
+    return failure();
+  linalg::DepthwiseConv2DNhwcHwcOp blockConv;
+  for (Operation *op : *blocks)
+    if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op))
+      blockConv = dw;
+  if (!blockConv ||
+      !cast<RankedTensorType>(blockConv.getResultTypes()[0]).hasStaticShape())
+    return failure();
+  SmallVector<Operation *> elementwise;
+  Block *body = blockConv->getBlock();
+  if (Operation *blockInit = blockConv.getDpsInits()[0].getDefiningOp())
+    if (isa<linalg::LinalgOp>(blockInit) && blockInit->getBlock() == body)
+      elementwise.push_back(blockInit);
+  Value result = blockConv->getResult(0);
+  if (result.hasOneUse()) {
+    Operation *user = *result.getUsers().begin();
+    if (isa<linalg::GenericOp>(user) && user->getBlock() == body)
+      elementwise.push_back(user);
+  }
+  FailureOr<Operation *> step =
+      tile(rewriter, cast<TilingInterface>(blockConv.getOperation()),
+           {0, 0, 0, 0, 1, 0}, LoopType::ForOp);
+  if (failed(step))
+    return failure();
+  rewriter.setInsertionPoint(*step);
+  linalg::DownscaleDepthwiseConv2DNhwcHwcOp downscale(rewriter.getContext());
+  FailureOr<linalg::DepthwiseConv1DNwcWcOp> conv1d =
+      downscale.returningMatchAndRewrite(
+          cast<linalg::DepthwiseConv2DNhwcHwcOp>(*step), rewriter);
+  if (failed(conv1d))
+    return failure();
+  elementwise.push_back(*conv1d);
+  return vectorizeEach(rewriter, elementwise);
+}
+
 /// Tiles an NHWC pooling (max or sum) into parallel rows and register blocks
 /// of the kernel's `pixels x channels`, with its window rows as a reduction
 /// loop and its initial fill fused, then vectorizes each block's 1-D
@@ -420,6 +495,40 @@ static LogicalResult tileAndVectorizeFill(PatternRewriter &rewriter,
   return vectorizeEach(rewriter, {*pixels});
 }
 
+/// Tiles a 4-D elementwise generic that no kernel took in (an activation
+/// that did not fuse, a squeeze-excitation product, a batch norm) into
+/// parallel rows and blocks of up to 8 pixels by up to 4 vectors of
+/// channels, each vectorized: left to linalg-to-parallel-loops it would be
+/// scalar code.
+static LogicalResult tileAndVectorizeElementwise(PatternRewriter &rewriter,
+                                                 linalg::GenericOp generic,
+                                                 int64_t vectorWidth) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+  if (ranges.size() != 4 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      generic.getNumDpsInits() != 1 ||
+      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+           .isIdentity())
+    return failure();
+  int64_t channels = largestDivisor(
+      ranges[3], 4 * vectorWidth,
+      [&](int64_t d) { return d % vectorWidth == 0; });
+  if (!channels)
+    channels = largestDivisor(ranges[3], 4 * vectorWidth);
+  FailureOr<Operation *> rows =
+      tile(rewriter, cast<TilingInterface>(generic.getOperation()),
+           {1, 1, 0, 0}, LoopType::ForallOp);
+  if (failed(rows))
+    return failure();
+  FailureOr<Operation *> blocks =
+      tile(rewriter, cast<TilingInterface>(*rows),
+           {0, 0, largestDivisor(ranges[2], 8), channels}, LoopType::ForOp);
+  if (failed(blocks))
+    return failure();
+  return vectorizeEach(rewriter, {*blocks});
+}
+
 /// Tiles a 4-D layout change (the model input's NCHW to NHWC, the output's
 /// NHWC to NCHW) into parallel tasks of one (dim 0, dim 1) slab and blocks
 /// of at most 256 elements, each vectorized into one read, an in-register
@@ -499,7 +608,7 @@ struct CnnTileConvolutionsPass final
 
     // Counted locally and published together, so zero counts show too.
     uint64_t convolutions = 0, untiledConvolutions = 0, contractions = 0,
-             poolings = 0, layoutChanges = 0;
+             poolings = 0, layoutChanges = 0, elementwiseOps = 0;
     for (linalg::TransposeOp transpose : transposes)
       if (succeeded(
               tileAndVectorizeTranspose(rewriter, transpose, vectorWidth)))
@@ -514,10 +623,24 @@ struct CnnTileConvolutionsPass final
       }
       // A convolution, or the ReLU over one: the root of a conv kernel.
       auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op);
+      auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op);
       auto generic = dyn_cast<linalg::GenericOp>(op);
-      if (!conv && generic && generic.getNumReductionLoops() == 0)
+      if (!conv && !depthwise && generic &&
+          generic.getNumReductionLoops() == 0) {
         conv = generic.getDpsInputs()[0]
                    .getDefiningOp<linalg::Conv2DNhwcHwcfOp>();
+        depthwise = generic.getDpsInputs()[0]
+                        .getDefiningOp<linalg::DepthwiseConv2DNhwcHwcOp>();
+      }
+      if (depthwise) {
+        if (succeeded(tileAndVectorizeDepthwise(
+                rewriter, depthwise,
+                op == depthwise ? linalg::GenericOp() : generic, kernel)))
+          ++convolutions;
+        else
+          ++untiledConvolutions;
+        continue;
+      }
       if (conv) {
         // A convolution that does not tile stays whole: slower, still right.
         if (succeeded(tileAndVectorize(rewriter, conv,
@@ -540,6 +663,17 @@ struct CnnTileConvolutionsPass final
                       "batched contraction");
       return signalPassFailure();
     }
+    // Elementwise ops that no kernel took in.
+    SmallVector<linalg::GenericOp> elementwise;
+    func.walk([&](linalg::GenericOp generic) {
+      if (generic.hasPureTensorSemantics() && !getKernel(generic) &&
+          !ShapedType::isDynamicShape(generic.getStaticLoopRanges()))
+        elementwise.push_back(generic);
+    });
+    for (linalg::GenericOp generic : elementwise)
+      if (succeeded(
+              tileAndVectorizeElementwise(rewriter, generic, vectorWidth)))
+        ++elementwiseOps;
     // Fills that no kernel took in (the padded buffers' borders).
     SmallVector<linalg::FillOp> fills;
     func.walk([&](linalg::FillOp fill) {
@@ -556,6 +690,7 @@ struct CnnTileConvolutionsPass final
     numContractions += contractions;
     numPoolings += poolings;
     numTransposes += layoutChanges;
+    numElementwise += elementwiseOps;
     // Unit dimensions differ between the contraction's and the elementwise
     // ops' vectors; without them, each write-then-read of a tile folds.
     RewritePatternSet castAway(&getContext());
@@ -583,6 +718,9 @@ struct CnnTileConvolutionsPass final
                                  "Pooling layers vectorized"};
   cnn::PassStatistic numTransposes{this, "vectorized-transposes",
                                    "Layout changes (transposes) vectorized"};
+  cnn::PassStatistic numElementwise{
+      this, "vectorized-elementwise",
+      "Elementwise ops outside kernels (activations, products) vectorized"};
 };
 } // namespace
 
@@ -618,8 +756,16 @@ struct CnnLowerVectorKernelsPass final
               vector::populateVectorTransferPermutationMapLoweringPatterns(
                   patterns);
             })) ||
+        failed(applyGroup(func,
+                          [](RewritePatternSet &patterns) {
+                            vector::populateVectorOuterProductLoweringPatterns(
+                                patterns);
+                          })) ||
+        // exp (sigmoid, SiLU) as a polynomial on vectors: LLVM would call
+        // the C library's scalar expf per element.
         failed(applyGroup(func, [](RewritePatternSet &patterns) {
-          vector::populateVectorOuterProductLoweringPatterns(patterns);
+          populateMathPolynomialApproximationPatterns(
+              patterns, [](StringRef name) { return name == "math.exp"; });
         })))
       signalPassFailure();
   }

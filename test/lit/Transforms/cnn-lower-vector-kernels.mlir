@@ -32,3 +32,18 @@ func.func @kernel(%in: memref<1x10x8xf32>, %w: memref<1x8x32xf32>, %out: memref<
   vector.transfer_write %r, %out[%c0, %c0, %c0] {in_bounds = [true, true, true]} : vector<1x2x32xf32>, memref<1x2x32xf32>
   return
 }
+
+// -----
+
+// exp on vectors (a sigmoid) becomes MLIR's polynomial approximation: vector
+// arithmetic and no math.exp, which LLVM would lower to a scalar expf call
+// per element.
+// CHECK-LABEL: func @sigmoid_exp
+// CHECK-NOT: math.exp
+// CHECK: math.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: math.exp
+// CHECK: return
+func.func @sigmoid_exp(%x: vector<16xf32>) -> vector<16xf32> {
+  %0 = math.exp %x : vector<16xf32>
+  return %0 : vector<16xf32>
+}

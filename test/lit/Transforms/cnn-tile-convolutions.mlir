@@ -221,3 +221,53 @@ func.func @tail_block(%x: tensor<1x19x19x16xf32>, %w: tensor<3x3x16x32xf32>, %b:
   } -> tensor<1x17x17x32xf32>
   return %1 : tensor<1x17x17x32xf32>
 }
+
+// -----
+
+// A depthwise convolution root (the ReLU over it): row tasks, blocks of 4
+// pixels x 32 channels with the bias init and the ReLU fused, one filter
+// row per step, each filter column a vector FMA per pixel over channels.
+// CHECK-LABEL: func @depthwise
+// CHECK: scf.forall (%{{.+}}) in (8)
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(%{{.+}} = %{{.+}}) -> (vector<4x32xf32>)
+// CHECK-COUNT-3: vector.fma {{.*}} : vector<4x32xf32>
+// CHECK: arith.maximumf {{.*}} : vector<4x32xf32>
+// CHECK-NOT: linalg.depthwise
+func.func @depthwise(%x: tensor<1x10x10x32xf32>, %b: tensor<32xf32>) -> tensor<1x8x8x32xf32> {
+  %w = arith.constant dense<0.01> : tensor<3x3x32xf32>
+  %e = tensor.empty() : tensor<1x8x8x32xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<32xf32>) outs(%e : tensor<1x8x8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x8x32xf32>
+  %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x10x10x32xf32>, tensor<3x3x32xf32>) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  %e2 = tensor.empty() : tensor<1x8x8x32xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x8x8x32xf32>) outs(%e2 : tensor<1x8x8x32xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 32, reduction = 1, task_rows = 1, task_channels = 32, pack_filter = false>} {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x32xf32>
+  return %1 : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// An elementwise op outside any kernel (a squeeze-excitation product):
+// row tasks and vectorized blocks of 8 pixels x 32 channels, the [1, 1, 1,
+// 32] gate read once (hoisted out of the tasks) and broadcast.
+// CHECK-LABEL: func @scale
+// CHECK: vector.transfer_read %arg1{{.*}} : tensor<1x1x1x32xf32>, vector<32xf32>
+// CHECK: scf.forall (%{{.+}}) in (8)
+// CHECK: arith.mulf {{.*}} : vector<8x32xf32>
+// CHECK-NOT: linalg.generic
+func.func @scale(%x: tensor<1x8x8x32xf32>, %s: tensor<1x1x1x32xf32>) -> tensor<1x8x8x32xf32> {
+  %e = tensor.empty() : tensor<1x8x8x32xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, 0, 0, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %s : tensor<1x8x8x32xf32>, tensor<1x1x1x32xf32>) outs(%e : tensor<1x8x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x32xf32>
+  return %0 : tensor<1x8x8x32xf32>
+}

@@ -1,0 +1,20 @@
+// RUN: cnn-opt %s -cnn-select-kernels | FileCheck %s
+// RUN: cnn-opt %s -cnn-select-kernels="vector-width=8 vector-registers=16 register-budget=12" | FileCheck %s --check-prefix=AVX2
+
+// A depthwise convolution (one filter per channel) gets a direct kernel:
+// row tasks over all channels, blocks of up to 4 vectors of channels by the
+// pixels whose accumulators, input and filter vectors fit the registers.
+// 96 channels with AVX-512: blocks of 48 (3 vectors of 16), 16 / 3 = 5
+// pixels at most, 4 dividing 56. With AVX2, 32 channels (4 vectors of 8),
+// min(12, 16 - 2 x 4) / 4 = 2 pixels.
+// CHECK: cnn.conv2d {{.*}} groups 96 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 48, reduction = 1, task_rows = 1, task_channels = 96, pack_filter = false>}
+// AVX2: cnn.conv2d {{.*}} groups 96 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 2, tail = 0, channels = 32, reduction = 1, task_rows = 1, task_channels = 96, pack_filter = false>}
+// A grouped convolution that is not depthwise gets none.
+// CHECK: cnn.conv2d {{.*}} groups 4 : (
+func.func @forward(%x: tensor<1x96x56x56xf32>) -> (tensor<1x96x56x56xf32>, tensor<1x96x56x56xf32>) {
+  %w = arith.constant dense<0.01> : tensor<96x1x3x3xf32>
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 96 : (tensor<1x96x56x56xf32>, tensor<96x1x3x3xf32>) -> tensor<1x96x56x56xf32>
+  %g = arith.constant dense<0.01> : tensor<96x24x3x3xf32>
+  %1 = cnn.conv2d %x, %g padding [1, 1, 1, 1] groups 4 : (tensor<1x96x56x56xf32>, tensor<96x24x3x3xf32>) -> tensor<1x96x56x56xf32>
+  return %0, %1 : tensor<1x96x56x56xf32>, tensor<1x96x56x56xf32>
+}
