@@ -66,6 +66,7 @@
 #include "ModelAbiHeader.inc"
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
 using namespace mlir;
@@ -492,6 +493,28 @@ LogicalResult emitGraph(ModuleOp module, StringRef output) {
   return success();
 }
 
+/// What a model file holds, told by its first bytes (and the `.onnx` name
+/// for protobufs, which have no magic number).
+enum class InputKind { Mlir, Onnx, TorchCheckpoint };
+
+InputKind detectInputKind(StringRef path) {
+  char head[4] = {0, 0, 0, 0};
+  if (FILE *file = std::fopen(path.str().c_str(), "rb")) {
+    size_t read = std::fread(head, 1, sizeof(head), file);
+    std::fclose(file);
+    (void)read;
+  }
+  auto byte = [&](int i) { return static_cast<unsigned char>(head[i]); };
+  // torch.save: a zip archive (PyTorch >= 1.6) or a pickle (protocol 2-5).
+  if ((head[0] == 'P' && head[1] == 'K' && byte(2) == 3 && byte(3) == 4) ||
+      (byte(0) == 0x80 && byte(1) >= 2 && byte(1) <= 5))
+    return InputKind::TorchCheckpoint;
+  // An ONNX ModelProto begins with its ir_version field (tag 0x08).
+  if (path.ends_with(".onnx") || byte(0) == 0x08)
+    return InputKind::Onnx;
+  return InputKind::Mlir;
+}
+
 LogicalResult compile(MLIRContext &context, const char *argv0) {
   ProgressReporter progress;
   DefaultTimingManager timing;
@@ -501,7 +524,14 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
   TimingScope rootTiming = timing.getRootScope();
   TimingScope importTiming = rootTiming.nest("import");
   OwningOpRef<ModuleOp> module;
-  if (StringRef(inputFilename).ends_with(".onnx")) {
+  InputKind inputKind = detectInputKind(inputFilename);
+  if (inputKind == InputKind::TorchCheckpoint)
+    return fail(fmt::format(
+        "'{}' is a PyTorch checkpoint (torch.save), not a model cnnc reads; "
+        "export the model to ONNX first: torch.onnx.export(model.eval(), "
+        "torch.randn(1, 3, 224, 224), 'model.onnx')",
+        inputFilename.getValue()));
+  if (inputKind == InputKind::Onnx) {
     cnn::OnnxImportOptions importOptions;
     if (!inputShape.empty()) {
       SmallVector<StringRef> dims;
