@@ -90,6 +90,9 @@ private:
   LogicalResult importMul(const onnx::NodeProto &node, Location loc);
   LogicalResult importConcat(const onnx::NodeProto &node, Location loc);
   LogicalResult importReduceMean(const onnx::NodeProto &node, Location loc);
+  /// Evaluates a shape-arithmetic node whose inputs are constants (or, for
+  /// Shape, of static shape) into a constant: true if it did.
+  FailureOr<bool> foldConstantNode(const onnx::NodeProto &node, Location loc);
   /// The int64 values of operand `operand` (opset >= 10/11 form) or else of
   /// attribute `name` (older opsets); `fallback` if neither is present.
   FailureOr<SmallVector<int64_t>>
@@ -116,7 +119,11 @@ const llvm::StringSet<> kSupportedOperators = {
     "Flatten",     "Gemm",     "GlobalAveragePool",  "HardSigmoid",
     "HardSwish",   "Identity", "MatMul",             "MaxPool",
     "Mul",         "Pad",      "ReduceMean",         "Relu",
-    "Reshape",     "Sigmoid",  "Slice",              "Softmax"};
+    "Reshape",     "Sigmoid",  "Slice",              "Softmax",
+    // Evaluated at import when their inputs are constants (shape
+    // arithmetic of exported models).
+    "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
+    "Range", "Expand", "Sub", "Div", "Transpose", "Equal", "Where", "Neg"};
 
 //===----------------------------------------------------------------------===//
 // Attribute helpers
@@ -215,6 +222,13 @@ OnnxImporter::readTensor(const onnx::TensorProto &tensor) {
                      << "'";
     SmallString<256> dataPath(llvm::sys::path::parent_path(path));
     llvm::sys::path::append(dataPath, location);
+    uint64_t fileSize = 0;
+    if (!llvm::sys::fs::file_size(dataPath, fileSize) &&
+        offset + length.value_or(bytes) > fileSize)
+      return error() << "external data of tensor '" << tensor.name()
+                     << "' ends before the tensor does: '" << dataPath
+                     << "' has " << fileSize << " bytes, the tensor needs "
+                     << length.value_or(bytes) << " at offset " << offset;
     auto file = llvm::MemoryBuffer::getFileSlice(
         dataPath, length.value_or(bytes), offset, /*IsVolatile=*/false);
     if (!file)
@@ -899,6 +913,468 @@ LogicalResult OnnxImporter::importReduceMean(const onnx::NodeProto &node,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Constant subgraphs (shape arithmetic) evaluated at import
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A small constant tensor of int64 or f32 values during folding.
+struct ConstArray {
+  SmallVector<int64_t> shape;
+  bool isFloat = false;
+  SmallVector<int64_t> ints;
+  SmallVector<float> floats;
+
+  int64_t size() const {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  }
+  double at(int64_t i) const { return isFloat ? floats[i] : ints[i]; }
+  void push(double v) {
+    if (isFloat)
+      floats.push_back(static_cast<float>(v));
+    else
+      ints.push_back(static_cast<int64_t>(v));
+  }
+  void pushFrom(const ConstArray &other, int64_t i) {
+    if (isFloat)
+      floats.push_back(other.isFloat ? other.floats[i] : other.ints[i]);
+    else
+      ints.push_back(other.isFloat ? static_cast<int64_t>(other.floats[i])
+                                   : other.ints[i]);
+  }
+};
+} // namespace
+
+static std::optional<ConstArray> toConstArray(DenseElementsAttr attr) {
+  ConstArray a;
+  a.shape = llvm::to_vector(attr.getType().getShape());
+  Type type = attr.getElementType();
+  if (type.isF32()) {
+    a.isFloat = true;
+    a.floats = llvm::to_vector(attr.getValues<float>());
+  } else if (type.isInteger(64)) {
+    a.ints = llvm::to_vector(attr.getValues<int64_t>());
+  } else {
+    return std::nullopt;
+  }
+  return a;
+}
+
+static DenseElementsAttr toAttr(OpBuilder &b, const ConstArray &a) {
+  if (a.isFloat)
+    return DenseElementsAttr::get(
+        RankedTensorType::get(a.shape, b.getF32Type()), ArrayRef(a.floats));
+  return DenseElementsAttr::get(RankedTensorType::get(a.shape, b.getI64Type()),
+                                ArrayRef(a.ints));
+}
+
+/// Row-major strides of `shape`.
+static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+/// The operators foldConstantNode evaluates.
+static const llvm::StringSet<> kFoldableOperators = {
+    "Shape",     "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape",
+    "Cast",      "Range",  "Expand",    "Sub",     "Div",
+    "Transpose", "Equal",  "Where",     "Neg"};
+
+FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
+                                               Location loc) {
+  StringRef type = node.op_type();
+  if (node.output_size() != 1)
+    return false;
+  // The inputs, all constants (Shape: any value of static shape).
+  SmallVector<std::optional<ConstArray>> in;
+  for (int i = 0; i < node.input_size(); ++i) {
+    if (node.input(i).empty()) {
+      in.push_back(std::nullopt);
+      continue;
+    }
+    if (type == "Shape" && i == 0) {
+      Value value = values.lookup(node.input(0));
+      ShapedType shaped;
+      if (value)
+        shaped = dyn_cast<ShapedType>(value.getType());
+      else if (DenseElementsAttr attr = getConstantAttr(node, 0))
+        shaped = attr.getType();
+      if (!shaped || !shaped.hasStaticShape())
+        return false;
+      ConstArray a;
+      a.shape = {shaped.getRank()};
+      a.ints = llvm::to_vector(shaped.getShape());
+      in.push_back(a);
+      continue;
+    }
+    DenseElementsAttr attr = getConstantAttr(node, i);
+    if (!attr)
+      return false;
+    std::optional<ConstArray> a = toConstArray(attr);
+    if (!a)
+      return false;
+    in.push_back(*a);
+  }
+  auto fail = [&](const Twine &message) -> FailureOr<bool> {
+    return emitError(loc) << type << ": " << message;
+  };
+  auto need = [&](int i) { return i < static_cast<int>(in.size()) && in[i]; };
+  auto intsOf = [&](int i) {
+    SmallVector<int64_t> v;
+    for (int64_t k = 0; k < in[i]->size(); ++k)
+      v.push_back(static_cast<int64_t>(in[i]->at(k)));
+    return v;
+  };
+  ConstArray out;
+  if (type == "Shape") {
+    SmallVector<int64_t> dims = in[0]->ints;
+    int64_t rank = dims.size();
+    int64_t start = getInt(node, "start", 0), end = getInt(node, "end", rank);
+    start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
+    end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
+    out.ints.assign(dims.begin() + start,
+                    dims.begin() + std::max(start, end));
+    out.shape = {static_cast<int64_t>(out.ints.size())};
+  } else if (type == "Gather") {
+    if (!need(0) || !need(1))
+      return false;
+    const ConstArray &data = *in[0], &indices = *in[1];
+    int64_t rank = data.shape.size();
+    int64_t axis = getInt(node, "axis", 0);
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis >= rank)
+      return fail("axis out of range");
+    int64_t outer = 1, inner = 1, extent = data.shape[axis];
+    for (int64_t d = 0; d < axis; ++d)
+      outer *= data.shape[d];
+    for (int64_t d = axis + 1; d < rank; ++d)
+      inner *= data.shape[d];
+    out.isFloat = data.isFloat;
+    out.shape.assign(data.shape.begin(), data.shape.begin() + axis);
+    llvm::append_range(out.shape, indices.shape);
+    out.shape.append(data.shape.begin() + axis + 1, data.shape.end());
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t k = 0; k < indices.size(); ++k) {
+        int64_t index = static_cast<int64_t>(indices.at(k));
+        if (index < 0)
+          index += extent;
+        if (index < 0 || index >= extent)
+          return fail("index out of range");
+        for (int64_t i = 0; i < inner; ++i)
+          out.pushFrom(data, (o * extent + index) * inner + i);
+      }
+  } else if (type == "Unsqueeze" || type == "Squeeze") {
+    SmallVector<int64_t> axes =
+        opset < 13 ? getInts(node, "axes", {})
+                   : (need(1) ? intsOf(1) : SmallVector<int64_t>{});
+    out = *in[0];
+    if (type == "Squeeze") {
+      int64_t rank = out.shape.size();
+      SmallVector<int64_t> shape;
+      for (int64_t d = 0; d < rank; ++d) {
+        bool listed = llvm::any_of(axes, [&](int64_t a) {
+          return (a < 0 ? a + rank : a) == d;
+        });
+        if (axes.empty() ? out.shape[d] != 1 : !listed)
+          shape.push_back(out.shape[d]);
+      }
+      out.shape = shape;
+    } else {
+      int64_t rank = out.shape.size() + axes.size();
+      SmallVector<int64_t> sorted;
+      for (int64_t a : axes)
+        sorted.push_back(a < 0 ? a + rank : a);
+      llvm::sort(sorted);
+      for (int64_t a : sorted) {
+        if (a < 0 || a > static_cast<int64_t>(out.shape.size()))
+          return fail("axis out of range");
+        out.shape.insert(out.shape.begin() + a, 1);
+      }
+    }
+  } else if (type == "ConstantOfShape") {
+    if (!need(0))
+      return false;
+    out.shape = intsOf(0);
+    double value = 0;
+    if (const onnx::AttributeProto *attr = findAttr(node, "value")) {
+      FailureOr<DenseElementsAttr> tensor = readTensor(attr->t());
+      if (failed(tensor))
+        return failure();
+      std::optional<ConstArray> v = toConstArray(*tensor);
+      if (!v || v->size() != 1)
+        return fail("value must be one float32 or int64");
+      out.isFloat = v->isFloat;
+      value = v->at(0);
+    } else {
+      out.isFloat = true;
+    }
+    if (out.size() > (int64_t(1) << 24))
+      return fail("shape too large");
+    for (int64_t i = 0; i < out.size(); ++i)
+      out.push(value);
+  } else if (type == "Cast") {
+    int64_t to = getInt(node, "to", 0);
+    out = *in[0];
+    bool toFloat = to == onnx::TensorProto_DataType_FLOAT ||
+                   to == onnx::TensorProto_DataType_DOUBLE;
+    bool toInt = to == onnx::TensorProto_DataType_INT64 ||
+                 to == onnx::TensorProto_DataType_INT32;
+    if (!toFloat && !toInt)
+      return false;
+    ConstArray cast;
+    cast.shape = out.shape;
+    cast.isFloat = toFloat;
+    for (int64_t i = 0; i < out.size(); ++i)
+      cast.pushFrom(out, i);
+    out = cast;
+  } else if (type == "Range") {
+    if (!need(0) || !need(1) || !need(2))
+      return false;
+    double start = in[0]->at(0), limit = in[1]->at(0), delta = in[2]->at(0);
+    if (delta == 0)
+      return fail("delta is zero");
+    out.isFloat = in[0]->isFloat;
+    int64_t n = std::max<int64_t>(
+        0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
+    if (n > (int64_t(1) << 24))
+      return fail("range too long");
+    out.shape = {n};
+    for (int64_t i = 0; i < n; ++i)
+      out.push(start + i * delta);
+  } else if (type == "Transpose") {
+    const ConstArray &data = *in[0];
+    int64_t rank = data.shape.size();
+    SmallVector<int64_t> perm = getInts(node, "perm", {});
+    if (perm.empty())
+      for (int64_t d = rank - 1; d >= 0; --d)
+        perm.push_back(d);
+    if (static_cast<int64_t>(perm.size()) != rank)
+      return fail("perm does not match the rank");
+    out.isFloat = data.isFloat;
+    for (int64_t d : perm)
+      out.shape.push_back(data.shape[d]);
+    SmallVector<int64_t> inStrides = stridesOf(data.shape);
+    SmallVector<int64_t> index(rank, 0);
+    for (int64_t i = 0; i < data.size(); ++i) {
+      int64_t offset = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        offset += index[d] * inStrides[perm[d]];
+      out.pushFrom(data, offset);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < out.shape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+  } else if (type == "Concat") {
+    int64_t rank = in[0]->shape.size();
+    int64_t axis = getInt(node, "axis", 0);
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis >= rank)
+      return fail("axis out of range");
+    out.isFloat = in[0]->isFloat;
+    out.shape = in[0]->shape;
+    out.shape[axis] = 0;
+    for (auto &a : in) {
+      if (!a || static_cast<int64_t>(a->shape.size()) != rank)
+        return fail("inputs differ in rank");
+      for (int64_t d = 0; d < rank; ++d)
+        if (d != axis && a->shape[d] != in[0]->shape[d])
+          return fail("inputs differ outside the axis");
+      out.shape[axis] += a->shape[axis];
+    }
+    int64_t outer = 1;
+    for (int64_t d = 0; d < axis; ++d)
+      outer *= out.shape[d];
+    for (int64_t o = 0; o < outer; ++o)
+      for (auto &a : in) {
+        int64_t chunk = a->size() / std::max<int64_t>(outer, 1);
+        for (int64_t i = 0; i < chunk; ++i)
+          out.pushFrom(*a, o * chunk + i);
+      }
+  } else if (type == "Reshape") {
+    if (!need(0) || !need(1))
+      return false;
+    out = *in[0];
+    SmallVector<int64_t> shape = intsOf(1);
+    int64_t known = 1, inferred = -1;
+    for (auto [d, extent] : llvm::enumerate(shape)) {
+      if (extent == 0 && !getInt(node, "allowzero", 0))
+        extent = d < in[0]->shape.size() ? in[0]->shape[d] : 1;
+      if (extent == -1)
+        inferred = d;
+      else
+        known *= extent;
+    }
+    if (inferred >= 0)
+      shape[inferred] = known ? in[0]->size() / known : 0;
+    out.shape = shape;
+    if (out.size() != in[0]->size())
+      return fail("shape does not match the element count");
+  } else if (type == "Slice") {
+    if (opset < 10 || !need(0) || !need(1) || !need(2))
+      return false;
+    const ConstArray &data = *in[0];
+    int64_t rank = data.shape.size();
+    SmallVector<int64_t> starts = intsOf(1), ends = intsOf(2);
+    SmallVector<int64_t> axes, steps(starts.size(), 1);
+    if (need(3))
+      axes = intsOf(3);
+    else
+      for (int64_t d = 0; d < static_cast<int64_t>(starts.size()); ++d)
+        axes.push_back(d);
+    if (need(4))
+      steps = intsOf(4);
+    SmallVector<int64_t> first(rank, 0), step(rank, 1), count(data.shape);
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      int64_t d = axis < 0 ? axis + rank : axis;
+      if (d < 0 || d >= rank || steps[i] == 0)
+        return fail("invalid axis or step");
+      int64_t extent = data.shape[d], b = starts[i], e = ends[i], t = steps[i];
+      if (b < 0)
+        b += extent;
+      if (e < 0)
+        e += extent;
+      if (t > 0) {
+        b = std::clamp<int64_t>(b, 0, extent);
+        e = std::clamp<int64_t>(e, 0, extent);
+        count[d] = std::max<int64_t>(0, (e - b + t - 1) / t);
+      } else {
+        b = std::clamp<int64_t>(b, 0, extent - 1);
+        e = std::clamp<int64_t>(e, -1, extent - 1);
+        count[d] = std::max<int64_t>(0, (b - e + (-t) - 1) / (-t));
+      }
+      first[d] = b;
+      step[d] = t;
+    }
+    out.isFloat = data.isFloat;
+    out.shape = count;
+    SmallVector<int64_t> strides = stridesOf(data.shape);
+    SmallVector<int64_t> index(rank, 0);
+    for (int64_t i = 0, n = out.size(); i < n; ++i) {
+      int64_t offset = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        offset += (first[d] + index[d] * step[d]) * strides[d];
+      out.pushFrom(data, offset);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < count[d])
+          break;
+        index[d] = 0;
+      }
+    }
+  } else {
+    // Elementwise with NumPy broadcasting: Add, Sub, Mul, Div, Equal,
+    // Where, Neg, Expand (broadcast to a shape).
+    SmallVector<const ConstArray *> operands;
+    ConstArray shapeOnly;
+    if (type == "Expand") {
+      if (!need(0) || !need(1))
+        return false;
+      shapeOnly.shape = {static_cast<int64_t>(in[1]->size())};
+      operands = {&*in[0]};
+      SmallVector<int64_t> target = intsOf(1);
+      ConstArray ones;
+      ones.shape = target;
+      shapeOnly = ones;
+    } else {
+      for (auto &a : in) {
+        if (!a)
+          return false;
+        operands.push_back(&*a);
+      }
+    }
+    int64_t rank = 0;
+    for (const ConstArray *a : operands)
+      rank = std::max<int64_t>(rank, a->shape.size());
+    if (type == "Expand")
+      rank = std::max<int64_t>(rank, shapeOnly.shape.size());
+    auto padded = [&](ArrayRef<int64_t> shape) {
+      SmallVector<int64_t> p(rank - shape.size(), 1);
+      llvm::append_range(p, shape);
+      return p;
+    };
+    SmallVector<int64_t> shape(rank, 1);
+    auto merge = [&](ArrayRef<int64_t> s) -> LogicalResult {
+      SmallVector<int64_t> p = padded(s);
+      for (int64_t d = 0; d < rank; ++d) {
+        if (p[d] == shape[d] || p[d] == 1)
+          continue;
+        if (shape[d] != 1)
+          return failure();
+        shape[d] = p[d];
+      }
+      return success();
+    };
+    for (const ConstArray *a : operands)
+      if (failed(merge(a->shape)))
+        return fail("operands do not broadcast");
+    if (type == "Expand" && failed(merge(shapeOnly.shape)))
+      return fail("shape does not broadcast");
+    out.shape = shape;
+    int64_t total = 1;
+    for (int64_t d : shape)
+      total *= d;
+    if (total > (int64_t(1) << 24))
+      return fail("result too large");
+    bool anyFloat = llvm::any_of(operands,
+                                 [](const ConstArray *a) { return a->isFloat; });
+    out.isFloat = type == "Where" ? operands[1]->isFloat
+                  : type == "Equal" ? false
+                                    : anyFloat;
+    SmallVector<int64_t> outStrides = stridesOf(shape);
+    auto element = [&](const ConstArray *a, int64_t flat) {
+      SmallVector<int64_t> p = padded(a->shape);
+      SmallVector<int64_t> strides = stridesOf(p);
+      int64_t offset = 0;
+      for (int64_t d = 0; d < rank; ++d) {
+        int64_t coordinate = (flat / outStrides[d]) % shape[d];
+        offset += (p[d] == 1 ? 0 : coordinate) * strides[d];
+      }
+      return a->at(offset);
+    };
+    for (int64_t i = 0; i < total; ++i) {
+      if (type == "Expand") {
+        out.push(element(operands[0], i));
+        continue;
+      }
+      if (type == "Neg") {
+        out.push(-element(operands[0], i));
+        continue;
+      }
+      if (type == "Where") {
+        out.push(element(operands[0], i) != 0 ? element(operands[1], i)
+                                              : element(operands[2], i));
+        continue;
+      }
+      double x = element(operands[0], i), y = element(operands[1], i);
+      if (type == "Add")
+        out.push(x + y);
+      else if (type == "Mul")
+        out.push(x * y);
+      else if (type == "Sub")
+        out.push(x - y);
+      else if (type == "Equal")
+        out.push(x == y ? 1 : 0);
+      else if (anyFloat)
+        out.push(x / y);
+      else if (static_cast<int64_t>(y) == 0)
+        return fail("integer division by zero");
+      else // integer Div truncates toward zero
+        out.push(static_cast<double>(static_cast<int64_t>(x) /
+                                     static_cast<int64_t>(y)));
+    }
+  }
+  constants[node.output(0)] = Constant{toAttr(builder, out), Value()};
+  return true;
+}
+
 LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
                                        Location loc) {
   currentLoc = loc;
@@ -906,6 +1382,23 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return emitError(loc) << "operator '" << node.op_type() << "' of domain '"
                           << node.domain() << "' is not supported";
   StringRef type = node.op_type();
+  // Shape arithmetic on constants (and shapes) becomes constants; Add, Mul,
+  // Concat, Reshape and Slice of constants fold the same way.
+  if (kFoldableOperators.contains(type) ||
+      (llvm::is_contained({"Add", "Mul", "Concat", "Reshape", "Slice"}, type) &&
+       llvm::all_of(llvm::seq(0, node.input_size()), [&](int i) {
+         return node.input(i).empty() || getConstantAttr(node, i);
+       }))) {
+    FailureOr<bool> folded = foldConstantNode(node, loc);
+    if (failed(folded))
+      return failure();
+    if (*folded)
+      return success();
+    if (kFoldableOperators.contains(type))
+      return emitError(loc) << type
+                            << " is supported on constants and shapes only "
+                               "(shape arithmetic), not on computed tensors";
+  }
   // A node of one input whose result `create` builds (or fails to).
   auto unary = [&](auto create) -> LogicalResult {
     FailureOr<Value> input = getValue(node, 0);

@@ -58,6 +58,8 @@ save("symbolic_height", good_nodes, good_inits, inputs=sym_h)
 
 # Bad models.
 save("unsupported_op", [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky")], [])
+# Shape arithmetic (Neg) on a computed tensor, not a constant.
+save("computed_shape_op", [helper.make_node("Neg", ["x"], ["y"], name="neg")], [])
 save("undefined_tensor", [helper.make_node("Relu", ["nowhere"], ["y"], name="relu_of_nothing")], [])
 save("channel_mismatch",
      [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_bad")], [tensor("w", [4, 5, 3, 3])])
@@ -132,6 +134,12 @@ missing = onnx.load(os.path.join(out, "good.onnx"))
 onnx.save(missing, os.path.join(out, "external_missing.onnx"), save_as_external_data=True,
           all_tensors_to_one_file=True, location="missing.weights", size_threshold=0)
 os.remove(os.path.join(out, "missing.weights"))
+# ...and one whose external data file ends before its last tensor does.
+short = onnx.load(os.path.join(out, "good.onnx"))
+onnx.save(short, os.path.join(out, "external_short.onnx"), save_as_external_data=True,
+          all_tensors_to_one_file=True, location="short.weights", size_threshold=0)
+with open(os.path.join(out, "short.weights"), "r+b") as f:
+    f.truncate(os.path.getsize(os.path.join(out, "short.weights")) - 8)
 
 # A truncated file and garbage.
 with open(os.path.join(out, "good.onnx"), "rb") as f:
