@@ -114,12 +114,10 @@ private:
 
 /// The operators of the default domain importNode knows.
 const llvm::StringSet<> kSupportedOperators = {
-    "AveragePool", "Add",      "BatchNormalization", "Clip",
-    "Concat",      "Constant", "Conv",               "Dropout",
-    "Flatten",     "Gemm",     "GlobalAveragePool",  "HardSigmoid",
-    "HardSwish",   "Identity", "MatMul",             "MaxPool",
-    "Mul",         "Pad",      "ReduceMean",         "Relu",
-    "Reshape",     "Sigmoid",  "Slice",              "Softmax",
+    "AveragePool", "Add", "BatchNormalization", "Clip", "Concat", "Constant",
+    "Conv", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid",
+    "HardSwish", "Identity", "MatMul", "MaxPool", "Mul", "Pad", "ReduceMean",
+    "Relu", "Reshape", "Sigmoid", "Slice", "Softmax",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
@@ -795,8 +793,7 @@ LogicalResult OnnxImporter::importClip(const onnx::NodeProto &node,
       if (operand >= node.input_size() || node.input(operand).empty())
         continue;
       DenseElementsAttr attr = getConstantAttr(node, operand);
-      if (!attr || !attr.getElementType().isF32() ||
-          attr.getNumElements() != 1)
+      if (!attr || !attr.getElementType().isF32() || attr.getNumElements() != 1)
         return emitError(loc) << "Clip: input #" << operand
                               << " must be a constant float32 scalar";
       *bound = *attr.getValues<float>().begin();
@@ -805,10 +802,10 @@ LogicalResult OnnxImporter::importClip(const onnx::NodeProto &node,
   if (low > high)
     return emitError(loc) << "Clip: min " << low << " is greater than max "
                           << high;
-  define(node, ClipOp::create(builder, loc, *input,
-                              builder.getF32FloatAttr(low),
-                              builder.getF32FloatAttr(high))
-                   .getResult());
+  define(node,
+         ClipOp::create(builder, loc, *input, builder.getF32FloatAttr(low),
+                        builder.getF32FloatAttr(high))
+             .getResult());
   return success();
 }
 
@@ -1037,8 +1034,7 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
     int64_t start = getInt(node, "start", 0), end = getInt(node, "end", rank);
     start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
     end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
-    out.ints.assign(dims.begin() + start,
-                    dims.begin() + std::max(start, end));
+    out.ints.assign(dims.begin() + start, dims.begin() + std::max(start, end));
     out.shape = {static_cast<int64_t>(out.ints.size())};
   } else if (type == "Gather") {
     if (!need(0) || !need(1))
@@ -1078,9 +1074,8 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
       int64_t rank = out.shape.size();
       SmallVector<int64_t> shape;
       for (int64_t d = 0; d < rank; ++d) {
-        bool listed = llvm::any_of(axes, [&](int64_t a) {
-          return (a < 0 ? a + rank : a) == d;
-        });
+        bool listed = llvm::any_of(
+            axes, [&](int64_t a) { return (a < 0 ? a + rank : a) == d; });
         if (axes.empty() ? out.shape[d] != 1 : !listed)
           shape.push_back(out.shape[d]);
       }
@@ -1323,9 +1318,9 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
       total *= d;
     if (total > (int64_t(1) << 24))
       return fail("result too large");
-    bool anyFloat = llvm::any_of(operands,
-                                 [](const ConstArray *a) { return a->isFloat; });
-    out.isFloat = type == "Where" ? operands[1]->isFloat
+    bool anyFloat =
+        llvm::any_of(operands, [](const ConstArray *a) { return a->isFloat; });
+    out.isFloat = type == "Where"   ? operands[1]->isFloat
                   : type == "Equal" ? false
                                     : anyFloat;
     SmallVector<int64_t> outStrides = stridesOf(shape);
@@ -1660,9 +1655,9 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
       bool ownDomain = node.domain().empty() || node.domain() == "ai.onnx";
       if (ownDomain && kSupportedOperators.contains(node.op_type()))
         continue;
-      auto &entry = unsupported[ownDomain ? node.op_type()
-                                          : node.domain() + "." +
-                                                node.op_type()];
+      auto &entry =
+          unsupported[ownDomain ? node.op_type()
+                                : node.domain() + "." + node.op_type()];
       if (entry.first++ == 0)
         entry.second =
             node.name().empty() ? fmt::format("#{}", index) : node.name();

@@ -197,7 +197,7 @@ static Value transpose(OpBuilder &b, Location loc, Value value,
 /// constant filter is permuted at compile time.
 /// FCHW filter data in HWCF order.
 static SmallVector<float> permuteToHwcf(ArrayRef<float> data,
-                                       ArrayRef<int64_t> fchw) {
+                                        ArrayRef<int64_t> fchw) {
   int64_t f = fchw[0], c = fchw[1], h = fchw[2], w = fchw[3];
   SmallVector<float> permuted(data.size());
   for (int64_t fi = 0; fi < f; ++fi)
@@ -1182,8 +1182,8 @@ static Value floatConstant(OpBuilder &b, Location loc, Type type,
 /// min(max(x, lo), hi)
 static Value clamp(OpBuilder &b, Location loc, Value x, double lo, double hi) {
   Type type = x.getType();
-  Value low = arith::MaximumFOp::create(b, loc, x,
-                                        floatConstant(b, loc, type, lo));
+  Value low =
+      arith::MaximumFOp::create(b, loc, x, floatConstant(b, loc, type, lo));
   return arith::MinimumFOp::create(b, loc, low,
                                    floatConstant(b, loc, type, hi));
 }
@@ -1267,7 +1267,8 @@ struct MulLowering final : LayoutAwareLowering<MulOp> {
         op, createBroadcastElementwise(
                 rewriter, op.getLoc(),
                 ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                cast<RankedTensorType>(op.getType()), channelsLast, [](OpBuilder &b, Location loc, ValueRange args) {
+                cast<RankedTensorType>(op.getType()), channelsLast,
+                [](OpBuilder &b, Location loc, ValueRange args) {
                   return arith::MulFOp::create(b, loc, args[0], args[1]);
                 }));
     return success();
@@ -1339,10 +1340,10 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                                             bool channelsLast) {
   patterns.add<FlattenLowering, GlobalAvgPoolLowering, SoftmaxLowering>(
       patterns.getContext());
-  patterns.add<AddLowering, AvgPool2DLowering, BatchNormLowering,
-               ClipLowering, ConcatLowering,
-               Conv2DLowering, HardSigmoidLowering, HardSwishLowering,
-               LinearLowering, MaxPool2DLowering, MulLowering, PadLowering,
-               ReluLowering, SigmoidLowering, SliceLowering>(
-      patterns.getContext(), channelsLast);
+  patterns
+      .add<AddLowering, AvgPool2DLowering, BatchNormLowering, ClipLowering,
+           ConcatLowering, Conv2DLowering, HardSigmoidLowering,
+           HardSwishLowering, LinearLowering, MaxPool2DLowering, MulLowering,
+           PadLowering, ReluLowering, SigmoidLowering, SliceLowering>(
+          patterns.getContext(), channelsLast);
 }

@@ -93,12 +93,11 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
     Value biasValue = arith::ConstantOp::create(
         rewriter, conv.getLoc(),
         DenseElementsAttr::get(biasType, ArrayRef<float>(newBias)));
-    rewriter.replaceOp(norm, rebuildConv(rewriter,
-                                         rewriter.getFusedLoc(
-                                             {conv.getLoc(), norm.getLoc()}),
-                                         conv,
-                                         filterValue, biasValue, Value(),
-                                         /*relu=*/false));
+    rewriter.replaceOp(
+        norm, rebuildConv(rewriter,
+                          rewriter.getFusedLoc({conv.getLoc(), norm.getLoc()}),
+                          conv, filterValue, biasValue, Value(),
+                          /*relu=*/false));
     rewriter.eraseOp(conv);
     ++numFolded;
     return success();
@@ -144,7 +143,8 @@ struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
     // The fused layer keeps its producer's name first (the ReLU's after).
     rewriter.modifyOpInPlace(producer, [&] {
       producer->setAttr("relu", rewriter.getUnitAttr());
-      producer->setLoc(rewriter.getFusedLoc({producer->getLoc(), relu.getLoc()}));
+      producer->setLoc(
+          rewriter.getFusedLoc({producer->getLoc(), relu.getLoc()}));
     });
     rewriter.replaceOp(relu, producer->getResults());
     ++numFused;
@@ -176,12 +176,11 @@ struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
     auto conv = fused.getDefiningOp<Conv2DOp>();
     // Built at the add, where both the convolution's operands and the
     // residual are available; named after the convolution first.
-    rewriter.replaceOp(add, rebuildConv(rewriter,
-                                        rewriter.getFusedLoc(
-                                            {conv.getLoc(), add.getLoc()}),
-                                        conv,
-                                        conv.getFilter(), conv.getBias(),
-                                        residual, /*relu=*/false));
+    rewriter.replaceOp(
+        add, rebuildConv(rewriter,
+                         rewriter.getFusedLoc({conv.getLoc(), add.getLoc()}),
+                         conv, conv.getFilter(), conv.getBias(), residual,
+                         /*relu=*/false));
     rewriter.eraseOp(conv);
     ++numFused;
     return success();

@@ -1,4 +1,5 @@
-//===- KernelBuilders.h - IR forms of the kernels ----------------*- C++ -*-===//
+//===- KernelBuilders.h - IR forms of the kernels ----------------*- C++
+//-*-===//
 //
 // Builders the lowering of cnn ops (ConvertCnnToLinalg.cpp) uses to emit
 // the form a layer's `#cnn.kernel` decision asks for. Each sets the
@@ -30,9 +31,9 @@ linalg::GenericOp createBatchedContraction(OpBuilder &b, Location loc,
 /// `residual` (NHWC, the output's shape) may be null. The epilogue (bias,
 /// residual, ReLU) is applied in the output transform, in registers.
 Value buildWinogradConvolution(OpBuilder &b, Location loc, Value input,
-                               ArrayRef<float> hwcf, Value bias,
-                               Value residual, bool relu,
-                               RankedTensorType resultType, KernelAttr kernel);
+                               ArrayRef<float> hwcf, Value bias, Value residual,
+                               bool relu, RankedTensorType resultType,
+                               KernelAttr kernel);
 
 } // namespace mlir::cnn
 

@@ -1,4 +1,5 @@
-//===- KernelSelection.h - The per-layer kernel decision ---------*- C++ -*-===//
+//===- KernelSelection.h - The per-layer kernel decision ---------*- C++
+//-*-===//
 //
 // `cnn-select-kernels` decides, for each convolution, linear and pooling
 // layer, how it is computed on the target and records it as a

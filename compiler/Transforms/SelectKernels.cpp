@@ -121,9 +121,8 @@ static Decision chooseConvBlocks(ArrayRef<int64_t> outputShape, int64_t ic,
   int64_t bestRegisters = 0, bestLoads = 0;
   for (int64_t channels : channelCandidates) {
     int64_t vectors = llvm::divideCeil(channels, vectorWidth);
-    int64_t limit = std::min(
-        ow, maxBlockPixels(vectors, target.registerBudget,
-                           target.vectorRegisters));
+    int64_t limit = std::min(ow, maxBlockPixels(vectors, target.registerBudget,
+                                                target.vectorRegisters));
     // Blocks of a divisor of the width, or full blocks and one smaller tail
     // block per row (17 is prime: without a tail its rows would be single
     // pixels). A tail costs a second copy of the kernel and a poorer block:
@@ -285,8 +284,8 @@ static Decision decideDepthwise(Conv2DOp conv, const TargetModel &target) {
   int64_t c = out[1], ow = out[3];
   int64_t vectorWidth = target.vectorWidth;
   Decision d;
-  d.channels = largestDivisor(
-      c, 4 * vectorWidth, [&](int64_t n) { return n % vectorWidth == 0; });
+  d.channels = largestDivisor(c, 4 * vectorWidth,
+                              [&](int64_t n) { return n % vectorWidth == 0; });
   if (!d.channels)
     d.channels = largestDivisor(c, 4 * vectorWidth);
   int64_t vectors = llvm::divideCeil(d.channels, vectorWidth);
@@ -375,8 +374,8 @@ static std::optional<Decision> decidePool(PoolOp pool,
   int64_t c = out[1], ow = out[3];
   int64_t vectorWidth = target.vectorWidth;
   Decision d;
-  d.channels = largestDivisor(
-      c, 4 * vectorWidth, [&](int64_t d) { return d % vectorWidth == 0; });
+  d.channels = largestDivisor(c, 4 * vectorWidth,
+                              [&](int64_t d) { return d % vectorWidth == 0; });
   if (!d.channels)
     d.channels = largestDivisor(c, 4 * vectorWidth);
   d.pixels = largestDivisor(ow, 8);
@@ -401,8 +400,7 @@ static std::string checkFeasible(Operation *op, const Decision &d,
         os << "pixels (" << d.pixels << ") must divide the output width ("
            << out[3] << "), with no tail";
       else if (!divides(d.channels, out[1]) ||
-               !divides(d.taskChannels, out[1]) ||
-               d.taskChannels % d.channels)
+               !divides(d.taskChannels, out[1]) || d.taskChannels % d.channels)
         os << "channels (" << d.channels << ") must divide task_channels ("
            << d.taskChannels << ") and both the " << out[1] << " channels";
       else if (!divides(d.taskRows, out[2]))
@@ -423,8 +421,8 @@ static std::string checkFeasible(Operation *op, const Decision &d,
         return "winograd needs a 3x3, stride-1, ungrouped convolution with a "
                "constant filter and channels in whole vectors of " +
                std::to_string(target.vectorWidth);
-      int64_t tiles = countTiles(
-          nhwc, d.algorithm == KernelAlgorithm::WinogradF4 ? 4 : 2);
+      int64_t tiles =
+          countTiles(nhwc, d.algorithm == KernelAlgorithm::WinogradF4 ? 4 : 2);
       if (!divides(d.pixels, tiles))
         os << "pixels (" << d.pixels << ") must divide the " << tiles
            << " Winograd tiles";
@@ -452,9 +450,8 @@ static std::string checkFeasible(Operation *op, const Decision &d,
     if (d.tail ? d.pixels > ow || ow % d.pixels != d.tail
                : !divides(d.pixels, ow))
       os << "pixels (" << d.pixels << ") must divide the output width (" << ow
-         << "), or tail must be the remainder (" << ow % std::max<int64_t>(
-                                                               1, d.pixels)
-         << ")";
+         << "), or tail must be the remainder ("
+         << ow % std::max<int64_t>(1, d.pixels) << ")";
     else if (!divides(d.channels, oc) || !divides(d.taskChannels, oc) ||
              d.taskChannels % d.channels)
       os << "channels (" << d.channels << ") must divide task_channels ("
@@ -491,10 +488,11 @@ static std::string checkFeasible(Operation *op, const Decision &d,
       os << "a linear layer's weights are always packed";
     return error;
   }
-  ArrayRef<int64_t> out = cast<ShapedType>(op->getResult(0).getType()).getShape();
+  ArrayRef<int64_t> out =
+      cast<ShapedType>(op->getResult(0).getType()).getShape();
   if (!divides(d.pixels, out[3]) || d.tail)
-    os << "pixels (" << d.pixels << ") must divide the output width ("
-       << out[3] << "), with no tail";
+    os << "pixels (" << d.pixels << ") must divide the output width (" << out[3]
+       << "), with no tail";
   else if (!divides(d.channels, out[1]))
     os << "channels (" << d.channels << ") must divide the " << out[1]
        << " channels";
@@ -607,9 +605,8 @@ struct CnnSelectKernelsPass final
       std::optional<Decision> decision =
           llvm::TypeSwitch<Operation *, std::optional<Decision>>(op)
               .Case([&](Conv2DOp conv) { return decideConv(conv, target); })
-              .Case([&](LinearOp linear) {
-                return decideLinear(linear, target);
-              })
+              .Case(
+                  [&](LinearOp linear) { return decideLinear(linear, target); })
               .Case<MaxPool2DOp, AvgPool2DOp>(
                   [&](auto pool) { return decidePool(pool, target); })
               .Default([](Operation *) { return std::nullopt; });
@@ -626,8 +623,7 @@ struct CnnSelectKernelsPass final
         seen.insert(name);
         // A configured algorithm gets the cost model's blocks for it; the
         // other configured fields then replace those.
-        if (std::optional<StringRef> text =
-                fields->getString("algorithm"))
+        if (std::optional<StringRef> text = fields->getString("algorithm"))
           if (std::optional<KernelAlgorithm> algorithm =
                   symbolizeKernelAlgorithm(*text))
             if (auto conv = dyn_cast<Conv2DOp>(op))
@@ -662,11 +658,10 @@ struct CnnSelectKernelsPass final
       }
       op->setAttr(KernelAttr::kAttrName, decision->toAttr(ctx, vectorWidth));
       if (isa<Conv2DOp>(op))
-        ++(decision->algorithm == KernelAlgorithm::WinogradF4   ? f4
-           : decision->algorithm == KernelAlgorithm::WinogradF2 ? f2
-           : decision->algorithm == KernelAlgorithm::PairedColumns
-               ? paired
-               : direct);
+        ++(decision->algorithm == KernelAlgorithm::WinogradF4      ? f4
+           : decision->algorithm == KernelAlgorithm::WinogradF2    ? f2
+           : decision->algorithm == KernelAlgorithm::PairedColumns ? paired
+                                                                   : direct);
     }
     if (config)
       for (const auto &entry : *config)
@@ -685,9 +680,8 @@ struct CnnSelectKernelsPass final
 
   cnn::PassStatistic numDirect{this, "direct-convolutions",
                                "Convolutions computed directly"};
-  cnn::PassStatistic numPaired{
-      this, "paired-columns-convolutions",
-      "Stride-2 stems computed over pairs of columns"};
+  cnn::PassStatistic numPaired{this, "paired-columns-convolutions",
+                               "Stride-2 stems computed over pairs of columns"};
   cnn::PassStatistic numF2{this, "winograd-f2x2",
                            "Convolutions computed as Winograd F(2x2,3x3)"};
   cnn::PassStatistic numF4{this, "winograd-f4x4",

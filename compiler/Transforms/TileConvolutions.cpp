@@ -23,8 +23,8 @@
 #include "Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
-#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
@@ -344,9 +344,10 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
 /// (`epilogue`, the root when present) fused, one filter row per step;
 /// each block's 1-D depthwise convolution vectorizes to FMAs over channel
 /// vectors.
-static LogicalResult tileAndVectorizeDepthwise(
-    PatternRewriter &rewriter, linalg::DepthwiseConv2DNhwcHwcOp conv,
-    linalg::GenericOp epilogue, KernelAttr kernel) {
+static LogicalResult
+tileAndVectorizeDepthwise(PatternRewriter &rewriter,
+                          linalg::DepthwiseConv2DNhwcHwcOp conv,
+                          linalg::GenericOp epilogue, KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   auto root = cast<TilingInterface>(epilogue ? epilogue.getOperation()
                                              : conv.getOperation());
@@ -511,9 +512,9 @@ static LogicalResult tileAndVectorizeElementwise(PatternRewriter &rewriter,
       !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
            .isIdentity())
     return failure();
-  int64_t channels = largestDivisor(
-      ranges[3], 4 * vectorWidth,
-      [&](int64_t d) { return d % vectorWidth == 0; });
+  int64_t channels = largestDivisor(ranges[3], 4 * vectorWidth, [&](int64_t d) {
+    return d % vectorWidth == 0;
+  });
   if (!channels)
     channels = largestDivisor(ranges[3], 4 * vectorWidth);
   FailureOr<Operation *> rows =
@@ -627,8 +628,8 @@ struct CnnTileConvolutionsPass final
       auto generic = dyn_cast<linalg::GenericOp>(op);
       if (!conv && !depthwise && generic &&
           generic.getNumReductionLoops() == 0) {
-        conv = generic.getDpsInputs()[0]
-                   .getDefiningOp<linalg::Conv2DNhwcHwcfOp>();
+        conv =
+            generic.getDpsInputs()[0].getDefiningOp<linalg::Conv2DNhwcHwcfOp>();
         depthwise = generic.getDpsInputs()[0]
                         .getDefiningOp<linalg::DepthwiseConv2DNhwcHwcOp>();
       }
@@ -643,10 +644,9 @@ struct CnnTileConvolutionsPass final
       }
       if (conv) {
         // A convolution that does not tile stays whole: slower, still right.
-        if (succeeded(tileAndVectorize(rewriter, conv,
-                                       op == conv ? linalg::GenericOp()
-                                                  : generic,
-                                       kernel)))
+        if (succeeded(tileAndVectorize(
+                rewriter, conv, op == conv ? linalg::GenericOp() : generic,
+                kernel)))
           ++convolutions;
         else
           ++untiledConvolutions;

@@ -231,9 +231,8 @@ buildLoop(OpBuilder &b, Location loc, int64_t count, int64_t step, Value init,
 /// decision (its blocks are the GEMMs').
 static Value buildWinograd(OpBuilder &rewriter, Location loc, Value input,
                            RankedTensorType outputType,
-                           const OutputEpilogue &epilogue,
-                           ArrayRef<float> hwcf, const WinogradVariant &wv,
-                           cnn::KernelAttr kernel) {
+                           const OutputEpilogue &epilogue, ArrayRef<float> hwcf,
+                           const WinogradVariant &wv, cnn::KernelAttr kernel) {
   const int64_t kTile = wv.tile, kAlpha = wv.alpha;
   const int64_t vectorWidth = kernel.getVectorWidth();
   MLIRContext *ctx = rewriter.getContext();
@@ -449,17 +448,15 @@ static Value buildWinograd(OpBuilder &rewriter, Location loc, Value input,
 
 Value mlir::cnn::buildWinogradConvolution(OpBuilder &b, Location loc,
                                           Value input, ArrayRef<float> hwcf,
-                                          Value bias, Value residual,
-                                          bool relu,
+                                          Value bias, Value residual, bool relu,
                                           RankedTensorType resultType,
                                           KernelAttr kernel) {
   OutputEpilogue epilogue;
   epilogue.bias = bias;
   epilogue.residual = residual;
   epilogue.relu = relu;
-  epilogue.destination =
-      tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                              resultType.getElementType());
+  epilogue.destination = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                                 resultType.getElementType());
   const WinogradVariant &variant =
       kernel.getAlgorithm() == cnn::KernelAlgorithm::WinogradF4 ? kF43 : kF23;
   return buildWinograd(b, loc, input, resultType, epilogue, hwcf, variant,

@@ -29,12 +29,11 @@ void CnnDialect::initialize() {
       >();
 }
 
-LogicalResult
-KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   KernelAlgorithm algorithm, int64_t vectorWidth,
-                   int64_t pixels, int64_t tail, int64_t channels,
-                   int64_t reduction, int64_t taskRows, int64_t taskChannels,
-                   BoolAttr packFilter) {
+LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 KernelAlgorithm algorithm, int64_t vectorWidth,
+                                 int64_t pixels, int64_t tail, int64_t channels,
+                                 int64_t reduction, int64_t taskRows,
+                                 int64_t taskChannels, BoolAttr packFilter) {
   if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
     return emitError() << "kernel vector_width must be 4, 8 or 16, not "
                        << vectorWidth;
@@ -69,7 +68,8 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
   KernelAlgorithm algorithm = kernel.getAlgorithm();
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
-    ArrayRef<int64_t> strides = conv.getStrides(), dilations = conv.getDilations();
+    ArrayRef<int64_t> strides = conv.getStrides(),
+                      dilations = conv.getDilations();
     if (kernel.isWinograd() &&
         (filter[2] != 3 || filter[3] != 3 || strides[0] != 1 ||
          strides[1] != 1 || dilations[0] != 1 || dilations[1] != 1 ||
@@ -93,9 +93,8 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
   }
   if (isa<LinearOp, MaxPool2DOp, AvgPool2DOp>(op)) {
     if (algorithm != KernelAlgorithm::Direct)
-      return op->emitOpError("kernel ")
-             << stringifyKernelAlgorithm(algorithm)
-             << " applies to convolutions only";
+      return op->emitOpError("kernel ") << stringifyKernelAlgorithm(algorithm)
+                                        << " applies to convolutions only";
     return success();
   }
   return op->emitOpError("takes no 'cnn.kernel': kernels are chosen for "

@@ -482,9 +482,9 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *context,
 
 LogicalResult ClipOp::verify() {
   if (getMin().convertToFloat() > getMax().convertToFloat())
-    return emitOpError("min ") << getMin().convertToFloat()
-                               << " is greater than max "
-                               << getMax().convertToFloat();
+    return emitOpError("min ")
+           << getMin().convertToFloat() << " is greater than max "
+           << getMax().convertToFloat();
   return success();
 }
 
@@ -549,8 +549,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *context,
                                *first, " and ", *type);
     for (int64_t dim = 0; dim < rank; ++dim)
       if (dim != axis && type->getDimSize(dim) != first->getDimSize(dim))
-        return emitOptionalError(loc, "inputs differ outside axis ", axis,
-                                 ": ", *first, " and ", *type);
+        return emitOptionalError(loc, "inputs differ outside axis ", axis, ": ",
+                                 *first, " and ", *type);
     shape[axis] += type->getDimSize(axis);
     if (shape[axis] > kMaxElements)
       return emitOptionalError(loc, "result is too large");

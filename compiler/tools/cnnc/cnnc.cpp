@@ -681,10 +681,9 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
     }
 
   auto dumpModule = [&](StringRef fileName) {
-    return dumpStage(
-        fileName, [&](StringRef path) {
-          return printModule(*module, path, /*allWeights=*/true);
-        });
+    return dumpStage(fileName, [&](StringRef path) {
+      return printModule(*module, path, /*allWeights=*/true);
+    });
   };
   // A stage-3 module (a 03-llvm.mlir of --dump-dir, LLVM dialect) compiles
   // as it is: its kernels were made for the target that lowered it.
@@ -739,10 +738,9 @@ LogicalResult compile(MLIRContext &context, const char *argv0) {
                             "to-linalg-" + target.cpu)))
         return failure();
     }
-    if (!lowered &&
-        failed(runStageOn(current, cnn::buildLinalgToLLVMPipeline,
-                          index == 0 ? std::string("to-llvm")
-                                     : "to-llvm-" + target.cpu)))
+    if (!lowered && failed(runStageOn(current, cnn::buildLinalgToLLVMPipeline,
+                                      index == 0 ? std::string("to-llvm")
+                                                 : "to-llvm-" + target.cpu)))
       return failure();
     if (index == 0) {
       if (failed(dumpStage("03-llvm.mlir", [&](StringRef path) {
