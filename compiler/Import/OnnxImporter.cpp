@@ -24,7 +24,9 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <map>
 #include <onnx/onnx_pb.h>
 
@@ -922,6 +924,16 @@ struct ConstArray {
   SmallVector<int64_t> ints;
   SmallVector<float> floats;
 
+  /// A float as an int64, saturated (NaN: 0), as a cast must not overflow.
+  static int64_t saturate(double v) {
+    if (std::isnan(v))
+      return 0;
+    if (v >= 9.2233720368547758e18)
+      return std::numeric_limits<int64_t>::max();
+    if (v <= -9.2233720368547758e18)
+      return std::numeric_limits<int64_t>::min();
+    return static_cast<int64_t>(v);
+  }
   int64_t size() const {
     int64_t n = 1;
     for (int64_t d : shape)
@@ -929,18 +941,26 @@ struct ConstArray {
     return n;
   }
   double at(int64_t i) const { return isFloat ? floats[i] : ints[i]; }
+  int64_t intAt(int64_t i) const {
+    return isFloat ? saturate(floats[i]) : ints[i];
+  }
   void push(double v) {
     if (isFloat)
       floats.push_back(static_cast<float>(v));
     else
-      ints.push_back(static_cast<int64_t>(v));
+      ints.push_back(saturate(v));
+  }
+  void pushInt(int64_t v) {
+    if (isFloat)
+      floats.push_back(static_cast<float>(v));
+    else
+      ints.push_back(v);
   }
   void pushFrom(const ConstArray &other, int64_t i) {
     if (isFloat)
       floats.push_back(other.isFloat ? other.floats[i] : other.ints[i]);
     else
-      ints.push_back(other.isFloat ? static_cast<int64_t>(other.floats[i])
-                                   : other.ints[i]);
+      ints.push_back(other.intAt(i));
   }
 };
 } // namespace
@@ -1020,11 +1040,14 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
   auto fail = [&](const Twine &message) -> FailureOr<bool> {
     return emitError(loc) << type << ": " << message;
   };
+  // Every foldable operator reads its first input.
+  if (in.empty() || !in[0])
+    return false;
   auto need = [&](int i) { return i < static_cast<int>(in.size()) && in[i]; };
   auto intsOf = [&](int i) {
     SmallVector<int64_t> v;
     for (int64_t k = 0; k < in[i]->size(); ++k)
-      v.push_back(static_cast<int64_t>(in[i]->at(k)));
+      v.push_back(in[i]->intAt(k));
     return v;
   };
   ConstArray out;
@@ -1057,7 +1080,7 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
     out.shape.append(data.shape.begin() + axis + 1, data.shape.end());
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t k = 0; k < indices.size(); ++k) {
-        int64_t index = static_cast<int64_t>(indices.at(k));
+        int64_t index = indices.intAt(k);
         if (index < 0)
           index += extent;
         if (index < 0 || index >= extent)
@@ -1131,12 +1154,14 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
   } else if (type == "Range") {
     if (!need(0) || !need(1) || !need(2))
       return false;
+    if (in[0]->size() != 1 || in[1]->size() != 1 || in[2]->size() != 1)
+      return fail("start, limit and delta must be scalars");
     double start = in[0]->at(0), limit = in[1]->at(0), delta = in[2]->at(0);
     if (delta == 0)
       return fail("delta is zero");
     out.isFloat = in[0]->isFloat;
     int64_t n = std::max<int64_t>(
-        0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
+        0, ConstArray::saturate(std::ceil((limit - start) / delta)));
     if (n > (int64_t(1) << 24))
       return fail("range too long");
     out.shape = {n};
@@ -1284,6 +1309,10 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
           return false;
         operands.push_back(&*a);
       }
+      size_t arity = type == "Neg" ? 1 : type == "Where" ? 3 : 2;
+      if (operands.size() != arity)
+        return fail("expects " + Twine(arity) + " inputs, got " +
+                    Twine(operands.size()));
     }
     int64_t rank = 0;
     for (const ConstArray *a : operands)
@@ -1324,7 +1353,7 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
                   : type == "Equal" ? false
                                     : anyFloat;
     SmallVector<int64_t> outStrides = stridesOf(shape);
-    auto element = [&](const ConstArray *a, int64_t flat) {
+    auto offsetOf = [&](const ConstArray *a, int64_t flat) {
       SmallVector<int64_t> p = padded(a->shape);
       SmallVector<int64_t> strides = stridesOf(p);
       int64_t offset = 0;
@@ -1332,20 +1361,53 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
         int64_t coordinate = (flat / outStrides[d]) % shape[d];
         offset += (p[d] == 1 ? 0 : coordinate) * strides[d];
       }
-      return a->at(offset);
+      return offset;
+    };
+    auto element = [&](const ConstArray *a, int64_t flat) {
+      return a->at(offsetOf(a, flat));
     };
     for (int64_t i = 0; i < total; ++i) {
       if (type == "Expand") {
-        out.push(element(operands[0], i));
+        out.pushFrom(*operands[0], offsetOf(operands[0], i));
+        continue;
+      }
+      if (type == "Where") {
+        const ConstArray *source =
+            element(operands[0], i) != 0 ? operands[1] : operands[2];
+        out.pushFrom(*source, offsetOf(source, i));
+        continue;
+      }
+      if (!anyFloat) {
+        // Integer shape arithmetic, exact, overflow an error.
+        int64_t x = operands[0]->intAt(offsetOf(operands[0], i)), r = 0;
+        if (type == "Neg") {
+          if (__builtin_sub_overflow(int64_t(0), x, &r))
+            return fail("integer overflow");
+          out.pushInt(r);
+          continue;
+        }
+        int64_t y = operands[1]->intAt(offsetOf(operands[1], i));
+        bool overflow = false;
+        if (type == "Add")
+          overflow = __builtin_add_overflow(x, y, &r);
+        else if (type == "Sub")
+          overflow = __builtin_sub_overflow(x, y, &r);
+        else if (type == "Mul")
+          overflow = __builtin_mul_overflow(x, y, &r);
+        else if (type == "Equal")
+          r = x == y;
+        else if (y == 0 ||
+                 (x == std::numeric_limits<int64_t>::min() && y == -1))
+          return fail("integer division by zero or overflow");
+        else // integer Div truncates toward zero
+          r = x / y;
+        if (overflow)
+          return fail("integer overflow");
+        out.pushInt(r);
         continue;
       }
       if (type == "Neg") {
         out.push(-element(operands[0], i));
-        continue;
-      }
-      if (type == "Where") {
-        out.push(element(operands[0], i) != 0 ? element(operands[1], i)
-                                              : element(operands[2], i));
         continue;
       }
       double x = element(operands[0], i), y = element(operands[1], i);
@@ -1357,13 +1419,8 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
         out.push(x - y);
       else if (type == "Equal")
         out.push(x == y ? 1 : 0);
-      else if (anyFloat)
+      else
         out.push(x / y);
-      else if (static_cast<int64_t>(y) == 0)
-        return fail("integer division by zero");
-      else // integer Div truncates toward zero
-        out.push(static_cast<double>(static_cast<int64_t>(x) /
-                                     static_cast<int64_t>(y)));
     }
   }
   constants[node.output(0)] = Constant{toAttr(builder, out), Value()};
