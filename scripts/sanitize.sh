@@ -16,7 +16,9 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$build"
 # Leaks are errors; the runtime's thread pool and MLIR's uniqued storage live
 # until exit on purpose (suppressed in lsan.supp).
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0
+# allow_user_poisoning=0: see test/fuzz/run_fuzzer.sh (LLVM's allocator
+# annotations in instrumented inline code, uninstrumented libMLIR).
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0:allow_user_poisoning=0
 export LSAN_OPTIONS=suppressions=$root/scripts/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build" -j"$(nproc)" --output-on-failure -E "^(e2e|e2e-avx2|conformance|fuzz)\."
