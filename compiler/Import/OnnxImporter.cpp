@@ -1297,12 +1297,9 @@ FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
     if (type == "Expand") {
       if (!need(0) || !need(1))
         return false;
-      shapeOnly.shape = {static_cast<int64_t>(in[1]->size())};
+      // The target shape, broadcast with the input's.
+      shapeOnly.shape = intsOf(1);
       operands = {&*in[0]};
-      SmallVector<int64_t> target = intsOf(1);
-      ConstArray ones;
-      ones.shape = target;
-      shapeOnly = ones;
     } else {
       for (auto &a : in) {
         if (!a)

@@ -318,10 +318,16 @@ struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (channelsLast && op.getGroups() == 1)
       return lowerChannelsLast(op, adaptor, rewriter);
-    if (channelsLast && isDepthwise(op))
-      if (std::optional<SmallVector<float>> filter =
-              getF32ConstantData(adaptor.getFilter()))
-        return lowerDepthwise(op, adaptor, *filter, rewriter);
+    // A grouped convolution with a kernel is depthwise (the dialect
+    // verifies it): the NHWC vector form.
+    if (channelsLast && getKernel(op)) {
+      std::optional<SmallVector<float>> filter =
+          getF32ConstantData(adaptor.getFilter());
+      if (!filter)
+        return rewriter.notifyMatchFailure(op, "a depthwise kernel needs a "
+                                               "constant f32 filter");
+      return lowerDepthwise(op, adaptor, *filter, rewriter);
+    }
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     Type elementType = resultType.getElementType();
@@ -372,14 +378,6 @@ struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
   }
 
 private:
-  /// One filter per channel: groups = input channels = output channels.
-  static bool isDepthwise(Conv2DOp op) {
-    ArrayRef<int64_t> filter = op.getFilter().getType().getShape();
-    return op.getGroups() > 1 && filter[1] == 1 &&
-           filter[0] == op.getGroups() &&
-           op.getInput().getType().getDimSize(1) == op.getGroups();
-  }
-
   /// A depthwise convolution in NHWC: linalg.depthwise_conv_2d_nhwc_hwc on
   /// the padded input with the constant filter as [KH, KW, C], the
   /// accumulator starting as bias + residual, the ReLU after it; the

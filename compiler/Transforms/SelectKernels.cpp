@@ -267,11 +267,7 @@ static Decision chooseWinogradGemmBlocks(int64_t tiles, int64_t c, int64_t f,
 /// A depthwise convolution (one filter per channel) with a constant filter:
 /// the one grouped form with a vector kernel.
 static bool isDepthwise(Conv2DOp conv) {
-  ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
-  return conv.getGroups() > 1 && filter[1] == 1 &&
-         filter[0] == conv.getGroups() &&
-         conv.getInput().getType().getDimSize(1) == conv.getGroups() &&
-         isF32Constant(conv.getFilter());
+  return conv.isDepthwise() && isF32Constant(conv.getFilter());
 }
 
 /// A depthwise convolution's kernel: tasks of one output row, register

@@ -185,6 +185,13 @@ def Cnn_Conv2DOp : Cnn_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
   let extraClassDeclaration = [{
     /// True if the op carries any epilogue beyond the plain convolution.
     bool hasEpilogue() { return getBias() || getResidual() || getRelu(); }
+    /// One filter per channel: groups = input channels = output channels.
+    bool isDepthwise() {
+      ArrayRef<int64_t> filter = getFilter().getType().getShape();
+      int64_t groups = static_cast<int64_t>(getGroups());
+      return groups > 1 && filter[1] == 1 && filter[0] == groups &&
+             getInput().getType().getDimSize(1) == groups;
+    }
   }];
 }
 

@@ -490,3 +490,11 @@ func.func @f() {
   %0 = cnn.concat : () -> tensor<1x4x4x4xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x4x3x3xf32>) {
+  // expected-error @+1 {{kernels of grouped convolutions are direct depthwise ones (groups = input channels = output channels)}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<1x16x8x8xf32>, tensor<16x4x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return
+}
