@@ -1672,11 +1672,9 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
     } else if (dim.has_dim_value() && dim.dim_value() > 0) {
       shape.push_back(dim.dim_value());
     } else if (i == 0) {
-      emitWarning(fileLoc) << "input '" << input->name()
-                           << "' has a symbolic batch dimension '"
-                           << dim.dim_param()
-                           << "'; compiling for batch 1 (set it with "
-                              "--input-shape)";
+      // A symbolic batch: the caller chooses it (options.batch), else 1.
+      if (options.symbolicBatch)
+        *options.symbolicBatch = true;
       shape.push_back(1);
     } else {
       error() << "input '" << input->name() << "' has symbolic dimension " << i
@@ -1684,6 +1682,8 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
       return nullptr;
     }
   }
+  if (options.batch && !shape.empty())
+    shape.front() = *options.batch;
   if (llvm::any_of(shape, [](int64_t d) { return d <= 0; })) {
     error() << "input '" << input->name() << "' has an invalid shape "
             << formatList(shape);

@@ -12,12 +12,19 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <optional>
+
 namespace mlir::cnn {
 
 struct OnnxImportOptions {
   /// Replaces the model input's shape (all of it, or its symbolic
   /// dimensions); empty keeps the file's shape.
   SmallVector<int64_t> inputShape;
+  /// Replaces dimension 0 of the input (after `inputShape`): the batch.
+  std::optional<int64_t> batch;
+  /// Set to true if the file's batch dimension is symbolic (then compiled
+  /// as `batch`, else 1).
+  bool *symbolicBatch = nullptr;
 };
 
 /// Imports `path`; returns null after emitting a diagnostic on failure.

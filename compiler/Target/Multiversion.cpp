@@ -14,6 +14,9 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/Linker/Linker.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Transforms/IPO/ConstantMerge.h"
+#include "llvm/Transforms/IPO/GlobalDCE.h"
 
 using namespace mlir;
 using namespace mlir::cnn;
@@ -34,8 +37,9 @@ static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// The functions of the ABI each variant defines (ExportCAbi.cpp and
-/// InstrumentLayers.cpp), after the prefix.
+/// The functions each variant's module defines (ExportCAbi.cpp and
+/// InstrumentLayers.cpp), after the prefix; the rest of the ABI is defined
+/// below.
 static constexpr const char *kVariantFunctions[] = {
     "_run",         "_layer_table", "_input_rank",
     "_input_shape", "_output_rank", "_output_shape"};
@@ -52,41 +56,80 @@ static void internalize(llvm::Module &module,
     }
 }
 
-/// Renames variant `index`'s ABI functions to `<name>.v<index>` and makes
-/// everything else it defines internal, so that variants do not clash. (The
-/// renamed functions stay external until the variants are linked: the
-/// linker only brings in what some external symbol needs.)
+/// Renames the ABI functions of a variant's module to `<name><tag>` (tag
+/// ".v<index>" for the block's code; the one-image code keeps only its run
+/// function, as "<prefix>_run1.v<index>") and makes everything else it
+/// defines internal, so that modules do not clash. (The renamed functions
+/// stay external until the modules are linked: the linker only brings in
+/// what some external symbol needs.) Constants become unnamed_addr: nothing
+/// compares their addresses, so identical ones may be merged.
 static void privatize(llvm::Module &module, llvm::StringRef prefix,
-                      unsigned index) {
+                      unsigned index, bool single) {
   llvm::SmallPtrSet<llvm::GlobalValue *, 8> abi;
-  for (const char *suffix : kVariantFunctions)
-    if (llvm::Function *function =
-            module.getFunction((prefix + suffix).str())) {
-      function->setName(prefix + suffix + ".v" + llvm::Twine(index));
-      abi.insert(function);
-    }
+  for (const char *suffix : kVariantFunctions) {
+    llvm::Function *function = module.getFunction((prefix + suffix).str());
+    if (!function || (single && llvm::StringRef(suffix) != "_run"))
+      continue;
+    function->setName(prefix + suffix + (single ? "1" : "") + ".v" +
+                      llvm::Twine(index));
+    abi.insert(function);
+  }
   internalize(module,
               [&](llvm::GlobalValue &value) { return abi.contains(&value); });
+  for (llvm::GlobalVariable &global : module.globals())
+    if (global.isConstant() && global.hasLocalLinkage())
+      global.setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+}
+
+/// Drops what nothing uses and stores identical constants once.
+static void mergeAndStrip(llvm::Module &module) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder;
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::ModulePassManager passes;
+  passes.addPass(llvm::ConstantMergePass());
+  passes.addPass(llvm::GlobalDCEPass());
+  passes.run(module, modules);
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
 mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
-                        llvm::StringRef prefix) {
+                        const ModelInterface &model) {
+  llvm::StringRef prefix = model.prefix;
   if (variants.empty())
     return makeError("no target to compile for");
+  bool hasSingle = model.dynamicBatch && model.batchBlock > 1;
   for (auto [index, variant] : llvm::enumerate(variants)) {
-    if (!variant.module->getFunction((prefix + "_run").str()))
-      return makeError("the model defines no '" + prefix + "_run'");
-    privatize(*variant.module, prefix, index);
+    for (llvm::Module *module : {variant.module.get(),
+                                 variant.singleModule.get()}) {
+      if (!module)
+        continue;
+      if (!module->getFunction((prefix + "_run").str()))
+        return makeError("the model defines no '" + prefix + "_run'");
+      privatize(*module, prefix, index, module == variant.singleModule.get());
+    }
+    if (hasSingle != bool(variant.singleModule))
+      return makeError("internal error: a dynamic batch of blocks needs "
+                       "one-image code in every variant");
   }
   std::unique_ptr<llvm::Module> result = std::move(variants[0].module);
   llvm::Linker linker(*result);
-  for (CodeVariant &variant : variants.drop_front())
-    if (linker.linkInModule(std::move(variant.module)))
-      return makeError("cannot link the code variants into one module");
+  for (auto [index, variant] : llvm::enumerate(variants)) {
+    for (std::unique_ptr<llvm::Module> *module :
+         {&variant.module, &variant.singleModule})
+      if (*module && linker.linkInModule(std::move(*module)))
+        return makeError("cannot link the code variants into one module");
+  }
 
   llvm::Module &module = *result;
-  // Only the dispatchers below are exported.
+  // Only the C ABI below is exported.
   internalize(module, [](llvm::GlobalValue &) { return false; });
   llvm::LLVMContext &context = module.getContext();
   llvm::IRBuilder<> builder(context);
@@ -96,14 +139,19 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
   auto name = [&](llvm::StringRef suffix, unsigned index) {
     return (prefix + suffix + ".v" + llvm::Twine(index)).str();
   };
+  auto nullPtr = llvm::ConstantPointerNull::get(ptr);
+  auto functionOrNull = [&](const std::string &symbol) -> llvm::Constant * {
+    if (llvm::Function *function = module.getFunction(symbol))
+      return function;
+    return nullPtr;
+  };
 
-  // The table runtime/include/cnnrt/cnnrt.h declares as cnnrt_variant.
-  auto *variantType = llvm::StructType::get(context, {ptr, ptr, i64, ptr, ptr});
+  // The variant table: cnnrt_variant in runtime/include/cnnrt/cnnrt.h.
+  auto *variantType =
+      llvm::StructType::get(context, {ptr, ptr, i64, ptr, ptr, ptr, i64});
   llvm::SmallVector<llvm::Constant *> entries;
   for (auto [index, variant] : llvm::enumerate(variants)) {
     const KernelTarget &target = *variant.target;
-    llvm::Function *layerTable =
-        module.getFunction(name("_layer_table", index));
     entries.push_back(llvm::ConstantStruct::get(
         variantType,
         {builder.CreateGlobalString(
@@ -113,9 +161,10 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
              target.requiredFeatureList(),
              (prefix + ".features.v" + llvm::Twine(index)).str(), 0, &module),
          llvm::ConstantInt::get(i64, target.vectorWidth * 32),
-         module.getFunction(name("_run", index)),
-         layerTable ? static_cast<llvm::Constant *>(layerTable)
-                    : llvm::ConstantPointerNull::get(ptr)}));
+         functionOrNull(name("_run", index)),
+         functionOrNull(name("_run1", index)),
+         functionOrNull(name("_layer_table", index)),
+         llvm::ConstantInt::get(i64, variant.workspaceBytes)}));
   }
   auto *tableType = llvm::ArrayType::get(variantType, entries.size());
   auto *table = new llvm::GlobalVariable(
@@ -125,79 +174,90 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
   auto *selected = new llvm::GlobalVariable(
       module, i32, /*isConstant=*/false, llvm::GlobalValue::InternalLinkage,
       llvm::ConstantInt::getSigned(i32, -1), prefix + ".selected");
-  llvm::Value *count = builder.getInt32(entries.size());
 
-  llvm::FunctionCallee variantGet = module.getOrInsertFunction(
-      "cnnrt_variant_get",
-      llvm::FunctionType::get(ptr, {ptr, i32, ptr}, false));
-  llvm::FunctionCallee variantSelect = module.getOrInsertFunction(
-      "cnnrt_variant_select",
-      llvm::FunctionType::get(i32, {ptr, i32, ptr, ptr, i64}, false));
+  // The descriptor: cnnrt_model in runtime/include/cnnrt/cnnrt.h.
+  auto *modelType =
+      llvm::StructType::get(context, {ptr, ptr, i32, ptr, i64, i64, i64, i64});
+  auto *descriptor = new llvm::GlobalVariable(
+      module, modelType, /*isConstant=*/true,
+      llvm::GlobalValue::InternalLinkage,
+      llvm::ConstantStruct::get(
+          modelType,
+          {builder.CreateGlobalString(prefix, (prefix + ".name").str(), 0,
+                                      &module),
+           table, llvm::ConstantInt::get(i32, entries.size()), selected,
+           llvm::ConstantInt::get(i64, model.batchBlock),
+           llvm::ConstantInt::get(i64, model.dynamicBatch ? 1 : 0),
+           llvm::ConstantInt::get(i64, model.inputImageFloats),
+           llvm::ConstantInt::get(i64, model.outputImageFloats)}),
+      prefix + ".model");
 
-  auto define = [&](llvm::StringRef suffix, llvm::FunctionType *type) {
+  // Each function of the C ABI: one call into the runtime with the
+  // descriptor, or a constant.
+  auto define = [&](llvm::StringRef suffix, llvm::Type *result,
+                    llvm::ArrayRef<llvm::Type *> params) {
     auto *function = llvm::Function::Create(
-        type, llvm::GlobalValue::ExternalLinkage, prefix + suffix, module);
+        llvm::FunctionType::get(result, params, false),
+        llvm::GlobalValue::ExternalLinkage, prefix + suffix, module);
     builder.SetInsertPoint(llvm::BasicBlock::Create(context, "", function));
     return function;
   };
-  // Forwards to field `field` (run or layer_table) of the chosen variant.
-  auto defineForwarder = [&](llvm::StringRef suffix, unsigned field) {
-    llvm::Function *first = module.getFunction(name(suffix, 0));
-    if (!first)
-      return;
-    llvm::Function *function = define(suffix, first->getFunctionType());
-    llvm::Value *variant =
-        builder.CreateCall(variantGet, {table, count, selected});
-    llvm::Value *callee = builder.CreateLoad(
-        ptr, builder.CreateStructGEP(variantType, variant, field));
-    llvm::SmallVector<llvm::Value *> arguments(
-        llvm::make_pointer_range(function->args()));
-    llvm::CallInst *call =
-        builder.CreateCall(first->getFunctionType(), callee, arguments);
-    if (function->getReturnType()->isVoidTy())
+  auto returnCall = [&](llvm::StringRef runtime, llvm::Type *result,
+                        llvm::ArrayRef<llvm::Value *> arguments) {
+    llvm::SmallVector<llvm::Type *> types;
+    for (llvm::Value *argument : arguments)
+      types.push_back(argument->getType());
+    llvm::CallInst *call = builder.CreateCall(
+        module.getOrInsertFunction(
+            runtime, llvm::FunctionType::get(result, types, false)),
+        arguments);
+    if (result->isVoidTy())
       builder.CreateRetVoid();
     else
       builder.CreateRet(call);
   };
-  defineForwarder("_run", 3);
-  defineForwarder("_layer_table", 4);
-
-  // int <prefix>_check_cpu(char *err, size_t errlen): 0 if a variant runs.
+  llvm::Value *noWorkspace[] = {nullPtr, builder.getInt64(0)};
   {
-    llvm::Function *function =
-        define("_check_cpu", llvm::FunctionType::get(i32, {ptr, i64}, false));
-    llvm::Value *index = builder.CreateCall(
-        variantSelect,
-        {table, count, selected, function->getArg(0), function->getArg(1)});
-    builder.CreateRet(builder.CreateZExt(
-        builder.CreateICmpSLT(index, builder.getInt32(0)), i32));
+    // The batch the shapes give; one image if the batch is dynamic.
+    llvm::Function *run = define("_run", i32, {ptr, ptr});
+    returnCall("cnnrt_model_run", i32,
+               {descriptor,
+                builder.getInt64(model.dynamicBatch ? 1 : model.batchBlock),
+                run->getArg(0), run->getArg(1), noWorkspace[0],
+                noWorkspace[1]});
   }
-  // Field `field` of the chosen variant, or `none` if no variant runs.
-  auto defineQuery = [&](llvm::StringRef suffix, llvm::Type *type,
-                         unsigned field, llvm::Constant *none) {
-    llvm::Function *function =
-        define(suffix, llvm::FunctionType::get(type, false));
-    llvm::Value *index =
-        builder.CreateCall(variantSelect, {table, count, selected,
-                                           llvm::ConstantPointerNull::get(ptr),
-                                           builder.getInt64(0)});
-    llvm::BasicBlock *found =
-        llvm::BasicBlock::Create(context, "found", function);
-    llvm::BasicBlock *missing =
-        llvm::BasicBlock::Create(context, "none", function);
-    builder.CreateCondBr(builder.CreateICmpSLT(index, builder.getInt32(0)),
-                         missing, found);
-    builder.SetInsertPoint(missing);
-    builder.CreateRet(none);
-    builder.SetInsertPoint(found);
-    llvm::Value *address = builder.CreateInBoundsGEP(
-        tableType, table,
-        {builder.getInt64(0), builder.CreateSExt(index, i64),
-         builder.getInt32(field)});
-    builder.CreateRet(builder.CreateLoad(type, address));
-  };
-  defineQuery("_target", ptr, 0, llvm::ConstantPointerNull::get(ptr));
-  defineQuery("_vector_bits", i64, 2, builder.getInt64(0));
+  {
+    llvm::Function *run = define("_run_batch", i32, {i64, ptr, ptr});
+    returnCall("cnnrt_model_run", i32,
+               {descriptor, run->getArg(0), run->getArg(1), run->getArg(2),
+                noWorkspace[0], noWorkspace[1]});
+  }
+  {
+    llvm::Function *run =
+        define("_run_with_workspace", i32, {i64, ptr, ptr, ptr, i64});
+    returnCall("cnnrt_model_run", i32,
+               {descriptor, run->getArg(0), run->getArg(1), run->getArg(2),
+                run->getArg(3), run->getArg(4)});
+  }
+  define("_workspace_size", i64, {});
+  returnCall("cnnrt_model_workspace_size", i64, {descriptor});
+  define("_release_workspace", builder.getVoidTy(), {});
+  returnCall("cnnrt_release_workspace", builder.getVoidTy(), {});
+  define("_error_message", ptr, {});
+  returnCall("cnnrt_last_error", ptr, {});
+  define("_batch_block", i64, {});
+  builder.CreateRet(builder.getInt64(model.batchBlock));
+  {
+    llvm::Function *check = define("_check_cpu", i32, {ptr, i64});
+    returnCall("cnnrt_model_check_cpu", i32,
+               {descriptor, check->getArg(0), check->getArg(1)});
+  }
+  define("_target", ptr, {});
+  returnCall("cnnrt_model_target", ptr, {descriptor});
+  define("_vector_bits", i64, {});
+  returnCall("cnnrt_model_vector_bits", i64, {descriptor});
+  define("_layer_table", ptr, {});
+  returnCall("cnnrt_model_layer_table", ptr, {descriptor});
 
   // The shapes are the same in every variant: variant 0's, as baseline
   // code (they run before the CPU is checked, e.g. for --help).
@@ -209,5 +269,6 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
       llvm::GlobalAlias::create(llvm::GlobalValue::ExternalLinkage,
                                 prefix + suffix, first);
     }
+  mergeAndStrip(module);
   return result;
 }

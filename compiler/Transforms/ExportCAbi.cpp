@@ -1,11 +1,14 @@
 //===- ExportCAbi.cpp - Expose the model through the runtime's C ABI ------===//
 //
-// The runtime and embedding programs see a model as five C functions:
-//   void    <prefix>_run(const float *input, float *output);
-//   int64_t <prefix>_input_rank(void);  const int64_t
-//   *<prefix>_input_shape(void); int64_t <prefix>_output_rank(void); const
-//   int64_t *<prefix>_output_shape(void);
-// This pass renames the entry function and adds the shape queries.
+// Each code variant of a model defines five functions:
+//   void           <prefix>_run(const float *in, float *out, void *workspace);
+//   int64_t        <prefix>_input_rank(void);
+//   const int64_t *<prefix>_input_shape(void);
+//   int64_t        <prefix>_output_rank(void);
+//   const int64_t *<prefix>_output_shape(void);
+// This pass renames the entry function and adds the shape queries (the
+// workspace argument comes from cnn-plan-activation-memory). The C ABI that
+// programs call (cnn_model_abi.h) wraps them: Target/Multiversion.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,6 +89,9 @@ struct CnnExportCAbiPass final
     auto arrayType =
         LLVM::LLVMArrayType::get(i64, std::max<size_t>(1, shape.size()));
     SmallVector<int64_t> data(shape);
+    // A dynamic batch: the compiled dimension 0 is a block, not the batch.
+    if (dynamicBatch && !data.empty())
+      data.front() = -1;
     if (data.empty())
       data.push_back(1);
     LLVM::GlobalOp::create(

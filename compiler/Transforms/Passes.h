@@ -72,6 +72,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
   PassOptions::Option<std::string> symbolPrefix{
       *this, "prefix", llvm::cl::desc("Prefix of the exported C symbols"),
       llvm::cl::init("cnn_model")};
+  PassOptions::Option<bool> dynamicBatch{
+      *this, "dynamic-batch",
+      llvm::cl::desc("The C ABI reports the batch dimension as -1: the "
+                     "compiled batch is a block of a run-time batch"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> graphPasses{
       *this, "graph-passes",
       llvm::cl::desc("Fold batch norms and fuse epilogues in stage 1 (off: "

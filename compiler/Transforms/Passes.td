@@ -10,6 +10,24 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CnnSetBatch : Pass<"cnn-set-batch", "ModuleOp"> {
+  let summary = "Recompute a model's types for another batch size";
+  let description = [{
+    Sets dimension 0 of the model function's input to `batch` and infers
+    every op's result type again, in order: ops with a type inference
+    compute it, ops whose result has their operand's type take it, and a
+    `cnn.slice` that spans the whole batch keeps spanning it. The function's
+    result types follow. An op whose result would not keep the batch in
+    dimension 0 (a slice of part of the batch, a flatten around axis 0) is
+    an error naming it. cnnc runs it on MLIR models for `--batch`, and for
+    the one-image code of `--batch=dynamic`.
+  }];
+  let options = [
+    Option<"batch", "batch", "int64_t", /*default=*/"1",
+           "The new batch size (dimension 0 of the input), at least 1">
+  ];
+}
+
 def CnnFoldBatchNorm : Pass<"cnn-fold-batch-norm", "func::FuncOp"> {
   let summary = "Fold inference batch norms into the preceding convolution";
   let description = [{
@@ -128,13 +146,19 @@ def CnnExportCAbi : Pass<"cnn-export-c-abi", "ModuleOp"> {
     Renames the module's one public function to `<prefix>_run` and adds
     `<prefix>_input_rank`, `<prefix>_input_shape`, `<prefix>_output_rank`
     and `<prefix>_output_shape` as LLVM-dialect functions returning the
-    static shapes. Together with bufferization, results-to-out-params and
-    the bare-pointer calling convention, the entry point becomes
-    `void <prefix>_run(const float *input, float *output)`.
+    static shapes (with `dynamic-batch`, dimension 0 as -1: the compiled
+    batch is a block the runtime repeats). Together with bufferization,
+    results-to-out-params, the activation workspace argument and the
+    bare-pointer calling convention, the entry point becomes
+    `void <prefix>_run(const float *input, float *output, void *workspace)`,
+    which the multi-version linker wraps into the C ABI of
+    runtime/include/cnnrt/cnn_model_abi.h.
   }];
   let options = [
     Option<"prefix", "prefix", "std::string", /*default=*/"\"cnn_model\"",
-           "Prefix of the exported C symbols">
+           "Prefix of the exported C symbols">,
+    Option<"dynamicBatch", "dynamic-batch", "bool", /*default=*/"false",
+           "Report the batch dimension of the shapes as -1 (any batch)">
   ];
   let dependentDialects = ["LLVM::LLVMDialect"];
 }
@@ -161,10 +185,13 @@ def CnnPlanActivationMemory
     (from its allocation to the last use of the buffer or of any view of
     it), packs the buffers into one arena, largest first, at the lowest
     64-byte aligned offset not used by a buffer whose interval overlaps,
-    and replaces each `memref.alloc` with a `memref.view` into one arena
-    allocated on entry and freed on return. Buffers that escape (returned,
-    passed to calls) or have dynamic shapes keep their own allocation. The
-    arena size is recorded on the function as `cnn.arena_bytes`.
+    and replaces each `memref.alloc` with a `memref.view` into one arena.
+    The arena is a new last argument of the (public) entry function,
+    `memref<Nxi8>`: the caller's workspace, so that a run allocates nothing
+    and an embedding program can supply the memory. Buffers that escape
+    (returned, passed to calls) or have dynamic shapes keep their own
+    allocation. The arena size N is also recorded on the function as
+    `cnn.arena_bytes`, for the runtime's `workspace_size` query.
   }];
   let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
 }

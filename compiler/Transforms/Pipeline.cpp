@@ -71,8 +71,8 @@ void mlir::cnn::buildCnnToLinalgPipeline(OpPassManager &pm,
 
 void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                           const PipelineOptions &options) {
-  pm.addPass(createCnnExportCAbi(
-      CnnExportCAbiOptions{options.symbolPrefix.getValue()}));
+  pm.addPass(createCnnExportCAbi(CnnExportCAbiOptions{
+      options.symbolPrefix.getValue(), options.dynamicBatch.getValue()}));
   pm.addNestedPass<func::FuncOp>(createCnnFoldPaddingIntoProducers());
   pm.addPass(createCnnEmitLayerTable(
       CnnEmitLayerTableOptions{options.symbolPrefix.getValue()}));

@@ -4,7 +4,11 @@
 // buffers. Each static `memref.alloc` lives from its position to the last
 // use of it or of a view of it; buffers whose lifetimes do not overlap share
 // memory. Offsets are chosen at compile time (greedy, largest buffer first,
-// lowest fitting offset), so a run allocates once.
+// lowest fitting offset). The arena is not allocated here: it is the
+// caller's workspace, a trailing `memref<Nxi8>` argument of the function
+// (N recorded as `cnn.arena_bytes`), which the runtime allocates once per
+// thread or takes from the program (runtime/src/model.c). A run of the
+// model allocates nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +30,7 @@ namespace mlir::cnn {
 using namespace mlir;
 
 static constexpr int64_t kAlignment = 64;
+static constexpr llvm::StringLiteral kArenaAttr = "cnn.arena_bytes";
 
 namespace {
 struct PlannedBuffer {
@@ -40,8 +45,15 @@ struct CnnPlanActivationMemoryPass final
     : cnn::impl::CnnPlanActivationMemoryBase<CnnPlanActivationMemoryPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (func.isExternal() || !func.getBody().hasOneBlock())
+    // The entry point only: its callers are outside the module.
+    if (func.isExternal() || !func.isPublic() ||
+        !func.getBody().hasOneBlock())
       return;
+    if (func->hasAttr(kArenaAttr)) {
+      func.emitError("the activation memory of '")
+          << func.getSymName() << "' is already planned";
+      return signalPassFailure();
+    }
     Block &block = func.getBody().front();
     DenseMap<Operation *, int64_t> position;
     for (auto [index, op] : llvm::enumerate(block))
@@ -53,8 +65,6 @@ struct CnnPlanActivationMemoryPass final
       if (buffer)
         buffers.push_back(*buffer);
     }
-    if (buffers.empty())
-      return;
 
     // Largest first; each at the lowest aligned offset that does not
     // collide with an already placed buffer live at the same time.
@@ -83,12 +93,13 @@ struct CnnPlanActivationMemoryPass final
       placed.push_back(buffer);
     }
 
-    // One arena, allocated on entry and freed before every return.
-    OpBuilder builder = OpBuilder::atBlockBegin(&block);
-    Location loc = func.getLoc();
+    // One arena: the workspace argument, appended to the signature.
+    OpBuilder builder(func.getContext());
     auto arenaType = MemRefType::get({arenaBytes}, builder.getI8Type());
-    Value arena = memref::AllocOp::create(
-        builder, loc, arenaType, builder.getI64IntegerAttr(kAlignment));
+    if (failed(func.insertArgument(func.getNumArguments(), arenaType,
+                                   /*argAttrs=*/{}, func.getLoc())))
+      return signalPassFailure();
+    Value arena = func.getArguments().back();
     for (PlannedBuffer &buffer : buffers) {
       builder.setInsertionPoint(buffer.alloc);
       Value offset = arith::ConstantIndexOp::create(
@@ -101,11 +112,7 @@ struct CnnPlanActivationMemoryPass final
         dealloc.erase();
       buffer.alloc.erase();
     }
-    func.walk([&](func::ReturnOp ret) {
-      OpBuilder b(ret);
-      memref::DeallocOp::create(b, ret.getLoc(), arena);
-    });
-    func->setAttr("cnn.arena_bytes", builder.getI64IntegerAttr(arenaBytes));
+    func->setAttr(kArenaAttr, builder.getI64IntegerAttr(arenaBytes));
   }
 
   /// The live interval of `alloc`, or nothing if it must keep its own

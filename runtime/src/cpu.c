@@ -111,16 +111,3 @@ int32_t cnnrt_variant_select(const cnnrt_variant *variants, int32_t count,
                     (int)count, lacks, fix);
   return -1;
 }
-
-const cnnrt_variant *cnnrt_variant_get(const cnnrt_variant *variants,
-                                       int32_t count, int32_t *selected) {
-  char err[1024];
-  int32_t i = cnnrt_variant_select(variants, count, selected, err, sizeof(err));
-  if (i >= 0)
-    return &variants[i];
-  // Running the code would die of an illegal instruction: say why instead.
-  // Programs that check first (cnn_model_check_cpu) never get here.
-  fprintf(stderr, "error: %s\n", err);
-  fflush(stderr);
-  exit(1);
-}

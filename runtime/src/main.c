@@ -29,7 +29,12 @@
 #include <unistd.h>
 
 enum { exit_runtime_error = 1, exit_usage_error = 2 };
-enum { max_bench_runs = 1000000, max_threads = 65536, max_top_classes = 5 };
+enum {
+  max_bench_runs = 1000000,
+  max_threads = 65536,
+  max_top_classes = 5,
+  max_batch = 1 << 20
+};
 // xorshift32 state must be nonzero; this is the seed --help documents.
 #define SYNTHETIC_SEED 0x9E3779B9u
 
@@ -40,8 +45,11 @@ typedef struct options {
   int bench_runs;           // 0: no benchmark.
   int profile_runs;         // 0: no profile.
   const char *profile_path; // CSV, or JSON if it ends in ".json".
+  int batch;                // synthetic input's batch; 0: not given.
+  int quiet;                // no printed result.
   int help;
 } options;
+
 
 static void print_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -55,6 +63,20 @@ static void print_error(const char *fmt, ...) {
   va_end(args);
 }
 
+// The batch dimension of a model compiled with --batch=dynamic is -1.
+static int model_has_dynamic_batch(void) {
+  return cnn_model_input_rank() > 0 && cnn_model_input_shape()[0] < 0;
+}
+
+// Runs the model on `batch` images; prints the model's message on failure.
+static int run_model(int64_t batch, const float *input, float *output) {
+  if (cnn_model_run_batch(batch, input, output) != 0) {
+    print_error("%s", cnn_model_error_message());
+    return exit_runtime_error;
+  }
+  return 0;
+}
+
 static void print_usage(const char *program) {
   char input_shape[CNNRT_SHAPE_STR_MAX], output_shape[CNNRT_SHAPE_STR_MAX];
   cnnrt_format_shape(cnn_model_input_rank(), cnn_model_input_shape(),
@@ -62,9 +84,8 @@ static void print_usage(const char *program) {
   cnnrt_format_shape(cnn_model_output_rank(), cnn_model_output_shape(),
                      output_shape, sizeof(output_shape));
   printf(
-      "usage: %s [--input X.npy] [--output Y.npy] [--threads N] [--bench N] "
-      "[--profile N [--profile-out FILE]] "
-      "[--help]\n"
+      "usage: %s [--input X.npy | --batch N] [--output Y.npy] [--threads N] "
+      "[--bench N] [--profile N [--profile-out FILE]] [--quiet] [--help]\n"
       "\n"
       "Runs the network compiled into this executable by cnnc.\n"
       "\n"
@@ -74,9 +95,14 @@ static void print_usage(const char *program) {
       "options (also accepted as --option=value):\n"
       "  --input X.npy   read the input from a float32 ('<f4') C-order .npy "
       "file;\n"
-      "                  its shape must equal the model input shape. Without "
-      "it a\n"
-      "                  deterministic synthetic input is used (see below).\n"
+      "                  its shape must equal the model input shape (any "
+      "batch N\n"
+      "                  if the batch is dynamic). Without it a "
+      "deterministic\n"
+      "                  synthetic input is used (see below).\n"
+      "  --batch N       the synthetic input's batch, for a model compiled "
+      "with\n"
+      "                  --batch=dynamic (default 1).\n"
       "  --output Y.npy  write the output as a float32 .npy file (written to "
       "a\n"
       "                  temporary file, then renamed over Y.npy).\n"
@@ -94,6 +120,9 @@ static void print_usage(const char *program) {
       "                  share of the total.\n"
       "  --profile-out FILE  also write the profile as CSV, or as JSON if\n"
       "                  FILE ends in .json (written atomically).\n"
+      "  --quiet         do not print the result (implied by --output, "
+      "--bench and\n"
+      "                  --profile).\n"
       "  --help, -h      print this help and exit.\n"
       "\n"
       "synthetic input: xorshift32 seeded with 0x%08X; for each element in C "
@@ -151,16 +180,21 @@ static int parse_options(int argc, char **argv, options *opts) {
 #define IS_OPTION(name)                                                        \
   (name_len == sizeof(name) - 1 && strncmp(arg, name, name_len) == 0)
 
-    if (IS_OPTION("--help")) {
+    if (IS_OPTION("--help") || IS_OPTION("--quiet")) {
       if (inline_value) {
-        print_error("option '--help' takes no value (see --help)");
+        print_error("option '%.*s' takes no value (see --help)",
+                    (int)name_len, arg);
         return exit_usage_error;
       }
-      opts->help = 1;
+      if (IS_OPTION("--help"))
+        opts->help = 1;
+      else
+        opts->quiet = 1;
       continue;
     }
     if (!IS_OPTION("--input") && !IS_OPTION("--output") &&
         !IS_OPTION("--threads") && !IS_OPTION("--bench") &&
+        !IS_OPTION("--batch") &&
         !IS_OPTION("--profile") && !IS_OPTION("--profile-out")) {
       print_error("unknown option '%.*s' (see --help)", (int)name_len, arg);
       return exit_usage_error;
@@ -192,6 +226,13 @@ static int parse_options(int argc, char **argv, options *opts) {
                     value, max_threads);
         return exit_usage_error;
       }
+    } else if (IS_OPTION("--batch")) {
+      if (!parse_int(value, 1, max_batch, &opts->batch)) {
+        print_error("invalid value '%s' for '--batch': expected an integer "
+                    "from 1 to %d (see --help)",
+                    value, max_batch);
+        return exit_usage_error;
+      }
     } else if (IS_OPTION("--profile-out")) {
       opts->profile_path = value;
     } else if (IS_OPTION("--profile")) {
@@ -210,6 +251,11 @@ static int parse_options(int argc, char **argv, options *opts) {
       }
     }
 #undef IS_OPTION
+  }
+  if (opts->batch && opts->input_path) {
+    print_error("'--batch' sets the synthetic input's batch; with '--input' "
+                "the file's batch is used (see --help)");
+    return exit_usage_error;
   }
   if (opts->profile_path && !opts->profile_runs) {
     print_error("option '--profile-out' needs '--profile N' (see --help)");
@@ -313,7 +359,10 @@ static int run_benchmark(const cnnrt_tensor *input, cnnrt_tensor *output,
   }
   for (int i = 0; i < runs; ++i) {
     double start = cnnrt_now_ms();
-    cnn_model_run(input->data, output->data);
+    if (run_model(input->shape[0], input->data, output->data) != 0) {
+      free(times_ms);
+      return exit_runtime_error;
+    }
     times_ms[i] = cnnrt_now_ms() - start;
   }
   qsort(times_ms, (size_t)runs, sizeof(double), compare_doubles);
@@ -397,7 +446,8 @@ static void write_csv_field(FILE *file, const char *text) {
 // temporary file renamed over `path`. Layer names come from the model (ONNX
 // node names) and are escaped.
 static int write_profile(const char *path, const layer_info *layers, int count,
-                         const double *ms, int threads, double peak) {
+                         const double *ms, int threads, double peak,
+                         double flops_scale) {
   size_t length = strlen(path);
   int json = length >= 5 && strcmp(path + length - 5, ".json") == 0;
   char temporary[4096];
@@ -420,7 +470,7 @@ static int write_profile(const char *path, const layer_info *layers, int count,
     fprintf(file, "layer,name,op,output,algorithm,flops,ms,gflops\n");
   for (int i = 0; i < count; ++i) {
     const char *const *f = layers[i].field;
-    double flops = atof(f[3]);
+    double flops = atof(f[3]) * flops_scale;
     double gflops = ms[i] > 0 ? flops / ms[i] * 1e-6 : 0.0;
     if (json) {
       static const char *const keys[] = {"name", "op", "output", "algorithm"};
@@ -476,9 +526,19 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
     free(ms);
     return exit_runtime_error;
   }
-  for (int run = 0; run < opts->profile_runs; ++run)
-    cnn_model_run(input->data, output->data);
+  int failed = 0;
+  for (int run = 0; run < opts->profile_runs && !failed; ++run)
+    failed = run_model(input->shape[0], input->data, output->data);
   cnnrt_profile_stop();
+  if (failed) {
+    free(text);
+    free(layers);
+    free(ms);
+    return exit_runtime_error;
+  }
+  // The table counts the FLOPs of one compiled block of images.
+  double flops_scale =
+      (double)input->shape[0] / (double)cnn_model_batch_block();
   double total = 0.0;
   for (int i = 0; i < count; ++i) {
     ms[i] = cnnrt_profile_layer_ms(i) / opts->profile_runs;
@@ -497,7 +557,7 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
          "output", "algorithm", "ms", "GFLOP/s", "%peak", "share");
   for (int i = 0; i < count; ++i) {
     const char *const *f = layers[i].field;
-    double flops = atof(f[3]);
+    double flops = atof(f[3]) * flops_scale;
     double gflops = ms[i] > 0 ? flops / ms[i] * 1e-6 : 0.0;
     char rate[32] = "-", share_of_peak[32] = "-";
     if (flops > 0) {
@@ -513,7 +573,8 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
   int status = 0;
   if (opts->profile_path)
     status =
-        write_profile(opts->profile_path, layers, count, ms, threads, peak);
+        write_profile(opts->profile_path, layers, count, ms, threads, peak,
+                      flops_scale);
   free(text);
   free(layers);
   free(ms);
@@ -545,20 +606,42 @@ int main(int argc, char **argv) {
     return exit_runtime_error;
   }
   const int64_t input_rank = cnn_model_input_rank();
-  const int64_t *input_shape = cnn_model_input_shape();
+  const int64_t *model_input_shape = cnn_model_input_shape();
+  const int dynamic_batch = model_has_dynamic_batch();
+  // The input shape this run takes: the model's, with the batch of --batch
+  // (or 1) when it is dynamic.
+  int64_t input_shape[CNNRT_MAX_RANK];
+  for (int64_t i = 0; i < input_rank && i < CNNRT_MAX_RANK; ++i)
+    input_shape[i] = model_input_shape[i];
+  if (dynamic_batch)
+    input_shape[0] = opts.batch ? opts.batch : 1;
+  else if (opts.batch && opts.batch != input_shape[0]) {
+    print_error("'--batch %d': this model was compiled for batch %lld; "
+                "compile it with cnnc --batch=dynamic to run any batch",
+                opts.batch, (long long)input_shape[0]);
+    return exit_usage_error;
+  }
 
   if (opts.input_path) {
     if (cnnrt_npy_read(opts.input_path, &input, err, sizeof(err)) != 0) {
       print_error("%s", err);
       goto cleanup;
     }
+    if (dynamic_batch && input.rank == input_rank && input.rank > 0)
+      input_shape[0] = input.shape[0];
     if (!cnnrt_shape_equal(input.rank, input.shape, input_rank, input_shape)) {
       char got[CNNRT_SHAPE_STR_MAX], expected[CNNRT_SHAPE_STR_MAX];
-      print_error("%s: shape %s does not match the model input shape %s",
-                  opts.input_path,
-                  cnnrt_format_shape(input.rank, input.shape, got, sizeof(got)),
-                  cnnrt_format_shape(input_rank, input_shape, expected,
-                                     sizeof(expected)));
+      cnnrt_format_shape(input.rank, input.shape, got, sizeof(got));
+      cnnrt_format_shape(input_rank, model_input_shape, expected,
+                         sizeof(expected));
+      int batch_only = input.rank == input_rank && input.rank > 0;
+      for (int64_t i = 1; i < input.rank && batch_only; ++i)
+        batch_only = input.shape[i] == model_input_shape[i];
+      print_error("%s: shape %s does not match the model input shape %s%s",
+                  opts.input_path, got, expected, batch_only ? "; compile the model with cnnc "
+                               "--batch=dynamic to run any batch"
+                             : "; for another image size compile an ONNX "
+                               "model with cnnc --input-shape=NxCxHxW");
       goto cleanup;
     }
   } else {
@@ -569,8 +652,14 @@ int main(int argc, char **argv) {
     }
     fill_synthetic(input.data, input.numel);
   }
-  if (cnnrt_tensor_alloc(&output, cnn_model_output_rank(),
-                         cnn_model_output_shape(), err, sizeof(err)) != 0) {
+  int64_t output_rank = cnn_model_output_rank();
+  int64_t output_shape[CNNRT_MAX_RANK];
+  for (int64_t i = 0; i < output_rank && i < CNNRT_MAX_RANK; ++i)
+    output_shape[i] = cnn_model_output_shape()[i];
+  if (dynamic_batch && output_rank > 0)
+    output_shape[0] = input_shape[0];
+  if (cnnrt_tensor_alloc(&output, output_rank, output_shape, err,
+                         sizeof(err)) != 0) {
     print_error("model output: %s", err);
     goto cleanup;
   }
@@ -581,17 +670,21 @@ int main(int argc, char **argv) {
   cnnrt_keep_freed_memory();
 
   // This run produces the reported output and doubles as the bench warm-up.
-  cnn_model_run(input.data, output.data);
+  if (run_model(input_shape[0], input.data, output.data) != 0)
+    goto cleanup;
 
   if (opts.output_path && cnnrt_npy_write_tensor(opts.output_path, &output, err,
                                                  sizeof(err)) != 0) {
     print_error("%s", err);
     goto cleanup;
   }
-  if (output.rank == 2 && output.shape[0] >= 1 && output.shape[1] >= 2)
-    print_top_classes(&output);
-  else
-    print_statistics(&output);
+  if (!opts.quiet && !opts.output_path && !opts.bench_runs &&
+      !opts.profile_runs) {
+    if (output.rank == 2 && output.shape[0] >= 1 && output.shape[1] >= 2)
+      print_top_classes(&output);
+    else
+      print_statistics(&output);
+  }
 
   if (opts.bench_runs &&
       run_benchmark(&input, &output, opts.bench_runs, threads) != 0)

@@ -46,7 +46,11 @@ static void *caller(void *arg) {
   intptr_t mismatches = 0;
   for (int call = 0; call < CALLS; ++call) {
     memset(output, 0xff, (size_t)output_numel * sizeof(float));
-    cnn_model_run(input, output);
+    if (cnn_model_run(input, output) != 0) {
+      fprintf(stderr, "concurrent_callers: %s\n", cnn_model_error_message());
+      ++mismatches;
+      continue;
+    }
     if (memcmp(output, reference, (size_t)output_numel * sizeof(float)) != 0)
       ++mismatches;
   }
@@ -74,7 +78,10 @@ int main(void) {
     input[i] = (float)(x >> 8) / 8388608.0f - 1.0f;
   }
   cnnrt_set_num_threads(1);
-  cnn_model_run(input, reference);
+  if (cnn_model_run(input, reference) != 0) {
+    fprintf(stderr, "concurrent_callers: %s\n", cnn_model_error_message());
+    return 1;
+  }
   cnnrt_set_num_threads(2);
 
   pthread_t threads[CALLERS];

@@ -40,7 +40,8 @@ const int64_t *cnn_model_output_shape(void) { return fake_output_shape; }
 
 // output[k] = sum_i input[i] * w(k, i) + 0.01 k, with small integer weights
 // so results are easy to recompute in a test.
-static void fake_run(const float *input, float *output) {
+static void fake_run(const float *input, float *output, void *workspace) {
+  (void)workspace;
   for (int k = 0; k < FAKE_OUTPUT_NUMEL; ++k) {
     float sum = 0.01f * (float)k;
     for (int i = 0; i < FAKE_INPUT_NUMEL; ++i)
@@ -49,33 +50,47 @@ static void fake_run(const float *input, float *output) {
   }
 }
 
-// One variant, as cnnc emits: FAKE_MODEL_FEATURES names the CPU features it
-// claims to need (a name the runtime does not know counts as missing).
+// One variant and the model descriptor, as cnnc emits them:
+// FAKE_MODEL_FEATURES names the CPU features it claims to need (a name the
+// runtime does not know counts as missing).
 #ifndef FAKE_MODEL_FEATURES
 #define FAKE_MODEL_FEATURES ""
 #endif
 static const char *fake_layer_table(void) {
   return "fc\tcnn.linear\t1x10\t960\tdirect\n";
 }
-static const cnnrt_variant fake_variants[] = {
-    {"fake-cpu", FAKE_MODEL_FEATURES, 256, fake_run, fake_layer_table}};
+static const cnnrt_variant fake_variants[] = {{"fake-cpu", FAKE_MODEL_FEATURES,
+                                               256, fake_run, NULL,
+                                               fake_layer_table, 1024}};
 static int32_t fake_selected = -1;
+static const cnnrt_model fake_model = {
+    "cnn_model",      fake_variants,    1, &fake_selected, 1, 0,
+    FAKE_INPUT_NUMEL, FAKE_OUTPUT_NUMEL};
 
-void cnn_model_run(const float *input, float *output) {
-  cnnrt_variant_get(fake_variants, 1, &fake_selected)->run(input, output);
+int cnn_model_run(const float *input, float *output) {
+  return cnnrt_model_run(&fake_model, 1, input, output, NULL, 0);
 }
+int cnn_model_run_batch(int64_t n, const float *input, float *output) {
+  return cnnrt_model_run(&fake_model, n, input, output, NULL, 0);
+}
+int cnn_model_run_with_workspace(int64_t n, const float *input, float *output,
+                                 void *workspace, size_t workspace_bytes) {
+  return cnnrt_model_run(&fake_model, n, input, output, workspace,
+                         workspace_bytes);
+}
+size_t cnn_model_workspace_size(void) {
+  return cnnrt_model_workspace_size(&fake_model);
+}
+void cnn_model_release_workspace(void) { cnnrt_release_workspace(); }
+const char *cnn_model_error_message(void) { return cnnrt_last_error(); }
+int64_t cnn_model_batch_block(void) { return 1; }
 int cnn_model_check_cpu(char *err, size_t errlen) {
-  return cnnrt_variant_select(fake_variants, 1, &fake_selected, err, errlen) <
-         0;
+  return cnnrt_model_check_cpu(&fake_model, err, errlen);
 }
-const char *cnn_model_target(void) {
-  int32_t i = cnnrt_variant_select(fake_variants, 1, &fake_selected, NULL, 0);
-  return i < 0 ? NULL : fake_variants[i].target;
-}
+const char *cnn_model_target(void) { return cnnrt_model_target(&fake_model); }
 int64_t cnn_model_vector_bits(void) {
-  int32_t i = cnnrt_variant_select(fake_variants, 1, &fake_selected, NULL, 0);
-  return i < 0 ? 0 : fake_variants[i].vector_bits;
+  return cnnrt_model_vector_bits(&fake_model);
 }
 const char *cnn_model_layer_table(void) {
-  return cnnrt_variant_get(fake_variants, 1, &fake_selected)->layer_table();
+  return cnnrt_model_layer_table(&fake_model);
 }

@@ -5,14 +5,42 @@
 //===----------------------------------------------------------------------===//
 //
 // The functions cnnc defines in every model object file. The runtime's
-// main() calls them; `cnnc --emit=lib` writes this header, with a comment
-// giving the model's shapes, as cnn_model.h for library users: it is the
-// one declaration of the ABI.
+// main() calls them; `cnnc --emit=lib` and `--emit=obj` write this header,
+// with a comment giving the model's shapes, as cnn_model.h (NAME.h with
+// --name NAME, every `cnn_model_` below becoming `NAME_`): it is the one
+// declaration of the ABI.
 //
 // Buffers are contiguous C-order float32 arrays owned by the caller: `input`
-// holds numel(input shape) floats and `output` numel(output shape) floats.
-// 64-byte alignment is recommended. The shape arrays returned are static
-// storage of the model; do not free or modify them.
+// holds numel(input shape) floats and `output` numel(output shape) floats,
+// with the batch dimension set to the batch count `n` of the call. 64-byte
+// alignment is recommended. The shape arrays returned are static storage of
+// the model; do not free or modify them.
+//
+// Batch. A model compiled for a fixed batch (the default for MLIR models
+// and ONNX models with a fixed batch) runs exactly that batch. A model
+// compiled with `--batch=dynamic` (the default for an ONNX model whose
+// batch dimension is symbolic) reports -1 as dimension 0 of both shapes and
+// runs any batch count n >= 0: blocks of cnn_model_batch_block() images
+// through code compiled for that block, the remainder image by image.
+//
+// Errors. Every run function returns 0 (CNNRT_OK) or a nonzero cnnrt_status
+// (cnnrt/cnnrt.h: CNNRT_ERR_INVALID_ARGUMENT for a NULL buffer or a bad
+// batch count, CNNRT_ERR_OUT_OF_MEMORY when the workspace cannot be
+// allocated, CNNRT_ERR_UNSUPPORTED_CPU when this CPU lacks the features
+// every code variant uses); cnn_model_error_message() then gives one line
+// saying what went wrong. No run function exits the process or prints.
+//
+// Memory. A run needs a workspace of cnn_model_workspace_size() bytes for
+// its intermediate activations. cnn_model_run and cnn_model_run_batch use
+// one that the library allocates on a thread's first call and keeps for
+// that thread's later calls (freed when the thread exits, or by
+// cnn_model_release_workspace()); cnn_model_run_with_workspace uses the
+// caller's, so that an embedding program controls every allocation.
+//
+// Threads. Any number of program threads may call the run functions at
+// once, on different buffers (or workspaces). One call at a time runs its
+// layers on the runtime's thread pool (cnnrt_set_num_threads, or
+// OMP_NUM_THREADS); calls that find the pool busy run on their own thread.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,23 +54,49 @@
 extern "C" {
 #endif
 
-// Runs the model once on `input`, writing every element of `output`.
-extern void cnn_model_run(const float *input, float *output);
+// Runs the model on `input`, writing every element of `output`: the batch
+// the input shape gives, or one image if the batch is dynamic. Returns 0 or
+// an error status.
+extern int cnn_model_run(const float *input, float *output);
+
+// Runs `n` images. With a fixed batch, n must equal it.
+extern int cnn_model_run_batch(int64_t n, const float *input, float *output);
+
+// Bytes of workspace any run needs (the same for every batch count); 0 if
+// no code variant runs on this CPU.
+extern size_t cnn_model_workspace_size(void);
+
+// As cnn_model_run_batch, with the caller's workspace: `workspace` holds
+// `workspace_bytes` >= cnn_model_workspace_size() bytes, 64-byte aligned.
+// A workspace serves one call at a time.
+extern int cnn_model_run_with_workspace(int64_t n, const float *input,
+                                        float *output, void *workspace,
+                                        size_t workspace_bytes);
+
+// Frees the workspace the library keeps for the calling thread, if any.
+extern void cnn_model_release_workspace(void);
+
+// The message of the calling thread's last failed call ("" if none): one
+// line, valid until that thread's next call.
+extern const char *cnn_model_error_message(void);
 
 extern int64_t cnn_model_input_rank(void);
-// cnn_model_input_rank() entries.
+// cnn_model_input_rank() entries; -1 marks a dynamic batch dimension.
 extern const int64_t *cnn_model_input_shape(void);
 
 extern int64_t cnn_model_output_rank(void);
-// cnn_model_output_rank() entries.
+// cnn_model_output_rank() entries; -1 marks a dynamic batch dimension.
 extern const int64_t *cnn_model_output_shape(void);
+
+// Images per block of compiled code: the fixed batch, or with a dynamic
+// batch the block size (`cnnc --batch-block`).
+extern int64_t cnn_model_batch_block(void);
 
 // 0 if this CPU can run the model: one of the model's code variants (one
 // per target of `cnnc --target-cpu=a,b,...`) uses only features it has.
 // Otherwise nonzero, with one line in `err` (if not NULL) naming the missing
-// features and the --target-cpu to recompile with. cnn_model_run on such a
-// CPU prints that line on stderr and exits the process with status 1: call
-// this first to handle it yourself.
+// features and the --target-cpu to recompile with. The run functions return
+// CNNRT_ERR_UNSUPPORTED_CPU with the same line on such a CPU.
 extern int cnn_model_check_cpu(char *err, size_t errlen);
 
 // The --target-cpu of the variant that runs on this CPU (NULL if none).
@@ -53,7 +107,8 @@ extern const char *cnn_model_target(void);
 extern int64_t cnn_model_vector_bits(void);
 
 // One line per layer, in execution order, fields separated by tabs: name,
-// op, output shape, FLOPs, algorithm (the variant's that runs here).
+// op, output shape, FLOPs, algorithm (the variant's that runs here; of its
+// batch-block code). NULL if no variant runs on this CPU.
 extern const char *cnn_model_layer_table(void);
 
 #ifdef __cplusplus

@@ -60,6 +60,8 @@ typedef enum cnnrt_status {
   // The shape is too large (element count overflow or over the size limit).
   CNNRT_ERR_TOO_LARGE = 5,
   CNNRT_ERR_OUT_OF_MEMORY = 6,
+  // The CPU lacks features that every code variant of a model uses.
+  CNNRT_ERR_UNSUPPORTED_CPU = 7,
 } cnnrt_status;
 
 // Suggested size of the `err` buffers.
@@ -168,10 +170,10 @@ int cnnrt_openmp_available(void);
 int cnnrt_default_num_threads(void);
 
 // Makes the C library keep freed memory for reuse instead of returning it
-// to the system: a model allocates its activation arena on every call, and
-// a fresh mapping costs a page fault per 4 KiB touched (VGG-16: about 15 ms
-// per run). Model executables call it once; a program embedding a model
-// library may too. A no-op where the C library has no such setting.
+// to the system, so buffers a program allocates per run (inputs, outputs,
+// caller workspaces) do not cost a page fault per 4 KiB touched on every
+// run. Model executables call it once; a program embedding a model library
+// may too. A no-op where the C library has no such setting.
 void cnnrt_keep_freed_memory(void);
 
 //===----------------------------------------------------------------------===//
@@ -211,12 +213,19 @@ int cnnrt_cpu_supports(const char *feature);
 
 // One variant of a compiled model's code: cnnc emits a constant table of
 // them, best first, one per target of --target-cpu, in the model object.
+// Each runs a block of the model's batch-block images with a workspace of
+// `workspace_bytes`; with a dynamic batch, `run_single` runs one image (NULL
+// when the block is one image).
+typedef void (*cnnrt_run_fn)(const float *input, float *output,
+                             void *workspace);
 typedef struct cnnrt_variant {
   const char *target;   // the --target-cpu it was compiled for
   const char *features; // comma-separated cpu_features.def names it uses
   int64_t vector_bits;  // width of its vector kernels: 256 or 512
-  void (*run)(const float *input, float *output);
+  cnnrt_run_fn run;
+  cnnrt_run_fn run_single;
   const char *(*layer_table)(void); // NULL if the model has none
+  int64_t workspace_bytes; // what `run` and `run_single` need, the larger
 } cnnrt_variant;
 
 // The index of the first of `count` variants whose features this CPU has,
@@ -226,11 +235,43 @@ typedef struct cnnrt_variant {
 int32_t cnnrt_variant_select(const cnnrt_variant *variants, int32_t count,
                              int32_t *selected, char *err, size_t errlen);
 
-// The variant cnnrt_variant_select picks; if none, prints its message as
-// "error: ..." on stderr and exits with status 1 (a model's entry points
-// call this, so that unsupported code never runs).
-const cnnrt_variant *cnnrt_variant_get(const cnnrt_variant *variants,
-                                       int32_t count, int32_t *selected);
+//===----------------------------------------------------------------------===//
+// Compiled models
+//===----------------------------------------------------------------------===//
+
+// What cnnc emits for a model (a constant in the model object, next to its
+// variant table); the model's exported functions (cnn_model_abi.h) call the
+// cnnrt_model_* functions below with it, which implement that ABI.
+typedef struct cnnrt_model {
+  const char *name; // the --name of the model's C symbols
+  const cnnrt_variant *variants;
+  int32_t count;
+  int32_t *selected; // the chosen variant, -1 until chosen
+  int64_t batch_block;         // images per call of a variant's `run`
+  int64_t dynamic_batch;       // nonzero: runs any batch count
+  int64_t input_image_floats;  // floats of one image's input
+  int64_t output_image_floats; // floats of one image's output
+} cnnrt_model;
+
+// cnn_model_run_batch and cnn_model_run_with_workspace: runs `n` images
+// with `workspace` (or, if NULL, the calling thread's cached one). Returns
+// a cnnrt_status; on failure cnnrt_last_error() says why.
+int cnnrt_model_run(const cnnrt_model *model, int64_t n, const float *input,
+                    float *output, void *workspace, size_t workspace_bytes);
+// cnn_model_workspace_size: 0 if no variant runs on this CPU.
+size_t cnnrt_model_workspace_size(const cnnrt_model *model);
+// cnn_model_check_cpu, cnn_model_target, cnn_model_vector_bits and
+// cnn_model_layer_table: of the variant that runs on this CPU.
+int cnnrt_model_check_cpu(const cnnrt_model *model, char *err, size_t errlen);
+const char *cnnrt_model_target(const cnnrt_model *model);
+int64_t cnnrt_model_vector_bits(const cnnrt_model *model);
+const char *cnnrt_model_layer_table(const cnnrt_model *model);
+// Frees the workspace cached for the calling thread (shared by the models
+// linked with this copy of the runtime); the next run allocates again.
+void cnnrt_release_workspace(void);
+// The calling thread's last error message of a cnnrt_model_* call, "" if
+// its last call succeeded.
+const char *cnnrt_last_error(void);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -2,18 +2,18 @@
 
 // %a dies when %c is born: they share offset 0; %b lives across both.
 // 64 floats = 256 bytes each, so the arena holds two buffers: 512 bytes.
+// The arena is the caller's workspace: a new last argument.
 // CHECK-LABEL: func @chain
+// CHECK-SAME: (%{{.+}}: memref<64xf32>, %{{.+}}: memref<64xf32>, %[[ARENA:.+]]: memref<512xi8>)
 // CHECK-SAME: attributes {cnn.arena_bytes = 512 : i64}
-// CHECK: %[[ARENA:.+]] = memref.alloc() {alignment = 64 : i64} : memref<512xi8>
 // CHECK: %[[A:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<512xi8> to memref<64xf32>
 // CHECK: %[[B:.+]] = memref.view %[[ARENA]][%c256{{(_[0-9]+)?}}][] : memref<512xi8> to memref<64xf32>
 // CHECK: linalg.copy ins(%[[A]] : memref<64xf32>) outs(%[[B]] : memref<64xf32>)
 // CHECK: %[[C:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<512xi8> to memref<64xf32>
 // CHECK: linalg.copy ins(%[[B]] : memref<64xf32>) outs(%[[C]] : memref<64xf32>)
 // CHECK-NOT: memref.alloc
-// CHECK-NOT: memref.dealloc %{{.+}} : memref<64xf32>
-// CHECK: memref.dealloc %[[ARENA]] : memref<512xi8>
-// CHECK-NEXT: return
+// CHECK-NOT: memref.dealloc
+// CHECK: return
 func.func @chain(%in: memref<64xf32>, %out: memref<64xf32>) {
   %a = memref.alloc() : memref<64xf32>
   linalg.copy ins(%in : memref<64xf32>) outs(%a : memref<64xf32>)
@@ -49,13 +49,29 @@ func.func @views_keep_alive(%in: memref<8x8xf32>, %out: memref<64xf32>) {
 
 // -----
 
-// A returned buffer keeps its own allocation.
+// A returned buffer keeps its own allocation; the workspace is empty.
 // CHECK-LABEL: func @escaping
-// CHECK-NOT: cnn.arena_bytes
+// CHECK-SAME: (%{{.+}}: memref<64xf32>, %{{.+}}: memref<0xi8>) -> memref<64xf32>
+// CHECK-SAME: attributes {cnn.arena_bytes = 0 : i64}
 // CHECK: memref.alloc() : memref<64xf32>
 // CHECK-NOT: memref.view
 func.func @escaping(%in: memref<64xf32>) -> memref<64xf32> {
   %a = memref.alloc() : memref<64xf32>
   linalg.copy ins(%in : memref<64xf32>) outs(%a : memref<64xf32>)
   return %a : memref<64xf32>
+}
+
+// -----
+
+// Only the public entry point takes a workspace: a private function's
+// callers are in the module.
+// CHECK-LABEL: func private @helper
+// CHECK-SAME: (%{{.+}}: memref<64xf32>)
+// CHECK-NOT: cnn.arena_bytes
+// CHECK: memref.alloc() : memref<64xf32>
+func.func private @helper(%in: memref<64xf32>) {
+  %a = memref.alloc() : memref<64xf32>
+  linalg.copy ins(%in : memref<64xf32>) outs(%a : memref<64xf32>)
+  memref.dealloc %a : memref<64xf32>
+  return
 }

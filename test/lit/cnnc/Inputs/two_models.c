@@ -19,7 +19,10 @@
       fprintf(stderr, "error: %s: %s\n", #name, err);                          \
       return 1;                                                                \
     }                                                                          \
-    name##_run(in.data, out.data);                                             \
+    if (name##_run(in.data, out.data) != 0) {                                  \
+      fprintf(stderr, "error: %s: %s\n", #name, name##_error_message());       \
+      return 1;                                                                \
+    }                                                                          \
     if (cnnrt_npy_write_tensor(out_path, &out, err, sizeof(err)) != 0) {       \
       fprintf(stderr, "error: %s\n", err);                                     \
       return 1;                                                                \

@@ -1,0 +1,219 @@
+//===- model.c - The C ABI of compiled models ---------------------*- C -*-===//
+//
+// Part of the cnnc project.
+//
+//===----------------------------------------------------------------------===//
+//
+// A model object holds its code variants and a cnnrt_model descriptor; its
+// exported functions (cnnrt/cnn_model_abi.h) forward here. This file
+// chooses the variant, checks the batch count and the buffers, provides the
+// workspace (the caller's, or one cached per thread) and runs the batch in
+// compiled blocks plus a remainder. Nothing here prints or exits: errors
+// are a status and a per-thread message.
+//
+//===----------------------------------------------------------------------===//
+
+#define _POSIX_C_SOURCE 200809L
+
+#include "cnnrt/cnnrt.h"
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+//===----------------------------------------------------------------------===//
+// Per-thread state: the last error and the cached workspace
+//===----------------------------------------------------------------------===//
+
+static _Thread_local char last_error[CNNRT_ERROR_MAX];
+
+const char *cnnrt_last_error(void) { return last_error; }
+
+typedef struct cached_workspace {
+  void *data;
+  size_t bytes;
+} cached_workspace;
+
+static pthread_key_t workspace_key;
+static pthread_once_t workspace_key_once = PTHREAD_ONCE_INIT;
+static int workspace_key_status = -1;
+
+static void free_workspace(void *value) {
+  cached_workspace *cache = (cached_workspace *)value;
+  if (!cache)
+    return;
+  free(cache->data);
+  free(cache);
+}
+
+static void create_workspace_key(void) {
+  workspace_key_status = pthread_key_create(&workspace_key, free_workspace);
+}
+
+/// The calling thread's workspace of at least `bytes`, or NULL (out of
+/// memory) with the error set.
+static void *thread_workspace(const cnnrt_model *model, size_t bytes) {
+  pthread_once(&workspace_key_once, create_workspace_key);
+  if (workspace_key_status != 0) {
+    cnnrt_set_error(last_error, sizeof(last_error),
+                    "%s: cannot create the per-thread workspace key",
+                    model->name);
+    return NULL;
+  }
+  cached_workspace *cache =
+      (cached_workspace *)pthread_getspecific(workspace_key);
+  if (cache && cache->bytes >= bytes)
+    return cache->data;
+  if (!cache) {
+    cache = (cached_workspace *)calloc(1, sizeof(*cache));
+    if (!cache || pthread_setspecific(workspace_key, cache) != 0) {
+      free(cache);
+      cnnrt_set_error(last_error, sizeof(last_error),
+                      "%s: out of memory for the per-thread workspace",
+                      model->name);
+      return NULL;
+    }
+  }
+  free(cache->data);
+  cache->data = NULL;
+  cache->bytes = 0;
+  void *data = NULL;
+  // Whole cache lines; never 0 so that a model without activations still
+  // gets a valid pointer.
+  size_t padded =
+      (bytes + CNNRT_ALIGNMENT - 1) / CNNRT_ALIGNMENT * CNNRT_ALIGNMENT;
+  if (padded == 0)
+    padded = CNNRT_ALIGNMENT;
+  if (padded < bytes || posix_memalign(&data, CNNRT_ALIGNMENT, padded) != 0 ||
+      !data) {
+    cnnrt_set_error(last_error, sizeof(last_error),
+                    "%s: out of memory allocating its %.1f MiB workspace",
+                    model->name, (double)bytes / (1024.0 * 1024.0));
+    return NULL;
+  }
+  cache->data = data;
+  cache->bytes = padded;
+  return data;
+}
+
+void cnnrt_release_workspace(void) {
+  pthread_once(&workspace_key_once, create_workspace_key);
+  if (workspace_key_status != 0)
+    return;
+  cached_workspace *cache =
+      (cached_workspace *)pthread_getspecific(workspace_key);
+  if (!cache)
+    return;
+  free(cache->data);
+  cache->data = NULL;
+  cache->bytes = 0;
+}
+
+//===----------------------------------------------------------------------===//
+// The model's entry points
+//===----------------------------------------------------------------------===//
+
+/// The variant this CPU runs, or NULL with the error set.
+static const cnnrt_variant *select_variant(const cnnrt_model *model) {
+  int32_t index =
+      cnnrt_variant_select(model->variants, model->count, model->selected,
+                           last_error, sizeof(last_error));
+  return index < 0 ? NULL : &model->variants[index];
+}
+
+static const cnnrt_variant *chosen_variant(const cnnrt_model *model) {
+  int32_t index = cnnrt_variant_select(model->variants, model->count,
+                                       model->selected, NULL, 0);
+  return index < 0 ? NULL : &model->variants[index];
+}
+
+int cnnrt_model_run(const cnnrt_model *model, int64_t n, const float *input,
+                    float *output, void *workspace, size_t workspace_bytes) {
+  last_error[0] = '\0';
+  const cnnrt_variant *variant = select_variant(model);
+  if (!variant)
+    return CNNRT_ERR_UNSUPPORTED_CPU;
+  int64_t block = model->batch_block;
+  if (model->dynamic_batch) {
+    if (n < 0) {
+      cnnrt_set_error(last_error, sizeof(last_error),
+                      "%s: invalid batch count %lld", model->name,
+                      (long long)n);
+      return CNNRT_ERR_INVALID_ARGUMENT;
+    }
+  } else if (n != block) {
+    cnnrt_set_error(last_error, sizeof(last_error),
+                    "%s: the model was compiled for batch %lld, not %lld "
+                    "(compile it with --batch=dynamic to run any batch, or "
+                    "--batch=%lld)",
+                    model->name, (long long)block, (long long)n, (long long)n);
+    return CNNRT_ERR_INVALID_ARGUMENT;
+  }
+  if (n == 0)
+    return CNNRT_OK;
+  if (!input || !output) {
+    cnnrt_set_error(last_error, sizeof(last_error), "%s: the %s is NULL",
+                    model->name, input ? "output" : "input");
+    return CNNRT_ERR_INVALID_ARGUMENT;
+  }
+  size_t needed = (size_t)variant->workspace_bytes;
+  if (workspace) {
+    if (workspace_bytes < needed) {
+      cnnrt_set_error(last_error, sizeof(last_error),
+                      "%s: the workspace has %zu bytes; the model needs %zu "
+                      "(cnn_model_workspace_size)",
+                      model->name, workspace_bytes, needed);
+      return CNNRT_ERR_INVALID_ARGUMENT;
+    }
+    if ((uintptr_t)workspace % CNNRT_ALIGNMENT != 0) {
+      cnnrt_set_error(last_error, sizeof(last_error),
+                      "%s: the workspace is not %d-byte aligned", model->name,
+                      CNNRT_ALIGNMENT);
+      return CNNRT_ERR_INVALID_ARGUMENT;
+    }
+  } else {
+    workspace = thread_workspace(model, needed);
+    if (!workspace)
+      return CNNRT_ERR_OUT_OF_MEMORY;
+  }
+
+  // Whole blocks through the block code, the rest image by image.
+  int64_t in_block = block * model->input_image_floats;
+  int64_t out_block = block * model->output_image_floats;
+  int64_t blocks = n / block;
+  for (int64_t i = 0; i < blocks; ++i)
+    variant->run(input + i * in_block, output + i * out_block, workspace);
+  for (int64_t i = blocks * block; i < n; ++i)
+    variant->run_single(input + i * model->input_image_floats,
+                        output + i * model->output_image_floats, workspace);
+  return CNNRT_OK;
+}
+
+size_t cnnrt_model_workspace_size(const cnnrt_model *model) {
+  const cnnrt_variant *variant = chosen_variant(model);
+  return variant ? (size_t)variant->workspace_bytes : 0;
+}
+
+int cnnrt_model_check_cpu(const cnnrt_model *model, char *err, size_t errlen) {
+  return cnnrt_variant_select(model->variants, model->count, model->selected,
+                              err, errlen) < 0
+             ? CNNRT_ERR_UNSUPPORTED_CPU
+             : CNNRT_OK;
+}
+
+const char *cnnrt_model_target(const cnnrt_model *model) {
+  const cnnrt_variant *variant = chosen_variant(model);
+  return variant ? variant->target : NULL;
+}
+
+int64_t cnnrt_model_vector_bits(const cnnrt_model *model) {
+  const cnnrt_variant *variant = chosen_variant(model);
+  return variant ? variant->vector_bits : 0;
+}
+
+const char *cnnrt_model_layer_table(const cnnrt_model *model) {
+  const cnnrt_variant *variant = chosen_variant(model);
+  return variant && variant->layer_table ? variant->layer_table() : NULL;
+}
