@@ -4,6 +4,7 @@
   bench/run.py --cnnc build/bin/cnnc [--models resnet18 resnet50 vgg16]
                [--batches 1 8] [--threads 1 2] [--runs 5] [--markdown FILE]
                [--json FILE] [--plot FILE.svg] [--target-cpu x86-64-v3]
+               [--dynamic]
   bench/run.py --plot-from FILE.json --plot FILE.svg     redraw a saved run
 
 For each model (torchvision architecture, seeded weights, 3x224x224 input)
@@ -14,7 +15,10 @@ Reports median ms, GFLOP/s (convolution and linear FLOPs, 2 per MAC), % of
 the measured FMA peak of the vector width cnnc's code uses (bench/fma_peak.c
 built for AVX2 and, where the CPU has it, AVX-512; one core times threads)
 and the ratio to ONNX Runtime (> 1: cnnc is faster). --target-cpu compiles
-for another target than the host (x86-64-v3: AVX2 code on an AVX-512 host). Needs `npm install
+for another target than the host (x86-64-v3: AVX2 code on an AVX-512 host).
+--dynamic also times one --batch=dynamic binary per model on the same
+inputs (blocks of 8 images plus single images), as a ratio to the
+fixed-batch binary of each batch. Needs `npm install
 --ignore-scripts onnxruntime-node` in bench/ (scripts/bench.sh does it).
 """
 
@@ -127,6 +131,9 @@ def main():
     parser.add_argument("--plot", help="draw speed relative to ONNX Runtime as SVG")
     parser.add_argument("--target-cpu", default="native",
                         help="cnnc --target-cpu (x86-64-v3: AVX2 code)")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="also time one --batch=dynamic binary per model at "
+                        "every batch, next to the fixed-batch binaries")
     parser.add_argument("--plot-from", metavar="JSON",
                         help="only draw --plot from an earlier run's --json")
     args = parser.parse_args()
@@ -145,6 +152,7 @@ def main():
               flush=True)
         peak = peaks.get(512, peaks[256])
         for arch in args.models:
+            dynamic_exe = None
             for batch in args.batches:
                 d = os.path.join(work, f"{arch}-b{batch}")
                 onnx_path = d + ".onnx"
@@ -156,6 +164,11 @@ def main():
                 subprocess.run([args.cnnc, f"--target-cpu={args.target_cpu}", onnx_path,
                                 "-o", exe], check=True)
                 compile_s = time.time() - start
+                if args.dynamic and dynamic_exe is None:
+                    dynamic_exe = os.path.join(work, f"{arch}-dynamic.exe")
+                    subprocess.run([args.cnnc, f"--target-cpu={args.target_cpu}",
+                                    "--batch=dynamic", onnx_path, "-o", dynamic_exe],
+                                   check=True)
                 for threads in args.threads:
                     bench_out = subprocess.run(
                         [exe, "--input", os.path.join(d, "input.npy"), "--threads",
@@ -175,6 +188,11 @@ def main():
                                target=target, vector_bits=bits,
                                peak256=peaks[256] * threads,
                                peak512=peaks.get(512, 0.0) * threads)
+                    if dynamic_exe:
+                        row["dynamic"] = parse_ms(subprocess.run(
+                            [dynamic_exe, "--input", os.path.join(d, "input.npy"),
+                             "--threads", str(threads), "--bench", str(args.runs)],
+                            check=True, capture_output=True, text=True).stdout)
                     rows.append(row)
                     print(format_row(row), flush=True)
                 os.remove(onnx_path)
@@ -255,7 +273,9 @@ def format_row(r):
             f"{r.get('target', '?')} ({r.get('vector_bits', 512)}-bit) | {r['gflop']:.2f} | "
             f"{r['cnnc']:.1f} | {gflops:.1f} | {100 * gflops / r['peak']:.1f}% | "
             f"{r['ort']:.1f} | {100 * r['gflop'] / (r['ort'] * 1e-3) / (r.get('peak512') or r['peak']):.1f}% | "
-            f"{r['torch']:.1f} | {r['ort'] / r['cnnc']:.3f} | {r['compile_s']:.1f} |")
+            f"{r['torch']:.1f} | {r['ort'] / r['cnnc']:.3f} | {r['compile_s']:.1f} |"
+            + (f" {r['dynamic']:.1f} | {r['dynamic'] / r['cnnc']:.3f} |"
+               if "dynamic" in r else ""))
 
 
 def render(rows, peak):
@@ -267,6 +287,10 @@ def render(rows, peak):
               "| model | batch | threads | cnnc code | GFLOP | cnnc ms | cnnc GFLOP/s | "
               "cnnc % peak | ORT ms | ORT % peak | PyTorch ms | ORT/cnnc | cnnc compile s |\n"
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+    if any("dynamic" in r for r in rows):
+        header = (header.replace(" cnnc compile s |\n", " cnnc compile s | "
+                                 "dynamic-batch ms | dynamic/fixed |\n")
+                  .replace("|---|\n", "|---|---|---|\n"))
     return header + "\n".join(format_row(r) for r in rows) + "\n"
 
 

@@ -40,6 +40,11 @@ constexpr int64_t kMinOpset = 7;
 constexpr int64_t kMaxOpset = 22;
 /// Larger tensors cannot be real models; refuse them before allocating.
 constexpr uint64_t kMaxTensorBytes = uint64_t(16) << 30;
+/// Most inputs or outputs of a model (the C ABI's CNNRT_MAX_TENSORS).
+constexpr size_t kMaxTensors = 16;
+/// The ONNX name of a model input or output, on the function's arguments
+/// and results (cnn-export-c-abi gives it to the C ABI).
+constexpr llvm::StringLiteral kNameAttr = "cnn.name";
 
 /// A constant known at import time: its attribute and, once materialized,
 /// its SSA value.
@@ -69,6 +74,11 @@ private:
         node.name().empty() ? fmt::format("#{}", index) : node.name();
     return NameLoc::get(StringAttr::get(context, name), fileLoc);
   }
+
+  /// The type of a model input: float32, its symbolic batch as
+  /// options.batch (else 1), --input-shape applied.
+  std::optional<RankedTensorType>
+  importInputType(const onnx::ValueInfoProto &input);
 
   // Tensors and attributes.
   FailureOr<DenseElementsAttr> readTensor(const onnx::TensorProto &tensor);
@@ -1602,6 +1612,54 @@ OwningOpRef<ModuleOp> OnnxImporter::run() {
   return run((*buffer)->getBuffer());
 }
 
+std::optional<RankedTensorType>
+OnnxImporter::importInputType(const onnx::ValueInfoProto &input) {
+  if (!input.type().has_tensor_type() ||
+      input.type().tensor_type().elem_type() !=
+          onnx::TensorProto_DataType_FLOAT) {
+    error() << "input '" << input.name() << "' must be a float32 tensor";
+    return std::nullopt;
+  }
+  SmallVector<int64_t> shape;
+  const auto &dims = input.type().tensor_type().shape().dim();
+  if (!options.inputShape.empty() &&
+      options.inputShape.size() != static_cast<size_t>(dims.size())) {
+    error() << "--input-shape has rank " << options.inputShape.size()
+            << " but input '" << input.name() << "' has rank " << dims.size();
+    return std::nullopt;
+  }
+  for (const auto &[i, dim] : llvm::enumerate(dims)) {
+    if (!options.inputShape.empty()) {
+      if (dim.has_dim_value() && dim.dim_value() != options.inputShape[i])
+        emitWarning(fileLoc)
+            << "--input-shape overrides dimension " << i << " of input '"
+            << input.name() << "' (" << dim.dim_value() << " -> "
+            << options.inputShape[i] << ")";
+      shape.push_back(options.inputShape[i]);
+    } else if (dim.has_dim_value() && dim.dim_value() > 0) {
+      shape.push_back(dim.dim_value());
+    } else if (i == 0) {
+      // A symbolic batch: the caller chooses it (options.batch), else 1.
+      if (options.symbolicBatch)
+        *options.symbolicBatch = true;
+      shape.push_back(1);
+    } else {
+      error() << "input '" << input.name() << "' has symbolic dimension " << i
+              << " ('" << dim.dim_param() << "'); set it with --input-shape";
+      return std::nullopt;
+    }
+  }
+  if (options.batch && !shape.empty())
+    shape.front() = *options.batch;
+  if (shape.empty() || llvm::any_of(shape, [](int64_t d) { return d <= 0; })) {
+    error() << "input '" << input.name() << "' has an invalid shape "
+            << formatList(shape) << " (expected a batch dimension and sizes "
+            << "of at least 1)";
+    return std::nullopt;
+  }
+  return RankedTensorType::get(shape, builder.getF32Type());
+}
+
 OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
   if (bytes.empty()) {
     error() << "the file is empty";
@@ -1625,79 +1683,48 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
   for (const onnx::TensorProto &tensor : graph.initializer())
     initializers[tensor.name()] = &tensor;
 
-  // The one graph input that is not an initializer is the model's input.
-  const onnx::ValueInfoProto *input = nullptr;
-  for (const onnx::ValueInfoProto &info : graph.input()) {
-    if (initializers.count(info.name()))
-      continue;
-    if (input) {
-      error() << "the model has more than one input ('" << input->name()
-              << "' and '" << info.name() << "'); cnnc compiles single-input "
-              << "models";
-      return nullptr;
-    }
-    input = &info;
-  }
-  if (!input) {
+  // The graph inputs that are not initializers are the model's inputs.
+  SmallVector<const onnx::ValueInfoProto *> inputs;
+  for (const onnx::ValueInfoProto &info : graph.input())
+    if (!initializers.count(info.name()))
+      inputs.push_back(&info);
+  if (inputs.empty()) {
     error() << "the model has no input";
     return nullptr;
   }
-  if (graph.output_size() != 1) {
-    error() << "the model has " << graph.output_size()
-            << " outputs; cnnc compiles single-output models";
+  if (graph.output_size() == 0) {
+    error() << "the model has no output";
     return nullptr;
   }
-  if (!input->type().has_tensor_type() ||
-      input->type().tensor_type().elem_type() !=
-          onnx::TensorProto_DataType_FLOAT) {
-    error() << "input '" << input->name() << "' must be a float32 tensor";
+  if (inputs.size() > kMaxTensors || graph.output_size() > kMaxTensors) {
+    error() << "the model has " << inputs.size() << " inputs and "
+            << graph.output_size() << " outputs; cnnc compiles models with "
+            << "at most " << kMaxTensors << " of each";
     return nullptr;
   }
-  SmallVector<int64_t> shape;
-  const auto &dims = input->type().tensor_type().shape().dim();
-  for (const auto &[i, dim] : llvm::enumerate(dims)) {
-    if (!options.inputShape.empty()) {
-      if (options.inputShape.size() != static_cast<size_t>(dims.size())) {
-        error() << "--input-shape has rank " << options.inputShape.size()
-                << " but input '" << input->name() << "' has rank "
-                << dims.size();
-        return nullptr;
-      }
-      if (dim.has_dim_value() && dim.dim_value() != options.inputShape[i])
-        emitWarning(fileLoc)
-            << "--input-shape overrides dimension " << i << " of input '"
-            << input->name() << "' (" << dim.dim_value() << " -> "
-            << options.inputShape[i] << ")";
-      shape.push_back(options.inputShape[i]);
-    } else if (dim.has_dim_value() && dim.dim_value() > 0) {
-      shape.push_back(dim.dim_value());
-    } else if (i == 0) {
-      // A symbolic batch: the caller chooses it (options.batch), else 1.
-      if (options.symbolicBatch)
-        *options.symbolicBatch = true;
-      shape.push_back(1);
-    } else {
-      error() << "input '" << input->name() << "' has symbolic dimension " << i
-              << " ('" << dim.dim_param() << "'); set it with --input-shape";
+  if (!options.inputShape.empty() && inputs.size() > 1) {
+    error() << "--input-shape sets the shape of a model's one input; this "
+            << "model has " << inputs.size();
+    return nullptr;
+  }
+  SmallVector<Type> inputTypes;
+  for (const onnx::ValueInfoProto *input : inputs) {
+    std::optional<RankedTensorType> type = importInputType(*input);
+    if (!type)
       return nullptr;
-    }
-  }
-  if (options.batch && !shape.empty())
-    shape.front() = *options.batch;
-  if (llvm::any_of(shape, [](int64_t d) { return d <= 0; })) {
-    error() << "input '" << input->name() << "' has an invalid shape "
-            << formatList(shape);
-    return nullptr;
+    inputTypes.push_back(*type);
   }
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   builder.setInsertionPointToEnd(module->getBody());
-  auto inputType = RankedTensorType::get(shape, builder.getF32Type());
   auto func = func::FuncOp::create(builder, fileLoc, "forward",
-                                   builder.getFunctionType({inputType}, {}));
+                                   builder.getFunctionType(inputTypes, {}));
   Block *entry = func.addEntryBlock();
   builder.setInsertionPointToEnd(entry);
-  values[input->name()] = entry->getArgument(0);
+  for (auto [index, input] : llvm::enumerate(inputs)) {
+    values[input->name()] = entry->getArgument(index);
+    func.setArgAttr(index, kNameAttr, builder.getStringAttr(input->name()));
+  }
 
   // Every unsupported operator at once, with its count and first node,
   // rather than only the first one met.
@@ -1729,15 +1756,28 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
     if (failed(importNode(node, nodeLoc(node, index))))
       return nullptr;
 
-  Value result = values.lookup(graph.output(0).name());
-  if (!result) {
-    error() << "the graph output '" << graph.output(0).name()
-            << "' is not computed by any node";
-    return nullptr;
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    Value result = values.lookup(output.name());
+    if (!result) {
+      error() << "the graph output '" << output.name()
+              << "' is not computed by any node";
+      return nullptr;
+    }
+    if (isa<BlockArgument>(result) ||
+        !isa<RankedTensorType>(result.getType()) ||
+        !cast<RankedTensorType>(result.getType()).getElementType().isF32()) {
+      error() << "the graph output '" << output.name()
+              << "' must be a float32 tensor computed by the model";
+      return nullptr;
+    }
+    results.push_back(result);
   }
-  func::ReturnOp::create(builder, fileLoc, result);
+  func::ReturnOp::create(builder, fileLoc, results);
   func.setFunctionType(
-      builder.getFunctionType({inputType}, {result.getType()}));
+      builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
+  for (auto [index, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(index, kNameAttr, builder.getStringAttr(output.name()));
   return module;
 }
 

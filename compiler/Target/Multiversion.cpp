@@ -40,9 +40,7 @@ static llvm::Error makeError(const llvm::Twine &message) {
 /// The functions each variant's module defines (ExportCAbi.cpp and
 /// InstrumentLayers.cpp), after the prefix; the rest of the ABI is defined
 /// below.
-static constexpr const char *kVariantFunctions[] = {
-    "_run",         "_layer_table", "_input_rank",
-    "_input_shape", "_output_rank", "_output_shape"};
+static constexpr const char *kVariantFunctions[] = {"_run", "_layer_table"};
 
 /// Makes every symbol `module` defines internal, except `keep`.
 static void internalize(llvm::Module &module,
@@ -107,8 +105,8 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
     return makeError("no target to compile for");
   bool hasSingle = model.dynamicBatch && model.batchBlock > 1;
   for (auto [index, variant] : llvm::enumerate(variants)) {
-    for (llvm::Module *module : {variant.module.get(),
-                                 variant.singleModule.get()}) {
+    for (llvm::Module *module :
+         {variant.module.get(), variant.singleModule.get()}) {
       if (!module)
         continue;
       if (!module->getFunction((prefix + "_run").str()))
@@ -145,6 +143,42 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
       return function;
     return nullPtr;
   };
+  for (auto [index, variant] : llvm::enumerate(variants)) {
+    llvm::Function *run = module.getFunction(name("_run", index));
+    if (run &&
+        run->arg_size() != model.inputs.size() + model.outputs.size() + 1)
+      return makeError("internal error: '" + run->getName() + "' takes " +
+                       llvm::Twine(run->arg_size()) +
+                       " buffers, not one per input and output and the "
+                       "workspace");
+  }
+
+  // The runtime calls a variant's run functions with arrays of buffers:
+  // `<run>.packed(inputs, outputs, workspace)` unpacks them.
+  size_t numInputs = model.inputs.size(), numOutputs = model.outputs.size();
+  auto packed = [&](const std::string &symbol) -> llvm::Constant * {
+    llvm::Function *run = module.getFunction(symbol);
+    if (!run)
+      return nullPtr;
+    auto *function = llvm::Function::Create(
+        llvm::FunctionType::get(builder.getVoidTy(), {ptr, ptr, ptr}, false),
+        llvm::GlobalValue::InternalLinkage, symbol + ".packed", module);
+    // The variant's CPU, so that the call may inline.
+    for (llvm::StringRef attribute : {"target-cpu", "target-features"})
+      if (run->hasFnAttribute(attribute))
+        function->addFnAttr(run->getFnAttribute(attribute));
+    builder.SetInsertPoint(llvm::BasicBlock::Create(context, "", function));
+    llvm::SmallVector<llvm::Value *> arguments;
+    for (auto [array, count] : {std::pair(function->getArg(0), numInputs),
+                                std::pair(function->getArg(1), numOutputs)})
+      for (size_t i = 0; i < count; ++i)
+        arguments.push_back(builder.CreateLoad(
+            ptr, builder.CreateConstInBoundsGEP1_64(ptr, array, i)));
+    arguments.push_back(function->getArg(2));
+    builder.CreateCall(run, arguments);
+    builder.CreateRetVoid();
+    return function;
+  };
 
   // The variant table: cnnrt_variant in runtime/include/cnnrt/cnnrt.h.
   auto *variantType =
@@ -161,8 +195,7 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
              target.requiredFeatureList(),
              (prefix + ".features.v" + llvm::Twine(index)).str(), 0, &module),
          llvm::ConstantInt::get(i64, target.vectorWidth * 32),
-         functionOrNull(name("_run", index)),
-         functionOrNull(name("_run1", index)),
+         packed(name("_run", index)), packed(name("_run1", index)),
          functionOrNull(name("_layer_table", index)),
          llvm::ConstantInt::get(i64, variant.workspaceBytes)}));
   }
@@ -175,21 +208,54 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
       module, i32, /*isConstant=*/false, llvm::GlobalValue::InternalLinkage,
       llvm::ConstantInt::getSigned(i32, -1), prefix + ".selected");
 
+  // The inputs and outputs: cnnrt_tensor_info arrays.
+  auto *tensorType = llvm::StructType::get(context, {ptr, i64, ptr, i64});
+  auto tensorArray = [&](llvm::ArrayRef<TensorInterface> tensors,
+                         llvm::StringRef kind) {
+    llvm::SmallVector<llvm::Constant *> infos;
+    for (auto [index, tensor] : llvm::enumerate(tensors)) {
+      std::string base = (prefix + "." + kind + llvm::Twine(index)).str();
+      auto *shapeType = llvm::ArrayType::get(i64, tensor.shape.size());
+      llvm::SmallVector<llvm::Constant *> dims;
+      int64_t imageFloats = 1;
+      for (auto [dim, size] : llvm::enumerate(tensor.shape)) {
+        dims.push_back(llvm::ConstantInt::getSigned(i64, size));
+        if (dim > 0)
+          imageFloats *= size;
+      }
+      auto *shape = new llvm::GlobalVariable(
+          module, shapeType, /*isConstant=*/true,
+          llvm::GlobalValue::InternalLinkage,
+          llvm::ConstantArray::get(shapeType, dims), base + ".shape");
+      infos.push_back(llvm::ConstantStruct::get(
+          tensorType,
+          {builder.CreateGlobalString(tensor.name, base + ".name", 0, &module),
+           llvm::ConstantInt::get(i64, tensor.shape.size()), shape,
+           llvm::ConstantInt::get(i64, imageFloats)}));
+    }
+    auto *arrayType = llvm::ArrayType::get(tensorType, infos.size());
+    return new llvm::GlobalVariable(module, arrayType, /*isConstant=*/true,
+                                    llvm::GlobalValue::InternalLinkage,
+                                    llvm::ConstantArray::get(arrayType, infos),
+                                    prefix + "." + kind);
+  };
+
   // The descriptor: cnnrt_model in runtime/include/cnnrt/cnnrt.h.
-  auto *modelType =
-      llvm::StructType::get(context, {ptr, ptr, i32, ptr, i64, i64, i64, i64});
+  auto *modelType = llvm::StructType::get(
+      context, {ptr, ptr, i32, ptr, i64, i64, i64, ptr, i64, ptr});
   auto *descriptor = new llvm::GlobalVariable(
       module, modelType, /*isConstant=*/true,
       llvm::GlobalValue::InternalLinkage,
       llvm::ConstantStruct::get(
-          modelType,
-          {builder.CreateGlobalString(prefix, (prefix + ".name").str(), 0,
-                                      &module),
-           table, llvm::ConstantInt::get(i32, entries.size()), selected,
-           llvm::ConstantInt::get(i64, model.batchBlock),
-           llvm::ConstantInt::get(i64, model.dynamicBatch ? 1 : 0),
-           llvm::ConstantInt::get(i64, model.inputImageFloats),
-           llvm::ConstantInt::get(i64, model.outputImageFloats)}),
+          modelType, {builder.CreateGlobalString(
+                          prefix, (prefix + ".name").str(), 0, &module),
+                      table, llvm::ConstantInt::get(i32, entries.size()),
+                      selected, llvm::ConstantInt::get(i64, model.batchBlock),
+                      llvm::ConstantInt::get(i64, model.dynamicBatch ? 1 : 0),
+                      llvm::ConstantInt::get(i64, numInputs),
+                      tensorArray(model.inputs, "inputs"),
+                      llvm::ConstantInt::get(i64, numOutputs),
+                      tensorArray(model.outputs, "outputs")}),
       prefix + ".model");
 
   // Each function of the C ABI: one call into the runtime with the
@@ -258,17 +324,39 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
   returnCall("cnnrt_model_vector_bits", i64, {descriptor});
   define("_layer_table", ptr, {});
   returnCall("cnnrt_model_layer_table", ptr, {descriptor});
-
-  // The shapes are the same in every variant: variant 0's, as baseline
-  // code (they run before the CPU is checked, e.g. for --help).
-  for (llvm::StringRef suffix :
-       {"_input_rank", "_input_shape", "_output_rank", "_output_shape"})
-    if (llvm::Function *first = module.getFunction(name(suffix, 0))) {
-      first->removeFnAttr("target-cpu");
-      first->removeFnAttr("target-features");
-      llvm::GlobalAlias::create(llvm::GlobalValue::ExternalLinkage,
-                                prefix + suffix, first);
+  {
+    llvm::Function *run = define("_run_io", i32, {i64, ptr, ptr, ptr, i64});
+    returnCall("cnnrt_model_run_io", i32,
+               {descriptor, run->getArg(0), run->getArg(1), run->getArg(2),
+                run->getArg(3), run->getArg(4)});
+  }
+  // The tensors: (input 0, output 1) x (index, or the first).
+  for (auto [kind, isOutput] : {std::pair(llvm::StringRef("_input"), 0),
+                                std::pair(llvm::StringRef("_output"), 1)}) {
+    llvm::Value *which = builder.getInt64(isOutput);
+    define((kind == "_input" ? "_num_inputs" : "_num_outputs"), i64, {});
+    builder.CreateRet(builder.getInt64(isOutput ? numOutputs : numInputs));
+    for (auto [suffix, runtime, type] :
+         {std::tuple(llvm::StringRef("_name"),
+                     llvm::StringRef("cnnrt_model_tensor_name"),
+                     static_cast<llvm::Type *>(ptr)),
+          std::tuple(llvm::StringRef("_rank"),
+                     llvm::StringRef("cnnrt_model_tensor_rank"),
+                     static_cast<llvm::Type *>(i64)),
+          std::tuple(llvm::StringRef("_shape"),
+                     llvm::StringRef("cnnrt_model_tensor_shape"),
+                     static_cast<llvm::Type *>(ptr))}) {
+      if (suffix != "_name") {
+        // The first tensor's: NAME_input_rank(), NAME_input_shape(), ...
+        define((kind + suffix).str(), type, {});
+        returnCall(runtime, type, {descriptor, which, builder.getInt64(0)});
+      }
+      std::string indexed =
+          (kind + suffix + (suffix == "_name" ? "" : "_at")).str();
+      llvm::Function *query = define(indexed, type, {i64});
+      returnCall(runtime, type, {descriptor, which, query->getArg(0)});
     }
+  }
   mergeAndStrip(module);
   return result;
 }

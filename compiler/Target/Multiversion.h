@@ -12,13 +12,15 @@
 // has two entry points, a batch block's and one image's.
 //
 //   variant 0 (x86-64-v3)   cnn_model_run.v0 (block), cnn_model_run1.v0
-//                           (one image), cnn_model_layer_table.v0, ...
+//                           (one image), cnn_model_layer_table.v0, and
+//                           cnn_model_run.v0.packed, ... (taking arrays of
+//                           buffers, as the runtime calls them)
 //   variant 1 (znver4)      cnn_model_run.v1, ...
-//   model                   cnn_model.variants, cnn_model.model (the
-//                           cnnrt_model descriptor)
+//   model                   cnn_model.variants, cnn_model.inputs/outputs,
+//                           cnn_model.model (the cnnrt_model descriptor)
 //   C ABI                   cnn_model_run -> cnnrt_model_run(&model, ...),
-//                           ..., cnn_model_{input,output}_{rank,shape} ->
-//                           v0's
+//                           cnn_model_input_shape -> cnnrt_model_tensor_shape
+//                           (&model, 0, 0), ...
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +28,7 @@
 #define CNNC_TARGET_MULTIVERSION_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
@@ -49,13 +52,19 @@ struct CodeVariant {
   const KernelTarget *target = nullptr;
 };
 
+/// An input or output of the model: its name and shape (-1 in dimension 0
+/// for a dynamic batch), as cnn-export-c-abi records them.
+struct TensorInterface {
+  std::string name;
+  llvm::SmallVector<int64_t> shape;
+};
+
 /// What the C ABI of the linked model says about its batch and buffers.
 struct ModelInterface {
   std::string prefix;
   int64_t batchBlock = 1;
   bool dynamicBatch = false;
-  int64_t inputImageFloats = 0;
-  int64_t outputImageFloats = 0;
+  llvm::SmallVector<TensorInterface> inputs, outputs;
 };
 
 /// Sets `target`'s CPU and features on every function `module` defines, so

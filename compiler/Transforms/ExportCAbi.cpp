@@ -1,24 +1,26 @@
 //===- ExportCAbi.cpp - Expose the model through the runtime's C ABI ------===//
 //
-// Each code variant of a model defines five functions:
-//   void           <prefix>_run(const float *in, float *out, void *workspace);
-//   int64_t        <prefix>_input_rank(void);
-//   const int64_t *<prefix>_input_shape(void);
-//   int64_t        <prefix>_output_rank(void);
-//   const int64_t *<prefix>_output_shape(void);
-// This pass renames the entry function and adds the shape queries (the
-// workspace argument comes from cnn-plan-activation-memory). The C ABI that
-// programs call (cnn_model_abi.h) wraps them: Target/Multiversion.cpp.
+// Each code variant of a model defines one function,
+//   void <prefix>_run(const float *in0, ..., float *out0, ..., void *ws);
+// (bufferization makes the results out-parameters, cnn-plan-activation-memory
+// adds the workspace, the bare-pointer calling convention makes it plain C).
+// This pass renames the entry function and records its inputs and outputs
+// (name and shape) on it as `cnn.inputs` and `cnn.outputs`, which survive to
+// the LLVM dialect: the multi-version linker (Target/Multiversion.cpp) makes
+// the model's descriptor from them, and the C ABI that programs call
+// (cnn_model_abi.h) answers the shape queries from that descriptor.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Transforms/Passes.h"
+#include "cnnrt/cnnrt.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace mlir::cnn {
 #define GEN_PASS_DEF_CNNEXPORTCABI
@@ -26,6 +28,11 @@ namespace mlir::cnn {
 } // namespace mlir::cnn
 
 using namespace mlir;
+
+static constexpr unsigned kMaxTensors = CNNRT_MAX_TENSORS;
+static constexpr llvm::StringLiteral kNameAttr = "cnn.name";
+static constexpr llvm::StringLiteral kInputsAttr = "cnn.inputs";
+static constexpr llvm::StringLiteral kOutputsAttr = "cnn.outputs";
 
 namespace {
 struct CnnExportCAbiPass final
@@ -49,14 +56,17 @@ struct CnnExportCAbiPass final
     auto isStaticF32Tensor = [](Type t) {
       auto tensor = dyn_cast<RankedTensorType>(t);
       return tensor && tensor.hasStaticShape() &&
-             tensor.getElementType().isF32();
+             tensor.getElementType().isF32() && tensor.getRank() > 0;
     };
-    if (type.getNumInputs() != 1 || type.getNumResults() != 1 ||
-        !isStaticF32Tensor(type.getInput(0)) ||
-        !isStaticF32Tensor(type.getResult(0))) {
+    if (type.getNumInputs() < 1 || type.getNumResults() < 1 ||
+        type.getNumInputs() > kMaxTensors ||
+        type.getNumResults() > kMaxTensors ||
+        !llvm::all_of(type.getInputs(), isStaticF32Tensor) ||
+        !llvm::all_of(type.getResults(), isStaticF32Tensor)) {
       entry.emitError("the entry point '")
-          << entry.getSymName()
-          << "' must take one static f32 tensor and return one, got " << type;
+          << entry.getSymName() << "' must take 1 to " << kMaxTensors
+          << " static f32 tensors and return 1 to " << kMaxTensors << ", got "
+          << type;
       return signalPassFailure();
     }
 
@@ -69,55 +79,44 @@ struct CnnExportCAbiPass final
     }
     entry.setSymName(runName);
 
-    OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
-    addShapeQueries(builder, entry.getLoc(), "input",
-                    cast<RankedTensorType>(type.getInput(0)));
-    addShapeQueries(builder, entry.getLoc(), "output",
-                    cast<RankedTensorType>(type.getResult(0)));
-  }
-
-  /// `<prefix>_<which>_rank()` and `<prefix>_<which>_shape()`.
-  void addShapeQueries(OpBuilder &b, Location loc, StringRef which,
-                       RankedTensorType type) {
-    MLIRContext *ctx = b.getContext();
-    auto i64 = b.getI64Type();
-    auto ptr = LLVM::LLVMPointerType::get(ctx);
-    std::string base = prefix + "_" + which.str();
-    ArrayRef<int64_t> shape = type.getShape();
-
-    std::string globalName = "__" + base + "_shape_data";
-    auto arrayType =
-        LLVM::LLVMArrayType::get(i64, std::max<size_t>(1, shape.size()));
-    SmallVector<int64_t> data(shape);
-    // A dynamic batch: the compiled dimension 0 is a block, not the batch.
-    if (dynamicBatch && !data.empty())
-      data.front() = -1;
-    if (data.empty())
-      data.push_back(1);
-    LLVM::GlobalOp::create(
-        b, loc, arrayType, /*isConstant=*/true, LLVM::Linkage::Internal,
-        globalName,
-        DenseElementsAttr::get(
-            RankedTensorType::get({int64_t(data.size())}, i64),
-            ArrayRef<int64_t>(data)));
-
-    auto rankFunc = LLVM::LLVMFuncOp::create(
-        b, loc, base + "_rank", LLVM::LLVMFunctionType::get(i64, {}));
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(rankFunc.addEntryBlock(b));
-      Value rank = LLVM::ConstantOp::create(b, loc, i64,
-                                            b.getI64IntegerAttr(shape.size()));
-      LLVM::ReturnOp::create(b, loc, rank);
-    }
-    auto shapeFunc = LLVM::LLVMFuncOp::create(
-        b, loc, base + "_shape", LLVM::LLVMFunctionType::get(ptr, {}));
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(shapeFunc.addEntryBlock(b));
-      Value address = LLVM::AddressOfOp::create(b, loc, ptr, globalName);
-      LLVM::ReturnOp::create(b, loc, address);
-    }
+    // Names are the arguments' and results' `cnn.name`s (the ONNX graph's),
+    // else input, input1, ..., output, output1, ...
+    auto describe = [&](TypeRange types, StringRef kind,
+                        llvm::function_ref<StringAttr(unsigned)> nameOf) {
+      SmallVector<Attribute> tensors;
+      llvm::StringSet<> seen;
+      for (auto [index, type] : llvm::enumerate(types)) {
+        StringAttr name = nameOf(index);
+        std::string text = name         ? name.str()
+                           : index == 0 ? kind.str()
+                                        : (kind + Twine(index)).str();
+        if (!seen.insert(text).second)
+          text += "_" + std::to_string(index);
+        SmallVector<int64_t> shape(cast<RankedTensorType>(type).getShape());
+        // A dynamic batch: the compiled dimension 0 is a block.
+        if (dynamicBatch)
+          shape.front() = -1;
+        Builder b(&getContext());
+        tensors.push_back(b.getDictionaryAttr(
+            {b.getNamedAttr("name", b.getStringAttr(text)),
+             b.getNamedAttr("shape", b.getDenseI64ArrayAttr(shape))}));
+      }
+      return ArrayAttr::get(&getContext(), tensors);
+    };
+    entry->setAttr(kInputsAttr,
+                   describe(type.getInputs(), "input", [&](unsigned i) {
+                     return entry.getArgAttrOfType<StringAttr>(i, kNameAttr);
+                   }));
+    entry->setAttr(kOutputsAttr,
+                   describe(type.getResults(), "output", [&](unsigned i) {
+                     return entry.getResultAttrOfType<StringAttr>(i, kNameAttr);
+                   }));
+    // Recorded: the LLVM dialect would carry them as unknown argument
+    // attributes.
+    for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+      entry.removeArgAttr(i, kNameAttr);
+    for (unsigned i = 0; i < entry.getNumResults(); ++i)
+      entry.removeResultAttr(i, StringAttr::get(&getContext(), kNameAttr));
   }
 };
 } // namespace

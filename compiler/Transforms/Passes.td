@@ -141,18 +141,20 @@ def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
 }
 
 def CnnExportCAbi : Pass<"cnn-export-c-abi", "ModuleOp"> {
-  let summary = "Expose the model through the runtime's C ABI";
+  let summary = "Name the model's entry point and describe its tensors";
   let description = [{
-    Renames the module's one public function to `<prefix>_run` and adds
-    `<prefix>_input_rank`, `<prefix>_input_shape`, `<prefix>_output_rank`
-    and `<prefix>_output_shape` as LLVM-dialect functions returning the
-    static shapes (with `dynamic-batch`, dimension 0 as -1: the compiled
-    batch is a block the runtime repeats). Together with bufferization,
+    Renames the module's one public function to `<prefix>_run` and records
+    its inputs and outputs on it: `cnn.inputs` and `cnn.outputs`, each an
+    array of `{name, shape}` (names from the arguments' and results'
+    `cnn.name`, the ONNX graph's, else `input`, `input1`, ..., `output`,
+    ...; with `dynamic-batch`, dimension 0 is -1: the compiled batch is a
+    block the runtime repeats). Together with bufferization,
     results-to-out-params, the activation workspace argument and the
     bare-pointer calling convention, the entry point becomes
-    `void <prefix>_run(const float *input, float *output, void *workspace)`,
-    which the multi-version linker wraps into the C ABI of
-    runtime/include/cnnrt/cnn_model_abi.h.
+    `void <prefix>_run(const float *in..., float *out..., void *workspace)`;
+    the multi-version linker wraps it into the C ABI of
+    runtime/include/cnnrt/cnn_model_abi.h, whose shape and name queries
+    come from these attributes.
   }];
   let options = [
     Option<"prefix", "prefix", "std::string", /*default=*/"\"cnn_model\"",

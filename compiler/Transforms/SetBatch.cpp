@@ -37,29 +37,39 @@ struct CnnSetBatchPass final : cnn::impl::CnnSetBatchBase<CnnSetBatchPass> {
     if (!model)
       return;
     if (batch < 1) {
-      model.emitError("cannot set the batch to ") << batch;
+      model.emitError("cannot set the batch to ") << batch.getValue();
       return signalPassFailure();
     }
-    if (model.getNumArguments() != 1 || !model.getBody().hasOneBlock()) {
+    if (model.getNumArguments() < 1 || !model.getBody().hasOneBlock()) {
       model.emitError("cannot set the batch of '")
-          << model.getSymName() << "': expected one input and one block";
+          << model.getSymName() << "': expected inputs and one block";
       return signalPassFailure();
     }
-    BlockArgument input = model.getArgument(0);
-    auto inputType = dyn_cast<RankedTensorType>(input.getType());
-    if (!inputType || inputType.getRank() == 0) {
-      model.emitError("cannot set the batch of input type ")
-          << input.getType();
-      return signalPassFailure();
+    // Every input's dimension 0 is the batch (the first one's is the old
+    // batch).
+    std::optional<int64_t> oldBatchOfAll;
+    for (BlockArgument input : model.getArguments()) {
+      auto inputType = dyn_cast<RankedTensorType>(input.getType());
+      if (!inputType || inputType.getRank() == 0 ||
+          (oldBatchOfAll && inputType.getDimSize(0) != *oldBatchOfAll)) {
+        model.emitError("cannot set the batch of input type ")
+            << input.getType()
+            << ": expected ranked tensors with the same dimension 0";
+        return signalPassFailure();
+      }
+      oldBatchOfAll = inputType.getDimSize(0);
     }
-    int64_t oldBatch = inputType.getDimSize(0);
+    int64_t oldBatch = *oldBatchOfAll;
     if (oldBatch == batch)
       return;
-    input.setType(withBatch(inputType, batch));
+    DenseSet<Value> batched;
+    for (BlockArgument input : model.getArguments()) {
+      input.setType(withBatch(cast<RankedTensorType>(input.getType()), batch));
+      batched.insert(input);
+    }
 
-    // Values whose dimension 0 is the batch: those computed from the input.
+    // Values whose dimension 0 is the batch: those computed from the inputs.
     // (Constants keep their types.)
-    DenseSet<Value> batched = {input};
     for (Operation &op : model.getBody().front()) {
       if (isa<func::ReturnOp>(op))
         continue;
@@ -80,7 +90,8 @@ struct CnnSetBatchPass final : cnn::impl::CnnSetBatchBase<CnnSetBatchPass> {
       }
     }
     auto ret = cast<func::ReturnOp>(model.getBody().front().getTerminator());
-    model.setType(FunctionType::get(&getContext(), input.getType(),
+    model.setType(FunctionType::get(&getContext(),
+                                    model.getBody().front().getArgumentTypes(),
                                     ret.getOperandTypes()));
   }
 

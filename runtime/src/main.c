@@ -39,8 +39,10 @@ enum {
 #define SYNTHETIC_SEED 0x9E3779B9u
 
 typedef struct options {
-  const char *input_path;
-  const char *output_path;
+  const char *input_paths[CNNRT_MAX_TENSORS]; // in the model's input order
+  int num_inputs;
+  const char *output_paths[CNNRT_MAX_TENSORS];
+  int num_outputs;
   int threads;              // 0: not given.
   int bench_runs;           // 0: no benchmark.
   int profile_runs;         // 0: no profile.
@@ -49,7 +51,6 @@ typedef struct options {
   int quiet;                // no printed result.
   int help;
 } options;
-
 
 static void print_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -68,9 +69,22 @@ static int model_has_dynamic_batch(void) {
   return cnn_model_input_rank() > 0 && cnn_model_input_shape()[0] < 0;
 }
 
-// Runs the model on `batch` images; prints the model's message on failure.
-static int run_model(int64_t batch, const float *input, float *output) {
-  if (cnn_model_run_batch(batch, input, output) != 0) {
+// The buffers of one run: every input and output, `batch` images each.
+typedef struct model_io {
+  int64_t batch;
+  cnnrt_tensor inputs[CNNRT_MAX_TENSORS];
+  cnnrt_tensor outputs[CNNRT_MAX_TENSORS];
+} model_io;
+
+// Runs the model; prints the model's message on failure.
+static int run_model(const model_io *io) {
+  const float *inputs[CNNRT_MAX_TENSORS];
+  float *outputs[CNNRT_MAX_TENSORS];
+  for (int64_t i = 0; i < cnn_model_num_inputs(); ++i)
+    inputs[i] = io->inputs[i].data;
+  for (int64_t i = 0; i < cnn_model_num_outputs(); ++i)
+    outputs[i] = io->outputs[i].data;
+  if (cnn_model_run_io(io->batch, inputs, outputs, NULL, 0) != 0) {
     print_error("%s", cnn_model_error_message());
     return exit_runtime_error;
   }
@@ -83,6 +97,25 @@ static void print_usage(const char *program) {
                      input_shape, sizeof(input_shape));
   cnnrt_format_shape(cnn_model_output_rank(), cnn_model_output_shape(),
                      output_shape, sizeof(output_shape));
+  if (cnn_model_num_inputs() > 1 || cnn_model_num_outputs() > 1) {
+    printf("model tensors (one --input per input, one --output per output, "
+           "in this order; -1: any batch):\n");
+    for (int output = 0; output < 2; ++output) {
+      int64_t count = output ? cnn_model_num_outputs() : cnn_model_num_inputs();
+      for (int64_t i = 0; i < count; ++i) {
+        char shape[CNNRT_SHAPE_STR_MAX];
+        cnnrt_format_shape(
+            output ? cnn_model_output_rank_at(i) : cnn_model_input_rank_at(i),
+            output ? cnn_model_output_shape_at(i) : cnn_model_input_shape_at(i),
+            shape, sizeof(shape));
+        printf("  %s %lld '%s': float32 %s\n", output ? "output" : "input",
+               (long long)i,
+               output ? cnn_model_output_name(i) : cnn_model_input_name(i),
+               shape);
+      }
+    }
+    printf("\n");
+  }
   printf(
       "usage: %s [--input X.npy | --batch N] [--output Y.npy] [--threads N] "
       "[--bench N] [--profile N [--profile-out FILE]] [--quiet] [--help]\n"
@@ -106,6 +139,11 @@ static void print_usage(const char *program) {
       "  --output Y.npy  write the output as a float32 .npy file (written to "
       "a\n"
       "                  temporary file, then renamed over Y.npy).\n"
+      "                  A model with several inputs or outputs takes one "
+      "--input\n"
+      "                  per input and one --output per output, in the "
+      "order\n"
+      "                  listed above.\n"
       "  --threads N     number of threads, N >= 1 (default: OMP_NUM_THREADS "
       "if set,\n"
       "                  else the %d CPUs this process may use).\n"
@@ -182,8 +220,8 @@ static int parse_options(int argc, char **argv, options *opts) {
 
     if (IS_OPTION("--help") || IS_OPTION("--quiet")) {
       if (inline_value) {
-        print_error("option '%.*s' takes no value (see --help)",
-                    (int)name_len, arg);
+        print_error("option '%.*s' takes no value (see --help)", (int)name_len,
+                    arg);
         return exit_usage_error;
       }
       if (IS_OPTION("--help"))
@@ -194,8 +232,8 @@ static int parse_options(int argc, char **argv, options *opts) {
     }
     if (!IS_OPTION("--input") && !IS_OPTION("--output") &&
         !IS_OPTION("--threads") && !IS_OPTION("--bench") &&
-        !IS_OPTION("--batch") &&
-        !IS_OPTION("--profile") && !IS_OPTION("--profile-out")) {
+        !IS_OPTION("--batch") && !IS_OPTION("--profile") &&
+        !IS_OPTION("--profile-out")) {
       print_error("unknown option '%.*s' (see --help)", (int)name_len, arg);
       return exit_usage_error;
     }
@@ -215,10 +253,15 @@ static int parse_options(int argc, char **argv, options *opts) {
       return exit_usage_error;
     }
 
-    if (IS_OPTION("--input")) {
-      opts->input_path = value;
-    } else if (IS_OPTION("--output")) {
-      opts->output_path = value;
+    if (IS_OPTION("--input") || IS_OPTION("--output")) {
+      int is_input = IS_OPTION("--input");
+      int *count = is_input ? &opts->num_inputs : &opts->num_outputs;
+      if (*count >= CNNRT_MAX_TENSORS) {
+        print_error("more than %d '%s' options", CNNRT_MAX_TENSORS,
+                    is_input ? "--input" : "--output");
+        return exit_usage_error;
+      }
+      (is_input ? opts->input_paths : opts->output_paths)[(*count)++] = value;
     } else if (IS_OPTION("--threads")) {
       if (!parse_int(value, 1, max_threads, &opts->threads)) {
         print_error("invalid value '%s' for '--threads': expected an integer "
@@ -252,7 +295,7 @@ static int parse_options(int argc, char **argv, options *opts) {
     }
 #undef IS_OPTION
   }
-  if (opts->batch && opts->input_path) {
+  if (opts->batch && opts->num_inputs) {
     print_error("'--batch' sets the synthetic input's batch; with '--input' "
                 "the file's batch is used (see --help)");
     return exit_usage_error;
@@ -350,8 +393,7 @@ static int compare_doubles(const void *a, const void *b) {
 }
 
 // Times `runs` runs (the caller did the warm-up) and prints the bench line.
-static int run_benchmark(const cnnrt_tensor *input, cnnrt_tensor *output,
-                         int runs, int threads) {
+static int run_benchmark(const model_io *io, int runs, int threads) {
   double *times_ms = (double *)malloc((size_t)runs * sizeof(double));
   if (!times_ms) {
     print_error("out of memory allocating %d benchmark timings", runs);
@@ -359,7 +401,7 @@ static int run_benchmark(const cnnrt_tensor *input, cnnrt_tensor *output,
   }
   for (int i = 0; i < runs; ++i) {
     double start = cnnrt_now_ms();
-    if (run_model(input->shape[0], input->data, output->data) != 0) {
+    if (run_model(io) != 0) {
       free(times_ms);
       return exit_runtime_error;
     }
@@ -506,8 +548,7 @@ static int write_profile(const char *path, const layer_info *layers, int count,
 // Runs the model `runs` times with per-layer timing and prints one line per
 // layer: time per run, GFLOP/s, % of the measured FMA peak of `threads`
 // cores, and share of the total.
-static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
-                       const options *opts, int threads) {
+static int run_profile(const model_io *io, const options *opts, int threads) {
   const char *table = cnn_model_layer_table();
   if (!table) {
     print_error("this model was compiled without a layer table; recompile it "
@@ -528,7 +569,7 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
   }
   int failed = 0;
   for (int run = 0; run < opts->profile_runs && !failed; ++run)
-    failed = run_model(input->shape[0], input->data, output->data);
+    failed = run_model(io);
   cnnrt_profile_stop();
   if (failed) {
     free(text);
@@ -537,8 +578,7 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
     return exit_runtime_error;
   }
   // The table counts the FLOPs of one compiled block of images.
-  double flops_scale =
-      (double)input->shape[0] / (double)cnn_model_batch_block();
+  double flops_scale = (double)io->batch / (double)cnn_model_batch_block();
   double total = 0.0;
   for (int i = 0; i < count; ++i) {
     ms[i] = cnnrt_profile_layer_ms(i) / opts->profile_runs;
@@ -572,9 +612,8 @@ static int run_profile(const cnnrt_tensor *input, cnnrt_tensor *output,
   }
   int status = 0;
   if (opts->profile_path)
-    status =
-        write_profile(opts->profile_path, layers, count, ms, threads, peak,
-                      flops_scale);
+    status = write_profile(opts->profile_path, layers, count, ms, threads, peak,
+                           flops_scale);
   free(text);
   free(layers);
   free(ms);
@@ -596,7 +635,8 @@ int main(int argc, char **argv) {
     return fflush(stdout) == 0 ? 0 : exit_runtime_error;
   }
 
-  cnnrt_tensor input = {0}, output = {0};
+  model_io io;
+  memset(&io, 0, sizeof(io));
   char err[CNNRT_ERROR_MAX];
   int exit_code = exit_runtime_error;
   // Before any of the model's code runs: a CPU without the features it was
@@ -605,63 +645,86 @@ int main(int argc, char **argv) {
     print_error("%s", err);
     return exit_runtime_error;
   }
-  const int64_t input_rank = cnn_model_input_rank();
-  const int64_t *model_input_shape = cnn_model_input_shape();
+  const int64_t num_inputs = cnn_model_num_inputs();
+  const int64_t num_outputs = cnn_model_num_outputs();
+  if ((opts.num_inputs && opts.num_inputs != num_inputs) ||
+      (opts.num_outputs && opts.num_outputs != num_outputs)) {
+    int inputs = opts.num_inputs && opts.num_inputs != num_inputs;
+    print_error("the model has %lld %s; give one '%s' for each, in the "
+                "order --help lists them",
+                (long long)(inputs ? num_inputs : num_outputs),
+                inputs ? "inputs" : "outputs", inputs ? "--input" : "--output");
+    return exit_usage_error;
+  }
   const int dynamic_batch = model_has_dynamic_batch();
-  // The input shape this run takes: the model's, with the batch of --batch
-  // (or 1) when it is dynamic.
-  int64_t input_shape[CNNRT_MAX_RANK];
-  for (int64_t i = 0; i < input_rank && i < CNNRT_MAX_RANK; ++i)
-    input_shape[i] = model_input_shape[i];
-  if (dynamic_batch)
-    input_shape[0] = opts.batch ? opts.batch : 1;
-  else if (opts.batch && opts.batch != input_shape[0]) {
+  // The batch of this run: the model's, or with a dynamic batch the input
+  // files' (the same in each) or --batch (default 1).
+  io.batch = dynamic_batch ? (opts.batch ? opts.batch : 1)
+                           : cnn_model_input_shape()[0];
+  if (!dynamic_batch && opts.batch && opts.batch != io.batch) {
     print_error("'--batch %d': this model was compiled for batch %lld; "
                 "compile it with cnnc --batch=dynamic to run any batch",
-                opts.batch, (long long)input_shape[0]);
+                opts.batch, (long long)io.batch);
     return exit_usage_error;
   }
 
-  if (opts.input_path) {
-    if (cnnrt_npy_read(opts.input_path, &input, err, sizeof(err)) != 0) {
+  for (int64_t t = 0; t < num_inputs; ++t) {
+    cnnrt_tensor *input = &io.inputs[t];
+    const int64_t rank = cnn_model_input_rank_at(t);
+    const int64_t *model_shape = cnn_model_input_shape_at(t);
+    int64_t shape[CNNRT_MAX_RANK];
+    for (int64_t i = 0; i < rank && i < CNNRT_MAX_RANK; ++i)
+      shape[i] = model_shape[i];
+    if (!opts.num_inputs) {
+      shape[0] = io.batch;
+      if (cnnrt_tensor_alloc(input, rank, shape, err, sizeof(err)) != 0) {
+        print_error("model input '%s': %s", cnn_model_input_name(t), err);
+        goto cleanup;
+      }
+      fill_synthetic(input->data, input->numel);
+      continue;
+    }
+    const char *path = opts.input_paths[t];
+    if (cnnrt_npy_read(path, input, err, sizeof(err)) != 0) {
       print_error("%s", err);
       goto cleanup;
     }
-    if (dynamic_batch && input.rank == input_rank && input.rank > 0)
-      input_shape[0] = input.shape[0];
-    if (!cnnrt_shape_equal(input.rank, input.shape, input_rank, input_shape)) {
+    // With a dynamic batch, the first file's batch is the run's.
+    if (dynamic_batch && t == 0 && input->rank == rank && rank > 0)
+      io.batch = input->shape[0];
+    shape[0] = io.batch;
+    if (!cnnrt_shape_equal(input->rank, input->shape, rank, shape)) {
       char got[CNNRT_SHAPE_STR_MAX], expected[CNNRT_SHAPE_STR_MAX];
-      cnnrt_format_shape(input.rank, input.shape, got, sizeof(got));
-      cnnrt_format_shape(input_rank, model_input_shape, expected,
-                         sizeof(expected));
-      int batch_only = input.rank == input_rank && input.rank > 0;
-      for (int64_t i = 1; i < input.rank && batch_only; ++i)
-        batch_only = input.shape[i] == model_input_shape[i];
-      print_error("%s: shape %s does not match the model input shape %s%s",
-                  opts.input_path, got, expected, batch_only ? "; compile the model with cnnc "
+      cnnrt_format_shape(input->rank, input->shape, got, sizeof(got));
+      cnnrt_format_shape(rank, model_shape, expected, sizeof(expected));
+      int batch_only = input->rank == rank && rank > 0 && !dynamic_batch;
+      for (int64_t i = 1; i < rank && batch_only; ++i)
+        batch_only = input->shape[i] == model_shape[i];
+      print_error("%s: shape %s does not match the model input%s%s%s shape "
+                  "%s%s",
+                  path, got, num_inputs > 1 ? " '" : "",
+                  num_inputs > 1 ? cnn_model_input_name(t) : "",
+                  num_inputs > 1 ? "'" : "", expected,
+                  batch_only ? "; compile the model with cnnc "
                                "--batch=dynamic to run any batch"
-                             : "; for another image size compile an ONNX "
-                               "model with cnnc --input-shape=NxCxHxW");
+                  : dynamic_batch && t > 0
+                      ? "; every input must have the first one's batch"
+                      : "; for another image size compile an ONNX model "
+                        "with cnnc --input-shape=NxCxHxW");
       goto cleanup;
     }
-  } else {
-    if (cnnrt_tensor_alloc(&input, input_rank, input_shape, err, sizeof(err)) !=
-        0) {
-      print_error("model input: %s", err);
-      goto cleanup;
-    }
-    fill_synthetic(input.data, input.numel);
   }
-  int64_t output_rank = cnn_model_output_rank();
-  int64_t output_shape[CNNRT_MAX_RANK];
-  for (int64_t i = 0; i < output_rank && i < CNNRT_MAX_RANK; ++i)
-    output_shape[i] = cnn_model_output_shape()[i];
-  if (dynamic_batch && output_rank > 0)
-    output_shape[0] = input_shape[0];
-  if (cnnrt_tensor_alloc(&output, output_rank, output_shape, err,
-                         sizeof(err)) != 0) {
-    print_error("model output: %s", err);
-    goto cleanup;
+  for (int64_t t = 0; t < num_outputs; ++t) {
+    const int64_t rank = cnn_model_output_rank_at(t);
+    int64_t shape[CNNRT_MAX_RANK];
+    for (int64_t i = 0; i < rank && i < CNNRT_MAX_RANK; ++i)
+      shape[i] = cnn_model_output_shape_at(t)[i];
+    shape[0] = io.batch;
+    if (cnnrt_tensor_alloc(&io.outputs[t], rank, shape, err, sizeof(err)) !=
+        0) {
+      print_error("model output '%s': %s", cnn_model_output_name(t), err);
+      goto cleanup;
+    }
   }
 
   // --threads, else OMP_NUM_THREADS, else every CPU this process may use.
@@ -670,26 +733,31 @@ int main(int argc, char **argv) {
   cnnrt_keep_freed_memory();
 
   // This run produces the reported output and doubles as the bench warm-up.
-  if (run_model(input_shape[0], input.data, output.data) != 0)
+  if (run_model(&io) != 0)
     goto cleanup;
 
-  if (opts.output_path && cnnrt_npy_write_tensor(opts.output_path, &output, err,
-                                                 sizeof(err)) != 0) {
-    print_error("%s", err);
-    goto cleanup;
-  }
-  if (!opts.quiet && !opts.output_path && !opts.bench_runs &&
+  for (int t = 0; t < opts.num_outputs; ++t)
+    if (cnnrt_npy_write_tensor(opts.output_paths[t], &io.outputs[t], err,
+                               sizeof(err)) != 0) {
+      print_error("%s", err);
+      goto cleanup;
+    }
+  if (!opts.quiet && !opts.num_outputs && !opts.bench_runs &&
       !opts.profile_runs) {
-    if (output.rank == 2 && output.shape[0] >= 1 && output.shape[1] >= 2)
-      print_top_classes(&output);
-    else
-      print_statistics(&output);
+    for (int64_t t = 0; t < num_outputs; ++t) {
+      const cnnrt_tensor *output = &io.outputs[t];
+      if (num_outputs > 1)
+        printf("output '%s':\n", cnn_model_output_name(t));
+      if (output->rank == 2 && output->shape[0] >= 1 && output->shape[1] >= 2)
+        print_top_classes(output);
+      else
+        print_statistics(output);
+    }
   }
 
-  if (opts.bench_runs &&
-      run_benchmark(&input, &output, opts.bench_runs, threads) != 0)
+  if (opts.bench_runs && run_benchmark(&io, opts.bench_runs, threads) != 0)
     goto cleanup;
-  if (opts.profile_runs && run_profile(&input, &output, &opts, threads) != 0)
+  if (opts.profile_runs && run_profile(&io, &opts, threads) != 0)
     goto cleanup;
 
   // Catch lost output, e.g. stdout redirected to a full disk.
@@ -700,7 +768,9 @@ int main(int argc, char **argv) {
   exit_code = 0;
 
 cleanup:
-  cnnrt_tensor_free(&input);
-  cnnrt_tensor_free(&output);
+  for (int t = 0; t < CNNRT_MAX_TENSORS; ++t) {
+    cnnrt_tensor_free(&io.inputs[t]);
+    cnnrt_tensor_free(&io.outputs[t]);
+  }
   return exit_code;
 }

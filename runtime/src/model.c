@@ -129,8 +129,9 @@ static const cnnrt_variant *chosen_variant(const cnnrt_model *model) {
   return index < 0 ? NULL : &model->variants[index];
 }
 
-int cnnrt_model_run(const cnnrt_model *model, int64_t n, const float *input,
-                    float *output, void *workspace, size_t workspace_bytes) {
+int cnnrt_model_run_io(const cnnrt_model *model, int64_t n,
+                       const float *const *inputs, float *const *outputs,
+                       void *workspace, size_t workspace_bytes) {
   last_error[0] = '\0';
   const cnnrt_variant *variant = select_variant(model);
   if (!variant)
@@ -153,10 +154,23 @@ int cnnrt_model_run(const cnnrt_model *model, int64_t n, const float *input,
   }
   if (n == 0)
     return CNNRT_OK;
-  if (!input || !output) {
-    cnnrt_set_error(last_error, sizeof(last_error), "%s: the %s is NULL",
-                    model->name, input ? "output" : "input");
+  if (!inputs || !outputs) {
+    cnnrt_set_error(last_error, sizeof(last_error), "%s: the %s array is NULL",
+                    model->name, inputs ? "output" : "input");
     return CNNRT_ERR_INVALID_ARGUMENT;
+  }
+  for (int64_t i = 0; i < model->num_inputs + model->num_outputs; ++i) {
+    int is_output = i >= model->num_inputs;
+    int64_t index = is_output ? i - model->num_inputs : i;
+    const void *buffer =
+        is_output ? (const void *)outputs[index] : (const void *)inputs[index];
+    if (!buffer) {
+      const cnnrt_tensor_info *info =
+          is_output ? &model->outputs[index] : &model->inputs[index];
+      cnnrt_set_error(last_error, sizeof(last_error), "%s: the %s '%s' is NULL",
+                      model->name, is_output ? "output" : "input", info->name);
+      return CNNRT_ERR_INVALID_ARGUMENT;
+    }
   }
   size_t needed = (size_t)variant->workspace_bytes;
   if (workspace) {
@@ -180,15 +194,34 @@ int cnnrt_model_run(const cnnrt_model *model, int64_t n, const float *input,
   }
 
   // Whole blocks through the block code, the rest image by image.
-  int64_t in_block = block * model->input_image_floats;
-  int64_t out_block = block * model->output_image_floats;
-  int64_t blocks = n / block;
-  for (int64_t i = 0; i < blocks; ++i)
-    variant->run(input + i * in_block, output + i * out_block, workspace);
-  for (int64_t i = blocks * block; i < n; ++i)
-    variant->run_single(input + i * model->input_image_floats,
-                        output + i * model->output_image_floats, workspace);
+  const float *in[CNNRT_MAX_TENSORS];
+  float *out[CNNRT_MAX_TENSORS];
+  for (int64_t first = 0; first < n;) {
+    int whole = n - first >= block;
+    for (int64_t i = 0; i < model->num_inputs; ++i)
+      in[i] = inputs[i] + first * model->inputs[i].image_floats;
+    for (int64_t i = 0; i < model->num_outputs; ++i)
+      out[i] = outputs[i] + first * model->outputs[i].image_floats;
+    (whole ? variant->run : variant->run_single)(in, out, workspace);
+    first += whole ? block : 1;
+  }
   return CNNRT_OK;
+}
+
+int cnnrt_model_run(const cnnrt_model *model, int64_t n, const float *input,
+                    float *output, void *workspace, size_t workspace_bytes) {
+  if (model->num_inputs != 1 || model->num_outputs != 1) {
+    cnnrt_set_error(last_error, sizeof(last_error),
+                    "%s: the model has %lld inputs and %lld outputs; run it "
+                    "with %s_run_io",
+                    model->name, (long long)model->num_inputs,
+                    (long long)model->num_outputs, model->name);
+    return CNNRT_ERR_INVALID_ARGUMENT;
+  }
+  const float *inputs[1] = {input};
+  float *outputs[1] = {output};
+  return cnnrt_model_run_io(model, n, inputs, outputs, workspace,
+                            workspace_bytes);
 }
 
 size_t cnnrt_model_workspace_size(const cnnrt_model *model) {
@@ -216,4 +249,30 @@ int64_t cnnrt_model_vector_bits(const cnnrt_model *model) {
 const char *cnnrt_model_layer_table(const cnnrt_model *model) {
   const cnnrt_variant *variant = chosen_variant(model);
   return variant && variant->layer_table ? variant->layer_table() : NULL;
+}
+
+const cnnrt_tensor_info *cnnrt_model_tensor(const cnnrt_model *model,
+                                            int64_t output, int64_t index) {
+  int64_t count = output ? model->num_outputs : model->num_inputs;
+  if (index < 0 || index >= count)
+    return NULL;
+  return output ? &model->outputs[index] : &model->inputs[index];
+}
+
+const char *cnnrt_model_tensor_name(const cnnrt_model *model, int64_t output,
+                                    int64_t index) {
+  const cnnrt_tensor_info *info = cnnrt_model_tensor(model, output, index);
+  return info ? info->name : NULL;
+}
+
+int64_t cnnrt_model_tensor_rank(const cnnrt_model *model, int64_t output,
+                                int64_t index) {
+  const cnnrt_tensor_info *info = cnnrt_model_tensor(model, output, index);
+  return info ? info->rank : 0;
+}
+
+const int64_t *cnnrt_model_tensor_shape(const cnnrt_model *model,
+                                        int64_t output, int64_t index) {
+  const cnnrt_tensor_info *info = cnnrt_model_tensor(model, output, index);
+  return info ? info->shape : NULL;
 }

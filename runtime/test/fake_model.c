@@ -30,18 +30,13 @@ static const int64_t fake_output_shape[] = {1, 10};
 #define FAKE_OUTPUT_NUMEL 10
 #endif
 
-int64_t cnn_model_input_rank(void) { return 4; }
-const int64_t *cnn_model_input_shape(void) { return fake_input_shape; }
-
-int64_t cnn_model_output_rank(void) {
-  return (int64_t)(sizeof(fake_output_shape) / sizeof(fake_output_shape[0]));
-}
-const int64_t *cnn_model_output_shape(void) { return fake_output_shape; }
-
 // output[k] = sum_i input[i] * w(k, i) + 0.01 k, with small integer weights
 // so results are easy to recompute in a test.
-static void fake_run(const float *input, float *output, void *workspace) {
+static void fake_run(const float *const *inputs, float *const *outputs,
+                     void *workspace) {
   (void)workspace;
+  const float *input = inputs[0];
+  float *output = outputs[0];
   for (int k = 0; k < FAKE_OUTPUT_NUMEL; ++k) {
     float sum = 0.01f * (float)k;
     for (int i = 0; i < FAKE_INPUT_NUMEL; ++i)
@@ -63,9 +58,15 @@ static const cnnrt_variant fake_variants[] = {{"fake-cpu", FAKE_MODEL_FEATURES,
                                                256, fake_run, NULL,
                                                fake_layer_table, 1024}};
 static int32_t fake_selected = -1;
+static const cnnrt_tensor_info fake_inputs[] = {
+    {"input", 4, fake_input_shape, FAKE_INPUT_NUMEL}};
+static const cnnrt_tensor_info fake_outputs[] = {
+    {"output",
+     (int64_t)(sizeof(fake_output_shape) / sizeof(fake_output_shape[0])),
+     fake_output_shape, FAKE_OUTPUT_NUMEL}};
 static const cnnrt_model fake_model = {
-    "cnn_model",      fake_variants,    1, &fake_selected, 1, 0,
-    FAKE_INPUT_NUMEL, FAKE_OUTPUT_NUMEL};
+    "cnn_model", fake_variants, 1, &fake_selected, 1, 0,
+    1,           fake_inputs,   1, fake_outputs};
 
 int cnn_model_run(const float *input, float *output) {
   return cnnrt_model_run(&fake_model, 1, input, output, NULL, 0);
@@ -93,4 +94,38 @@ int64_t cnn_model_vector_bits(void) {
 }
 const char *cnn_model_layer_table(void) {
   return cnnrt_model_layer_table(&fake_model);
+}
+int cnn_model_run_io(int64_t n, const float *const *inputs,
+                     float *const *outputs, void *workspace,
+                     size_t workspace_bytes) {
+  return cnnrt_model_run_io(&fake_model, n, inputs, outputs, workspace,
+                            workspace_bytes);
+}
+int64_t cnn_model_num_inputs(void) { return 1; }
+int64_t cnn_model_num_outputs(void) { return 1; }
+const char *cnn_model_input_name(int64_t i) {
+  return cnnrt_model_tensor_name(&fake_model, 0, i);
+}
+const char *cnn_model_output_name(int64_t i) {
+  return cnnrt_model_tensor_name(&fake_model, 1, i);
+}
+int64_t cnn_model_input_rank_at(int64_t i) {
+  return cnnrt_model_tensor_rank(&fake_model, 0, i);
+}
+int64_t cnn_model_output_rank_at(int64_t i) {
+  return cnnrt_model_tensor_rank(&fake_model, 1, i);
+}
+const int64_t *cnn_model_input_shape_at(int64_t i) {
+  return cnnrt_model_tensor_shape(&fake_model, 0, i);
+}
+const int64_t *cnn_model_output_shape_at(int64_t i) {
+  return cnnrt_model_tensor_shape(&fake_model, 1, i);
+}
+int64_t cnn_model_input_rank(void) { return cnn_model_input_rank_at(0); }
+const int64_t *cnn_model_input_shape(void) {
+  return cnn_model_input_shape_at(0);
+}
+int64_t cnn_model_output_rank(void) { return cnn_model_output_rank_at(0); }
+const int64_t *cnn_model_output_shape(void) {
+  return cnn_model_output_shape_at(0);
 }

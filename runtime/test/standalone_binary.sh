@@ -10,7 +10,11 @@
 #     --threads 2 and the default count, giving bit-identical outputs
 #     (within 1e-5 relative if not bit-identical and numpy is available);
 #   - the library gives the same output when 4 program threads call it at
-#     once (runtime/test/concurrent_callers.c, built with $CC).
+#     once (runtime/test/concurrent_callers.c, built with $CC);
+#   - the library's run functions return their error statuses and messages,
+#     run with the caller's workspace, and return CNNRT_ERR_OUT_OF_MEMORY
+#     when the address space is too small for the workspace, for a fixed
+#     batch and for a dynamic one (runtime/test/api_errors.c).
 #
 #   runtime/test/standalone_binary.sh [--link=cnnc|manual] CNNC [MODEL.mlir]
 #
@@ -115,6 +119,24 @@ if "$cc" -I"$root/runtime/include" -o concurrent_callers \
     fail "concurrent_callers"
 else
   fail "cannot build concurrent_callers"
+fi
+
+# Error statuses, workspaces and running out of memory, fixed and dynamic.
+if [[ $link == cnnc ]]; then
+  mkdir -p dynamic
+  "$cnnc" --emit=lib --batch=dynamic --batch-block=16 "$model" \
+    -o dynamic/libmodel.so || fail "cnnc --emit=lib --batch=dynamic"
+  for kind in fixed dynamic; do
+    dir=$work
+    [[ $kind == dynamic ]] && dir=$work/dynamic
+    if "$cc" -I"$root/runtime/include" -o "api_errors_$kind" \
+      "$root/runtime/test/api_errors.c" -L"$dir" -lmodel; then
+      env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$dir" "./api_errors_$kind" \
+        "$kind" || fail "api_errors $kind"
+    else
+      fail "cannot build api_errors"
+    fi
+  done
 fi
 
 if ((failures)); then

@@ -73,6 +73,15 @@ extern int cnn_model_run_with_workspace(int64_t n, const float *input,
                                         float *output, void *workspace,
                                         size_t workspace_bytes);
 
+// Several inputs or outputs: `inputs` holds cnn_model_num_inputs() buffers
+// and `outputs` cnn_model_num_outputs(), in the order of the queries below
+// (each with its own shape, batch `n`); `workspace` may be NULL for the
+// library's. (cnn_model_run, _run_batch and _run_with_workspace are for
+// models with one input and one output.)
+extern int cnn_model_run_io(int64_t n, const float *const *inputs,
+                            float *const *outputs, void *workspace,
+                            size_t workspace_bytes);
+
 // Frees the workspace the library keeps for the calling thread, if any.
 extern void cnn_model_release_workspace(void);
 
@@ -80,13 +89,24 @@ extern void cnn_model_release_workspace(void);
 // line, valid until that thread's next call.
 extern const char *cnn_model_error_message(void);
 
+// The first input's rank and shape; -1 marks a dynamic batch dimension.
 extern int64_t cnn_model_input_rank(void);
-// cnn_model_input_rank() entries; -1 marks a dynamic batch dimension.
 extern const int64_t *cnn_model_input_shape(void);
-
+// The first output's.
 extern int64_t cnn_model_output_rank(void);
-// cnn_model_output_rank() entries; -1 marks a dynamic batch dimension.
 extern const int64_t *cnn_model_output_shape(void);
+
+// Every input and output: how many, and each one's name (the ONNX graph's,
+// or "input", "input1", ..., "output", ...), rank and shape; NULL or 0 for
+// an index out of range.
+extern int64_t cnn_model_num_inputs(void);
+extern const char *cnn_model_input_name(int64_t index);
+extern int64_t cnn_model_input_rank_at(int64_t index);
+extern const int64_t *cnn_model_input_shape_at(int64_t index);
+extern int64_t cnn_model_num_outputs(void);
+extern const char *cnn_model_output_name(int64_t index);
+extern int64_t cnn_model_output_rank_at(int64_t index);
+extern const int64_t *cnn_model_output_shape_at(int64_t index);
 
 // Images per block of compiled code: the fixed batch, or with a dynamic
 // batch the block size (`cnnc --batch-block`).

@@ -215,8 +215,9 @@ int cnnrt_cpu_supports(const char *feature);
 // them, best first, one per target of --target-cpu, in the model object.
 // Each runs a block of the model's batch-block images with a workspace of
 // `workspace_bytes`; with a dynamic batch, `run_single` runs one image (NULL
-// when the block is one image).
-typedef void (*cnnrt_run_fn)(const float *input, float *output,
+// when the block is one image). Their arguments are arrays of the model's
+// input and output buffers, in the order of cnnrt_model's tensors.
+typedef void (*cnnrt_run_fn)(const float *const *inputs, float *const *outputs,
                              void *workspace);
 typedef struct cnnrt_variant {
   const char *target;   // the --target-cpu it was compiled for
@@ -239,6 +240,17 @@ int32_t cnnrt_variant_select(const cnnrt_variant *variants, int32_t count,
 // Compiled models
 //===----------------------------------------------------------------------===//
 
+// Most inputs or outputs a model may have.
+#define CNNRT_MAX_TENSORS 16
+
+// One input or output of a model: a float32 C-order tensor.
+typedef struct cnnrt_tensor_info {
+  const char *name; // the ONNX graph's name, or input/output[N]
+  int64_t rank;
+  const int64_t *shape; // rank entries; -1 in dimension 0: a dynamic batch
+  int64_t image_floats; // floats of one image (the product of dims 1..)
+} cnnrt_tensor_info;
+
 // What cnnc emits for a model (a constant in the model object, next to its
 // variant table); the model's exported functions (cnn_model_abi.h) call the
 // cnnrt_model_* functions below with it, which implement that ABI.
@@ -246,16 +258,22 @@ typedef struct cnnrt_model {
   const char *name; // the --name of the model's C symbols
   const cnnrt_variant *variants;
   int32_t count;
-  int32_t *selected; // the chosen variant, -1 until chosen
-  int64_t batch_block;         // images per call of a variant's `run`
-  int64_t dynamic_batch;       // nonzero: runs any batch count
-  int64_t input_image_floats;  // floats of one image's input
-  int64_t output_image_floats; // floats of one image's output
+  int32_t *selected;     // the chosen variant, -1 until chosen
+  int64_t batch_block;   // images per call of a variant's `run`
+  int64_t dynamic_batch; // nonzero: runs any batch count
+  int64_t num_inputs;    // 1 to CNNRT_MAX_TENSORS
+  const cnnrt_tensor_info *inputs;
+  int64_t num_outputs; // 1 to CNNRT_MAX_TENSORS
+  const cnnrt_tensor_info *outputs;
 } cnnrt_model;
 
-// cnn_model_run_batch and cnn_model_run_with_workspace: runs `n` images
-// with `workspace` (or, if NULL, the calling thread's cached one). Returns
-// a cnnrt_status; on failure cnnrt_last_error() says why.
+// cnn_model_run_io: runs `n` images of every input into every output, with
+// `workspace` (or, if NULL, the calling thread's cached one). Returns a
+// cnnrt_status; on failure cnnrt_last_error() says why.
+int cnnrt_model_run_io(const cnnrt_model *model, int64_t n,
+                       const float *const *inputs, float *const *outputs,
+                       void *workspace, size_t workspace_bytes);
+// The same for a model with one input and one output (else an error).
 int cnnrt_model_run(const cnnrt_model *model, int64_t n, const float *input,
                     float *output, void *workspace, size_t workspace_bytes);
 // cnn_model_workspace_size: 0 if no variant runs on this CPU.
@@ -266,6 +284,17 @@ int cnnrt_model_check_cpu(const cnnrt_model *model, char *err, size_t errlen);
 const char *cnnrt_model_target(const cnnrt_model *model);
 int64_t cnnrt_model_vector_bits(const cnnrt_model *model);
 const char *cnnrt_model_layer_table(const cnnrt_model *model);
+// Input (`output` 0) or output (`output` 1) `index` of the model; NULL if
+// there is none.
+const cnnrt_tensor_info *cnnrt_model_tensor(const cnnrt_model *model,
+                                            int64_t output, int64_t index);
+// Its name, rank and shape (NULL, 0 and NULL if there is none).
+const char *cnnrt_model_tensor_name(const cnnrt_model *model, int64_t output,
+                                    int64_t index);
+int64_t cnnrt_model_tensor_rank(const cnnrt_model *model, int64_t output,
+                                int64_t index);
+const int64_t *cnnrt_model_tensor_shape(const cnnrt_model *model,
+                                        int64_t output, int64_t index);
 // Frees the workspace cached for the calling thread (shared by the models
 // linked with this copy of the runtime); the next run allocates again.
 void cnnrt_release_workspace(void);
