@@ -12,8 +12,14 @@ process::
     for row in model.profile(runs=20):          # per layer: ms, GFLOP/s
         print(row["name"], row["algorithm"], row["ms"])
 
+A model with several inputs or outputs takes them in order or by name and
+returns a tuple (model.input_names, model.output_names give the order)::
+
+    logits, aux = model(image, mask)            # or model(image=..., mask=...)
+    aux, = model.run(["aux"], {"image": image, "mask": mask})
+
 The library's C interface is `runtime/include/cnnrt/cnn_model_abi.h`
-(`cnn_model_run_batch`, `cnn_model_input_shape`, ...), with the symbols
+(`cnn_model_run_io`, `cnn_model_input_name`, ...), with the symbols
 prefixed by the `--name` the model was compiled with; the runtime linked
 into it exports `cnnrt_set_num_threads` and the per-layer profile. Each
 library carries its own runtime, so thread counts and profiles are per
@@ -45,7 +51,7 @@ __all__ = [
     "find_cnnc",
 ]
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 # The buffers' recommended alignment (cnn_model_abi.h).
 _ALIGNMENT = 64
@@ -180,8 +186,52 @@ def _option_args(
     return args
 
 
+def _numbered(stem, count):
+    """stem, stem1, stem2, ...: `count` names."""
+    return [stem if i == 0 else "%s%d" % (stem, i) for i in range(count)]
+
+
+def _flatten_outputs(value):
+    """The tensors of a forward's result in the order torch.onnx.export
+    makes them the graph's outputs (tuples, lists and dicts flattened)."""
+    if isinstance(value, (tuple, list)):
+        return [t for item in value for t in _flatten_outputs(item)]
+    if isinstance(value, dict):
+        return [t for item in value.values() for t in _flatten_outputs(item)]
+    return [value]
+
+
+def _forward_input_names(module, count):
+    """The names of the first `count` parameters of module.forward, or None
+    if it does not take that many named positional parameters (or they do
+    not make distinct names)."""
+    import inspect
+
+    try:
+        parameters = list(inspect.signature(module.forward).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    positional = (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    )
+    names = []
+    for parameter in parameters:
+        if parameter.kind not in positional:
+            break
+        names.append(parameter.name)
+    names = names[:count]
+    if len(names) != count or len(set(names)) != count:
+        return None
+    return names
+
+
 def _export_module(module, example_input, path):
-    """Exports a torch.nn.Module to ONNX at `path`, with a dynamic batch."""
+    """Exports a torch.nn.Module to ONNX at `path`, every input and output
+    with a dynamic batch. `example_input` is a tensor (or NumPy array), or a
+    tuple or list of them for a module with several inputs. Inputs are
+    named "input" for one, else after forward's parameters (or "input",
+    "input1", ...); outputs "output", "output1", ..."""
     import inspect
 
     import torch
@@ -189,16 +239,35 @@ def _export_module(module, example_input, path):
     if example_input is None:
         raise ValueError(
             "compiling a torch.nn.Module needs example_input, a tensor of the "
-            "input's shape (e.g. torch.randn(1, 3, 224, 224))"
+            "input's shape (e.g. torch.randn(1, 3, 224, 224)), or a tuple of "
+            "tensors for a module with several inputs"
         )
-    if isinstance(example_input, np.ndarray):
-        example_input = torch.from_numpy(
-            np.ascontiguousarray(example_input, np.float32)
+    if isinstance(example_input, (tuple, list)):
+        inputs = tuple(example_input)
+    else:
+        inputs = (example_input,)
+    if not inputs:
+        raise ValueError("example_input is an empty %s" % type(example_input).__name__)
+    inputs = tuple(
+        torch.from_numpy(np.ascontiguousarray(x, np.float32))
+        if isinstance(x, np.ndarray)
+        else x
+        for x in inputs
+    )
+    module = module.eval()
+    with torch.no_grad():
+        outputs = _flatten_outputs(module(*inputs))
+    if len(inputs) == 1:
+        input_names = ["input"]
+    else:
+        input_names = _forward_input_names(module, len(inputs)) or _numbered(
+            "input", len(inputs)
         )
+    output_names = _numbered("output", len(outputs))
     kwargs = dict(
-        input_names=["input"],
-        output_names=["output"],
-        dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+        input_names=input_names,
+        output_names=output_names,
+        dynamic_axes={name: {0: "batch"} for name in input_names + output_names},
         opset_version=13,
     )
     try:
@@ -207,7 +276,7 @@ def _export_module(module, example_input, path):
     except (TypeError, ValueError):
         pass
     with torch.no_grad():
-        torch.onnx.export(module.eval(), (example_input,), path, **kwargs)
+        torch.onnx.export(module, inputs, path, **kwargs)
 
 
 def _is_torch_module(model):
@@ -235,7 +304,10 @@ def compile(
 
     model: the path of an ONNX (.onnx), MLIR (.mlir) or MLIR bytecode
         (.mlirbc) model, or a torch.nn.Module, exported to ONNX (opset 13,
-        input "input", output "output", dynamic batch) with `example_input`.
+        dynamic batch) with `example_input`: a tensor, or a tuple of tensors
+        for a module with several inputs. Its inputs are named "input" (one)
+        or after forward's parameters (several; else "input", "input1",
+        ...), its outputs "output", "output1", ...
     threads: threads of the model's runs (default: OMP_NUM_THREADS, else
         every CPU the process may use); see Model.set_threads.
     target_cpu: --target-cpu, a CPU name or several ("x86-64-v3,znver4" or a
@@ -312,29 +384,12 @@ def compile(
         result._cleanup = weakref.finalize(
             result, shutil.rmtree, directory, ignore_errors=True
         )
-    if source.endswith(".onnx"):
-        result.input_name, result.output_name = _onnx_io_names(source)
     return result
 
 
 def load(path, name=None, threads=None):
     """Loads a library compiled with `cnnc --emit=lib` (see Model)."""
     return Model(path, name=name, threads=threads)
-
-
-def _onnx_io_names(path):
-    """The names of the graph's first input (not an initializer) and first
-    output, or ("input", "output") if onnx is missing or the file odd."""
-    try:
-        import onnx
-
-        graph = onnx.load(path, load_external_data=False).graph
-        initializers = {t.name for t in graph.initializer}
-        inputs = [i.name for i in graph.input if i.name not in initializers]
-        outputs = [o.name for o in graph.output]
-        return (inputs[0] if inputs else "input"), (outputs[0] if outputs else "output")
-    except Exception:
-        return "input", "output"
 
 
 # ---------------------------------------------------------------------------
@@ -369,19 +424,27 @@ def _format_shape(shape):
     return "(%s)" % (dims[0] + "," if len(dims) == 1 else ", ".join(dims))
 
 
+def _name_list(names):
+    """['a', 'b'] as "'a', 'b'"."""
+    return ", ".join(map(repr, names))
+
+
 class Model:
     """A model library compiled by `cnnc --emit=lib`, loaded with ctypes.
 
     Attributes:
       path: the library.
       name: the prefix of its C symbols (cnn_model, or cnnc's --name).
-      input_shape, output_shape: tuples; the batch dimension is None when
-          the batch is dynamic.
+      input_names, output_names: lists of the inputs' and outputs' names, in
+          the order the model takes and returns them (the ONNX graph's; a
+          torch.nn.Module's are "input"... and "output"..., see compile).
+      input_shapes, output_shapes: lists of tuples; the batch dimension is
+          None when the batch is dynamic.
+      input_name, output_name, input_shape, output_shape: the first input's
+          and output's.
       dynamic_batch: whether any batch count runs.
       batch_block: images per block of compiled code (the fixed batch, or
           the block of a dynamic batch).
-      input_name, output_name: the names run() uses ("input"/"output", or
-          the ONNX graph's when compiled from an .onnx file).
       target: the --target-cpu of the code variant running on this CPU.
       vector_bits: width of that variant's vector kernels (256 or 512).
     """
@@ -411,16 +474,21 @@ class Model:
         self._summary_args = []
         self._summary = None
         self._cleanup = None
-        self.input_name = "input"
-        self.output_name = "output"
         self._bind()
 
         error = ctypes.create_string_buffer(_ERROR_MAX)
         if self._fn("check_cpu")(error, _ERROR_MAX) != 0:
             raise ModelError(error.value.decode(errors="replace"))
-        self.input_shape = self._shape("input")
-        self.output_shape = self._shape("output")
-        self.dynamic_batch = self.input_shape[0] is None
+        self.input_names, self.input_shapes = self._tensors("input")
+        self.output_names, self.output_shapes = self._tensors("output")
+        if not self.input_names or not self.output_names:
+            raise ModelError(
+                "%s reports %d inputs and %d outputs"
+                % (self.path, len(self.input_names), len(self.output_names))
+            )
+        self.dynamic_batch = any(
+            len(shape) > 0 and shape[0] is None for shape in self.input_shapes
+        )
         self.batch_block = int(self._fn("batch_block")())
         target = self._fn("target")()
         self.target = target.decode() if target else None
@@ -429,14 +497,14 @@ class Model:
             self.set_threads(threads)
 
     def _guess_name(self):
-        if hasattr(self._lib, "cnn_model_run_batch"):
+        if hasattr(self._lib, "cnn_model_run_io"):
             return "cnn_model"
         base = os.path.basename(self.path)
         match = re.fullmatch(r"lib(\w+)\.so(\.[\d.]+)?", base)
-        if match and hasattr(self._lib, match.group(1) + "_run_batch"):
+        if match and hasattr(self._lib, match.group(1) + "_run_io"):
             return match.group(1)
         raise ModelError(
-            "%s: no cnn_model_run_batch symbol; pass name= (the --name the "
+            "%s: no cnn_model_run_io symbol; pass name= (the --name the "
             "model was compiled with)" % self.path
         )
 
@@ -446,21 +514,23 @@ class Model:
     def _bind(self):
         """Declares the C signatures of the model's and runtime's functions."""
         i64, c_int, c_char_p = ctypes.c_int64, ctypes.c_int, ctypes.c_char_p
-        float_p = ctypes.POINTER(ctypes.c_float)
+        pointers = ctypes.POINTER(ctypes.c_void_p)
         signatures = {
-            "run_batch": (c_int, [i64, float_p, float_p]),
-            "run": (c_int, [float_p, float_p]),
-            "workspace_size": (ctypes.c_size_t, []),
-            "run_with_workspace": (
+            "run_io": (
                 c_int,
-                [i64, float_p, float_p, ctypes.c_void_p, ctypes.c_size_t],
+                [i64, pointers, pointers, ctypes.c_void_p, ctypes.c_size_t],
             ),
+            "workspace_size": (ctypes.c_size_t, []),
             "release_workspace": (None, []),
             "error_message": (c_char_p, []),
-            "input_rank": (i64, []),
-            "input_shape": (ctypes.POINTER(i64), []),
-            "output_rank": (i64, []),
-            "output_shape": (ctypes.POINTER(i64), []),
+            "num_inputs": (i64, []),
+            "input_name": (c_char_p, [i64]),
+            "input_rank_at": (i64, [i64]),
+            "input_shape_at": (ctypes.POINTER(i64), [i64]),
+            "num_outputs": (i64, []),
+            "output_name": (c_char_p, [i64]),
+            "output_rank_at": (i64, [i64]),
+            "output_shape_at": (ctypes.POINTER(i64), [i64]),
             "batch_block": (i64, []),
             "check_cpu": (c_int, [ctypes.c_char_p, ctypes.c_size_t]),
             "target": (c_char_p, []),
@@ -490,81 +560,197 @@ class Model:
             function.restype = restype
             function.argtypes = argtypes
 
-    def _shape(self, which):
-        rank = int(self._fn(which + "_rank")())
-        dims = self._fn(which + "_shape")()
-        return tuple(None if dims[i] < 0 else int(dims[i]) for i in range(rank))
+    def _tensors(self, which):
+        """The names and shapes of the model's inputs or outputs (`which`)."""
+        names, shapes = [], []
+        for index in range(int(self._fn("num_%ss" % which)())):
+            name = self._fn(which + "_name")(index)
+            rank = int(self._fn(which + "_rank_at")(index))
+            dims = self._fn(which + "_shape_at")(index)
+            if name is None or (rank > 0 and not dims):
+                raise ModelError(
+                    "%s: %s %d has no name or shape" % (self.path, which, index)
+                )
+            names.append(name.decode(errors="replace"))
+            shapes.append(
+                tuple(None if dims[i] < 0 else int(dims[i]) for i in range(rank))
+            )
+        return names, shapes
+
+    @property
+    def input_name(self):
+        """The first input's name."""
+        return self.input_names[0]
+
+    @property
+    def output_name(self):
+        """The first output's name."""
+        return self.output_names[0]
+
+    @property
+    def input_shape(self):
+        """The first input's shape (None for a dynamic batch)."""
+        return self.input_shapes[0]
+
+    @property
+    def output_shape(self):
+        """The first output's shape (None for a dynamic batch)."""
+        return self.output_shapes[0]
 
     def __repr__(self):
+        def side(names, shapes):
+            if len(names) == 1:
+                return _format_shape(shapes[0])
+            return "(%s)" % ", ".join(
+                "%s: %s" % (name, _format_shape(shape))
+                for name, shape in zip(names, shapes)
+            )
+
         return "<cnnc.Model %s: %s -> %s, %s>" % (
             os.path.basename(self.path),
-            _format_shape(self.input_shape),
-            _format_shape(self.output_shape),
+            side(self.input_names, self.input_shapes),
+            side(self.output_names, self.output_shapes),
             self.target,
         )
 
     # -- running ------------------------------------------------------------
 
-    def _check_input(self, x):
-        expected = self.input_shape
+    def _inputs(self, args, named):
+        """Positional arrays `args` (in input order) and `named` ones (by
+        input name) as one C-contiguous aligned float32 array per input, in
+        input order, each checked against its input's shape; and the batch
+        count. Raises ValueError for a missing, unknown or repeated input, a
+        wrong shape or inputs of different batches."""
+        names = self.input_names
+        if len(args) > len(names):
+            raise ValueError(
+                "%d inputs given; the model takes %d: %s"
+                % (len(args), len(names), _name_list(names))
+            )
+        given = dict(zip(names, args))
+        for key, value in named.items():
+            if key not in names:
+                raise ValueError(
+                    "unknown input %r; the model's inputs are %s"
+                    % (key, _name_list(names))
+                )
+            if key in given:
+                raise ValueError("input %r given twice" % key)
+            given[key] = value
+        missing = [name for name in names if name not in given]
+        if missing:
+            raise ValueError(
+                "missing input%s %s; the model's inputs are %s"
+                % (
+                    "s" if len(missing) > 1 else "",
+                    ", ".join(map(repr, missing)),
+                    _name_list(names),
+                )
+            )
+        arrays = [_as_input_array(given[name]) for name in names]
+        for index, x in enumerate(arrays):
+            self._check_input(index, x)
+        batches = [
+            int(x.shape[0])
+            for x, shape in zip(arrays, self.input_shapes)
+            if len(shape) > 0
+        ]
+        if len(set(batches)) > 1:
+            raise ValueError(
+                "the inputs have different batches: %s; every input needs the "
+                "same"
+                % ", ".join(
+                    "%s %d" % (name, int(x.shape[0]))
+                    for name, x in zip(names, arrays)
+                    if x.ndim > 0
+                )
+            )
+        n = batches[0] if batches else max(self.batch_block, 1)
+        return arrays, n
+
+    def _check_input(self, index, x):
+        expected = self.input_shapes[index]
         if x.ndim != len(expected) or any(
             want is not None and got != want for got, want in zip(x.shape, expected)
         ):
             raise ValueError(
-                "input of shape %s does not match the model's input %s%s"
+                "%s of shape %s does not match the model's input shape %s%s"
                 % (
+                    "input"
+                    if len(self.input_names) == 1
+                    else "input %r" % self.input_names[index],
                     tuple(x.shape),
                     _format_shape(expected),
                     " (N: any batch)" if self.dynamic_batch else "",
                 )
             )
 
-    def __call__(self, x):
-        """Runs the model on `x` (NumPy array or PyTorch tensor, converted to
-        C-contiguous float32) and returns the output as a NumPy float32
-        array. The input's shape must be the model's; with a dynamic batch,
-        its first dimension is any batch count. Raises ValueError for a
-        wrong shape and ModelError if the run fails."""
-        x = _as_input_array(x)
-        self._check_input(x)
-        n = int(x.shape[0])
-        out_shape = tuple(n if d is None else d for d in self.output_shape)
-        y = _aligned_empty(out_shape)
+    def _run(self, arrays, n):
+        """Runs NAME_run_io on the checked `arrays` at batch `n`; returns
+        every output."""
+        outputs = [
+            _aligned_empty(tuple(n if d is None else d for d in shape))
+            for shape in self.output_shapes
+        ]
         if n == 0:
-            return y
-        float_p = ctypes.POINTER(ctypes.c_float)
-        status = self._fn("run_batch")(
-            n, x.ctypes.data_as(float_p), y.ctypes.data_as(float_p)
-        )
+            return outputs
+        pointers = ctypes.c_void_p * len(arrays)
+        inputs_p = pointers(*[x.ctypes.data for x in arrays])
+        outputs_p = (ctypes.c_void_p * len(outputs))(*[y.ctypes.data for y in outputs])
+        status = self._fn("run_io")(n, inputs_p, outputs_p, None, 0)
         if status != 0:
             message = self._fn("error_message")()
             raise ModelError(
                 (message.decode(errors="replace") if message else "")
-                or "%s_run_batch failed with status %d" % (self.name, status)
+                or "%s_run_io failed with status %d" % (self.name, status)
             )
-        return y
+        return outputs
+
+    def __call__(self, /, *inputs, **named):
+        """Runs the model and returns its output as a NumPy float32 array,
+        or a tuple of them (in output order) if it has several outputs.
+
+        The inputs (NumPy arrays or PyTorch tensors, converted to
+        C-contiguous float32) are given in input order, `model(x)` or
+        `model(image, mask)`, or by name, `model(image=..., mask=...)`.
+        Each one's shape must be its input's; with a dynamic batch, its
+        first dimension is any batch count, the same for every input.
+        Raises ValueError for a missing or unknown input or a wrong shape,
+        and ModelError if the run fails."""
+        arrays, n = self._inputs(inputs, named)
+        outputs = self._run(arrays, n)
+        return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
     def run(self, output_names, input_feed):
-        """Runs the model in ONNX Runtime's style: `input_feed` maps the
-        input's name to its array; returns a list with the output array.
-        `output_names` is None or a list of output names."""
+        """Runs the model in ONNX Runtime's style: `input_feed` maps every
+        input's name to its array; returns a list of the outputs that
+        `output_names` (a list of names) lists, or of every output if it is
+        None. Raises ValueError (naming the model's inputs or outputs) for
+        a missing or unknown name."""
         if not isinstance(input_feed, dict):
-            raise TypeError("input_feed must be a dict {%r: array}" % self.input_name)
-        unknown = [k for k in input_feed if k != self.input_name]
-        if unknown or self.input_name not in input_feed:
-            raise ValueError(
-                "input_feed has %s; the model's only input is %r"
-                % (sorted(map(str, input_feed)) or "no inputs", self.input_name)
+            raise TypeError(
+                "input_feed must be a dict {name: array} of the inputs %s"
+                % _name_list(self.input_names)
             )
-        if output_names is not None:
-            wrong = [o for o in output_names if o != self.output_name]
-            if wrong:
+        if output_names is None:
+            indices = range(len(self.output_names))
+        else:
+            if isinstance(output_names, str):
+                output_names = [output_names]
+            unknown = [o for o in output_names if o not in self.output_names]
+            if unknown:
                 raise ValueError(
-                    "unknown output names %s; the model's only output is %r"
-                    % (wrong, self.output_name)
+                    "unknown output name%s %s; the model's outputs are %s"
+                    % (
+                        "s" if len(unknown) > 1 else "",
+                        ", ".join(map(repr, unknown)),
+                        _name_list(self.output_names),
+                    )
                 )
-        y = self(input_feed[self.input_name])
-        return [y] * (1 if output_names is None else len(output_names))
+            indices = [self.output_names.index(o) for o in output_names]
+        arrays, n = self._inputs((), input_feed)
+        outputs = self._run(arrays, n)
+        return [outputs[i] for i in indices]
 
     @property
     def workspace_size(self):
@@ -621,18 +807,35 @@ class Model:
 
     def profile(self, x=None, runs=10):
         """Runs the model `runs` times timing each layer, as the executables'
-        --profile does. `x` defaults to random input of the model's shape
-        (batch 1 if the batch is dynamic). Returns one dict per layer:
-        those of layers() plus ms (per run) and gflops; flops is scaled to
-        the batch of `x`."""
+        --profile does. `x` is the input: an array (one input), a list or
+        tuple of arrays in input order (several), or a dict {name: array};
+        by default random input of every input's shape (batch 1 if the
+        batch is dynamic). Returns one dict per layer: those of layers()
+        plus ms (per run) and gflops; flops is scaled to the batch of `x`."""
         runs = int(runs)
         if runs < 1:
             raise ValueError("runs must be >= 1, not %d" % runs)
         if x is None:
-            shape = tuple(1 if d is None else d for d in self.input_shape)
-            x = np.random.default_rng(0).standard_normal(shape, dtype=np.float32)
-        x = _as_input_array(x)
-        self._check_input(x)
+            rng = np.random.default_rng(0)
+            x = [
+                rng.standard_normal(
+                    tuple(1 if d is None else d for d in shape), dtype=np.float32
+                )
+                for shape in self.input_shapes
+            ]
+        if isinstance(x, dict):
+            arrays, n = self._inputs((), x)
+        elif isinstance(x, (list, tuple)) and len(self.input_names) > 1:
+            arrays, n = self._inputs(tuple(x), {})
+        elif (
+            isinstance(x, (list, tuple))
+            and len(x) == 1
+            and hasattr(x[0], "shape")
+            and len(getattr(x[0], "shape")) == len(self.input_shape)
+        ):
+            arrays, n = self._inputs((x[0],), {})  # [array] for one input
+        else:
+            arrays, n = self._inputs((x,), {})
         layers = self.layers()
         block = max(self.batch_block, 1)
         status = self._lib.cnnrt_profile_start(len(layers))
@@ -640,10 +843,9 @@ class Model:
             raise ModelError("cannot start the profile (status %d)" % status)
         try:
             for _ in range(runs):
-                self(x)
+                self._run(arrays, n)
         finally:
             self._lib.cnnrt_profile_stop()
-        n = int(x.shape[0])
         for index, layer in enumerate(layers):
             ms = self._lib.cnnrt_profile_layer_ms(index) / runs
             flops = layer["flops"] * n // block

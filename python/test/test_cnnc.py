@@ -6,8 +6,8 @@
 imports `cnnc` from wherever PYTHONPATH (or the installation) puts it,
 compiles a small network straight from a torch.nn.Module, and checks:
 outputs against PyTorch at several batch counts, run() in ONNX Runtime's
-style, compile errors, input shape errors, the profile, the summary and the
-layer table. Exits 0 if every check passes, 1 if one fails, 77 (CTest's
+style, compile errors, input shape errors, the profile, the summary, the
+layer table, and a module with two inputs and two outputs. Exits 0 if every check passes, 1 if one fails, 77 (CTest's
 skip) if torch is missing.
 """
 
@@ -47,6 +47,34 @@ class SmallNet(torch.nn.Module):
 
     def forward(self, x):
         return self.fc(torch.flatten(self.features(x), 1))
+
+
+class TwoHeads(torch.nn.Module):
+    """Two inputs, two outputs: image 3x16x12 and mask 1x16x12 ->
+    logits 10 (after a strided conv) and aux 4 (an auxiliary head on the
+    stem's global pool)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = torch.nn.Sequential(
+            torch.nn.Conv2d(3, 8, 3, padding=1),
+            torch.nn.BatchNorm2d(8),
+            torch.nn.ReLU(),
+        )
+        self.mask = torch.nn.Conv2d(1, 8, 3, padding=1)
+        self.body = torch.nn.Sequential(
+            torch.nn.Conv2d(8, 16, 3, stride=2, padding=1),
+            torch.nn.ReLU(),
+        )
+        self.aux = torch.nn.Linear(8, 4)
+        self.head = torch.nn.Linear(16, 10)
+
+    def forward(self, image, mask):
+        x = self.stem(image) + self.mask(mask)
+        pool = torch.nn.functional.adaptive_avg_pool2d
+        aux = self.aux(torch.flatten(pool(x, 1), 1))
+        logits = self.head(torch.flatten(pool(self.body(x), 1), 1))
+        return logits, aux
 
 
 def make_net():
@@ -231,8 +259,85 @@ def main():
             len(summary["layers"]), summary["totals"]["parameters"],
             summary["totals"]["macs"]))
 
+    def test_two_inputs_two_outputs():
+        torch.manual_seed(1)
+        two = TwoHeads().eval()
+        with torch.no_grad():
+            bn = two.stem[1]
+            bn.running_mean.uniform_(-0.2, 0.2)
+            bn.running_var.uniform_(0.5, 1.5)
+            bn.weight.uniform_(0.5, 1.5)
+            bn.bias.uniform_(-0.2, 0.2)
+        model = cnnc.compile(two, (torch.randn(1, 3, 16, 12),
+                                   torch.randn(1, 1, 16, 12)),
+                             cnnc=args.cnnc, threads=2)
+        print("  %r" % model)
+        assert model.input_names == ["image", "mask"], model.input_names
+        assert model.output_names == ["output", "output1"], model.output_names
+        assert model.input_shapes == [(None, 3, 16, 12), (None, 1, 16, 12)], (
+            model.input_shapes)
+        assert model.output_shapes == [(None, 10), (None, 4)], (
+            model.output_shapes)
+        assert model.input_name == "image" and model.input_shape == (
+            None, 3, 16, 12), (model.input_name, model.input_shape)
+        assert model.output_name == "output" and model.output_shape == (
+            None, 10), (model.output_name, model.output_shape)
+        assert model.dynamic_batch
+        for n in (1, 3):
+            image, mask = torch.randn(n, 3, 16, 12), torch.randn(n, 1, 16, 12)
+            with torch.no_grad():
+                ref = [t.numpy() for t in two(image, mask)]
+            got = model(image, mask)
+            assert isinstance(got, tuple) and len(got) == 2, type(got)
+            check_close(got[0], ref[0], "batch %d model(a, b) logits" % n)
+            check_close(got[1], ref[1], "batch %d model(a, b) aux" % n)
+            got = model(mask=mask.numpy(), image=image.numpy())
+            check_close(got[0], ref[0], "batch %d model(image=, mask=) logits"
+                        % n)
+            check_close(got[1], ref[1], "batch %d model(image=, mask=) aux"
+                        % n)
+            feed = {"image": image.numpy(), "mask": mask.numpy()}
+            got = model.run(None, feed)
+            assert isinstance(got, list) and len(got) == 2, got
+            check_close(got[0], ref[0], "batch %d run(None, ...) output" % n)
+            check_close(got[1], ref[1], "batch %d run(None, ...) output1" % n)
+            got = model.run(["output1"], feed)
+            assert len(got) == 1, got
+            check_close(got[0], ref[1], "batch %d run(['output1'], ...)" % n)
+        image, mask = torch.randn(3, 3, 16, 12), torch.randn(2, 1, 16, 12)
+        errors = [
+            ("mismatched batches", lambda: model(image, mask)),
+            ("mismatched batches (run)",
+             lambda: model.run(None, {"image": image, "mask": mask})),
+            ("missing input", lambda: model(image)),
+            ("missing input (keyword)", lambda: model(image=image)),
+            ("missing input (run)", lambda: model.run(None, {"image": image})),
+            ("unknown input", lambda: model(image, masks=mask[:1])),
+            ("unknown output",
+             lambda: model.run(["logits"], {"image": image, "mask": mask})),
+        ]
+        for what, call in errors:
+            try:
+                call()
+            except ValueError as error:
+                print("  %s: %s" % (what, error))
+                message = str(error)
+                if "batch" in what:
+                    assert "batch" in message, message
+                elif "output" in what:
+                    assert "'output'" in message, message
+                else:
+                    assert "'image'" in message and "'mask'" in message, message
+            else:
+                raise AssertionError("%s: no ValueError" % what)
+        profile = model.profile(runs=2)
+        assert profile and all(row["ms"] >= 0 for row in profile), profile
+        assert (sum(r["flops"] for r in model.profile([image, mask[:1].expand(
+            3, 1, 16, 12)], runs=1)) == 3 * sum(r["flops"] for r in profile))
+
     tests = [test_torch_module, test_run, test_compile_error,
-             test_wrong_shape, test_fixed_batch, test_profile, test_summary]
+             test_wrong_shape, test_fixed_batch, test_profile, test_summary,
+             test_two_inputs_two_outputs]
     for test in tests:
         print("%s:" % test.__name__)
         if "model" not in state and test in (

@@ -640,6 +640,34 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
   memset(header + dict_len, ' ', header_len - (size_t)dict_len - 1);
   header[header_len - 1] = '\n';
 
+  // A device or a pipe (/dev/null, a FIFO) is written in place: renaming a
+  // file over it would replace it.
+  struct stat target;
+  if (stat(path, &target) == 0 && !S_ISREG(target.st_mode)) {
+    FILE *file = S_ISDIR(target.st_mode) ? NULL : fopen(path, "wb");
+    if (!file) {
+      cnnrt_set_error(err, errlen, "%s: cannot write: %s", path,
+                      S_ISDIR(target.st_mode) ? "it is a directory"
+                                              : strerror(errno));
+      return CNNRT_ERR_IO;
+    }
+    bool written =
+        fwrite(preamble, 1, sizeof(preamble), file) == sizeof(preamble) &&
+        fwrite(header, 1, header_len, file) == header_len &&
+        write_floats(file, data, (size_t)numel);
+    int write_errno = errno;
+    if (fclose(file) != 0 && written) {
+      written = false;
+      write_errno = errno;
+    }
+    if (!written) {
+      cnnrt_set_error(err, errlen, "%s: cannot write: %s", path,
+                      strerror(write_errno));
+      return CNNRT_ERR_IO;
+    }
+    return CNNRT_OK;
+  }
+
   // Same directory as the target so that rename() stays atomic.
   size_t tmp_size = strlen(path) + 32;
   char *tmp_path = (char *)malloc(tmp_size);
