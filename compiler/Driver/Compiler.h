@@ -81,6 +81,22 @@ struct CompileOptions {
 /// Compiles as `options` say; failure after reporting why.
 LogicalResult compileModel(MLIRContext &context, const CompileOptions &options);
 
+/// How `tuneModel` times the candidates.
+struct TuneOptions {
+  /// Profiled runs of each candidate binary.
+  unsigned runs = 10;
+  /// Threads they run on; 0: the binary's default (every CPU).
+  unsigned threads = 0;
+};
+
+/// `cnnc --tune`: compiles the model once per candidate algorithm (the cost
+/// model's choice; direct, Winograd F2 and F4 wherever eligible), times
+/// every layer of each on this CPU in a child process, and writes a
+/// --kernel-config file (`outputFilename`, default MODEL.kernels.json)
+/// giving each layer the fastest algorithm, with the measured times.
+LogicalResult tuneModel(MLIRContext &context, const CompileOptions &options,
+                        const TuneOptions &tune);
+
 /// The dialects and translations a compile needs.
 void registerCompilerDialects(DialectRegistry &registry);
 

@@ -31,8 +31,16 @@ inline KernelAttr getKernel(Operation *op) {
   return op->getAttrOfType<KernelAttr>(KernelAttr::kAttrName);
 }
 
-/// The name the layer table gives a kernel: "direct", "winograd F4", ...
+/// The name the layer table (and so --profile) gives a kernel algorithm:
+/// "direct", "paired cols", "winograd F2", "winograd F4".
+StringRef getKernelAlgorithmName(KernelAlgorithm algorithm);
+
+/// The name the layer table gives a kernel.
 std::string getKernelName(KernelAttr kernel);
+
+/// The algorithm the layer table names `name` (getKernelAlgorithmName's
+/// inverse), if any.
+std::optional<KernelAlgorithm> parseKernelAlgorithmName(StringRef name);
 
 } // namespace mlir::cnn
 

@@ -38,8 +38,8 @@ int64_t mlir::cnn::largestDivisor(int64_t n, int64_t limit,
   return 0;
 }
 
-std::string mlir::cnn::getKernelName(KernelAttr kernel) {
-  switch (kernel.getAlgorithm()) {
+StringRef mlir::cnn::getKernelAlgorithmName(KernelAlgorithm algorithm) {
+  switch (algorithm) {
   case KernelAlgorithm::Direct:
     return "direct";
   case KernelAlgorithm::PairedColumns:
@@ -50,6 +50,20 @@ std::string mlir::cnn::getKernelName(KernelAttr kernel) {
     return "winograd F4";
   }
   llvm_unreachable("unknown kernel algorithm");
+}
+
+std::string mlir::cnn::getKernelName(KernelAttr kernel) {
+  return getKernelAlgorithmName(kernel.getAlgorithm()).str();
+}
+
+std::optional<KernelAlgorithm>
+mlir::cnn::parseKernelAlgorithmName(StringRef name) {
+  for (uint32_t value = 0; value <= getMaxEnumValForKernelAlgorithm(); ++value)
+    if (std::optional<KernelAlgorithm> algorithm =
+            symbolizeKernelAlgorithm(value))
+      if (getKernelAlgorithmName(*algorithm) == name)
+        return algorithm;
+  return std::nullopt;
 }
 
 namespace {

@@ -143,6 +143,19 @@ cl::opt<cl::boolOrDefault> progressLines(
     cl::desc("Print a line as each stage finishes (default: when stderr is "
              "a terminal)"),
     cl::cat(cnncCategory));
+cl::opt<bool>
+    tune("tune",
+         cl::desc("Instead of compiling: time each layer under every candidate "
+                  "algorithm on this CPU and write the fastest as a "
+                  "--kernel-config file (-o, default MODEL.kernels.json)"),
+         cl::init(false), cl::cat(cnncCategory));
+cl::opt<unsigned> tuneRuns("tune-runs",
+                           cl::desc("Profiled runs per candidate (default 10)"),
+                           cl::init(10), cl::cat(cnncCategory));
+cl::opt<unsigned>
+    tuneThreads("tune-threads",
+                cl::desc("Threads the candidates run on (default: every CPU)"),
+                cl::init(0), cl::cat(cnncCategory));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
                            cl::Prefix, cl::init(3), cl::cat(cnncCategory));
 
@@ -240,7 +253,20 @@ int main(int argc, char **argv) {
     options.progress = progressLines == cl::BOU_TRUE;
   options.optLevel = optLevel;
   options.runtimeLibraryDir = runtimeLibraryDir(argv[0]);
-  LogicalResult compiled = cnn::compileModel(context, options);
+  LogicalResult compiled = failure();
+  if (tune) {
+    if (emitKind.getNumOccurrences())
+      llvm::errs() << "cnnc: error: --tune writes a kernel config; it takes "
+                      "no --emit\n";
+    else if (tuneRuns < 1 || tuneRuns > 10000)
+      llvm::errs() << "cnnc: error: invalid --tune-runs=" << tuneRuns
+                   << ": expected 1 to 10000\n";
+    else
+      compiled = cnn::tuneModel(context, options,
+                                cnn::TuneOptions{tuneRuns, tuneThreads});
+  } else {
+    compiled = cnn::compileModel(context, options);
+  }
   if (printStatistics)
     cnn::printPassStatistics(llvm::errs());
   return failed(compiled) ? 1 : 0;
