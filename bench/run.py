@@ -4,7 +4,7 @@
   bench/run.py --cnnc build/bin/cnnc [--models resnet18 resnet50 vgg16]
                [--batches 1 8] [--threads 1 2] [--runs 5] [--markdown FILE]
                [--json FILE] [--plot FILE.svg] [--target-cpu x86-64-v3]
-               [--dynamic]
+               [--dynamic] [--tune]
   bench/run.py --plot-from FILE.json --plot FILE.svg     redraw a saved run
 
 For each model (torchvision architecture, seeded weights, 3x224x224 input)
@@ -18,7 +18,9 @@ and the ratio to ONNX Runtime (> 1: cnnc is faster). --target-cpu compiles
 for another target than the host (x86-64-v3: AVX2 code on an AVX-512 host).
 --dynamic also times one --batch=dynamic binary per model on the same
 inputs (blocks of 8 images plus single images), as a ratio to the
-fixed-batch binary of each batch. Needs `npm install
+fixed-batch binary of each batch. --tune also times a binary compiled with
+the kernel config `cnnc --tune` writes (tuned on one thread) for each model
+and batch, as default/tuned (> 1: tuning made it faster). Needs `npm install
 --ignore-scripts onnxruntime-node` in bench/ (scripts/bench.sh does it).
 """
 
@@ -134,6 +136,10 @@ def main():
     parser.add_argument("--dynamic", action="store_true",
                         help="also time one --batch=dynamic binary per model at "
                         "every batch, next to the fixed-batch binaries")
+    parser.add_argument("--tune", action="store_true",
+                        help="also time a binary compiled with the kernel config "
+                        "cnnc --tune writes for each model and batch (tuned on "
+                        "one thread), next to the cost model's")
     parser.add_argument("--plot-from", metavar="JSON",
                         help="only draw --plot from an earlier run's --json")
     args = parser.parse_args()
@@ -164,6 +170,18 @@ def main():
                 subprocess.run([args.cnnc, f"--target-cpu={args.target_cpu}", onnx_path,
                                 "-o", exe], check=True)
                 compile_s = time.time() - start
+                tuned_exe = None
+                if args.tune:
+                    config = d + ".kernels.json"
+                    start = time.time()
+                    subprocess.run([args.cnnc, f"--target-cpu={args.target_cpu}",
+                                    "--tune", "--tune-threads", "1", onnx_path,
+                                    "-o", config], check=True)
+                    tune_s = time.time() - start
+                    tuned_exe = d + ".tuned.exe"
+                    subprocess.run([args.cnnc, f"--target-cpu={args.target_cpu}",
+                                    f"--kernel-config={config}", onnx_path,
+                                    "-o", tuned_exe], check=True)
                 if args.dynamic and dynamic_exe is None:
                     dynamic_exe = os.path.join(work, f"{arch}-dynamic.exe")
                     subprocess.run([args.cnnc, f"--target-cpu={args.target_cpu}",
@@ -188,6 +206,12 @@ def main():
                                target=target, vector_bits=bits,
                                peak256=peaks[256] * threads,
                                peak512=peaks.get(512, 0.0) * threads)
+                    if tuned_exe:
+                        row["tuned"] = parse_ms(subprocess.run(
+                            [tuned_exe, "--input", os.path.join(d, "input.npy"),
+                             "--threads", str(threads), "--bench", str(args.runs)],
+                            check=True, capture_output=True, text=True).stdout)
+                        row["tune_s"] = tune_s
                     if dynamic_exe:
                         row["dynamic"] = parse_ms(subprocess.run(
                             [dynamic_exe, "--input", os.path.join(d, "input.npy"),
@@ -275,7 +299,9 @@ def format_row(r):
             f"{r['ort']:.1f} | {100 * r['gflop'] / (r['ort'] * 1e-3) / (r.get('peak512') or r['peak']):.1f}% | "
             f"{r['torch']:.1f} | {r['ort'] / r['cnnc']:.3f} | {r['compile_s']:.1f} |"
             + (f" {r['dynamic']:.1f} | {r['dynamic'] / r['cnnc']:.3f} |"
-               if "dynamic" in r else ""))
+               if "dynamic" in r else "")
+            + (f" {r['tuned']:.1f} | {r['cnnc'] / r['tuned']:.3f} | {r['tune_s']:.0f} |"
+               if "tuned" in r else ""))
 
 
 def render(rows, peak):
@@ -291,6 +317,10 @@ def render(rows, peak):
         header = (header.replace(" cnnc compile s |\n", " cnnc compile s | "
                                  "dynamic-batch ms | dynamic/fixed |\n")
                   .replace("|---|\n", "|---|---|---|\n"))
+    if any("tuned" in r for r in rows):
+        header = (header.replace(" |\n|---", " | tuned ms | default/tuned | "
+                                 "tune s |\n|---")
+                  .replace("|---|\n", "|---|---|---|---|\n"))
     return header + "\n".join(format_row(r) for r in rows) + "\n"
 
 

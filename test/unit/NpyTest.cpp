@@ -527,7 +527,10 @@ TEST_F(NpyTest, WriteErrorTargetIsDirectoryRemovesTemporary) {
   EXPECT_EQ(
       cnnrt_npy_write(target.c_str(), &value, 0, nullptr, err, sizeof(err)),
       CNNRT_ERR_IO);
-  EXPECT_EQ(std::string(err).rfind(target + ": cannot rename", 0), 0u) << err;
+  EXPECT_EQ(
+      std::string(err).rfind(target + ": cannot write: it is a directory", 0),
+      0u)
+      << err;
   EXPECT_TRUE(fs::is_directory(target + "/inside"));
   int entries = 0;
   for (const auto &entry : fs::directory_iterator(dir)) {
@@ -535,6 +538,16 @@ TEST_F(NpyTest, WriteErrorTargetIsDirectoryRemovesTemporary) {
     ++entries;
   }
   EXPECT_EQ(entries, 1) << "temporary file left behind";
+}
+
+// A device is written in place: a file renamed over /dev/null would
+// replace it.
+TEST_F(NpyTest, WriteToDeviceKeepsTheDevice) {
+  float value = 1.0f;
+  EXPECT_EQ(cnnrt_npy_write("/dev/null", &value, 0, nullptr, err, sizeof(err)),
+            CNNRT_OK)
+      << err;
+  EXPECT_EQ(fs::status("/dev/null").type(), fs::file_type::character);
 }
 
 TEST_F(NpyTest, WriteErrorInvalidArguments) {
