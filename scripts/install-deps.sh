@@ -11,6 +11,9 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   # Oracles for conformance tests.
   python3-numpy python3-onnx python3-torch python3-torchvision
+  # The Python package (pip install --no-build-isolation ./python) and the
+  # install test's pkg-config program.
+  python3-pip python3-setuptools pkg-config
   # Checks of compiled models (valgrind) and pictures of graphs.
   valgrind graphviz
   # libFuzzer and the sanitizer runtimes of clang-22 (fuzz targets, ASan build).
