@@ -46,8 +46,7 @@ struct CnnPlanActivationMemoryPass final
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     // The entry point only: its callers are outside the module.
-    if (func.isExternal() || !func.isPublic() ||
-        !func.getBody().hasOneBlock())
+    if (func.isExternal() || !func.isPublic() || !func.getBody().hasOneBlock())
       return;
     if (func->hasAttr(kArenaAttr)) {
       func.emitError("the activation memory of '")

@@ -580,6 +580,21 @@ static bool write_floats(FILE *file, const float *data, size_t count) {
   return true;
 }
 
+// Writes the preamble, the header and the data, then closes `file`.
+// Returns 0, or the errno of the first failure (fclose included: a full
+// disk is usually reported there).
+static int write_npy_file(FILE *file, const unsigned char *preamble,
+                          size_t preamble_len, const char *header,
+                          size_t header_len, const float *data, size_t count) {
+  bool written = fwrite(preamble, 1, preamble_len, file) == preamble_len &&
+                 fwrite(header, 1, header_len, file) == header_len &&
+                 write_floats(file, data, count);
+  int write_errno = written ? 0 : (errno ? errno : EIO);
+  if (fclose(file) != 0 && written)
+    write_errno = errno ? errno : EIO;
+  return write_errno;
+}
+
 int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
                     const int64_t *shape, char *err, size_t errlen) {
   if (!path) {
@@ -651,16 +666,9 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
                                               : strerror(errno));
       return CNNRT_ERR_IO;
     }
-    bool written =
-        fwrite(preamble, 1, sizeof(preamble), file) == sizeof(preamble) &&
-        fwrite(header, 1, header_len, file) == header_len &&
-        write_floats(file, data, (size_t)numel);
-    int write_errno = errno;
-    if (fclose(file) != 0 && written) {
-      written = false;
-      write_errno = errno;
-    }
-    if (!written) {
+    int write_errno = write_npy_file(file, preamble, sizeof(preamble), header,
+                                     header_len, data, (size_t)numel);
+    if (write_errno) {
       cnnrt_set_error(err, errlen, "%s: cannot write: %s", path,
                       strerror(write_errno));
       return CNNRT_ERR_IO;
@@ -685,17 +693,9 @@ int cnnrt_npy_write(const char *path, const float *data, int64_t rank,
     free(tmp_path);
     return CNNRT_ERR_IO;
   }
-  bool written =
-      fwrite(preamble, 1, sizeof(preamble), file) == sizeof(preamble) &&
-      fwrite(header, 1, header_len, file) == header_len &&
-      write_floats(file, data, (size_t)numel);
-  int write_errno = errno;
-  // fclose flushes, so it is where a full disk is usually reported.
-  if (fclose(file) != 0 && written) {
-    written = false;
-    write_errno = errno;
-  }
-  if (!written) {
+  int write_errno = write_npy_file(file, preamble, sizeof(preamble), header,
+                                   header_len, data, (size_t)numel);
+  if (write_errno) {
     cnnrt_set_error(err, errlen, "%s: cannot write temporary file '%s': %s",
                     path, tmp_path, strerror(write_errno));
     remove(tmp_path);
