@@ -129,11 +129,11 @@ const llvm::StringSet<> kSupportedOperators = {
     "AveragePool", "Add", "BatchNormalization", "Clip", "Concat", "Constant",
     "Conv", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid",
     "HardSwish", "Identity", "MatMul", "MaxPool", "Mul", "Pad", "ReduceMean",
-    "Relu", "Reshape", "Sigmoid", "Slice", "Softmax",
+    "Relu", "Reshape", "Sigmoid", "Slice", "Softmax", "Transpose",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
-    "Range", "Expand", "Sub", "Div", "Transpose", "Equal", "Where", "Neg"};
+    "Range", "Expand", "Sub", "Div", "Equal", "Where", "Neg"};
 
 //===----------------------------------------------------------------------===//
 // Attribute helpers
@@ -606,9 +606,13 @@ LogicalResult OnnxImporter::importReshape(const onnx::NodeProto &node,
         outer *= in[axis];
     }
   }
-  return emitError(loc) << "Reshape of " << inputType << " to "
-                        << formatList(target)
-                        << " is not supported; only flattening reshapes are";
+  // Any other reshape (a channel shuffle's group view, ...).
+  define(node, ReshapeOp::create(
+                   builder, loc,
+                   RankedTensorType::get(target, inputType.getElementType()),
+                   *input)
+                   .getResult());
+  return success();
 }
 
 LogicalResult OnnxImporter::importAdd(const onnx::NodeProto &node,
@@ -1010,7 +1014,7 @@ static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 static const llvm::StringSet<> kFoldableOperators = {
     "Shape",     "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape",
     "Cast",      "Range",  "Expand",    "Sub",     "Div",
-    "Transpose", "Equal",  "Where",     "Neg"};
+    "Equal",     "Where",  "Neg"};
 
 FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
                                                Location loc) {
@@ -1442,9 +1446,10 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
                           << node.domain() << "' is not supported";
   StringRef type = node.op_type();
   // Shape arithmetic on constants (and shapes) becomes constants; Add, Mul,
-  // Concat, Reshape and Slice of constants fold the same way.
+  // Concat, Reshape, Slice and Transpose of constants fold the same way.
   if (kFoldableOperators.contains(type) ||
-      (llvm::is_contained({"Add", "Mul", "Concat", "Reshape", "Slice"}, type) &&
+      (llvm::is_contained(
+           {"Add", "Mul", "Concat", "Reshape", "Slice", "Transpose"}, type) &&
        llvm::all_of(llvm::seq(0, node.input_size()), [&](int i) {
          return node.input(i).empty() || getConstantAttr(node, i);
        }))) {
@@ -1481,6 +1486,16 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return importGemm(node, loc, /*isMatMul=*/true);
   if (type == "Reshape")
     return importReshape(node, loc);
+  if (type == "Transpose")
+    return unary([&](Value x) {
+      SmallVector<int64_t> perm = getInts(node, "perm", {});
+      if (perm.empty()) // ONNX's default reverses the dimensions.
+        for (int64_t d = cast<RankedTensorType>(x.getType()).getRank() - 1;
+             d >= 0; --d)
+          perm.push_back(d);
+      return createInferred<TransposeOp>(builder, loc, x.getType(), x,
+                                         builder.getDenseI64ArrayAttr(perm));
+    });
   if (type == "Add")
     return importAdd(node, loc);
   if (type == "Slice")
@@ -1696,7 +1711,7 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
     error() << "the model has no output";
     return nullptr;
   }
-  if (inputs.size() > kMaxTensors || graph.output_size() > kMaxTensors) {
+  if (inputs.size() > kMaxTensors || static_cast<size_t>(graph.output_size()) > kMaxTensors) {
     error() << "the model has " << inputs.size() << " inputs and "
             << graph.output_size() << " outputs; cnnc compiles models with "
             << "at most " << kMaxTensors << " of each";

@@ -1019,6 +1019,9 @@ struct GlobalAvgPoolLowering final : OpConversionPattern<GlobalAvgPoolOp> {
   }
 };
 
+static Value reshape(OpBuilder &b, Location loc, Value value,
+                     RankedTensorType type);
+
 struct FlattenLowering final : OpConversionPattern<FlattenOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -1040,19 +1043,56 @@ struct FlattenLowering final : OpConversionPattern<FlattenOp> {
           SmallVector<ReassociationIndices>{outer, inner});
       return success();
     }
-    // A unit dimension appears on one side: collapse fully, then expand.
-    if (rank > 1) {
-      ReassociationIndices all;
-      for (int64_t dim = 0; dim < rank; ++dim)
-        all.push_back(dim);
-      input = tensor::CollapseShapeOp::create(
-          rewriter, loc,
-          RankedTensorType::get({inputType.getNumElements()},
-                                inputType.getElementType()),
-          input, SmallVector<ReassociationIndices>{all});
-    }
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, resultType, input, SmallVector<ReassociationIndices>{{0, 1}});
+    // A unit dimension appears on one side.
+    rewriter.replaceOp(op, reshape(rewriter, loc, input, resultType));
+    return success();
+  }
+};
+
+/// The row-major reinterpretation of a static `value` as `type` (same
+/// element count): collapse to 1-D, then expand; both are views after
+/// bufferization.
+static Value reshape(OpBuilder &b, Location loc, Value value,
+                     RankedTensorType type) {
+  auto inputType = cast<RankedTensorType>(value.getType());
+  auto allDims = [](int64_t rank) {
+    ReassociationIndices all;
+    for (int64_t dim = 0; dim < rank; ++dim)
+      all.push_back(dim);
+    return SmallVector<ReassociationIndices>{all};
+  };
+  if (inputType.getRank() > 1)
+    value = tensor::CollapseShapeOp::create(
+        b, loc,
+        RankedTensorType::get({inputType.getNumElements()},
+                              inputType.getElementType()),
+        value, allDims(inputType.getRank()));
+  if (type.getRank() > 1)
+    value = tensor::ExpandShapeOp::create(b, loc, type, value,
+                                          allDims(type.getRank()));
+  return value;
+}
+
+struct ReshapeLowering final : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, reshape(rewriter, op.getLoc(), adaptor.getInput(), cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
+struct TransposeLowering final : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), adaptor.getInput(),
+                                     op.getPerm()));
     return success();
   }
 };
@@ -1107,6 +1147,41 @@ struct SliceLowering final : DataMovementLowering<SliceOp> {
     return tensor::ExtractSliceOp::create(
         b, op.getLoc(), type, input, ValueRange(), ValueRange(), ValueRange(),
         layout(op.getStarts()), sizes, layout(op.getSteps()));
+  }
+};
+
+/// In NCHW: [N, g, C/g, H, W], swap the group dimensions, [N, C, H, W];
+/// in NHWC the same on the trailing channel dimension.
+struct ChannelShuffleLowering final : DataMovementLowering<ChannelShuffleOp> {
+  using DataMovementLowering::DataMovementLowering;
+
+  Value lower(OpBuilder &b, ChannelShuffleOp op, Value input,
+              bool nhwc) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(input.getType());
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t groups = static_cast<int64_t>(op.getGroups());
+    int64_t channelDim = nhwc ? 3 : 1;
+    SmallVector<int64_t> grouped(shape.take_front(channelDim));
+    grouped.push_back(groups);
+    grouped.push_back(shape[channelDim] / groups);
+    llvm::append_range(grouped, shape.drop_front(channelDim + 1));
+    SmallVector<ReassociationIndices> groups4;
+    for (int64_t dim = 0, next = 0; dim < 4; ++dim) {
+      if (dim == channelDim) {
+        groups4.push_back({next, next + 1});
+        next += 2;
+      } else {
+        groups4.push_back({next++});
+      }
+    }
+    Value expanded = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(grouped, type.getElementType()), input,
+        groups4);
+    SmallVector<int64_t> perm = llvm::to_vector(llvm::seq<int64_t>(0, 5));
+    std::swap(perm[channelDim], perm[channelDim + 1]);
+    Value swapped = transpose(b, loc, expanded, perm);
+    return tensor::CollapseShapeOp::create(b, loc, type, swapped, groups4);
   }
 };
 
@@ -1255,6 +1330,17 @@ struct HardSwishLowering final : ActivationLowering<HardSwishOp> {
   }
 };
 
+struct SiluLowering final : ActivationLowering<SiluOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, SiluOp, Value x) const override {
+    // x / (1 + exp(-x))
+    Value one = floatConstant(b, loc, x.getType(), 1.0);
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+    return arith::DivFOp::create(b, loc, x,
+                                 arith::AddFOp::create(b, loc, one, e));
+  }
+};
+
 struct MulLowering final : LayoutAwareLowering<MulOp> {
   using LayoutAwareLowering::LayoutAwareLowering;
 
@@ -1336,12 +1422,13 @@ struct ConvertCnnToLinalgPass final
 
 void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                                             bool channelsLast) {
-  patterns.add<FlattenLowering, GlobalAvgPoolLowering, SoftmaxLowering>(
-      patterns.getContext());
+  patterns.add<FlattenLowering, GlobalAvgPoolLowering, ReshapeLowering,
+               SoftmaxLowering, TransposeLowering>(patterns.getContext());
   patterns
       .add<AddLowering, AvgPool2DLowering, BatchNormLowering, ClipLowering,
            ConcatLowering, Conv2DLowering, HardSigmoidLowering,
            HardSwishLowering, LinearLowering, MaxPool2DLowering, MulLowering,
-           PadLowering, ReluLowering, SigmoidLowering, SliceLowering>(
+           PadLowering, ReluLowering, SigmoidLowering, SiluLowering,
+           SliceLowering, ChannelShuffleLowering>(
           patterns.getContext(), channelsLast);
 }

@@ -5,6 +5,9 @@
 //   relu(conv(...))                -> conv(...) relu              (fuse)
 //   add(conv(...), r)              -> conv(...) residual(r)       (fuse)
 //   relu(linear(...))              -> linear(...) relu            (fuse)
+//   mul(x, sigmoid(x))             -> silu(x)                     (recognize)
+//   mul(x, hard_sigmoid(x))        -> hard_swish(x)               (recognize)
+//   reshape/transpose/reshape      -> channel_shuffle(x)          (recognize)
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +24,7 @@
 #include <cmath>
 
 namespace mlir::cnn {
+#define GEN_PASS_DEF_CNNRECOGNIZECOMPOSITES
 #define GEN_PASS_DEF_CNNFOLDBATCHNORM
 #define GEN_PASS_DEF_CNNFUSECONVEPILOGUE
 #include "Transforms/Passes.h.inc"
@@ -40,6 +44,131 @@ static Conv2DOp rebuildConv(PatternRewriter &rewriter, Location loc,
 }
 
 namespace {
+//===----------------------------------------------------------------------===//
+// cnn-recognize-composites
+//===----------------------------------------------------------------------===//
+
+/// The gate operand of `mul(x, gate(x))` (either order) whose gate is a
+/// `GateOp` of x and whose result has x's type; null otherwise.
+template <typename GateOp> static GateOp matchGatedProduct(MulOp mul, Value &x) {
+  for (auto [value, other] : {std::pair(mul.getLhs(), mul.getRhs()),
+                              std::pair(mul.getRhs(), mul.getLhs())}) {
+    auto gate = other.template getDefiningOp<GateOp>();
+    if (gate && gate.getInput() == value && value.getType() == mul.getType()) {
+      x = value;
+      return gate;
+    }
+  }
+  return {};
+}
+
+// mul(x, sigmoid(x)) -> silu(x)
+struct RecognizeSilu final : OpRewritePattern<MulOp> {
+  RecognizeSilu(MLIRContext *context, uint64_t &numFormed)
+      : OpRewritePattern(context), numFormed(numFormed) {}
+
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    Value x;
+    SigmoidOp gate = matchGatedProduct<SigmoidOp>(mul, x);
+    if (!gate)
+      return rewriter.notifyMatchFailure(mul, "not x * sigmoid(x)");
+    rewriter.replaceOp(
+        mul, SiluOp::create(rewriter,
+                            rewriter.getFusedLoc({gate.getLoc(), mul.getLoc()}),
+                            x));
+    ++numFormed;
+    return success();
+  }
+
+  uint64_t &numFormed;
+};
+
+// mul(x, hard_sigmoid(x) alpha 1/6 beta 1/2) -> hard_swish(x)
+struct RecognizeHardSwish final : OpRewritePattern<MulOp> {
+  RecognizeHardSwish(MLIRContext *context, uint64_t &numFormed)
+      : OpRewritePattern(context), numFormed(numFormed) {}
+
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    Value x;
+    HardSigmoidOp gate = matchGatedProduct<HardSigmoidOp>(mul, x);
+    if (!gate)
+      return rewriter.notifyMatchFailure(mul, "not x * hard_sigmoid(x)");
+    // hard_swish is x * clamp(x / 6 + 1/2, 0, 1): PyTorch's, exported with
+    // alpha = 1/6 rounded to f32.
+    if (gate.getAlpha().convertToFloat() != 1.0f / 6.0f ||
+        gate.getBeta().convertToFloat() != 0.5f)
+      return rewriter.notifyMatchFailure(mul, "gate is not x / 6 + 1/2");
+    rewriter.replaceOp(
+        mul, HardSwishOp::create(
+                 rewriter, rewriter.getFusedLoc({gate.getLoc(), mul.getLoc()}),
+                 x));
+    ++numFormed;
+    return success();
+  }
+
+  uint64_t &numFormed;
+};
+
+// reshape([N, g, C/g, H, W] <- x) -> transpose [0, 2, 1, 3, 4] -> reshape
+// back to x's type: channel_shuffle(x) groups g.
+struct RecognizeChannelShuffle final : OpRewritePattern<ReshapeOp> {
+  RecognizeChannelShuffle(MLIRContext *context, uint64_t &numFormed)
+      : OpRewritePattern(context), numFormed(numFormed) {}
+
+  LogicalResult matchAndRewrite(ReshapeOp back,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = back.getInput().getDefiningOp<TransposeOp>();
+    if (!transpose || transpose.getPerm() != ArrayRef<int64_t>{0, 2, 1, 3, 4})
+      return rewriter.notifyMatchFailure(back, "not a transposed group view");
+    auto split = transpose.getInput().getDefiningOp<ReshapeOp>();
+    if (!split)
+      return rewriter.notifyMatchFailure(back, "transpose of no reshape");
+    Value x = split.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    ArrayRef<int64_t> grouped = split.getType().getShape();
+    if (type != back.getType() || type.getRank() != 4 ||
+        grouped.size() != 5 || grouped[0] != type.getDimSize(0) ||
+        grouped[1] * grouped[2] != type.getDimSize(1) ||
+        grouped[3] != type.getDimSize(2) || grouped[4] != type.getDimSize(3))
+      return rewriter.notifyMatchFailure(
+          back, "not [N, C, H, W] -> [N, g, C/g, H, W] and back");
+    rewriter.replaceOp(
+        back, ChannelShuffleOp::create(
+                  rewriter,
+                  rewriter.getFusedLoc(
+                      {split.getLoc(), transpose.getLoc(), back.getLoc()}),
+                  x, rewriter.getI64IntegerAttr(grouped[1])));
+    ++numFormed;
+    return success();
+  }
+
+  uint64_t &numFormed;
+};
+
+struct CnnRecognizeCompositesPass final
+    : cnn::impl::CnnRecognizeCompositesBase<CnnRecognizeCompositesPass> {
+  void runOnOperation() override {
+    uint64_t silus = 0, hardSwishes = 0, shuffles = 0;
+    RewritePatternSet patterns(&getContext());
+    patterns.add<RecognizeSilu>(&getContext(), silus);
+    patterns.add<RecognizeHardSwish>(&getContext(), hardSwishes);
+    patterns.add<RecognizeChannelShuffle>(&getContext(), shuffles);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+    numSilu += silus;
+    numHardSwish += hardSwishes;
+    numShuffle += shuffles;
+  }
+
+  cnn::PassStatistic numSilu{this, "formed-silus", "x * sigmoid(x) as silu"};
+  cnn::PassStatistic numHardSwish{this, "formed-hard-swishes",
+                                  "x * hard_sigmoid(x) as hard_swish"};
+  cnn::PassStatistic numShuffle{this, "formed-channel-shuffles",
+                                "reshape-transpose-reshape as channel_shuffle"};
+};
+
 //===----------------------------------------------------------------------===//
 // cnn-fold-batch-norm
 //===----------------------------------------------------------------------===//

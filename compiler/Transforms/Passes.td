@@ -28,6 +28,23 @@ def CnnSetBatch : Pass<"cnn-set-batch", "ModuleOp"> {
   ];
 }
 
+def CnnRecognizeComposites
+    : Pass<"cnn-recognize-composites", "func::FuncOp"> {
+  let summary = "Form one op from the decompositions exporters write";
+  let description = [{
+    Exporters spell some layers as several primitive nodes; this pass
+    forms the op the layer is, so later passes see one op (and lower it in
+    one pass over memory):
+    - `mul(x, sigmoid(x))` becomes `silu(x)`;
+    - `mul(x, hard_sigmoid(x))` with alpha 1/6 and beta 1/2 becomes
+      `hard_swish(x)`;
+    - `reshape` of `[N, C, H, W]` to `[N, g, C / g, H, W]`, `transpose`
+      with perm `[0, 2, 1, 3, 4]` and `reshape` back to `[N, C, H, W]`
+      becomes `channel_shuffle(x) groups g`.
+    The intermediate ops stay if something else uses them.
+  }];
+}
+
 def CnnFoldBatchNorm : Pass<"cnn-fold-batch-norm", "func::FuncOp"> {
   let summary = "Fold inference batch norms into the preceding convolution";
   let description = [{

@@ -39,6 +39,7 @@ void mlir::cnn::buildCnnGraphPipeline(OpPassManager &pm,
                                       const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   if (options.graphPasses) {
+    pm.addNestedPass<func::FuncOp>(createCnnRecognizeComposites());
     pm.addNestedPass<func::FuncOp>(createCnnFoldBatchNorm());
     pm.addNestedPass<func::FuncOp>(createCnnFuseConvEpilogue());
   }

@@ -99,3 +99,47 @@ OpFoldResult ConcatOp::fold(FoldAdaptor) {
     return getInputs().front();
   return {};
 }
+
+// reshape(x) -> x when the shape is unchanged; reshape(reshape(x)) ->
+// reshape(x), in place.
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}
+
+// transpose(x) by the identity -> x; transpose(transpose(x)) -> one
+// transpose of x, in place.
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  auto isIdentity = [](ArrayRef<int64_t> p) {
+    return llvm::all_of(llvm::enumerate(p), [](auto e) {
+      return e.value() == static_cast<int64_t>(e.index());
+    });
+  };
+  if (isIdentity(perm))
+    return getInput();
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    // out[i] = mid[perm[i]] = in[innerPerm[perm[i]]]
+    SmallVector<int64_t> combined;
+    for (int64_t d : perm)
+      combined.push_back(inner.getPerm()[d]);
+    if (isIdentity(combined) && inner.getInput().getType() == getType())
+      return inner.getInput();
+    getInputMutable().assign(inner.getInput());
+    setPerm(combined);
+    return getResult();
+  }
+  return {};
+}
+
+// channel_shuffle(x) groups 1 -> x
+OpFoldResult ChannelShuffleOp::fold(FoldAdaptor) {
+  if (getGroups() == 1)
+    return getInput();
+  return {};
+}

@@ -477,6 +477,66 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *context,
 }
 
 //===----------------------------------------------------------------------===//
+// ReshapeOp, TransposeOp and ChannelShuffleOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto input = getStaticTensorType(getLoc(), getInput(), "input");
+  auto output = getStaticTensorType(getLoc(), getOutput(), "result");
+  if (failed(input) || failed(output))
+    return failure();
+  if (input->getElementType() != output->getElementType())
+    return emitOpError("changes the element type from ")
+           << input->getElementType() << " to " << output->getElementType();
+  if (input->getNumElements() != output->getNumElements())
+    return emitOpError("cannot reshape ")
+           << *input << " (" << input->getNumElements() << " elements) to "
+           << *output << " (" << output->getNumElements() << " elements)";
+  return success();
+}
+
+LogicalResult TransposeOp::verify() { return verifyInference(*this); }
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  int64_t rank = inputType->getRank();
+  SmallVector<bool> seen(rank, false);
+  bool valid = static_cast<int64_t>(perm.size()) == rank;
+  for (int64_t d : perm) {
+    if (!valid || d < 0 || d >= rank || seen[d]) {
+      valid = false;
+      break;
+    }
+    seen[d] = true;
+  }
+  if (!valid)
+    return emitOptionalError(loc, "perm ", formatList(perm),
+                             " is not a permutation of the ", rank,
+                             " dimensions of ", *inputType);
+  SmallVector<int64_t> shape;
+  for (int64_t d : perm)
+    shape.push_back(inputType->getDimSize(d));
+  results.push_back(RankedTensorType::get(shape, inputType->getElementType()));
+  return success();
+}
+
+LogicalResult ChannelShuffleOp::verify() {
+  int64_t groups = static_cast<int64_t>(getGroups());
+  int64_t channels = getInput().getType().getDimSize(1);
+  if (groups < 1 || ShapedType::isDynamic(channels) || channels % groups != 0)
+    return emitOpError("groups ")
+           << groups << " must be positive and divide the " << channels
+           << " channels";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Activations, broadcast product, concatenation
 //===----------------------------------------------------------------------===//
 

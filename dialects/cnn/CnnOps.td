@@ -334,6 +334,21 @@ def Cnn_HardSwishOp : Cnn_Op<"hard_swish", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+def Cnn_SiluOp : Cnn_Op<"silu", [SameOperandsAndResultType]> {
+  let summary = "x * sigmoid(x), also called swish (EfficientNet, RegNetY)";
+  let description = [{
+    Exporters write it as `Mul(x, Sigmoid(x))`; `cnn-recognize-composites`
+    forms this op from that pair.
+
+    ```mlir
+    %y = cnn.silu %x : tensor<1x32x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 def Cnn_MulOp : Cnn_InferredOp<"mul", [Commutative]> {
   let summary = "Elementwise product with broadcasting: squeeze-excitation's scale";
   let description = [{
@@ -490,8 +505,65 @@ def Cnn_FlattenOp : Cnn_InferredOp<"flatten"> {
 }
 
 //===----------------------------------------------------------------------===//
-// Data movement: the option-A shortcut of the CIFAR ResNets
+// Data movement: reshapes, permutes, slices and pads
 //===----------------------------------------------------------------------===//
+
+def Cnn_ReshapeOp : Cnn_Op<"reshape"> {
+  let summary = "The same elements in row-major order, in another static shape";
+  let description = [{
+    ONNX `Reshape` of a computed tensor. Input and result have the same
+    element type and number of elements; the result type gives the shape.
+    `cnn-recognize-composites` turns the reshape-transpose-reshape of a
+    channel shuffle into `cnn.channel_shuffle`; other reshapes are lowered
+    as they are.
+
+    ```mlir
+    %y = cnn.reshape %x : tensor<1x116x28x28xf32> -> tensor<1x2x58x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Cnn_TransposeOp : Cnn_InferredOp<"transpose"> {
+  let summary = "Permute the dimensions: output dimension i is input dimension perm[i]";
+  let description = [{
+    ONNX `Transpose` of a computed tensor (NumPy's `transpose(x, perm)`).
+
+    ```mlir
+    %y = cnn.transpose %x perm [0, 2, 1, 3, 4]
+        : tensor<1x2x58x28x28xf32> -> tensor<1x58x2x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `perm` $perm attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasFolder = 1;
+}
+
+def Cnn_ChannelShuffleOp : Cnn_Op<"channel_shuffle", [SameOperandsAndResultType]> {
+  let summary = "Interleave the channels of `groups` groups (ShuffleNet)";
+  let description = [{
+    With `C` channels in `groups` groups of `C / groups`, output channel
+    `i * groups + g` is input channel `g * (C / groups) + i`: the reshape to
+    `[N, groups, C / groups, H, W]`, transpose of the two channel
+    dimensions and reshape back of ShuffleNet, as one op.
+
+    ```mlir
+    %y = cnn.channel_shuffle %x groups 2 : tensor<1x116x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor4D:$input, I64Attr:$groups);
+  let results = (outs Cnn_Tensor4D:$output);
+  let assemblyFormat = "$input `groups` $groups attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
 
 def Cnn_SliceOp : Cnn_InferredOp<"slice"> {
   let summary = "Strided slice with static bounds";

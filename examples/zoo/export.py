@@ -117,6 +117,7 @@ EFFICIENT_ARCHS = [
     "efficientnet_b0", "mnasnet0_5", "mnasnet1_0",
     "regnet_x_400mf", "regnet_y_400mf",
     "densenet121", "squeezenet1_0", "squeezenet1_1", "googlenet",
+    "inception_v3", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0",
 ]
 TORCHVISION_ARCHS += EFFICIENT_ARCHS
 
@@ -143,7 +144,15 @@ def family(arch):
 
 def default_size(arch):
     """The input height and width the architecture was designed for."""
+    if arch == "inception_v3":
+        return (299, 299)
     return (32, 32) if family(arch) == "cifar" else (224, 224)
+
+
+def min_size(arch):
+    """The smallest input height and width the architecture accepts (its
+    downsampling leaves at least one pixel)."""
+    return 75 if arch == "inception_v3" else 32
 
 
 def cifar_config(arch):
@@ -259,6 +268,10 @@ def construct(arch, init=True):
         return _cifar_classes()["CifarResNet"](depth, shortcut)
     import torchvision
     kw = {"init_weights": False} if family(arch) == "vgg" and not init else {}
+    if arch in ("googlenet", "inception_v3"):
+        # The auxiliary classifiers run in training only: without them the
+        # eval-mode graph is the same and the parameter count is the graph's.
+        kw = {"aux_logits": False, "init_weights": init}
     return getattr(torchvision.models, arch)(weights=None, **kw)
 
 

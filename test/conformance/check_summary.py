@@ -27,7 +27,12 @@ sys.path.insert(0, os.path.join(ROOT, "examples", "zoo"))
 import export as zoo  # noqa: E402  (examples/zoo/export.py)
 
 DEFAULT_MODELS = ["resnet18", "resnet50", "vgg16", "resnext50_32x4d",
-                  "resnet20_a", "resnet20_b", "resnet56_a", "plain56"]
+                  "resnet20_a", "resnet20_b", "resnet56_a", "plain56",
+                  # The efficient families: depthwise, squeeze-excitation,
+                  # concatenation, channel shuffle, Inception branches.
+                  "mobilenet_v2", "mobilenet_v3_small", "efficientnet_b0",
+                  "mnasnet0_5", "regnet_y_400mf", "densenet121", "squeezenet1_1",
+                  "googlenet", "inception_v3", "shufflenet_v2_x0_5"]
 
 
 def pytorch_macs(model, shape):

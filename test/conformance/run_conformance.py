@@ -73,7 +73,8 @@ FAST_CIFAR = ["resnet20_a", "resnet20_b", "plain20"]
 
 
 def fast_suite():
-    c = [Config(m, 1, 32, 32) for m in zoo.TORCHVISION_ARCHS]
+    c = [Config(m, 1, max(32, zoo.min_size(m)), max(32, zoo.min_size(m)))
+         for m in zoo.TORCHVISION_ARCHS]
     c += [Config(m, 1, 32, 32) for m in FAST_CIFAR]
     c += [
         Config("resnet18", 2, 40, 56),            # batch 2, non-square, odd sizes
@@ -87,20 +88,22 @@ def fast_suite():
         Config("densenet121", 1, 40, 56, keep_bn=True),
         Config("googlenet", 1, 64, 80, opset=17),
         Config("mobilenet_v2", 2, 33, 47),
+        Config("shufflenet_v2_x1_0", 2, 48, 40, opset=17),
+        Config("inception_v3", 2, 80, 96, keep_bn=True, opset=17),
     ]
     return c
 
 
 def full_suite():
-    c = [Config(m, 1, 224, 224) for m in zoo.TORCHVISION_ARCHS]
-    c += [Config(m, 1, 224, 224, keep_bn=True) for m in zoo.TORCHVISION_ARCHS
+    c = [Config(m, 1, *zoo.default_size(m)) for m in zoo.TORCHVISION_ARCHS]
+    c += [Config(m, 1, *zoo.default_size(m), keep_bn=True) for m in zoo.TORCHVISION_ARCHS
           if m.endswith("_bn") or not m.startswith("vgg")]
     for m, mbn in (("resnet18", "resnet18"), ("resnet50", "resnet50"), ("vgg16", "vgg16_bn")):
         for b, h, w in ((4, 224, 224), (1, 160, 224)):
             c.append(Config(m, b, h, w))
             c.append(Config(mbn, b, h, w, keep_bn=True))
     c += [Config(m, 1, 32, 32) for m in zoo.CIFAR_ARCHS]  # at their native size
-    c += [Config(m, 2, 224, 224, opset=17) for m in zoo.EFFICIENT_ARCHS]
+    c += [Config(m, 2, *zoo.default_size(m), opset=17) for m in zoo.EFFICIENT_ARCHS]
     return c
 
 

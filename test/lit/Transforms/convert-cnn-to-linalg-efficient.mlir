@@ -60,3 +60,46 @@ func.func @concat(%x: tensor<1x8x4x4xf32>, %y: tensor<1x4x4x4xf32>) -> tensor<1x
   %0 = cnn.concat %x, %y : (tensor<1x8x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x12x4x4xf32>
   return %0 : tensor<1x12x4x4xf32>
 }
+
+// -----
+
+// SiLU is one elementwise generic: x / (1 + exp(-x)).
+// CHECK-LABEL: func @silu
+// CHECK: linalg.generic
+// CHECK: arith.negf
+// CHECK-NEXT: math.exp
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: arith.divf %{{.+}}, %{{.+}} : f32
+func.func @silu(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = cnn.silu %x : tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// A channel shuffle in NHWC: split the trailing channels into groups, swap
+// the group dimensions, merge them back.
+// CHECK-LABEL: func @channel_shuffle
+// CHECK: linalg.transpose {{.*}} permutation = [0, 2, 3, 1]
+// CHECK: tensor.expand_shape %{{.+}} {{\[\[}}0], [1], [2], [3, 4]] {{.*}} : tensor<1x4x5x6xf32> into tensor<1x4x5x3x2xf32>
+// CHECK: linalg.transpose {{.*}} permutation = [0, 1, 2, 4, 3]
+// CHECK: tensor.collapse_shape %{{.+}} {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x4x5x2x3xf32> into tensor<1x4x5x6xf32>
+// CHECK: linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
+func.func @channel_shuffle(%x: tensor<1x6x4x5xf32>) -> tensor<1x6x4x5xf32> {
+  %0 = cnn.channel_shuffle %x groups 3 : tensor<1x6x4x5xf32>
+  return %0 : tensor<1x6x4x5xf32>
+}
+
+// -----
+
+// Reshapes of any rank collapse to 1-D and expand (views after
+// bufferization); transposes are linalg.transpose.
+// CHECK-LABEL: func @reshape_transpose
+// CHECK: %[[F:.+]] = tensor.collapse_shape %{{.+}} {{\[\[}}0, 1, 2, 3]] : tensor<1x6x4x4xf32> into tensor<96xf32>
+// CHECK: %[[E:.+]] = tensor.expand_shape %[[F]] {{\[\[}}0, 1, 2, 3, 4]] {{.*}} : tensor<96xf32> into tensor<1x2x3x4x4xf32>
+// CHECK: linalg.transpose ins(%[[E]] : tensor<1x2x3x4x4xf32>) {{.*}} permutation = [0, 2, 1, 3, 4]
+func.func @reshape_transpose(%x: tensor<1x6x4x4xf32>) -> tensor<1x3x2x4x4xf32> {
+  %0 = cnn.reshape %x : tensor<1x6x4x4xf32> -> tensor<1x2x3x4x4xf32>
+  %1 = cnn.transpose %0 perm [0, 2, 1, 3, 4] : tensor<1x2x3x4x4xf32> -> tensor<1x3x2x4x4xf32>
+  return %1 : tensor<1x3x2x4x4xf32>
+}

@@ -107,3 +107,24 @@ func.func @one_element_slice_of_slice(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x1x1
   %b = cnn.slice %a starts [0, 0, 1, 1] sizes [1, 4, 1, 1] steps [1, 1, 816165846786, 816165846786] : tensor<1x4x4x4xf32> -> tensor<1x4x1x1xf32>
   return %b : tensor<1x4x1x1xf32>
 }
+
+// -----
+
+// reshape to the same shape, identity transposes and shuffles of one group
+// fold away; chains of reshapes and of transposes become one.
+// CHECK-LABEL: func @data_movement_folds
+// CHECK-SAME: (%[[X:.+]]: tensor<1x6x4x4xf32>)
+// CHECK-NEXT: %[[R:.+]] = cnn.reshape %[[X]] : tensor<1x6x4x4xf32> -> tensor<6x16xf32>
+// CHECK-NEXT: %[[T:.+]] = cnn.transpose %[[X]] perm [0, 3, 2, 1] : tensor<1x6x4x4xf32> -> tensor<1x4x4x6xf32>
+// CHECK-NEXT: return %[[X]], %[[R]], %[[T]], %[[X]]
+func.func @data_movement_folds(%x: tensor<1x6x4x4xf32>)
+    -> (tensor<1x6x4x4xf32>, tensor<6x16xf32>, tensor<1x4x4x6xf32>, tensor<1x6x4x4xf32>) {
+  %0 = cnn.reshape %x : tensor<1x6x4x4xf32> -> tensor<1x6x4x4xf32>
+  %1 = cnn.reshape %0 : tensor<1x6x4x4xf32> -> tensor<1x96xf32>
+  %2 = cnn.reshape %1 : tensor<1x96xf32> -> tensor<6x16xf32>
+  %3 = cnn.transpose %x perm [0, 2, 3, 1] : tensor<1x6x4x4xf32> -> tensor<1x4x4x6xf32>
+  %4 = cnn.transpose %3 perm [0, 2, 1, 3] : tensor<1x4x4x6xf32> -> tensor<1x4x4x6xf32>
+  %5 = cnn.transpose %3 perm [0, 3, 1, 2] : tensor<1x4x4x6xf32> -> tensor<1x6x4x4xf32>
+  %6 = cnn.channel_shuffle %5 groups 1 : tensor<1x6x4x4xf32>
+  return %0, %2, %4, %6 : tensor<1x6x4x4xf32>, tensor<6x16xf32>, tensor<1x4x4x6xf32>, tensor<1x6x4x4xf32>
+}

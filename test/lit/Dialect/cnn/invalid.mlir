@@ -498,3 +498,43 @@ func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x4x3x3xf32>) {
   %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<1x16x8x8xf32>, tensor<16x4x3x3xf32>) -> tensor<1x16x8x8xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<1x6x4x4xf32>) {
+  // expected-error @+1 {{cannot reshape 'tensor<1x6x4x4xf32>' (96 elements) to 'tensor<1x2x4x4xf32>' (32 elements)}}
+  %0 = cnn.reshape %x : tensor<1x6x4x4xf32> -> tensor<1x2x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x6x4x4xf32>) {
+  // expected-error @+1 {{changes the element type from 'f32' to 'f16'}}
+  %0 = cnn.reshape %x : tensor<1x6x4x4xf32> -> tensor<1x6x16xf16>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x6x4x4xf32>) {
+  // expected-error @+1 {{perm [0, 2, 2, 1] is not a permutation of the 4 dimensions of 'tensor<1x6x4x4xf32>'}}
+  %0 = cnn.transpose %x perm [0, 2, 2, 1] : tensor<1x6x4x4xf32> -> tensor<1x4x4x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x6x4x4xf32>) {
+  // expected-error @+1 {{perm [0, 1] is not a permutation of the 4 dimensions}}
+  %0 = cnn.transpose %x perm [0, 1] : tensor<1x6x4x4xf32> -> tensor<1x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x6x4x4xf32>) {
+  // expected-error @+1 {{groups 4 must be positive and divide the 6 channels}}
+  %0 = cnn.channel_shuffle %x groups 4 : tensor<1x6x4x4xf32>
+  return
+}

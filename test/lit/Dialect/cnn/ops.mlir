@@ -100,3 +100,19 @@ func.func @efficient_ops(%x: tensor<1x8x4x4xf32>, %s: tensor<1x8x1x1xf32>, %y: t
   %6 = cnn.max_pool2d %4 kernel [4, 4] {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 1, tail = 0, channels = 8, reduction = 1, task_rows = 1, task_channels = 8, pack_filter = false>} : tensor<1x8x4x4xf32> -> tensor<1x8x1x1xf32>
   return %4, %5, %6 : tensor<1x8x4x4xf32>, tensor<1x12x4x4xf32>, tensor<1x8x1x1xf32>
 }
+
+// The data movement and activation of ShuffleNet and EfficientNet.
+// CHECK-LABEL: func @shuffle_ops
+func.func @shuffle_ops(%x: tensor<1x6x4x4xf32>) -> (tensor<1x6x4x4xf32>, tensor<1x6x4x4xf32>) {
+  // CHECK: %[[R:.+]] = cnn.reshape %{{.+}} : tensor<1x6x4x4xf32> -> tensor<1x2x3x4x4xf32>
+  %0 = cnn.reshape %x : tensor<1x6x4x4xf32> -> tensor<1x2x3x4x4xf32>
+  // CHECK: %[[T:.+]] = cnn.transpose %[[R]] perm [0, 2, 1, 3, 4] : tensor<1x2x3x4x4xf32> -> tensor<1x3x2x4x4xf32>
+  %1 = cnn.transpose %0 perm [0, 2, 1, 3, 4] : tensor<1x2x3x4x4xf32> -> tensor<1x3x2x4x4xf32>
+  // CHECK: cnn.reshape %[[T]] : tensor<1x3x2x4x4xf32> -> tensor<1x6x4x4xf32>
+  %2 = cnn.reshape %1 : tensor<1x3x2x4x4xf32> -> tensor<1x6x4x4xf32>
+  // CHECK: cnn.channel_shuffle %{{.+}} groups 2 : tensor<1x6x4x4xf32>
+  %3 = cnn.channel_shuffle %2 groups 2 : tensor<1x6x4x4xf32>
+  // CHECK: cnn.silu %{{.+}} : tensor<1x6x4x4xf32>
+  %4 = cnn.silu %3 : tensor<1x6x4x4xf32>
+  return %2, %4 : tensor<1x6x4x4xf32>, tensor<1x6x4x4xf32>
+}
