@@ -17,6 +17,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -102,6 +103,7 @@ private:
   LogicalResult importMul(const onnx::NodeProto &node, Location loc);
   LogicalResult importConcat(const onnx::NodeProto &node, Location loc);
   LogicalResult importReduceMean(const onnx::NodeProto &node, Location loc);
+  LogicalResult importResize(const onnx::NodeProto &node, Location loc);
   /// Evaluates a shape-arithmetic node whose inputs are constants (or, for
   /// Shape, of static shape) into a constant: true if it did.
   FailureOr<bool> foldConstantNode(const onnx::NodeProto &node, Location loc);
@@ -129,7 +131,8 @@ const llvm::StringSet<> kSupportedOperators = {
     "AveragePool", "Add", "BatchNormalization", "Clip", "Concat", "Constant",
     "Conv", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid",
     "HardSwish", "Identity", "MatMul", "MaxPool", "Mul", "Pad", "ReduceMean",
-    "Relu", "Reshape", "Sigmoid", "Slice", "Softmax", "Transpose",
+    "Relu", "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Transpose",
+    "Upsample",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
@@ -607,11 +610,11 @@ LogicalResult OnnxImporter::importReshape(const onnx::NodeProto &node,
     }
   }
   // Any other reshape (a channel shuffle's group view, ...).
-  define(node, ReshapeOp::create(
-                   builder, loc,
-                   RankedTensorType::get(target, inputType.getElementType()),
-                   *input)
-                   .getResult());
+  define(node,
+         ReshapeOp::create(
+             builder, loc,
+             RankedTensorType::get(target, inputType.getElementType()), *input)
+             .getResult());
   return success();
 }
 
@@ -668,6 +671,126 @@ OnnxImporter::getIntsInput(const onnx::NodeProto &node, int operand,
     return *fallback;
   return emitError(currentLoc)
          << node.op_type() << " is missing its '" << name << "'";
+}
+
+/// Resize (opset 10+: X, roi, scales, sizes; opset 10: X, scales) and
+/// Upsample (opset 7: a scales attribute; 9: X, scales) of H and W.
+LogicalResult OnnxImporter::importResize(const onnx::NodeProto &node,
+                                         Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input->getType());
+  StringRef op = node.op_type();
+  if (inputType.getRank() != 4)
+    return emitError(loc) << op << " of " << inputType
+                          << " is not supported; only of NCHW tensors";
+  bool upsample = op == "Upsample";
+  // Resize-10 takes (X, scales), later ones (X, roi, scales, sizes).
+  int scalesOperand = upsample || opset < 11 ? 1 : 2;
+  auto floatsOf = [&](int operand) -> std::optional<SmallVector<float>> {
+    if (operand >= node.input_size() || node.input(operand).empty())
+      return std::nullopt;
+    DenseElementsAttr attr = getConstantAttr(node, operand);
+    if (!attr || !attr.getElementType().isF32())
+      return std::nullopt;
+    return llvm::to_vector(attr.getValues<float>());
+  };
+  std::optional<SmallVector<float>> scales = floatsOf(scalesOperand);
+  if (upsample && !scales && findAttr(node, "scales")) {
+    const onnx::AttributeProto *attr = findAttr(node, "scales");
+    scales = SmallVector<float>(attr->floats().begin(), attr->floats().end());
+  }
+  if (scales && scales->empty())
+    scales.reset(); // Resize-13 and later: an empty scales means "use sizes".
+  std::optional<SmallVector<int64_t>> sizes;
+  if (!upsample && opset >= 11 && node.input_size() > 3 &&
+      !node.input(3).empty()) {
+    FailureOr<SmallVector<int64_t>> values =
+        getIntsInput(node, 3, "sizes", std::nullopt);
+    if (failed(values))
+      return failure();
+    sizes = *values;
+  }
+  bool scalesGiven = scalesOperand < node.input_size() &&
+                     !node.input(scalesOperand).empty() && !scales;
+  if (scalesGiven && !sizes)
+    return emitError(loc) << op << ": the scales (input #" << scalesOperand
+                          << ") must be a constant float tensor";
+  if (!scales && !sizes)
+    return emitError(loc) << op << " needs constant scales or sizes";
+  if (findAttr(node, "axes"))
+    return emitError(loc) << op << ": the 'axes' attribute is not supported";
+  if (getInt(node, "antialias", 0))
+    return emitError(loc) << op << ": antialias=1 is not supported";
+  if ((scales && scales->size() != 4) || (sizes && sizes->size() != 4))
+    return emitError(loc) << op << ": scales or sizes need 4 values (N, C, "
+                          << "H, W)";
+  ArrayRef<int64_t> in = inputType.getShape();
+  SmallVector<int64_t> outShape(in);
+  if (sizes) {
+    outShape = *sizes;
+    scales.reset(); // sizes win; the scale is output / input.
+  } else {
+    for (int d = 0; d < 4; ++d) {
+      float scale = (*scales)[d];
+      if (!(scale > 0.0f) || !std::isfinite(scale) ||
+          double(in[d]) * scale > double(int64_t(1) << 31))
+        return emitError(loc) << op << ": invalid scale " << scale;
+      outShape[d] = static_cast<int64_t>(std::floor(double(in[d]) * scale));
+    }
+  }
+  if (outShape[0] != in[0] || outShape[1] != in[1])
+    return emitError(loc) << op << " of the batch or channels (to "
+                          << formatList(outShape)
+                          << ") is not supported; only of H and W";
+  if (outShape[2] < 1 || outShape[3] < 1)
+    return emitError(loc) << op << ": empty output " << formatList(outShape);
+
+  std::string mode = getString(node, "mode", "nearest");
+  std::optional<ResizeMode> resizeMode;
+  if (mode == "nearest")
+    resizeMode = ResizeMode::Nearest;
+  else if (mode == "linear" || mode == "bilinear")
+    resizeMode = ResizeMode::Linear;
+  else
+    return emitError(loc) << op << ": mode '" << mode
+                          << "' is not supported (nearest and linear are)";
+  // Upsample and Resize-10 sample as asymmetric (x / scale) and round down.
+  std::string coordinates =
+      upsample || opset < 11
+          ? "asymmetric"
+          : getString(node, "coordinate_transformation_mode", "half_pixel");
+  std::optional<ResizeCoordinates> resizeCoordinates =
+      symbolizeResizeCoordinates(coordinates);
+  if (!resizeCoordinates)
+    return emitError(loc) << op << ": coordinate_transformation_mode '"
+                          << coordinates
+                          << "' is not supported (half_pixel, "
+                             "pytorch_half_pixel, align_corners and "
+                             "asymmetric are)";
+  std::string rounding =
+      upsample || opset < 11
+          ? "floor"
+          : getString(node, "nearest_mode", "round_prefer_floor");
+  std::optional<NearestRounding> nearest = symbolizeNearestRounding(rounding);
+  if (!nearest)
+    return emitError(loc) << op << ": nearest_mode '" << rounding
+                          << "' is not supported";
+  if (*resizeMode == ResizeMode::Linear) // Rounding is nearest's only.
+    nearest = NearestRounding::RoundPreferFloor;
+  DenseF32ArrayAttr scalesAttr;
+  if (scales)
+    scalesAttr = builder.getDenseF32ArrayAttr({(*scales)[2], (*scales)[3]});
+  auto resize = ResizeOp::create(
+      builder, loc, RankedTensorType::get(outShape, inputType.getElementType()),
+      *input, *resizeMode, *resizeCoordinates, *nearest, scalesAttr);
+  if (failed(mlir::verify(resize))) {
+    resize.erase();
+    return failure();
+  }
+  define(node, resize.getResult());
+  return success();
 }
 
 LogicalResult OnnxImporter::importSlice(const onnx::NodeProto &node,
@@ -1012,9 +1135,9 @@ static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 
 /// The operators foldConstantNode evaluates.
 static const llvm::StringSet<> kFoldableOperators = {
-    "Shape",     "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape",
-    "Cast",      "Range",  "Expand",    "Sub",     "Div",
-    "Equal",     "Where",  "Neg"};
+    "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape",
+    "Cast",  "Range",  "Expand",    "Sub",     "Div",
+    "Equal", "Where",  "Neg"};
 
 FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
                                                Location loc) {
@@ -1530,6 +1653,8 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return importConcat(node, loc);
   if (type == "ReduceMean")
     return importReduceMean(node, loc);
+  if (type == "Resize" || type == "Upsample")
+    return importResize(node, loc);
   if (type == "Identity") {
     // Exporters alias deduplicated weights through Identity: keep them
     // constants, known at import time.
@@ -1711,7 +1836,8 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
     error() << "the model has no output";
     return nullptr;
   }
-  if (inputs.size() > kMaxTensors || static_cast<size_t>(graph.output_size()) > kMaxTensors) {
+  if (inputs.size() > kMaxTensors ||
+      static_cast<size_t>(graph.output_size()) > kMaxTensors) {
     error() << "the model has " << inputs.size() << " inputs and "
             << graph.output_size() << " outputs; cnnc compiles models with "
             << "at most " << kMaxTensors << " of each";

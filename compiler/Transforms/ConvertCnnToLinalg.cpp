@@ -1079,8 +1079,8 @@ struct ReshapeLowering final : OpConversionPattern<ReshapeOp> {
   LogicalResult
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(
-        op, reshape(rewriter, op.getLoc(), adaptor.getInput(), cast<RankedTensorType>(op.getType())));
+    rewriter.replaceOp(op, reshape(rewriter, op.getLoc(), adaptor.getInput(),
+                                   cast<RankedTensorType>(op.getType())));
     return success();
   }
 };
@@ -1091,8 +1091,8 @@ struct TransposeLowering final : OpConversionPattern<TransposeOp> {
   LogicalResult
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), adaptor.getInput(),
-                                     op.getPerm()));
+    rewriter.replaceOp(
+        op, transpose(rewriter, op.getLoc(), adaptor.getInput(), op.getPerm()));
     return success();
   }
 };
@@ -1182,6 +1182,150 @@ struct ChannelShuffleLowering final : DataMovementLowering<ChannelShuffleOp> {
     std::swap(perm[channelDim], perm[channelDim + 1]);
     Value swapped = transpose(b, loc, expanded, perm);
     return tensor::CollapseShapeOp::create(b, loc, type, swapped, groups4);
+  }
+};
+
+/// Where the output pixels of one axis of a resize sample the input: the
+/// two neighbours and the weight of the second (0 for nearest), computed in
+/// f32 as ONNX Runtime and PyTorch do.
+struct ResizeAxis {
+  SmallVector<int32_t> first, second;
+  SmallVector<float> weight;
+};
+
+static ResizeAxis computeResizeAxis(ResizeOp op, unsigned axis) {
+  int64_t in = op.getInput().getType().getDimSize(2 + axis);
+  int64_t out = op.getType().getDimSize(2 + axis);
+  float scale = op.getScale(axis);
+  ResizeAxis result;
+  for (int64_t x = 0; x < out; ++x) {
+    float position = 0.0f;
+    switch (op.getCoordinates()) {
+    case ResizeCoordinates::HalfPixel:
+      position = (float(x) + 0.5f) / scale - 0.5f;
+      break;
+    case ResizeCoordinates::PytorchHalfPixel:
+      position = out > 1 ? (float(x) + 0.5f) / scale - 0.5f : 0.0f;
+      break;
+    case ResizeCoordinates::AlignCorners:
+      position = out > 1 ? float(x) * float(in - 1) / float(out - 1) : 0.0f;
+      break;
+    case ResizeCoordinates::Asymmetric:
+      position = float(x) / scale;
+      break;
+    }
+    auto clampIndex = [&](int64_t i) {
+      return static_cast<int32_t>(std::clamp<int64_t>(i, 0, in - 1));
+    };
+    if (op.getMode() == ResizeMode::Nearest) {
+      float rounded = 0.0f;
+      switch (op.getNearest()) {
+      case NearestRounding::RoundPreferFloor:
+        rounded = position == std::floor(position) + 0.5f
+                      ? std::floor(position)
+                      : std::round(position);
+        break;
+      case NearestRounding::RoundPreferCeil:
+        rounded = std::round(position);
+        break;
+      case NearestRounding::Floor:
+        rounded = std::floor(position);
+        break;
+      case NearestRounding::Ceil:
+        rounded = std::ceil(position);
+        break;
+      }
+      result.first.push_back(clampIndex(static_cast<int64_t>(rounded)));
+      result.second.push_back(result.first.back());
+      result.weight.push_back(0.0f);
+      continue;
+    }
+    position = std::clamp(position, 0.0f, float(in - 1));
+    int64_t low = static_cast<int64_t>(std::floor(position));
+    result.first.push_back(clampIndex(low));
+    result.second.push_back(clampIndex(low + 1));
+    result.weight.push_back(position - float(low));
+  }
+  return result;
+}
+
+/// One generic over the output that reads the input with tensor.extract at
+/// positions from constant tables (per output row and column: the two
+/// neighbours and the weight of the second), bilinear or nearest.
+struct ResizeLowering final : DataMovementLowering<ResizeOp> {
+  using DataMovementLowering::DataMovementLowering;
+
+  Value lower(OpBuilder &b, ResizeOp op, Value input,
+              bool nhwc) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = b.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    SmallVector<int64_t> shape = nhwc ? permuteToChannelsLast(type.getShape())
+                                      : llvm::to_vector(type.getShape());
+    unsigned hDim = nhwc ? 1 : 2, wDim = nhwc ? 2 : 3, cDim = nhwc ? 3 : 1;
+    bool linear = op.getMode() == ResizeMode::Linear;
+    SmallVector<Value> tables;
+    SmallVector<AffineMap> maps;
+    for (unsigned axis = 0; axis < 2; ++axis) {
+      ResizeAxis table = computeResizeAxis(op, axis);
+      int64_t size = table.first.size();
+      auto indexType = RankedTensorType::get({size}, b.getI32Type());
+      auto weightType = RankedTensorType::get({size}, b.getF32Type());
+      AffineMap map =
+          AffineMap::get(4, 0, getAffineDimExpr(axis ? wDim : hDim, ctx), ctx);
+      tables.push_back(arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(indexType, ArrayRef(table.first))));
+      maps.push_back(map);
+      if (!linear)
+        continue;
+      tables.push_back(arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(indexType, ArrayRef(table.second))));
+      tables.push_back(arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(weightType, ArrayRef(table.weight))));
+      maps.push_back(map);
+      maps.push_back(map);
+    }
+    maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
+    Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{init.getType()}, tables, ValueRange{init},
+               maps, parallelIterators(4),
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 auto index = [&](Value i32) {
+                   return arith::IndexCastOp::create(nb, nloc,
+                                                     nb.getIndexType(), i32);
+                 };
+                 Value n = linalg::IndexOp::create(nb, nloc, 0);
+                 Value c = linalg::IndexOp::create(nb, nloc, cDim);
+                 auto read = [&](Value h, Value w) -> Value {
+                   SmallVector<Value> at(4);
+                   at[0] = n;
+                   at[cDim] = c;
+                   at[hDim] = index(h);
+                   at[wDim] = index(w);
+                   return tensor::ExtractOp::create(nb, nloc, input, at);
+                 };
+                 if (!linear) {
+                   linalg::YieldOp::create(nb, nloc, read(args[0], args[1]));
+                   return;
+                 }
+                 // PyTorch's order: (1 - lh) * ((1 - lw) * a + lw * b) +
+                 // lh * ((1 - lw) * c + lw * d).
+                 Value h0 = args[0], h1 = args[1], lh = args[2];
+                 Value w0 = args[3], w1 = args[4], lw = args[5];
+                 Value one = arith::ConstantOp::create(
+                     nb, nloc, nb.getF32FloatAttr(1.0f));
+                 auto blend = [&](Value x, Value y, Value l) -> Value {
+                   Value keep = arith::SubFOp::create(nb, nloc, one, l);
+                   return arith::AddFOp::create(
+                       nb, nloc, arith::MulFOp::create(nb, nloc, keep, x),
+                       arith::MulFOp::create(nb, nloc, l, y));
+                 };
+                 Value top = blend(read(h0, w0), read(h0, w1), lw);
+                 Value bottom = blend(read(h1, w0), read(h1, w1), lw);
+                 linalg::YieldOp::create(nb, nloc, blend(top, bottom, lh));
+               })
+        .getResult(0);
   }
 };
 
@@ -1428,7 +1572,7 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
       .add<AddLowering, AvgPool2DLowering, BatchNormLowering, ClipLowering,
            ConcatLowering, Conv2DLowering, HardSigmoidLowering,
            HardSwishLowering, LinearLowering, MaxPool2DLowering, MulLowering,
-           PadLowering, ReluLowering, SigmoidLowering, SiluLowering,
-           SliceLowering, ChannelShuffleLowering>(
+           PadLowering, ReluLowering, ResizeLowering, SigmoidLowering,
+           SiluLowering, SliceLowering, ChannelShuffleLowering>(
           patterns.getContext(), channelsLast);
 }

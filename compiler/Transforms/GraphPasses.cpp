@@ -50,7 +50,8 @@ namespace {
 
 /// The gate operand of `mul(x, gate(x))` (either order) whose gate is a
 /// `GateOp` of x and whose result has x's type; null otherwise.
-template <typename GateOp> static GateOp matchGatedProduct(MulOp mul, Value &x) {
+template <typename GateOp>
+static GateOp matchGatedProduct(MulOp mul, Value &x) {
   for (auto [value, other] : {std::pair(mul.getLhs(), mul.getRhs()),
                               std::pair(mul.getRhs(), mul.getLhs())}) {
     auto gate = other.template getDefiningOp<GateOp>();
@@ -74,9 +75,9 @@ struct RecognizeSilu final : OpRewritePattern<MulOp> {
     if (!gate)
       return rewriter.notifyMatchFailure(mul, "not x * sigmoid(x)");
     rewriter.replaceOp(
-        mul, SiluOp::create(rewriter,
-                            rewriter.getFusedLoc({gate.getLoc(), mul.getLoc()}),
-                            x));
+        mul,
+        SiluOp::create(rewriter,
+                       rewriter.getFusedLoc({gate.getLoc(), mul.getLoc()}), x));
     ++numFormed;
     return success();
   }
@@ -101,9 +102,9 @@ struct RecognizeHardSwish final : OpRewritePattern<MulOp> {
         gate.getBeta().convertToFloat() != 0.5f)
       return rewriter.notifyMatchFailure(mul, "gate is not x / 6 + 1/2");
     rewriter.replaceOp(
-        mul, HardSwishOp::create(
-                 rewriter, rewriter.getFusedLoc({gate.getLoc(), mul.getLoc()}),
-                 x));
+        mul,
+        HardSwishOp::create(
+            rewriter, rewriter.getFusedLoc({gate.getLoc(), mul.getLoc()}), x));
     ++numFormed;
     return success();
   }
@@ -128,8 +129,8 @@ struct RecognizeChannelShuffle final : OpRewritePattern<ReshapeOp> {
     Value x = split.getInput();
     auto type = cast<RankedTensorType>(x.getType());
     ArrayRef<int64_t> grouped = split.getType().getShape();
-    if (type != back.getType() || type.getRank() != 4 ||
-        grouped.size() != 5 || grouped[0] != type.getDimSize(0) ||
+    if (type != back.getType() || type.getRank() != 4 || grouped.size() != 5 ||
+        grouped[0] != type.getDimSize(0) ||
         grouped[1] * grouped[2] != type.getDimSize(1) ||
         grouped[3] != type.getDimSize(2) || grouped[4] != type.getDimSize(3))
       return rewriter.notifyMatchFailure(

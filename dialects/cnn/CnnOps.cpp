@@ -15,6 +15,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::cnn;
 
@@ -524,6 +526,40 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *context,
     shape.push_back(inputType->getDimSize(d));
   results.push_back(RankedTensorType::get(shape, inputType->getElementType()));
   return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<int64_t> out = getType().getShape();
+  if (in[0] != out[0] || in[1] != out[1])
+    return emitOpError("resizes H and W only, but the batch or channels "
+                       "change from ")
+           << getInput().getType() << " to " << getType();
+  if (std::optional<ArrayRef<float>> scales = getScales()) {
+    if (scales->size() != 2)
+      return emitOpError("scales needs 2 values (H and W), got ")
+             << scales->size();
+    for (unsigned axis = 0; axis < 2; ++axis) {
+      float scale = (*scales)[axis];
+      if (!(scale > 0.0f) || !std::isfinite(scale))
+        return emitOpError("scales must be positive, got ") << scale;
+      // ONNX: output size = floor(input size * scale).
+      double expected = std::floor(double(in[2 + axis]) * scale);
+      if (expected != double(out[2 + axis]))
+        return emitOpError("scale ")
+               << scale << " of " << (axis ? "W" : "H") << " gives "
+               << static_cast<int64_t>(expected) << " from " << in[2 + axis]
+               << ", not " << out[2 + axis];
+    }
+  }
+  return success();
+}
+
+float ResizeOp::getScale(unsigned axis) {
+  if (std::optional<ArrayRef<float>> scales = getScales())
+    return (*scales)[axis];
+  return float(getType().getDimSize(2 + axis)) /
+         float(getInput().getType().getDimSize(2 + axis));
 }
 
 LogicalResult ChannelShuffleOp::verify() {

@@ -565,6 +565,74 @@ def Cnn_ChannelShuffleOp : Cnn_Op<"channel_shuffle", [SameOperandsAndResultType]
   let hasFolder = 1;
 }
 
+def Cnn_ResizeMode : I32EnumAttr<"ResizeMode",
+    "How cnn.resize interpolates", [
+      I32EnumAttrCase<"Nearest", 0, "nearest">,
+      I32EnumAttrCase<"Linear", 1, "linear">]> {
+  let cppNamespace = "::mlir::cnn";
+}
+
+def Cnn_ResizeCoordinates : I32EnumAttr<"ResizeCoordinates",
+    "Where an output pixel of cnn.resize samples its input (ONNX's "
+    "coordinate_transformation_mode)", [
+      I32EnumAttrCase<"HalfPixel", 0, "half_pixel">,
+      I32EnumAttrCase<"PytorchHalfPixel", 1, "pytorch_half_pixel">,
+      I32EnumAttrCase<"AlignCorners", 2, "align_corners">,
+      I32EnumAttrCase<"Asymmetric", 3, "asymmetric">]> {
+  let cppNamespace = "::mlir::cnn";
+}
+
+def Cnn_NearestRounding : I32EnumAttr<"NearestRounding",
+    "How nearest-neighbour cnn.resize rounds a sampling position", [
+      I32EnumAttrCase<"RoundPreferFloor", 0, "round_prefer_floor">,
+      I32EnumAttrCase<"RoundPreferCeil", 1, "round_prefer_ceil">,
+      I32EnumAttrCase<"Floor", 2, "floor">,
+      I32EnumAttrCase<"Ceil", 3, "ceil">]> {
+  let cppNamespace = "::mlir::cnn";
+}
+
+def Cnn_ResizeOp : Cnn_Op<"resize"> {
+  let summary = "Nearest or bilinear resampling of H and W (ONNX Resize, Upsample)";
+  let description = [{
+    The result type gives the output size. Output pixel `x` of an axis
+    samples input position `x_in` (ONNX's coordinate transformation, with
+    `scale = scales[axis]`, else output size / input size):
+    - `half_pixel`: `(x + 0.5) / scale - 0.5`;
+    - `pytorch_half_pixel`: the same, but 0 for an output of size 1;
+    - `align_corners`: `x * (in - 1) / (out - 1)` (0 for an output of 1);
+    - `asymmetric`: `x / scale`.
+    `nearest` rounds `x_in` as `nearest` says and clamps it to the input;
+    `linear` clamps it to `[0, in - 1]` and blends the two neighbours on
+    each axis (bilinear). FCN upsamples its logits with
+    `linear coordinates half_pixel`; `nn.Upsample(scale_factor=2)` is
+    `nearest coordinates asymmetric nearest floor`.
+
+    ```mlir
+    %y = cnn.resize %x linear coordinates half_pixel
+        : tensor<1x21x28x28xf32> -> tensor<1x21x224x224xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_Tensor4D:$input,
+    Cnn_ResizeMode:$mode,
+    Cnn_ResizeCoordinates:$coordinates,
+    DefaultValuedAttr<Cnn_NearestRounding,
+                      "::mlir::cnn::NearestRounding::RoundPreferFloor">:$nearest,
+    OptionalAttr<DenseF32ArrayAttr>:$scales
+  );
+  let results = (outs Cnn_Tensor4D:$output);
+  let assemblyFormat = [{
+    $input $mode `coordinates` $coordinates (`nearest` $nearest^)?
+    (`scales` $scales^)? attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The scale of H (axis 0) or W (axis 1): `scales` if given, else
+    /// output size / input size.
+    float getScale(unsigned axis);
+  }];
+}
+
 def Cnn_SliceOp : Cnn_InferredOp<"slice"> {
   let summary = "Strided slice with static bounds";
   let description = [{

@@ -121,6 +121,11 @@ EFFICIENT_ARCHS = [
 ]
 TORCHVISION_ARCHS += EFFICIENT_ARCHS
 
+# Beyond classification: semantic segmentation with a dilated ResNet-50
+# backbone and a bilinear Resize back to the input size (4-D output).
+SEGMENTATION_ARCHS = ["fcn_resnet50"]
+TORCHVISION_ARCHS += SEGMENTATION_ARCHS
+
 # He et al. 2015, section 4.2: depth 6n+2, n basic blocks per stage.
 CIFAR_DEPTHS = (20, 32, 44, 56, 110)
 CIFAR_ARCHS = [name % d for d in CIFAR_DEPTHS
@@ -268,11 +273,30 @@ def construct(arch, init=True):
         return _cifar_classes()["CifarResNet"](depth, shortcut)
     import torchvision
     kw = {"init_weights": False} if family(arch) == "vgg" and not init else {}
+    if arch in SEGMENTATION_ARCHS:
+        return _segmentation_model(arch)
     if arch in ("googlenet", "inception_v3"):
         # The auxiliary classifiers run in training only: without them the
         # eval-mode graph is the same and the parameter count is the graph's.
         kw = {"aux_logits": False, "init_weights": init}
     return getattr(torchvision.models, arch)(weights=None, **kw)
+
+
+def _segmentation_model(arch):
+    """torchvision's segmentation model without its auxiliary head (used in
+    training only), returning the "out" logits as a tensor."""
+    torch = _torch()
+    import torchvision.models.segmentation as seg
+
+    class Logits(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, x):
+            return self.model(x)["out"]
+
+    return Logits(getattr(seg, arch)(weights=None, weights_backbone=None, aux_loss=False))
 
 
 def num_params(arch):

@@ -103,3 +103,34 @@ func.func @reshape_transpose(%x: tensor<1x6x4x4xf32>) -> tensor<1x3x2x4x4xf32> {
   %1 = cnn.transpose %0 perm [0, 2, 1, 3, 4] : tensor<1x2x3x4x4xf32> -> tensor<1x3x2x4x4xf32>
   return %1 : tensor<1x3x2x4x4xf32>
 }
+
+// -----
+
+// A bilinear resize reads the input (NHWC) at positions from constant
+// tables: per output row and column the two neighbours and the weight of
+// the second, here for 2 -> 4 with half-pixel centres: positions -0.25
+// (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1).
+// CHECK-LABEL: func @resize_bilinear
+// CHECK-DAG: arith.constant dense<[0, 0, 0, 1]> : tensor<4xi32>
+// CHECK-DAG: arith.constant dense<1> : tensor<4xi32>
+// CHECK-DAG: arith.constant dense<[0.000000e+00, 2.500000e-01, 7.500000e-01, 0.000000e+00]> : tensor<4xf32>
+// CHECK: linalg.generic
+// CHECK-COUNT-4: tensor.extract %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : tensor<1x2x2x3xf32>
+// CHECK: linalg.yield
+func.func @resize_bilinear(%x: tensor<1x3x2x2xf32>) -> tensor<1x3x4x4xf32> {
+  %0 = cnn.resize %x linear coordinates half_pixel : tensor<1x3x2x2xf32> -> tensor<1x3x4x4xf32>
+  return %0 : tensor<1x3x4x4xf32>
+}
+
+// -----
+
+// Nearest, asymmetric, floor by 2: one table per axis, one read.
+// CHECK-LABEL: func @resize_nearest
+// CHECK: arith.constant dense<[0, 0, 1, 1]> : tensor<4xi32>
+// CHECK: linalg.generic
+// CHECK-COUNT-1: tensor.extract
+// CHECK-NEXT: linalg.yield
+func.func @resize_nearest(%x: tensor<1x3x2x2xf32>) -> tensor<1x3x4x4xf32> {
+  %0 = cnn.resize %x nearest coordinates asymmetric nearest floor scales [2.0, 2.0] : tensor<1x3x2x2xf32> -> tensor<1x3x4x4xf32>
+  return %0 : tensor<1x3x4x4xf32>
+}

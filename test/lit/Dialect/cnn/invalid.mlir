@@ -538,3 +538,35 @@ func.func @f(%x: tensor<1x6x4x4xf32>) {
   %0 = cnn.channel_shuffle %x groups 4 : tensor<1x6x4x4xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<1x5x7x9xf32>) {
+  // expected-error @+1 {{resizes H and W only, but the batch or channels change from 'tensor<1x5x7x9xf32>' to 'tensor<1x6x7x9xf32>'}}
+  %0 = cnn.resize %x linear coordinates half_pixel : tensor<1x5x7x9xf32> -> tensor<1x6x7x9xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x5x7x9xf32>) {
+  // expected-error @+1 {{scale 2.000000e+00 of W gives 18 from 9, not 17}}
+  %0 = cnn.resize %x nearest coordinates asymmetric scales [2.0, 2.0] : tensor<1x5x7x9xf32> -> tensor<1x5x14x17xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x5x7x9xf32>) {
+  // expected-error @+1 {{scales needs 2 values (H and W), got 1}}
+  %0 = cnn.resize %x nearest coordinates asymmetric scales [2.0] : tensor<1x5x7x9xf32> -> tensor<1x5x14x18xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x5x7x9xf32>) {
+  // expected-error @+1 {{scales must be positive, got -2.000000e+00}}
+  %0 = cnn.resize %x nearest coordinates asymmetric scales [-2.0, 2.0] : tensor<1x5x7x9xf32> -> tensor<1x5x14x18xf32>
+  return
+}

@@ -116,3 +116,13 @@ func.func @shuffle_ops(%x: tensor<1x6x4x4xf32>) -> (tensor<1x6x4x4xf32>, tensor<
   %4 = cnn.silu %3 : tensor<1x6x4x4xf32>
   return %2, %4 : tensor<1x6x4x4xf32>, tensor<1x6x4x4xf32>
 }
+
+// Nearest and bilinear resizes.
+// CHECK-LABEL: func @resize
+func.func @resize(%x: tensor<1x5x7x9xf32>) -> (tensor<1x5x14x18xf32>, tensor<1x5x23x17xf32>) {
+  // CHECK: cnn.resize %{{.+}} nearest coordinates asymmetric nearest floor scales [2.000000e+00, 2.000000e+00] : tensor<1x5x7x9xf32> -> tensor<1x5x14x18xf32>
+  %0 = cnn.resize %x nearest coordinates asymmetric nearest floor scales [2.0, 2.0] : tensor<1x5x7x9xf32> -> tensor<1x5x14x18xf32>
+  // CHECK: cnn.resize %{{.+}} linear coordinates half_pixel : tensor<1x5x7x9xf32> -> tensor<1x5x23x17xf32>
+  %1 = cnn.resize %x linear coordinates half_pixel : tensor<1x5x7x9xf32> -> tensor<1x5x23x17xf32>
+  return %0, %1 : tensor<1x5x14x18xf32>, tensor<1x5x23x17xf32>
+}

@@ -58,6 +58,23 @@ save("symbolic_height", good_nodes, good_inits, inputs=sym_h)
 
 # Bad models.
 save("unsupported_op", [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky")], [])
+# Resizes cnnc does not do: cubic, of the channels, with computed sizes.
+def const(name, values, dtype):
+    return numpy_helper.from_array(np.array(values, dtype), name)
+
+
+save("resize_cubic", [helper.make_node("Resize", ["x", "", "s"], ["y"], name="cubic",
+                                       mode="cubic")],
+     [const("s", [1, 1, 2, 2], np.float32)])
+save("resize_channels", [helper.make_node("Resize", ["x", "", "s"], ["y"], name="chan")],
+     [const("s", [1, 2, 1, 1], np.float32)])
+save("resize_tf_crop", [helper.make_node("Resize", ["x", "", "s"], ["y"], name="crop",
+                                         coordinate_transformation_mode="tf_crop_and_resize")],
+     [const("s", [1, 1, 2, 2], np.float32)])
+save("resize_computed_sizes", [helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+                               helper.make_node("Cast", ["x"], ["xi"], name="cast", to=7),
+                               helper.make_node("Resize", ["x", "", "", "xi"], ["y"],
+                                                name="computed")], [])
 # Shape arithmetic (Neg) on a computed tensor, not a constant.
 save("computed_shape_op", [helper.make_node("Neg", ["x"], ["y"], name="neg")], [])
 save("undefined_tensor", [helper.make_node("Relu", ["nowhere"], ["y"], name="relu_of_nothing")], [])
