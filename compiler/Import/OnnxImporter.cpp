@@ -97,10 +97,18 @@ private:
                            bool isMatMul);
   LogicalResult importReshape(const onnx::NodeProto &node, Location loc);
   LogicalResult importAdd(const onnx::NodeProto &node, Location loc);
+  /// Sub, Mul, Div (and Add) with ONNX broadcasting.
+  template <typename OpTy>
+  LogicalResult importBroadcast(const onnx::NodeProto &node, Location loc);
+  /// The two operands of a binary node at one rank: the lower-rank one
+  /// gets leading extent-1 dimensions, as ONNX's broadcasting does.
+  FailureOr<std::pair<Value, Value>>
+  getBroadcastOperands(const onnx::NodeProto &node, Location loc);
+  LogicalResult importPow(const onnx::NodeProto &node, Location loc);
+  LogicalResult importLayerNorm(const onnx::NodeProto &node, Location loc);
   LogicalResult importSlice(const onnx::NodeProto &node, Location loc);
   LogicalResult importPad(const onnx::NodeProto &node, Location loc);
   LogicalResult importClip(const onnx::NodeProto &node, Location loc);
-  LogicalResult importMul(const onnx::NodeProto &node, Location loc);
   LogicalResult importConcat(const onnx::NodeProto &node, Location loc);
   LogicalResult importReduceMean(const onnx::NodeProto &node, Location loc);
   LogicalResult importResize(const onnx::NodeProto &node, Location loc);
@@ -129,14 +137,15 @@ private:
 /// The operators of the default domain importNode knows.
 const llvm::StringSet<> kSupportedOperators = {
     "AveragePool", "Add", "BatchNormalization", "Clip", "Concat", "Constant",
-    "Conv", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid",
-    "HardSwish", "Identity", "MatMul", "MaxPool", "Mul", "Pad", "ReduceMean",
+    "Conv", "Div", "Dropout", "Erf", "Flatten", "Gemm", "GlobalAveragePool",
+    "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "MatMul",
+    "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Sqrt", "Sub",
     "Relu", "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Transpose",
     "Upsample",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
-    "Range", "Expand", "Sub", "Div", "Equal", "Where", "Neg"};
+    "Range", "Expand", "Equal", "Where", "Neg"};
 
 //===----------------------------------------------------------------------===//
 // Attribute helpers
@@ -541,15 +550,36 @@ LogicalResult OnnxImporter::importGemm(const onnx::NodeProto &node,
             RankedTensorType::get({outFeatures}, builder.getF32Type()),
             ArrayRef<float>(values)));
   }
-  if (!isa<RankedTensorType>(input->getType()) ||
-      cast<RankedTensorType>(input->getType()).getRank() != 2)
+  auto inputType = cast<RankedTensorType>(input->getType());
+  // MatMul of a larger tensor by a matrix acts on its last dimension (a
+  // linear layer of every pixel, ConvNeXt's MLP): between reshapes to and
+  // from a matrix of rows.
+  bool rows = isMatMul && inputType.getRank() > 2;
+  if (inputType.getRank() != 2 && !rows)
     return emitError(loc) << node.op_type() << ": input must be a matrix, got "
-                          << input->getType();
+                          << inputType;
+  Value matrix = *input;
+  if (rows) {
+    int64_t last = inputType.getShape().back();
+    matrix = ReshapeOp::create(
+        builder, loc,
+        RankedTensorType::get({inputType.getNumElements() / last, last},
+                              inputType.getElementType()),
+        *input);
+  }
   FailureOr<Value> linear = createInferred<LinearOp>(
-      builder, loc, input->getType(), *input, weightValue, bias, UnitAttr());
+      builder, loc, matrix.getType(), matrix, weightValue, bias, UnitAttr());
   if (failed(linear))
     return failure();
-  define(node, *linear);
+  Value result = *linear;
+  if (rows) {
+    SmallVector<int64_t> shape(inputType.getShape());
+    shape.back() = cast<RankedTensorType>(result.getType()).getDimSize(1);
+    result = ReshapeOp::create(
+        builder, loc, RankedTensorType::get(shape, inputType.getElementType()),
+        result);
+  }
+  define(node, result);
   return success();
 }
 
@@ -623,18 +653,22 @@ LogicalResult OnnxImporter::importAdd(const onnx::NodeProto &node,
   FailureOr<Value> lhs = getValue(node, 0), rhs = getValue(node, 1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  if (lhs->getType() == rhs->getType()) {
-    define(node, AddOp::create(builder, loc, *lhs, *rhs).getResult());
-    return success();
-  }
-  // MatMul + Add of a bias vector: the bias of a fully connected layer.
+  // MatMul + Add of a bias vector: the bias of a fully connected layer (of
+  // a matrix, or of the last dimension of a larger tensor: a linear layer
+  // between reshapes).
   for (auto [product, addend, index] :
        {std::tuple{*lhs, *rhs, 1}, std::tuple{*rhs, *lhs, 0}}) {
-    auto linear = product.getDefiningOp<LinearOp>();
+    auto reshaped = product.getDefiningOp<ReshapeOp>();
+    auto linear = (reshaped ? reshaped.getInput() : product)
+                      .getDefiningOp<LinearOp>();
     DenseElementsAttr bias = getConstantAttr(node, index);
     if (!linear || linear.getBias() || !linear->hasOneUse() || !bias ||
+        (reshaped && !reshaped->hasOneUse()) ||
         bias.getNumElements() != linear.getType().getDimSize(1) ||
-        !bias.getElementType().isF32())
+        !bias.getElementType().isF32() ||
+        cast<RankedTensorType>(bias.getType()).getRank() >
+            cast<RankedTensorType>(product.getType()).getRank() ||
+        bias.getType().getShape().back() != bias.getNumElements())
       continue;
     auto biasType =
         RankedTensorType::get({bias.getNumElements()}, bias.getElementType());
@@ -644,13 +678,128 @@ LogicalResult OnnxImporter::importAdd(const onnx::NodeProto &node,
     Value biasValue =
         arith::ConstantOp::create(builder, loc, bias.reshape(biasType));
     linear.getBiasMutable().assign(biasValue);
-    define(node, linear.getResult());
+    define(node, product);
     return success();
   }
-  return emitError(loc) << "Add of " << lhs->getType() << " and "
-                        << rhs->getType()
-                        << " is not supported: broadcasting adds are only "
-                           "supported as the bias of a MatMul";
+  return importBroadcast<AddOp>(node, loc);
+}
+
+FailureOr<std::pair<Value, Value>>
+OnnxImporter::getBroadcastOperands(const onnx::NodeProto &node, Location loc) {
+  SmallVector<Value, 2> operands;
+  for (int i = 0; i < 2; ++i) {
+    FailureOr<Value> value = getValue(node, i);
+    if (failed(value))
+      return failure();
+    operands.push_back(*value);
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto type = cast<RankedTensorType>(operands[i].getType());
+    auto other = cast<RankedTensorType>(operands[1 - i].getType());
+    if (type.getRank() >= other.getRank())
+      continue;
+    SmallVector<int64_t> shape(other.getRank() - type.getRank(), 1);
+    llvm::append_range(shape, type.getShape());
+    auto extended = RankedTensorType::get(shape, type.getElementType());
+    if (DenseElementsAttr attr = getConstantAttr(node, i))
+      operands[i] =
+          arith::ConstantOp::create(builder, loc, attr.reshape(extended));
+    else
+      operands[i] = ReshapeOp::create(builder, loc, extended, operands[i]);
+  }
+  return std::pair(operands[0], operands[1]);
+}
+
+template <typename OpTy>
+LogicalResult OnnxImporter::importBroadcast(const onnx::NodeProto &node,
+                                            Location loc) {
+  FailureOr<std::pair<Value, Value>> operands =
+      getBroadcastOperands(node, loc);
+  if (failed(operands))
+    return failure();
+  FailureOr<Value> result = createInferred<OpTy>(
+      builder, loc, operands->first.getType(), operands->first,
+      operands->second);
+  if (failed(result))
+    return failure();
+  define(node, *result);
+  return success();
+}
+
+/// Pow by a constant exponent: 1, 2 (a square, as LayerNorm's variance is
+/// exported) or 0.5.
+LogicalResult OnnxImporter::importPow(const onnx::NodeProto &node,
+                                      Location loc) {
+  FailureOr<Value> base = getValue(node, 0);
+  if (failed(base))
+    return failure();
+  DenseElementsAttr exponent = getConstantAttr(node, 1);
+  std::optional<double> value;
+  if (exponent && exponent.getNumElements() == 1 &&
+      isa<FloatType>(exponent.getElementType()))
+    value = (*exponent.getValues<APFloat>().begin()).convertToDouble();
+  else if (exponent && exponent.getNumElements() == 1 &&
+           exponent.getElementType().isInteger(64))
+    value = double(*exponent.getValues<int64_t>().begin());
+  if (value == 1.0) {
+    define(node, *base);
+    return success();
+  }
+  if (value == 2.0) {
+    define(node, MulOp::create(builder, loc, *base, *base).getResult());
+    return success();
+  }
+  if (value == 0.5) {
+    define(node, SqrtOp::create(builder, loc, *base).getResult());
+    return success();
+  }
+  return emitError(loc) << "Pow is supported with a constant exponent of 1, "
+                           "2 or 0.5 only";
+}
+
+/// LayerNormalization (opset 17) over the last dimension.
+LogicalResult OnnxImporter::importLayerNorm(const onnx::NodeProto &node,
+                                            Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  int64_t rank = type.getRank();
+  int64_t axis = getInt(node, "axis", -1);
+  if (axis < 0)
+    axis += rank;
+  if (axis != rank - 1)
+    return emitError(loc) << "LayerNormalization over dimensions " << axis
+                          << " and later of " << type
+                          << " is not supported; only over the last";
+  for (int i = 1; i < node.output_size(); ++i)
+    if (!node.output(i).empty())
+      return emitError(loc) << "LayerNormalization: the Mean and "
+                               "InvStdDev outputs are not supported";
+  int64_t extent = type.getDimSize(axis);
+  auto vectorType = RankedTensorType::get({extent}, type.getElementType());
+  SmallVector<Value, 2> params;
+  for (int i = 1; i <= 2; ++i) {
+    DenseElementsAttr attr = getConstantAttr(node, i);
+    if (i == 2 && (node.input_size() <= 2 || node.input(2).empty())) {
+      params.push_back(arith::ConstantOp::create(
+          builder, loc, DenseElementsAttr::get(vectorType, 0.0f)));
+      continue;
+    }
+    if (!attr || attr.getNumElements() != extent ||
+        !attr.getElementType().isF32())
+      return emitError(loc) << "LayerNormalization: " << (i == 1 ? "Scale" : "B")
+                            << " must be a constant f32 tensor of " << extent
+                            << " elements";
+    params.push_back(
+        arith::ConstantOp::create(builder, loc, attr.reshape(vectorType)));
+  }
+  define(node, LayerNormOp::create(
+                   builder, loc, type, *input, params[0], params[1],
+                   builder.getI64IntegerAttr(axis),
+                   builder.getF32FloatAttr(getFloat(node, "epsilon", 1e-5f)))
+                   .getResult());
+  return success();
 }
 
 FailureOr<SmallVector<int64_t>>
@@ -948,41 +1097,6 @@ LogicalResult OnnxImporter::importClip(const onnx::NodeProto &node,
   return success();
 }
 
-LogicalResult OnnxImporter::importMul(const onnx::NodeProto &node,
-                                      Location loc) {
-  SmallVector<Value> operands;
-  for (int i = 0; i < 2; ++i) {
-    FailureOr<Value> value = getValue(node, i);
-    if (failed(value))
-      return failure();
-    operands.push_back(*value);
-  }
-  // A lower-rank constant (a per-channel scale [C, 1, 1]) broadcasts with
-  // leading ones, as ONNX's multidirectional broadcasting does.
-  for (int i = 0; i < 2; ++i) {
-    auto type = cast<RankedTensorType>(operands[i].getType());
-    auto other = cast<RankedTensorType>(operands[1 - i].getType());
-    if (type.getRank() >= other.getRank())
-      continue;
-    DenseElementsAttr attr = getConstantAttr(node, i);
-    if (!attr)
-      return emitError(loc) << "Mul of " << type << " and " << other
-                            << " is not supported: only a constant may have "
-                               "the lower rank";
-    SmallVector<int64_t> shape(other.getRank() - type.getRank(), 1);
-    llvm::append_range(shape, type.getShape());
-    operands[i] = arith::ConstantOp::create(
-        builder, loc,
-        attr.reshape(RankedTensorType::get(shape, type.getElementType())));
-  }
-  FailureOr<Value> product = createInferred<MulOp>(
-      builder, loc, operands[0].getType(), operands[0], operands[1]);
-  if (failed(product))
-    return failure();
-  define(node, *product);
-  return success();
-}
-
 LogicalResult OnnxImporter::importConcat(const onnx::NodeProto &node,
                                          Location loc) {
   SmallVector<Value> inputs;
@@ -1028,22 +1142,33 @@ LogicalResult OnnxImporter::importReduceMean(const onnx::NodeProto &node,
   for (int64_t axis : *axes)
     normalized.push_back(axis < 0 ? axis + type.getRank() : axis);
   llvm::sort(normalized);
-  if (type.getRank() != 4 || normalized != SmallVector<int64_t>{2, 3})
-    return emitError(loc) << "ReduceMean over axes " << formatList(*axes)
-                          << " of " << type
-                          << " is not supported; only the spatial mean "
-                             "(axes [2, 3] of a 4-D tensor) is";
+  if (normalized.empty()) // No axes: all of them (noop_with_empty_axes=0).
+    normalized = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  bool spatial = type.getRank() == 4 && normalized == SmallVector<int64_t>{2, 3};
   FailureOr<Value> mean =
-      createInferred<GlobalAvgPoolOp>(builder, loc, type, *input);
+      spatial ? createInferred<GlobalAvgPoolOp>(builder, loc, type, *input)
+              : createInferred<ReduceMeanOp>(
+                    builder, loc, type, *input,
+                    builder.getDenseI64ArrayAttr(normalized));
   if (failed(mean))
     return failure();
   Value result = *mean;
   if (!getInt(node, "keepdims", 1)) {
-    FailureOr<Value> flat = createInferred<FlattenOp>(
-        builder, loc, type, result, builder.getI64IntegerAttr(1));
-    if (failed(flat))
-      return failure();
-    result = *flat;
+    SmallVector<int64_t> shape;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (!llvm::is_contained(normalized, d))
+        shape.push_back(type.getDimSize(d));
+    if (spatial) {
+      FailureOr<Value> flat = createInferred<FlattenOp>(
+          builder, loc, type, result, builder.getI64IntegerAttr(1));
+      if (failed(flat))
+        return failure();
+      result = *flat;
+    } else {
+      result = ReshapeOp::create(
+          builder, loc, RankedTensorType::get(shape, type.getElementType()),
+          result);
+    }
   }
   define(node, result);
   return success();
@@ -1136,8 +1261,8 @@ static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 /// The operators foldConstantNode evaluates.
 static const llvm::StringSet<> kFoldableOperators = {
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape",
-    "Cast",  "Range",  "Expand",    "Sub",     "Div",
-    "Equal", "Where",  "Neg"};
+    "Cast",  "Range",  "Expand",    "Equal",   "Where",
+    "Neg"};
 
 FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
                                                Location loc) {
@@ -1569,10 +1694,12 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
                           << node.domain() << "' is not supported";
   StringRef type = node.op_type();
   // Shape arithmetic on constants (and shapes) becomes constants; Add, Mul,
-  // Concat, Reshape, Slice and Transpose of constants fold the same way.
+  // Sub, Div, Concat, Reshape, Slice and Transpose of constants fold the
+  // same way.
   if (kFoldableOperators.contains(type) ||
-      (llvm::is_contained(
-           {"Add", "Mul", "Concat", "Reshape", "Slice", "Transpose"}, type) &&
+      (llvm::is_contained({"Add", "Sub", "Mul", "Div", "Concat", "Reshape",
+                           "Slice", "Transpose"},
+                          type) &&
        llvm::all_of(llvm::seq(0, node.input_size()), [&](int i) {
          return node.input(i).empty() || getConstantAttr(node, i);
        }))) {
@@ -1648,7 +1775,23 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
   if (type == "Clip")
     return importClip(node, loc);
   if (type == "Mul")
-    return importMul(node, loc);
+    return importBroadcast<MulOp>(node, loc);
+  if (type == "Sub")
+    return importBroadcast<SubOp>(node, loc);
+  if (type == "Div")
+    return importBroadcast<DivOp>(node, loc);
+  if (type == "Pow")
+    return importPow(node, loc);
+  if (type == "LayerNormalization")
+    return importLayerNorm(node, loc);
+  if (type == "Sqrt")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return SqrtOp::create(builder, loc, x).getResult();
+    });
+  if (type == "Erf")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return ErfOp::create(builder, loc, x).getResult();
+    });
   if (type == "Concat")
     return importConcat(node, loc);
   if (type == "ReduceMean")

@@ -625,6 +625,8 @@ private:
 //===----------------------------------------------------------------------===//
 
 static SmallVector<int64_t> permuteToChannelsLast(ArrayRef<int64_t> values);
+static Value reshape(OpBuilder &b, Location loc, Value value,
+                     RankedTensorType type);
 static Value createBroadcastElementwise(
     OpBuilder &b, Location loc, ValueRange inputs, RankedTensorType type,
     bool channelsLast,
@@ -704,19 +706,21 @@ struct ReluLowering final : LayoutAwareLowering<ReluOp> {
   }
 };
 
-struct AddLowering final : LayoutAwareLowering<AddOp> {
-  using LayoutAwareLowering::LayoutAwareLowering;
+/// Broadcasting elementwise arithmetic: one generic, `ArithOp` in its body.
+template <typename SourceOp, typename ArithOp>
+struct BinaryLowering final : LayoutAwareLowering<SourceOp> {
+  using LayoutAwareLowering<SourceOp>::LayoutAwareLowering;
 
   LogicalResult
-  matchAndRewrite(AddOp op, OpAdaptor adaptor,
+  matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(
         op, createBroadcastElementwise(
                 rewriter, op.getLoc(),
                 ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                cast<RankedTensorType>(op.getType()), channelsLast,
+                cast<RankedTensorType>(op.getType()), this->channelsLast,
                 [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                  return arith::AddFOp::create(b, loc, args[0], args[1]);
+                  return ArithOp::create(b, loc, args[0], args[1]);
                 }));
     return success();
   }
@@ -753,6 +757,106 @@ static Value reduceAlongAxis(
       });
   return generic.getResult(0);
 }
+
+/// The mean of `input` over `axes`, with extent-1 dimensions in their
+/// place (keepdims).
+static Value reduceMean(OpBuilder &b, Location loc, Value input,
+                        ArrayRef<int64_t> axes) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type elementType = type.getElementType();
+  SmallVector<int64_t> sorted(axes);
+  llvm::sort(sorted);
+  int64_t count = 1;
+  Value sum = input;
+  // From the last axis down, so that the earlier axes keep their numbers.
+  for (int64_t axis : llvm::reverse(sorted)) {
+    count *= type.getDimSize(axis);
+    sum = reduceAlongAxis(
+        b, loc, sum, axis, b.getZeroAttr(elementType),
+        [](OpBuilder &nb, Location nloc, Value x, Value acc) -> Value {
+          return arith::AddFOp::create(nb, nloc, x, acc);
+        });
+  }
+  SmallVector<int64_t> kept(type.getShape());
+  for (int64_t axis : axes)
+    kept[axis] = 1;
+  auto keptType = RankedTensorType::get(kept, elementType);
+  Value mean = reshape(b, loc, sum, keptType);
+  Value scale = arith::ConstantOp::create(
+      b, loc, FloatAttr::get(elementType, 1.0 / double(count)));
+  return createBroadcastElementwise(
+      b, loc, ValueRange{mean}, keptType, /*channelsLast=*/false,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        return arith::MulFOp::create(nb, nloc, args[0], scale);
+      });
+}
+
+struct ReduceMeanLowering final : OpConversionPattern<ReduceMeanOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ReduceMeanOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, reduceMean(rewriter, op.getLoc(),
+                                      adaptor.getInput(), op.getAxes()));
+    return success();
+  }
+};
+
+/// mean, variance (of the centred values) over the axis, then one
+/// elementwise generic: (x - mean) / sqrt(var + eps) * scale + bias.
+struct LayerNormLowering final : OpConversionPattern<LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t axis = op.getAxis();
+    auto bodyOf = [](auto fn) {
+      return [fn](OpBuilder &b, Location l, ValueRange args) -> Value {
+        return fn(b, l, args);
+      };
+    };
+    Value mean = reduceMean(rewriter, loc, x, {axis});
+    Value centred = createBroadcastElementwise(
+        rewriter, loc, ValueRange{x, mean}, type, /*channelsLast=*/false,
+        bodyOf([](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::SubFOp::create(b, l, a[0], a[1]);
+        }));
+    Value square = createBroadcastElementwise(
+        rewriter, loc, ValueRange{centred}, type, /*channelsLast=*/false,
+        bodyOf([](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::MulFOp::create(b, l, a[0], a[0]);
+        }));
+    Value variance = reduceMean(rewriter, loc, square, {axis});
+    // scale and bias along the axis, extent 1 elsewhere.
+    SmallVector<int64_t> paramShape(type.getRank(), 1);
+    paramShape[axis] = type.getDimSize(axis);
+    auto paramType = RankedTensorType::get(paramShape, type.getElementType());
+    Value scale = reshape(rewriter, loc, adaptor.getScale(), paramType);
+    Value bias = reshape(rewriter, loc, adaptor.getBias(), paramType);
+    Value epsilon = arith::ConstantOp::create(
+        rewriter, loc,
+        FloatAttr::get(type.getElementType(),
+                       op.getEpsilon().convertToDouble()));
+    rewriter.replaceOp(
+        op, createBroadcastElementwise(
+                rewriter, loc, ValueRange{centred, variance, scale, bias}, type,
+                /*channelsLast=*/false,
+                bodyOf([&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Value deviation = math::SqrtOp::create(
+                      b, l, arith::AddFOp::create(b, l, a[1], epsilon));
+                  Value normalized = arith::DivFOp::create(b, l, a[0], deviation);
+                  return arith::AddFOp::create(
+                      b, l, arith::MulFOp::create(b, l, normalized, a[2]),
+                      a[3]);
+                })));
+    return success();
+  }
+};
 
 struct SoftmaxLowering final : OpConversionPattern<SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -1018,9 +1122,6 @@ struct GlobalAvgPoolLowering final : OpConversionPattern<GlobalAvgPoolOp> {
     return success();
   }
 };
-
-static Value reshape(OpBuilder &b, Location loc, Value value,
-                     RankedTensorType type);
 
 struct FlattenLowering final : OpConversionPattern<FlattenOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -1485,21 +1586,32 @@ struct SiluLowering final : ActivationLowering<SiluOp> {
   }
 };
 
-struct MulLowering final : LayoutAwareLowering<MulOp> {
-  using LayoutAwareLowering::LayoutAwareLowering;
+struct SqrtLowering final : ActivationLowering<SqrtOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, SqrtOp, Value x) const override {
+    return math::SqrtOp::create(b, loc, x);
+  }
+};
 
-  LogicalResult
-  matchAndRewrite(MulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(
-        op, createBroadcastElementwise(
-                rewriter, op.getLoc(),
-                ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                cast<RankedTensorType>(op.getType()), channelsLast,
-                [](OpBuilder &b, Location loc, ValueRange args) {
-                  return arith::MulFOp::create(b, loc, args[0], args[1]);
-                }));
-    return success();
+struct ErfLowering final : ActivationLowering<ErfOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, ErfOp, Value x) const override {
+    return math::ErfOp::create(b, loc, x);
+  }
+};
+
+struct GeluLowering final : ActivationLowering<GeluOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, GeluOp, Value x) const override {
+    // x * (1 + erf(x / sqrt(2))) / 2, as PyTorch's exact GELU.
+    Type type = x.getType();
+    Value scaled = arith::MulFOp::create(
+        b, loc, x, floatConstant(b, loc, type, M_SQRT1_2));
+    Value gate = arith::AddFOp::create(b, loc, floatConstant(b, loc, type, 1.0),
+                                       math::ErfOp::create(b, loc, scaled));
+    Value half =
+        arith::MulFOp::create(b, loc, x, floatConstant(b, loc, type, 0.5));
+    return arith::MulFOp::create(b, loc, half, gate);
   }
 };
 
@@ -1566,12 +1678,19 @@ struct ConvertCnnToLinalgPass final
 
 void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                                             bool channelsLast) {
-  patterns.add<FlattenLowering, GlobalAvgPoolLowering, ReshapeLowering,
-               SoftmaxLowering, TransposeLowering>(patterns.getContext());
+  patterns.add<FlattenLowering, GlobalAvgPoolLowering, LayerNormLowering,
+               ReduceMeanLowering, ReshapeLowering, SoftmaxLowering,
+               TransposeLowering>(patterns.getContext());
+  patterns.add<BinaryLowering<AddOp, arith::AddFOp>,
+               BinaryLowering<SubOp, arith::SubFOp>,
+               BinaryLowering<MulOp, arith::MulFOp>,
+               BinaryLowering<DivOp, arith::DivFOp>>(patterns.getContext(),
+                                                     channelsLast);
   patterns
-      .add<AddLowering, AvgPool2DLowering, BatchNormLowering, ClipLowering,
-           ConcatLowering, Conv2DLowering, HardSigmoidLowering,
-           HardSwishLowering, LinearLowering, MaxPool2DLowering, MulLowering,
+      .add<AvgPool2DLowering, BatchNormLowering, ClipLowering,
+           ConcatLowering, Conv2DLowering, ErfLowering, GeluLowering,
+           HardSigmoidLowering, HardSwishLowering, LinearLowering,
+           MaxPool2DLowering, SqrtLowering,
            PadLowering, ReluLowering, ResizeLowering, SigmoidLowering,
            SiluLowering, SliceLowering, ChannelShuffleLowering>(
           patterns.getContext(), channelsLast);

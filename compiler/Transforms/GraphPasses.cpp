@@ -296,6 +296,9 @@ struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
 
   LogicalResult matchAndRewrite(AddOp add,
                                 PatternRewriter &rewriter) const override {
+    if (add.getLhs().getType() != add.getType() ||
+        add.getRhs().getType() != add.getType())
+      return rewriter.notifyMatchFailure(add, "a broadcasting add");
     Value fused = add.getLhs(), residual = add.getRhs();
     if (!canTakeResidual(fused))
       std::swap(fused, residual);

@@ -761,11 +761,14 @@ struct CnnLowerVectorKernelsPass final
                             vector::populateVectorOuterProductLoweringPatterns(
                                 patterns);
                           })) ||
-        // exp (sigmoid, SiLU) as a polynomial on vectors: LLVM would call
-        // the C library's scalar expf per element.
+        // exp (sigmoid, SiLU) and erf (GELU) as polynomials on vectors:
+        // LLVM would call the C library's scalar function per element (and
+        // has no lowering of math.erf at all).
         failed(applyGroup(func, [](RewritePatternSet &patterns) {
           populateMathPolynomialApproximationPatterns(
-              patterns, [](StringRef name) { return name == "math.exp"; });
+              patterns, [](StringRef name) {
+                return name == "math.exp" || name == "math.erf";
+              });
         })))
       signalPassFailure();
   }

@@ -20,6 +20,12 @@
 using namespace mlir;
 using namespace mlir::cnn;
 
+// Custom assembly directives of the generated parsers and printers.
+static ParseResult parseBroadcastTypes(OpAsmParser &parser, Type &lhs,
+                                       Type &rhs, Type &result);
+static void printBroadcastTypes(OpAsmPrinter &printer, Operation *, Type lhs,
+                                Type rhs, Type result);
+
 #define GET_OP_CLASSES
 #include "cnn/CnnOps.cpp.inc"
 
@@ -584,18 +590,13 @@ LogicalResult ClipOp::verify() {
   return success();
 }
 
-LogicalResult MulOp::verify() {
-  if (failed(verifySameElementType(*this)))
-    return failure();
-  return verifyInference(*this);
-}
-
-LogicalResult MulOp::inferReturnTypes(MLIRContext *context,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &results) {
-  auto lhs = getStaticTensorType(loc, adaptor.getLhs(), "lhs");
-  auto rhs = getStaticTensorType(loc, adaptor.getRhs(), "rhs");
+/// The broadcast result of two operands of one rank: each dimension equal
+/// or 1 in one of them.
+static LogicalResult inferBroadcastType(std::optional<Location> loc,
+                                        Value lhsValue, Value rhsValue,
+                                        SmallVectorImpl<Type> &results) {
+  auto lhs = getStaticTensorType(loc, lhsValue, "lhs");
+  auto rhs = getStaticTensorType(loc, rhsValue, "rhs");
   if (failed(lhs) || failed(rhs))
     return failure();
   if (lhs->getRank() != rhs->getRank())
@@ -610,6 +611,91 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *context,
   }
   results.push_back(RankedTensorType::get(shape, lhs->getElementType()));
   return success();
+}
+
+#define CNN_BROADCAST_OP(OpTy)                                                 \
+  LogicalResult OpTy::verify() {                                               \
+    if (failed(verifySameElementType(*this)))                                  \
+      return failure();                                                        \
+    return verifyInference(*this);                                             \
+  }                                                                            \
+  LogicalResult OpTy::inferReturnTypes(                                        \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &results) {                                        \
+    return inferBroadcastType(loc, adaptor.getLhs(), adaptor.getRhs(),         \
+                              results);                                        \
+  }
+CNN_BROADCAST_OP(AddOp)
+CNN_BROADCAST_OP(SubOp)
+CNN_BROADCAST_OP(MulOp)
+CNN_BROADCAST_OP(DivOp)
+#undef CNN_BROADCAST_OP
+
+/// `: T` when both operands and the result have type T, else
+/// `: (T1, T2) -> T3`.
+static ParseResult parseBroadcastTypes(OpAsmParser &parser, Type &lhs,
+                                       Type &rhs, Type &result) {
+  if (succeeded(parser.parseOptionalLParen())) {
+    if (parser.parseType(lhs) || parser.parseComma() ||
+        parser.parseType(rhs) || parser.parseRParen() ||
+        parser.parseArrow() || parser.parseType(result))
+      return failure();
+    return success();
+  }
+  if (parser.parseType(lhs))
+    return failure();
+  rhs = result = lhs;
+  return success();
+}
+
+static void printBroadcastTypes(OpAsmPrinter &printer, Operation *, Type lhs,
+                                Type rhs, Type result) {
+  if (lhs == rhs && rhs == result) {
+    printer << lhs;
+    return;
+  }
+  printer << "(" << lhs << ", " << rhs << ") -> " << result;
+}
+
+LogicalResult ReduceMeanOp::verify() { return verifyInference(*this); }
+
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  SmallVector<int64_t> shape(inputType->getShape());
+  SmallVector<bool> seen(shape.size(), false);
+  for (int64_t axis : adaptor.getAxes()) {
+    if (axis < 0 || axis >= inputType->getRank() || seen[axis])
+      return emitOptionalError(loc, "axes ", formatList(adaptor.getAxes()),
+                               " must be distinct dimensions of ", *inputType);
+    seen[axis] = true;
+    shape[axis] = 1;
+  }
+  results.push_back(RankedTensorType::get(shape, inputType->getElementType()));
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto type = cast<RankedTensorType>(getInput().getType());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= type.getRank())
+    return emitOpError("axis ") << axis << " is out of range for " << type;
+  if (getType() != type)
+    return emitOpError("result type ")
+           << getType() << " differs from the input's " << type;
+  int64_t extent = type.getDimSize(axis);
+  for (Value param : {getScale(), getBias()})
+    if (cast<RankedTensorType>(param.getType()).getDimSize(0) != extent)
+      return emitOpError("scale and bias need ")
+             << extent << " values (dimension " << axis << " of " << type
+             << "), got " << param.getType();
+  if (!(getEpsilon().convertToFloat() >= 0.0f))
+    return emitOpError("epsilon must be non-negative");
+  return verifySameElementType(*this);
 }
 
 LogicalResult ConcatOp::verify() {

@@ -264,18 +264,135 @@ def Cnn_ReluOp : Cnn_Op<"relu", [SameOperandsAndResultType]> {
   let hasFolder = 1;
 }
 
-def Cnn_AddOp : Cnn_Op<"add", [SameOperandsAndResultType, Commutative]> {
+// Elementwise arithmetic with NumPy broadcasting without rank extension:
+// operands of the same rank, each dimension equal or 1 in one of them. The
+// types print as one when all three are equal.
+class Cnn_BroadcastOp<string mnemonic, list<Trait> traits = []>
+    : Cnn_InferredOp<mnemonic, traits> {
+  let arguments = (ins Cnn_FloatTensor:$lhs, Cnn_FloatTensor:$rhs);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:`
+    custom<BroadcastTypes>(type($lhs), type($rhs), type($output))
+  }];
+}
+
+def Cnn_AddOp : Cnn_BroadcastOp<"add", [Commutative]> {
   let summary = "Elementwise addition: the join of a residual block";
   let description = [{
-    Both operands and the result have the same type.
+    The join of a residual block adds two tensors of one type; a bias or
+    constant broadcasts (each dimension equal or 1 in one operand).
 
     ```mlir
     %y = cnn.add %a, %b : tensor<1x64x56x56xf32>
+    %z = cnn.add %y, %c : (tensor<1x64x56x56xf32>, tensor<1x64x1x1xf32>) -> tensor<1x64x56x56xf32>
     ```
   }];
-  let arguments = (ins Cnn_FloatTensor:$lhs, Cnn_FloatTensor:$rhs);
+}
+
+def Cnn_SubOp : Cnn_BroadcastOp<"sub"> {
+  let summary = "Elementwise difference lhs - rhs, broadcasting";
+  let description = [{
+    ```mlir
+    %y = cnn.sub %x, %m : (tensor<1x7x7x96xf32>, tensor<1x7x7x1xf32>) -> tensor<1x7x7x96xf32>
+    ```
+  }];
+}
+
+def Cnn_DivOp : Cnn_BroadcastOp<"div"> {
+  let summary = "Elementwise quotient lhs / rhs, broadcasting";
+  let description = [{
+    ```mlir
+    %y = cnn.div %x, %s : (tensor<1x7x7x96xf32>, tensor<1x7x7x1xf32>) -> tensor<1x7x7x96xf32>
+    ```
+  }];
+}
+
+def Cnn_SqrtOp : Cnn_Op<"sqrt", [SameOperandsAndResultType]> {
+  let summary = "Elementwise square root";
+  let description = [{
+    ```mlir
+    %y = cnn.sqrt %x : tensor<1x7x7x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
   let results = (outs Cnn_FloatTensor:$output);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_ErfOp : Cnn_Op<"erf", [SameOperandsAndResultType]> {
+  let summary = "Elementwise error function";
+  let description = [{
+    ```mlir
+    %y = cnn.erf %x : tensor<1x7x7x384xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_GeluOp : Cnn_Op<"gelu", [SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit, x * (1 + erf(x / sqrt(2))) / 2";
+  let description = [{
+    The exact (erf) form of PyTorch's `nn.GELU()` (ConvNeXt). Exporters
+    write it as Div, Erf, Add, Mul, Mul; `cnn-recognize-composites` forms
+    this op from them.
+
+    ```mlir
+    %y = cnn.gelu %x : tensor<1x7x7x384xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_ReduceMeanOp : Cnn_InferredOp<"reduce_mean"> {
+  let summary = "Mean over some dimensions, keeping them with extent 1";
+  let description = [{
+    ONNX `ReduceMean` with `keepdims` (the mean over H and W is
+    `cnn.global_avg_pool`). `axes` are distinct and in range.
+
+    ```mlir
+    %m = cnn.reduce_mean %x axes [3] : tensor<1x7x7x96xf32> -> tensor<1x7x7x1xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `axes` $axes attr-dict `:` type($input) `->` type($output)
+  }];
+}
+
+def Cnn_LayerNormOp : Cnn_Op<"layer_norm"> {
+  let summary = "Normalize over one axis, then scale and shift (LayerNorm)";
+  let description = [{
+    `y = (x - mean) / sqrt(var + epsilon) * scale + bias`, with the mean
+    and the (biased) variance over `axis`; `scale` and `bias` have one
+    value per element of that axis. ConvNeXt normalizes over the channels
+    (the last axis after its permute to NHWC). ONNX's LayerNormalization
+    (opset 17) of one axis is this op; `cnn-recognize-composites` forms it
+    from the ReduceMean, Sub, Pow, Sqrt, Div form of older exports.
+
+    ```mlir
+    %y = cnn.layer_norm %x, %scale, %bias axis 3 epsilon 9.99999997E-7
+        : (tensor<1x56x56x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<1x56x56x96xf32>
+    ```
+  }];
+  let arguments = (ins
+    Cnn_FloatTensor:$input,
+    Cnn_Tensor1D:$scale,
+    Cnn_Tensor1D:$bias,
+    I64Attr:$axis,
+    F32Attr:$epsilon
+  );
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `axis` $axis `epsilon` $epsilon attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 def Cnn_ClipOp : Cnn_Op<"clip", [SameOperandsAndResultType]> {
@@ -349,7 +466,7 @@ def Cnn_SiluOp : Cnn_Op<"silu", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Cnn_MulOp : Cnn_InferredOp<"mul", [Commutative]> {
+def Cnn_MulOp : Cnn_BroadcastOp<"mul", [Commutative]> {
   let summary = "Elementwise product with broadcasting: squeeze-excitation's scale";
   let description = [{
     Operands of the same rank; each dimension is equal or 1 in one of them
@@ -360,10 +477,6 @@ def Cnn_MulOp : Cnn_InferredOp<"mul", [Commutative]> {
     %y = cnn.mul %x, %s : (tensor<1x96x56x56xf32>, tensor<1x96x1x1xf32>) -> tensor<1x96x56x56xf32>
     ```
   }];
-  let arguments = (ins Cnn_FloatTensor:$lhs, Cnn_FloatTensor:$rhs);
-  let results = (outs Cnn_FloatTensor:$output);
-  let assemblyFormat =
-      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
 }
 
 def Cnn_ConcatOp : Cnn_InferredOp<"concat"> {

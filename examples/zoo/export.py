@@ -118,6 +118,8 @@ EFFICIENT_ARCHS = [
     "regnet_x_400mf", "regnet_y_400mf",
     "densenet121", "squeezenet1_0", "squeezenet1_1", "googlenet",
     "inception_v3", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0",
+    # LayerNorm, GELU and per-pixel linear layers (ConvNeXt's blocks).
+    "convnext_tiny",
 ]
 TORCHVISION_ARCHS += EFFICIENT_ARCHS
 
@@ -340,6 +342,14 @@ def randomize_(model, seed, calib_shape=CALIB_SHAPE, bn_bias_mean=0.0):
                     m.bias.normal_(0.0, 0.1)
             elif isinstance(m, nn.BatchNorm2d):
                 bns.append(m)
+            elif isinstance(m, nn.LayerNorm):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.normal_(0.0, 0.2)
+        # ConvNeXt's layer scale starts at 1e-6, which would hide every
+        # block behind its shortcut.
+        for name, p in model.named_parameters():
+            if name.endswith("layer_scale"):
+                p.uniform_(0.2, 0.6)
         if bns:
             # One eval-mode forward pass; a pre-hook sets each BN's statistics
             # from its actual input (computed by the already randomized layers
