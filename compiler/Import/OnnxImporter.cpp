@@ -131,6 +131,8 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<Constant> constants;
   llvm::StringMap<const onnx::TensorProto *> initializers;
+  /// How many node inputs and graph outputs read each tensor name.
+  llvm::StringMap<int> readers;
   Location currentLoc = fileLoc;
 };
 
@@ -139,9 +141,8 @@ const llvm::StringSet<> kSupportedOperators = {
     "AveragePool", "Add", "BatchNormalization", "Clip", "Concat", "Constant",
     "Conv", "Div", "Dropout", "Erf", "Flatten", "Gemm", "GlobalAveragePool",
     "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "MatMul",
-    "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Sqrt", "Sub",
-    "Relu", "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Transpose",
-    "Upsample",
+    "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Sqrt", "Sub", "Relu",
+    "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Transpose", "Upsample",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
@@ -659,11 +660,13 @@ LogicalResult OnnxImporter::importAdd(const onnx::NodeProto &node,
   for (auto [product, addend, index] :
        {std::tuple{*lhs, *rhs, 1}, std::tuple{*rhs, *lhs, 0}}) {
     auto reshaped = product.getDefiningOp<ReshapeOp>();
-    auto linear = (reshaped ? reshaped.getInput() : product)
-                      .getDefiningOp<LinearOp>();
+    auto linear =
+        (reshaped ? reshaped.getInput() : product).getDefiningOp<LinearOp>();
     DenseElementsAttr bias = getConstantAttr(node, index);
-    if (!linear || linear.getBias() || !linear->hasOneUse() || !bias ||
-        (reshaped && !reshaped->hasOneUse()) ||
+    // This Add is the product's only reader, in ONNX and so far in MLIR.
+    if (!linear || linear.getBias() || !bias ||
+        readers.lookup(node.input(1 - index)) != 1 || !product.use_empty() ||
+        (reshaped && !linear->hasOneUse()) ||
         bias.getNumElements() != linear.getType().getDimSize(1) ||
         !bias.getElementType().isF32() ||
         cast<RankedTensorType>(bias.getType()).getRank() >
@@ -713,13 +716,12 @@ OnnxImporter::getBroadcastOperands(const onnx::NodeProto &node, Location loc) {
 template <typename OpTy>
 LogicalResult OnnxImporter::importBroadcast(const onnx::NodeProto &node,
                                             Location loc) {
-  FailureOr<std::pair<Value, Value>> operands =
-      getBroadcastOperands(node, loc);
+  FailureOr<std::pair<Value, Value>> operands = getBroadcastOperands(node, loc);
   if (failed(operands))
     return failure();
-  FailureOr<Value> result = createInferred<OpTy>(
-      builder, loc, operands->first.getType(), operands->first,
-      operands->second);
+  FailureOr<Value> result =
+      createInferred<OpTy>(builder, loc, operands->first.getType(),
+                           operands->first, operands->second);
   if (failed(result))
     return failure();
   define(node, *result);
@@ -788,9 +790,9 @@ LogicalResult OnnxImporter::importLayerNorm(const onnx::NodeProto &node,
     }
     if (!attr || attr.getNumElements() != extent ||
         !attr.getElementType().isF32())
-      return emitError(loc) << "LayerNormalization: " << (i == 1 ? "Scale" : "B")
-                            << " must be a constant f32 tensor of " << extent
-                            << " elements";
+      return emitError(loc)
+             << "LayerNormalization: " << (i == 1 ? "Scale" : "B")
+             << " must be a constant f32 tensor of " << extent << " elements";
     params.push_back(
         arith::ConstantOp::create(builder, loc, attr.reshape(vectorType)));
   }
@@ -1144,7 +1146,8 @@ LogicalResult OnnxImporter::importReduceMean(const onnx::NodeProto &node,
   llvm::sort(normalized);
   if (normalized.empty()) // No axes: all of them (noop_with_empty_axes=0).
     normalized = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-  bool spatial = type.getRank() == 4 && normalized == SmallVector<int64_t>{2, 3};
+  bool spatial =
+      type.getRank() == 4 && normalized == SmallVector<int64_t>{2, 3};
   FailureOr<Value> mean =
       spatial ? createInferred<GlobalAvgPoolOp>(builder, loc, type, *input)
               : createInferred<ReduceMeanOp>(
@@ -1260,9 +1263,9 @@ static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 
 /// The operators foldConstantNode evaluates.
 static const llvm::StringSet<> kFoldableOperators = {
-    "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape",
-    "Cast",  "Range",  "Expand",    "Equal",   "Where",
-    "Neg"};
+    "Shape",           "Gather", "Unsqueeze", "Squeeze",
+    "ConstantOfShape", "Cast",   "Range",     "Expand",
+    "Equal",           "Where",  "Neg"};
 
 FailureOr<bool> OnnxImporter::foldConstantNode(const onnx::NodeProto &node,
                                                Location loc) {
@@ -2035,6 +2038,33 @@ OwningOpRef<ModuleOp> OnnxImporter::run(StringRef bytes) {
       error() << "unsupported operators (opset " << opset << "): " << list;
       return nullptr;
     }
+  }
+  // Every tensor has one definition (SSA); count the readers of each, so
+  // that a fusion at import (a MatMul's bias) knows it has the only one.
+  {
+    llvm::StringMap<std::string> definedBy;
+    for (const onnx::ValueInfoProto &input : graph.input())
+      definedBy[input.name()] = "the graph input '" + input.name() + "'";
+    for (const auto &[index, node] : llvm::enumerate(graph.node())) {
+      std::string name =
+          node.name().empty() ? fmt::format("#{}", index) : node.name();
+      for (const std::string &output : node.output()) {
+        if (output.empty())
+          continue;
+        auto [it, inserted] =
+            definedBy.try_emplace(output, "node '" + name + "'");
+        if (!inserted) {
+          error() << "tensor '" << output << "' is defined twice: by "
+                  << it->second << " and by node '" << name << "'";
+          return nullptr;
+        }
+      }
+      for (const std::string &input : node.input())
+        if (!input.empty())
+          ++readers[input];
+    }
+    for (const onnx::ValueInfoProto &output : graph.output())
+      ++readers[output.name()];
   }
   for (const auto &[index, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, nodeLoc(node, index))))

@@ -5,6 +5,7 @@
 #include "cnn/CnnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
@@ -227,7 +228,10 @@ struct SummaryRow {
 } // namespace
 
 /// Learnable parameters as PyTorch counts them: weights and biases, a batch
-/// norm's scale and shift (its running statistics are buffers).
+/// norm's scale and shift (its running statistics are buffers), a layer
+/// norm's scale and bias, and the constant tensors of elementwise
+/// arithmetic (a layer scale, a decomposed layer norm's affine) except
+/// single numbers (an epsilon, GELU's 0.5).
 static int64_t countParameters(Operation *op) {
   auto elements = [](Value value) -> int64_t {
     return value ? cast<ShapedType>(value.getType()).getNumElements() : 0;
@@ -238,6 +242,15 @@ static int64_t countParameters(Operation *op) {
     return elements(linear.getWeight()) + elements(linear.getBias());
   if (auto norm = dyn_cast<BatchNormOp>(op))
     return elements(norm.getScale()) + elements(norm.getShift());
+  if (auto norm = dyn_cast<LayerNormOp>(op))
+    return elements(norm.getScale()) + elements(norm.getBias());
+  if (isa<AddOp, SubOp, MulOp, DivOp>(op)) {
+    int64_t count = 0;
+    for (Value operand : op->getOperands())
+      if (matchPattern(operand, m_Constant()) && elements(operand) > 1)
+        count += elements(operand);
+    return count;
+  }
   return 0;
 }
 

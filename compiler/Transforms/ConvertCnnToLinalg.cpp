@@ -797,8 +797,8 @@ struct ReduceMeanLowering final : OpConversionPattern<ReduceMeanOp> {
   LogicalResult
   matchAndRewrite(ReduceMeanOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, reduceMean(rewriter, op.getLoc(),
-                                      adaptor.getInput(), op.getAxes()));
+    rewriter.replaceOp(op, reduceMean(rewriter, op.getLoc(), adaptor.getInput(),
+                                      op.getAxes()));
     return success();
   }
 };
@@ -843,17 +843,17 @@ struct LayerNormLowering final : OpConversionPattern<LayerNormOp> {
         FloatAttr::get(type.getElementType(),
                        op.getEpsilon().convertToDouble()));
     rewriter.replaceOp(
-        op, createBroadcastElementwise(
-                rewriter, loc, ValueRange{centred, variance, scale, bias}, type,
-                /*channelsLast=*/false,
-                bodyOf([&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                  Value deviation = math::SqrtOp::create(
-                      b, l, arith::AddFOp::create(b, l, a[1], epsilon));
-                  Value normalized = arith::DivFOp::create(b, l, a[0], deviation);
-                  return arith::AddFOp::create(
-                      b, l, arith::MulFOp::create(b, l, normalized, a[2]),
-                      a[3]);
-                })));
+        op,
+        createBroadcastElementwise(
+            rewriter, loc, ValueRange{centred, variance, scale, bias}, type,
+            /*channelsLast=*/false,
+            bodyOf([&](OpBuilder &b, Location l, ValueRange a) -> Value {
+              Value deviation = math::SqrtOp::create(
+                  b, l, arith::AddFOp::create(b, l, a[1], epsilon));
+              Value normalized = arith::DivFOp::create(b, l, a[0], deviation);
+              return arith::AddFOp::create(
+                  b, l, arith::MulFOp::create(b, l, normalized, a[2]), a[3]);
+            })));
     return success();
   }
 };
@@ -1687,10 +1687,9 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                BinaryLowering<DivOp, arith::DivFOp>>(patterns.getContext(),
                                                      channelsLast);
   patterns
-      .add<AvgPool2DLowering, BatchNormLowering, ClipLowering,
-           ConcatLowering, Conv2DLowering, ErfLowering, GeluLowering,
-           HardSigmoidLowering, HardSwishLowering, LinearLowering,
-           MaxPool2DLowering, SqrtLowering,
+      .add<AvgPool2DLowering, BatchNormLowering, ClipLowering, ConcatLowering,
+           Conv2DLowering, ErfLowering, GeluLowering, HardSigmoidLowering,
+           HardSwishLowering, LinearLowering, MaxPool2DLowering, SqrtLowering,
            PadLowering, ReluLowering, ResizeLowering, SigmoidLowering,
            SiluLowering, SliceLowering, ChannelShuffleLowering>(
           patterns.getContext(), channelsLast);

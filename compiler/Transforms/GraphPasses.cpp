@@ -8,6 +8,8 @@
 //   mul(x, sigmoid(x))             -> silu(x)                     (recognize)
 //   mul(x, hard_sigmoid(x))        -> hard_swish(x)               (recognize)
 //   reshape/transpose/reshape      -> channel_shuffle(x)          (recognize)
+//   x * (1 + erf(x / sqrt(2))) / 2 -> gelu(x)                     (recognize)
+//   (x - mean) / sqrt(var + eps)   -> layer_norm(x, scale, bias)  (recognize)
 //
 //===----------------------------------------------------------------------===//
 
@@ -148,12 +150,193 @@ struct RecognizeChannelShuffle final : OpRewritePattern<ReshapeOp> {
   uint64_t &numFormed;
 };
 
+/// The f32 values of a constant `value` whose elements are all `expected`
+/// (within a relative 1e-6: exporters round sqrt(2) to f32).
+static bool isSplatConstant(Value value, double expected) {
+  std::optional<SmallVector<float>> data = getF32ConstantData(value);
+  return data && !data->empty() && llvm::all_of(*data, [&](float v) {
+           return std::abs(double(v) - expected) <= 1e-6 * std::abs(expected);
+         });
+}
+
+/// `op`'s operand that is not `known` (for commutative pairs), or null.
+static Value otherOperand(Operation *op, Value known) {
+  if (op->getOperand(0) == known)
+    return op->getOperand(1);
+  if (op->getOperand(1) == known)
+    return op->getOperand(0);
+  return {};
+}
+
+/// x * (1 + erf(x / sqrt(2))): the gate operand of GELU's product, for x.
+static bool isGeluGate(Value gate, Value x) {
+  auto add = gate.getDefiningOp<AddOp>();
+  if (!add)
+    return false;
+  for (auto [term, one] : {std::pair(add.getLhs(), add.getRhs()),
+                           std::pair(add.getRhs(), add.getLhs())}) {
+    auto erf = term.getDefiningOp<ErfOp>();
+    if (!erf || !isSplatConstant(one, 1.0))
+      continue;
+    Value arg = erf.getInput();
+    if (auto div = arg.getDefiningOp<DivOp>())
+      if (div.getLhs() == x && isSplatConstant(div.getRhs(), M_SQRT2))
+        return true;
+    if (auto mul = arg.getDefiningOp<MulOp>())
+      if (Value scale = otherOperand(mul, x))
+        if (isSplatConstant(scale, M_SQRT1_2))
+          return true;
+  }
+  return false;
+}
+
+// The exact GELU as exported, x * (1 + erf(x / sqrt(2))) * 0.5 in either
+// association: mul(mul(x, gate), 0.5) or mul(mul(x, 0.5), gate) -> gelu(x).
+struct RecognizeGelu final : OpRewritePattern<MulOp> {
+  RecognizeGelu(MLIRContext *context, uint64_t &numFormed)
+      : OpRewritePattern(context), numFormed(numFormed) {}
+
+  LogicalResult matchAndRewrite(MulOp outer,
+                                PatternRewriter &rewriter) const override {
+    for (auto [innerValue, last] :
+         {std::pair(outer.getLhs(), outer.getRhs()),
+          std::pair(outer.getRhs(), outer.getLhs())}) {
+      auto inner = innerValue.getDefiningOp<MulOp>();
+      if (!inner)
+        continue;
+      for (auto [x, factor] : {std::pair(inner.getLhs(), inner.getRhs()),
+                               std::pair(inner.getRhs(), inner.getLhs())}) {
+        if (x.getType() != outer.getType())
+          continue;
+        bool halfLast = isSplatConstant(last, 0.5) && isGeluGate(factor, x);
+        bool gateLast = isSplatConstant(factor, 0.5) && isGeluGate(last, x);
+        if (!halfLast && !gateLast)
+          continue;
+        rewriter.replaceOp(
+            outer,
+            GeluOp::create(
+                rewriter,
+                rewriter.getFusedLoc({inner.getLoc(), outer.getLoc()}), x));
+        ++numFormed;
+        return success();
+      }
+    }
+    return rewriter.notifyMatchFailure(outer, "not x * (1 + erf(x/sqrt2)) / 2");
+  }
+
+  uint64_t &numFormed;
+};
+
+/// The one axis a single-axis reduce_mean reduces, or -1.
+static int64_t getReducedAxis(Value value, Value &input) {
+  auto mean = value.getDefiningOp<ReduceMeanOp>();
+  if (!mean || mean.getAxes().size() != 1)
+    return -1;
+  input = mean.getInput();
+  return mean.getAxes().front();
+}
+
+/// A constant with one value per element of `axis` (extent 1 elsewhere) of
+/// a rank-`rank` tensor: its values, else nullopt.
+static std::optional<SmallVector<float>>
+getAxisVector(Value value, int64_t axis, int64_t rank) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || type.getRank() != rank)
+    return std::nullopt;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && type.getDimSize(d) != 1)
+      return std::nullopt;
+  return getF32ConstantData(value);
+}
+
+// Layer norm as exported before opset 17:
+//   m = reduce_mean(x), d = x - m, v = reduce_mean(d * d),
+//   n = d / sqrt(v + eps), then optionally n * scale + bias
+// (one axis, scale and bias constant along it) -> layer_norm(x, scale, bias).
+struct RecognizeLayerNorm final : OpRewritePattern<DivOp> {
+  RecognizeLayerNorm(MLIRContext *context, uint64_t &numFormed)
+      : OpRewritePattern(context), numFormed(numFormed) {}
+
+  LogicalResult matchAndRewrite(DivOp div,
+                                PatternRewriter &rewriter) const override {
+    auto centred = div.getLhs().getDefiningOp<SubOp>();
+    auto sqrt = div.getRhs().getDefiningOp<SqrtOp>();
+    if (!centred || !sqrt)
+      return rewriter.notifyMatchFailure(div, "not (x - m) / sqrt(...)");
+    Value x = centred.getLhs(), meanInput, varianceInput;
+    int64_t axis = getReducedAxis(centred.getRhs(), meanInput);
+    if (axis < 0 || meanInput != x || x.getType() != div.getType())
+      return rewriter.notifyMatchFailure(div, "not x minus its mean");
+    auto shifted = sqrt.getInput().getDefiningOp<AddOp>();
+    if (!shifted)
+      return rewriter.notifyMatchFailure(div, "no epsilon");
+    std::optional<SmallVector<float>> epsilon;
+    Value variance;
+    for (auto [v, e] : {std::pair(shifted.getLhs(), shifted.getRhs()),
+                        std::pair(shifted.getRhs(), shifted.getLhs())}) {
+      std::optional<SmallVector<float>> data = getF32ConstantData(e);
+      if (data && data->size() == 1) {
+        epsilon = data;
+        variance = v;
+      }
+    }
+    if (!epsilon || getReducedAxis(variance, varianceInput) != axis)
+      return rewriter.notifyMatchFailure(div, "no variance over the axis");
+    auto square = varianceInput.getDefiningOp<MulOp>();
+    if (!square || square.getLhs() != centred.getResult() ||
+        square.getRhs() != centred.getResult())
+      return rewriter.notifyMatchFailure(div, "variance of another value");
+
+    // The affine tail, when it is constant along the axis.
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    int64_t extent = cast<RankedTensorType>(x.getType()).getDimSize(axis);
+    SmallVector<float> scale(extent, 1.0f), bias(extent, 0.0f);
+    Operation *last = div;
+    SmallVector<Location> locs = {centred.getRhs().getLoc(), div.getLoc()};
+    if (last->hasOneUse())
+      if (auto mul = dyn_cast<MulOp>(*last->user_begin()))
+        if (mul.getType() == div.getType())
+          if (auto values = getAxisVector(otherOperand(mul, last->getResult(0)),
+                                          axis, rank)) {
+            scale = *values;
+            last = mul;
+            locs.push_back(mul.getLoc());
+          }
+    if (last != div.getOperation() && last->hasOneUse())
+      if (auto add = dyn_cast<AddOp>(*last->user_begin()))
+        if (add.getType() == div.getType())
+          if (auto values = getAxisVector(otherOperand(add, last->getResult(0)),
+                                          axis, rank)) {
+            bias = *values;
+            last = add;
+            locs.push_back(add.getLoc());
+          }
+
+    Location loc = rewriter.getFusedLoc(locs);
+    auto vectorType = RankedTensorType::get({extent}, rewriter.getF32Type());
+    Value scaleValue = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(vectorType, ArrayRef(scale)));
+    Value biasValue = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(vectorType, ArrayRef(bias)));
+    rewriter.replaceOp(
+        last, LayerNormOp::create(rewriter, loc, div.getType(), x, scaleValue,
+                                  biasValue, rewriter.getI64IntegerAttr(axis),
+                                  rewriter.getF32FloatAttr((*epsilon)[0])));
+    ++numFormed;
+    return success();
+  }
+
+  uint64_t &numFormed;
+};
+
 struct CnnRecognizeCompositesPass final
     : cnn::impl::CnnRecognizeCompositesBase<CnnRecognizeCompositesPass> {
   void runOnOperation() override {
-    uint64_t silus = 0, hardSwishes = 0, shuffles = 0;
+    uint64_t silus = 0, hardSwishes = 0, shuffles = 0, gelus = 0, norms = 0;
     RewritePatternSet patterns(&getContext());
     patterns.add<RecognizeSilu>(&getContext(), silus);
+    patterns.add<RecognizeGelu>(&getContext(), gelus);
+    patterns.add<RecognizeLayerNorm>(&getContext(), norms);
     patterns.add<RecognizeHardSwish>(&getContext(), hardSwishes);
     patterns.add<RecognizeChannelShuffle>(&getContext(), shuffles);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
@@ -161,6 +344,8 @@ struct CnnRecognizeCompositesPass final
     numSilu += silus;
     numHardSwish += hardSwishes;
     numShuffle += shuffles;
+    numGelu += gelus;
+    numLayerNorm += norms;
   }
 
   cnn::PassStatistic numSilu{this, "formed-silus", "x * sigmoid(x) as silu"};
@@ -168,6 +353,10 @@ struct CnnRecognizeCompositesPass final
                                   "x * hard_sigmoid(x) as hard_swish"};
   cnn::PassStatistic numShuffle{this, "formed-channel-shuffles",
                                 "reshape-transpose-reshape as channel_shuffle"};
+  cnn::PassStatistic numGelu{this, "formed-gelus",
+                             "x * (1 + erf(x / sqrt(2))) / 2 as gelu"};
+  cnn::PassStatistic numLayerNorm{this, "formed-layer-norms",
+                                  "mean, variance and affine as layer_norm"};
 };
 
 //===----------------------------------------------------------------------===//

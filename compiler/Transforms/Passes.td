@@ -31,6 +31,7 @@ def CnnSetBatch : Pass<"cnn-set-batch", "ModuleOp"> {
 def CnnRecognizeComposites
     : Pass<"cnn-recognize-composites", "func::FuncOp"> {
   let summary = "Form one op from the decompositions exporters write";
+  let dependentDialects = ["arith::ArithDialect"];
   let description = [{
     Exporters spell some layers as several primitive nodes; this pass
     forms the op the layer is, so later passes see one op (and lower it in
@@ -40,7 +41,12 @@ def CnnRecognizeComposites
       `hard_swish(x)`;
     - `reshape` of `[N, C, H, W]` to `[N, g, C / g, H, W]`, `transpose`
       with perm `[0, 2, 1, 3, 4]` and `reshape` back to `[N, C, H, W]`
-      becomes `channel_shuffle(x) groups g`.
+      becomes `channel_shuffle(x) groups g`;
+    - `x * (1 + erf(x / sqrt(2))) * 0.5` (either association, the erf's
+      argument as a division or a product) becomes `gelu(x)`;
+    - `(x - m) / sqrt(reduce_mean((x - m)^2) + eps)` with `m =
+      reduce_mean(x)` over one axis, then optionally `* scale + bias`
+      constant along that axis, becomes `layer_norm(x, scale, bias)`.
     The intermediate ops stay if something else uses them.
   }];
 }

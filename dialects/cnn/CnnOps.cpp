@@ -636,9 +636,8 @@ CNN_BROADCAST_OP(DivOp)
 static ParseResult parseBroadcastTypes(OpAsmParser &parser, Type &lhs,
                                        Type &rhs, Type &result) {
   if (succeeded(parser.parseOptionalLParen())) {
-    if (parser.parseType(lhs) || parser.parseComma() ||
-        parser.parseType(rhs) || parser.parseRParen() ||
-        parser.parseArrow() || parser.parseType(result))
+    if (parser.parseType(lhs) || parser.parseComma() || parser.parseType(rhs) ||
+        parser.parseRParen() || parser.parseArrow() || parser.parseType(result))
       return failure();
     return success();
   }

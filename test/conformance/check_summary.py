@@ -32,7 +32,8 @@ DEFAULT_MODELS = ["resnet18", "resnet50", "vgg16", "resnext50_32x4d",
                   # concatenation, channel shuffle, Inception branches.
                   "mobilenet_v2", "mobilenet_v3_small", "efficientnet_b0",
                   "mnasnet0_5", "regnet_y_400mf", "densenet121", "squeezenet1_1",
-                  "googlenet", "inception_v3", "shufflenet_v2_x0_5"]
+                  "googlenet", "inception_v3", "shufflenet_v2_x0_5",
+                  "convnext_tiny", "fcn_resnet50"]
 
 
 def pytorch_macs(model, shape):

@@ -91,6 +91,7 @@ def fast_suite():
         Config("shufflenet_v2_x1_0", 2, 48, 40, opset=17),
         Config("inception_v3", 2, 80, 96, keep_bn=True, opset=17),
         Config("fcn_resnet50", 2, 45, 61, opset=17),  # resizes by 45/6, 61/8
+        Config("convnext_tiny", 2, 48, 40, opset=17),  # LayerNormalization
     ]
     return c
 

@@ -77,3 +77,92 @@ func.func @not_a_shuffle(%x: tensor<1x6x4x4xf32>) -> (tensor<1x6x4x4xf32>, tenso
   %5 = cnn.reshape %4 : tensor<1x2x6x2x4xf32> -> tensor<1x6x4x4xf32>
   return %2, %5 : tensor<1x6x4x4xf32>, tensor<1x6x4x4xf32>
 }
+
+// -----
+
+// The exact GELU as torch.onnx exports it: Div by sqrt(2), Erf, Add 1,
+// Mul by x, Mul by 0.5 (constants rank-extended by the importer).
+// CHECK-LABEL: func @gelu
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4x4x8xf32>)
+// CHECK-NEXT: %[[G:.+]] = cnn.gelu %[[X]] : tensor<1x4x4x8xf32>
+// CHECK-NEXT: return %[[G]]
+func.func @gelu(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %sqrt2 = arith.constant dense<1.41421354> : tensor<1x1x1x1xf32>
+  %one = arith.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %half = arith.constant dense<0.5> : tensor<1x1x1x1xf32>
+  %0 = cnn.div %x, %sqrt2 : (tensor<1x4x4x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x4x4x8xf32>
+  %1 = cnn.erf %0 : tensor<1x4x4x8xf32>
+  %2 = cnn.add %1, %one : (tensor<1x4x4x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x4x4x8xf32>
+  %3 = cnn.mul %x, %2 : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %4 = cnn.mul %3, %half : (tensor<1x4x4x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x4x4x8xf32>
+  return %4 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// Another constant (the tanh approximation's scale, or any other) is not
+// the exact GELU.
+// CHECK-LABEL: func @not_gelu
+// CHECK-NOT: cnn.gelu
+func.func @not_gelu(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %c = arith.constant dense<1.5> : tensor<1x1x1x1xf32>
+  %one = arith.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %half = arith.constant dense<0.5> : tensor<1x1x1x1xf32>
+  %0 = cnn.div %x, %c : (tensor<1x4x4x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x4x4x8xf32>
+  %1 = cnn.erf %0 : tensor<1x4x4x8xf32>
+  %2 = cnn.add %1, %one : (tensor<1x4x4x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x4x4x8xf32>
+  %3 = cnn.mul %x, %2 : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %4 = cnn.mul %3, %half : (tensor<1x4x4x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x4x4x8xf32>
+  return %4 : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// Layer norm over the last axis as exported before opset 17, with its
+// scale and bias: one layer_norm with the constants as vectors.
+// CHECK-LABEL: func @layer_norm
+// CHECK-SAME: (%[[X:.+]]: tensor<1x2x2x4xf32>)
+// CHECK-DAG: %[[S:.+]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>
+// CHECK-DAG: %[[B:.+]] = arith.constant dense<[5.000000e-01, 0.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<4xf32>
+// CHECK: %[[N:.+]] = cnn.layer_norm %[[X]], %[[S]], %[[B]] axis 3 epsilon 9.99999997E-7
+// CHECK-NEXT: return %[[N]]
+func.func @layer_norm(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  %eps = arith.constant dense<9.99999997E-7> : tensor<1x1x1x1xf32>
+  %w = arith.constant dense<[[[[1.0, 2.0, 3.0, 4.0]]]]> : tensor<1x1x1x4xf32>
+  %b = arith.constant dense<[[[[0.5, 0.0, 0.0, 0.0]]]]> : tensor<1x1x1x4xf32>
+  %m = cnn.reduce_mean %x axes [3] : tensor<1x2x2x4xf32> -> tensor<1x2x2x1xf32>
+  %d = cnn.sub %x, %m : (tensor<1x2x2x4xf32>, tensor<1x2x2x1xf32>) -> tensor<1x2x2x4xf32>
+  %p = cnn.mul %d, %d : tensor<1x2x2x4xf32>
+  %v = cnn.reduce_mean %p axes [3] : tensor<1x2x2x4xf32> -> tensor<1x2x2x1xf32>
+  %ve = cnn.add %v, %eps : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>) -> tensor<1x2x2x1xf32>
+  %s = cnn.sqrt %ve : tensor<1x2x2x1xf32>
+  %n = cnn.div %d, %s : (tensor<1x2x2x4xf32>, tensor<1x2x2x1xf32>) -> tensor<1x2x2x4xf32>
+  %y = cnn.mul %n, %w : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x2x2x4xf32>
+  %z = cnn.add %y, %b : (tensor<1x2x2x4xf32>, tensor<1x1x1x4xf32>) -> tensor<1x2x2x4xf32>
+  return %z : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+// Without a scale and bias the layer norm gets ones and zeros; a variance
+// of another value is not a layer norm.
+// CHECK-LABEL: func @layer_norm_plain
+// CHECK: cnn.layer_norm %{{.+}}, %{{.+}}, %{{.+}} axis 1 epsilon 9.99999974E-6
+// CHECK: cnn.div
+// CHECK-NOT: cnn.layer_norm
+func.func @layer_norm_plain(%x: tensor<1x4x2x2xf32>, %other: tensor<1x4x2x2xf32>) -> (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) {
+  %eps = arith.constant dense<9.99999974E-6> : tensor<1x1x1x1xf32>
+  %m = cnn.reduce_mean %x axes [1] : tensor<1x4x2x2xf32> -> tensor<1x1x2x2xf32>
+  %d = cnn.sub %x, %m : (tensor<1x4x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %p = cnn.mul %d, %d : tensor<1x4x2x2xf32>
+  %v = cnn.reduce_mean %p axes [1] : tensor<1x4x2x2xf32> -> tensor<1x1x2x2xf32>
+  %ve = cnn.add %v, %eps : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %s = cnn.sqrt %ve : tensor<1x1x2x2xf32>
+  %n = cnn.div %d, %s : (tensor<1x4x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %p2 = cnn.mul %other, %other : tensor<1x4x2x2xf32>
+  %v2 = cnn.reduce_mean %p2 axes [1] : tensor<1x4x2x2xf32> -> tensor<1x1x2x2xf32>
+  %ve2 = cnn.add %v2, %eps : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %s2 = cnn.sqrt %ve2 : tensor<1x1x2x2xf32>
+  %n2 = cnn.div %d, %s2 : (tensor<1x4x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x4x2x2xf32>
+  return %n, %n2 : tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>
+}

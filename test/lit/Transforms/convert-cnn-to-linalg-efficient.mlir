@@ -134,3 +134,42 @@ func.func @resize_nearest(%x: tensor<1x3x2x2xf32>) -> tensor<1x3x4x4xf32> {
   %0 = cnn.resize %x nearest coordinates asymmetric nearest floor scales [2.0, 2.0] : tensor<1x3x2x2xf32> -> tensor<1x3x4x4xf32>
   return %0 : tensor<1x3x4x4xf32>
 }
+
+// -----
+
+// Layer norm: the mean and the variance of the centred values as sums over
+// the axis scaled by 1/extent, then one elementwise generic.
+// CHECK-LABEL: func @layer_norm
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: arith.addf
+// CHECK: arith.constant 2.500000e-01 : f32
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: linalg.generic
+// CHECK: arith.addf
+// CHECK-NEXT: math.sqrt
+// CHECK-NEXT: arith.divf
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: arith.addf
+func.func @layer_norm(%x: tensor<1x2x2x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<1x2x2x4xf32> {
+  %0 = cnn.layer_norm %x, %s, %b axis 3 epsilon 1.0e-6 : (tensor<1x2x2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x2x2x4xf32>
+  return %0 : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+// GELU: x / 2 * (1 + erf(x / sqrt(2))) in one generic.
+// CHECK-LABEL: func @gelu
+// CHECK: linalg.generic
+// CHECK: arith.constant 0.707106769 : f32
+// CHECK: arith.mulf
+// CHECK: math.erf
+// CHECK-NEXT: arith.addf
+// CHECK: arith.mulf
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: linalg.yield
+func.func @gelu(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
+  %0 = cnn.gelu %x : tensor<1x2x2x4xf32>
+  return %0 : tensor<1x2x2x4xf32>
+}

@@ -267,7 +267,7 @@ func.func @f(%x: tensor<1x10xf32>) {
 // -----
 
 func.func @f(%a: tensor<1x4x8x8xf32>, %b: tensor<1x4x4x4xf32>) {
-  // expected-error @+1 {{'cnn.add' op requires the same type for all operands and results}}
+  // expected-error @+1 {{operands do not broadcast: 'tensor<1x4x8x8xf32>' and 'tensor<1x4x4x4xf32>'}}
   %0 = "cnn.add"(%a, %b) : (tensor<1x4x8x8xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x8x8xf32>
   return
 }
@@ -568,5 +568,61 @@ func.func @f(%x: tensor<1x5x7x9xf32>) {
 func.func @f(%x: tensor<1x5x7x9xf32>) {
   // expected-error @+1 {{scales must be positive, got -2.000000e+00}}
   %0 = cnn.resize %x nearest coordinates asymmetric scales [-2.0, 2.0] : tensor<1x5x7x9xf32> -> tensor<1x5x14x18xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<1x4x8x8xf32>, %b: tensor<1x4x1x1xf32>) {
+  // expected-error @+1 {{result type 'tensor<1x4x1x1xf32>' does not match the inferred type 'tensor<1x4x8x8xf32>'}}
+  %0 = cnn.sub %a, %b : (tensor<1x4x8x8xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<1x4x8x8xf32>, %b: tensor<4x1x1xf32>) {
+  // expected-error @+1 {{operands must have the same rank, got 'tensor<1x4x8x8xf32>' and 'tensor<4x1x1xf32>'}}
+  %0 = cnn.div %a, %b : (tensor<1x4x8x8xf32>, tensor<4x1x1xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{axes [3, 3] must be distinct dimensions of 'tensor<1x4x8x8xf32>'}}
+  %0 = cnn.reduce_mean %x axes [3, 3] : tensor<1x4x8x8xf32> -> tensor<1x4x8x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{axes [4] must be distinct dimensions of 'tensor<1x4x8x8xf32>'}}
+  %0 = cnn.reduce_mean %x axes [4] : tensor<1x4x8x8xf32> -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x8x4xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{scale and bias need 4 values (dimension 3 of 'tensor<1x8x8x4xf32>'), got 'tensor<8xf32>'}}
+  %0 = cnn.layer_norm %x, %s, %b axis 3 epsilon 1.0e-6 : (tensor<1x8x8x4xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x8x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{axis 4 is out of range for 'tensor<1x8x8x4xf32>'}}
+  %0 = cnn.layer_norm %x, %s, %b axis 4 epsilon 1.0e-6 : (tensor<1x8x8x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x8x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x8x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{epsilon must be non-negative}}
+  %0 = cnn.layer_norm %x, %s, %b axis 3 epsilon -1.0 : (tensor<1x8x8x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x8x8x4xf32>
   return
 }

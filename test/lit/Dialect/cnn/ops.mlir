@@ -126,3 +126,29 @@ func.func @resize(%x: tensor<1x5x7x9xf32>) -> (tensor<1x5x14x18xf32>, tensor<1x5
   %1 = cnn.resize %x linear coordinates half_pixel : tensor<1x5x7x9xf32> -> tensor<1x5x23x17xf32>
   return %0, %1 : tensor<1x5x14x18xf32>, tensor<1x5x23x17xf32>
 }
+
+// ConvNeXt's arithmetic: broadcasting binary ops (one type printed when all
+// three agree), reductions, layer norm and GELU.
+// CHECK-LABEL: func @convnext_ops
+func.func @convnext_ops(%x: tensor<1x7x7x96xf32>, %c: tensor<1x1x1x96xf32>, %s: tensor<96xf32>)
+    -> (tensor<1x7x7x96xf32>, tensor<1x7x7x96xf32>, tensor<1x7x7x96xf32>) {
+  // CHECK: %[[M:.+]] = cnn.reduce_mean %{{.+}} axes [3] : tensor<1x7x7x96xf32> -> tensor<1x7x7x1xf32>
+  %m = cnn.reduce_mean %x axes [3] : tensor<1x7x7x96xf32> -> tensor<1x7x7x1xf32>
+  // CHECK: cnn.sub %{{.+}}, %[[M]] : (tensor<1x7x7x96xf32>, tensor<1x7x7x1xf32>) -> tensor<1x7x7x96xf32>
+  %d = cnn.sub %x, %m : (tensor<1x7x7x96xf32>, tensor<1x7x7x1xf32>) -> tensor<1x7x7x96xf32>
+  // CHECK: cnn.sqrt %{{.+}} : tensor<1x7x7x1xf32>
+  %r = cnn.sqrt %m : tensor<1x7x7x1xf32>
+  // CHECK: cnn.div %{{.+}}, %{{.+}} : (tensor<1x7x7x96xf32>, tensor<1x7x7x1xf32>) -> tensor<1x7x7x96xf32>
+  %n = cnn.div %d, %r : (tensor<1x7x7x96xf32>, tensor<1x7x7x1xf32>) -> tensor<1x7x7x96xf32>
+  // CHECK: cnn.add %{{.+}}, %{{.+}} : (tensor<1x7x7x96xf32>, tensor<1x1x1x96xf32>) -> tensor<1x7x7x96xf32>
+  %a = cnn.add %n, %c : (tensor<1x7x7x96xf32>, tensor<1x1x1x96xf32>) -> tensor<1x7x7x96xf32>
+  // CHECK: cnn.add %{{.+}}, %{{.+}} : tensor<1x7x7x96xf32>
+  %a2 = cnn.add %a, %x : tensor<1x7x7x96xf32>
+  // CHECK: cnn.erf %{{.+}} : tensor<1x7x7x96xf32>
+  %e = cnn.erf %a2 : tensor<1x7x7x96xf32>
+  // CHECK: cnn.gelu %{{.+}} : tensor<1x7x7x96xf32>
+  %g = cnn.gelu %e : tensor<1x7x7x96xf32>
+  // CHECK: cnn.layer_norm %{{.+}}, %{{.+}}, %{{.+}} axis 3 epsilon 9.99999997E-7 : (tensor<1x7x7x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<1x7x7x96xf32>
+  %l = cnn.layer_norm %x, %s, %s axis 3 epsilon 1.0e-6 : (tensor<1x7x7x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<1x7x7x96xf32>
+  return %a2, %g, %l : tensor<1x7x7x96xf32>, tensor<1x7x7x96xf32>, tensor<1x7x7x96xf32>
+}

@@ -75,6 +75,15 @@ save("resize_computed_sizes", [helper.make_node("Shape", ["x"], ["shape"], name=
                                helper.make_node("Cast", ["x"], ["xi"], name="cast", to=7),
                                helper.make_node("Resize", ["x", "", "", "xi"], ["y"],
                                                 name="computed")], [])
+# A tensor defined by two nodes (not SSA).
+save("defined_twice", [helper.make_node("Relu", ["x"], ["y"], name="first"),
+                       helper.make_node("Sigmoid", ["x"], ["y"], name="second")], [])
+save("pow_cube", [helper.make_node("Pow", ["x", "three"], ["y"], name="cube")],
+     [const("three", 3.0, np.float32)])
+save("layer_norm_axis", [helper.make_node("LayerNormalization", ["x", "s", "b"], ["y"],
+                                          name="ln", axis=1)],
+     [const("s", np.ones((3, 8, 8)), np.float32), const("b", np.zeros((3, 8, 8)), np.float32)],
+     opset=17)
 # Shape arithmetic (Neg) on a computed tensor, not a constant.
 save("computed_shape_op", [helper.make_node("Neg", ["x"], ["y"], name="neg")], [])
 save("undefined_tensor", [helper.make_node("Relu", ["nowhere"], ["y"], name="relu_of_nothing")], [])
