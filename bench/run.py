@@ -58,10 +58,13 @@ def model_flops(path):
             weight = shapes[node.input[1]]
             flops += 2 * int(np.prod(out)) * int(np.prod(weight[1:]))
         elif node.op_type in ("Gemm", "MatMul"):
+            # A MatMul of a larger tensor (ConvNeXt's per-pixel linear
+            # layers) multiplies every row of its last dimension.
             a, b = shapes[node.input[0]], shapes[node.input[1]]
-            flops += 2 * a[0] * a[1] * (b[0] if node.op_type == "Gemm" and
-                                        any(x.name == "transB" and x.i for x in node.attribute)
-                                        else b[1])
+            rows = int(np.prod(a[:-1]))
+            flops += 2 * rows * a[-1] * (b[0] if node.op_type == "Gemm" and
+                                         any(x.name == "transB" and x.i for x in node.attribute)
+                                         else b[1])
     return flops
 
 

@@ -225,6 +225,33 @@ static Value permuteFilterToHwcf(OpBuilder &b, Location loc, Value filter) {
   return arith::ConstantOp::create(b, loc, hwcfType, attr);
 }
 
+/// `value` with zeros appended to its last dimension up to `extent`: a
+/// constant is padded at compile time, anything else by tensor.pad.
+static Value padLastDimension(OpBuilder &b, Location loc, Value value,
+                              int64_t extent) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t inner = shape.back();
+  shape.back() = extent;
+  auto paddedType = RankedTensorType::get(shape, type.getElementType());
+  if (std::optional<SmallVector<float>> data = getF32ConstantData(value)) {
+    SmallVector<float> padded(paddedType.getNumElements(), 0.0f);
+    for (int64_t row = 0, rows = data->size() / inner; row < rows; ++row)
+      llvm::copy(ArrayRef(*data).slice(row * inner, inner),
+                 padded.begin() + row * extent);
+    return arith::ConstantOp::create(
+        b, loc, paddedType,
+        DenseElementsAttr::get(paddedType, ArrayRef(padded)));
+  }
+  SmallVector<OpFoldResult> low(shape.size(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(shape.size(), b.getIndexAttr(0));
+  high.back() = b.getIndexAttr(extent - inner);
+  Value zero = arith::ConstantOp::create(
+      b, loc, cast<TypedAttr>(b.getZeroAttr(type.getElementType())));
+  return tensor::PadOp::create(b, loc, paddedType, value, low, high, zero,
+                               /*nofold=*/false);
+}
+
 /// The filter of a `paired_columns` convolution (width stride 2, at most 4
 /// input channels, a constant f32 filter: a network's stem) in its paired
 /// form, HWCF [KH, ceil(KW/2), 2C, F] with
@@ -503,10 +530,25 @@ private:
     } else {
       filter = permuteFilterToHwcf(rewriter, loc, adaptor.getFilter());
     }
-    Value init = createAccumulatorInit(rewriter, loc, resultType,
-                                       adaptor.getBias(), residual);
+    // Output channels padded to whole vectors: zero filter and bias
+    // channels, a zero residual, and the extra outputs dropped after the
+    // kernel (the NHWC slice is a view of the padded buffer).
+    Value bias = adaptor.getBias();
+    RankedTensorType kernelType = resultType;
+    int64_t padded = kernel ? kernel.getPaddedChannels() : 0;
+    if (padded) {
+      filter = padLastDimension(rewriter, loc, filter, padded);
+      if (bias)
+        bias = padLastDimension(rewriter, loc, bias, padded);
+      if (residual)
+        residual = padLastDimension(rewriter, loc, residual, padded);
+      kernelType = RankedTensorType::get({out[0], out[2], out[3], padded},
+                                         resultType.getElementType());
+    }
+    Value init =
+        createAccumulatorInit(rewriter, loc, kernelType, bias, residual);
     auto convOp = linalg::Conv2DNhwcHwcfOp::create(
-        rewriter, loc, TypeRange{resultType}, ValueRange{input, filter},
+        rewriter, loc, TypeRange{kernelType}, ValueRange{input, filter},
         ValueRange{init}, rewriter.getI64TensorAttr(strides),
         rewriter.getI64TensorAttr(op.getDilations()));
     Value conv = convOp.getResult(0);
@@ -520,6 +562,12 @@ private:
     }
     if (kernel)
       root->setAttr(KernelAttr::kAttrName, kernel);
+    // The layer's own channels: a view of the padded buffer.
+    if (padded)
+      conv = tensor::ExtractSliceOp::create(
+          rewriter, loc, resultType, conv, ValueRange(), ValueRange(),
+          ValueRange(), SmallVector<int64_t>(4, 0), resultType.getShape(),
+          SmallVector<int64_t>(4, 1));
     rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToChannelsFirst));
     return success();
   }

@@ -77,13 +77,13 @@ struct TargetModel {
 struct Decision {
   KernelAlgorithm algorithm = KernelAlgorithm::Direct;
   int64_t pixels = 1, tail = 0, channels = 1, reduction = 1, taskRows = 1,
-          taskChannels = 1;
+          taskChannels = 1, paddedChannels = 0;
   bool packFilter = false;
 
   KernelAttr toAttr(MLIRContext *ctx, int64_t vectorWidth) const {
     return KernelAttr::get(ctx, algorithm, vectorWidth, pixels, tail, channels,
                            reduction, taskRows, taskChannels,
-                           BoolAttr::get(ctx, packFilter));
+                           BoolAttr::get(ctx, packFilter), paddedChannels);
   }
 };
 } // namespace
@@ -339,8 +339,16 @@ decideConv(Conv2DOp conv, const TargetModel &target,
   SmallVector<int64_t> output;
   int64_t kh, kw, ic;
   loweredConvShape(conv, algorithm, output, kh, kw, ic);
+  // Output channels that are not whole vectors (ShuffleNet's 58, RegNet's
+  // 104, a 1000-class 1x1 head) would make every block a ragged vector;
+  // the kernel computes zero-filter channels up to whole vectors instead.
+  int64_t padded = 0;
+  if (algorithm == KernelAlgorithm::Direct && f % target.vectorWidth != 0 &&
+      isF32Constant(conv.getFilter()))
+    padded = output[3] = llvm::alignTo(f, target.vectorWidth);
   Decision d = chooseConvBlocks(output, ic, kh, kw, target);
   d.algorithm = algorithm;
+  d.paddedChannels = padded;
   d.packFilter = d.taskChannels < output[3] && isF32Constant(conv.getFilter());
   return d;
 }
@@ -457,6 +465,14 @@ static std::string checkFeasible(Operation *op, const Decision &d,
     int64_t kh, kw, ic;
     loweredConvShape(conv, d.algorithm, output, kh, kw, ic);
     int64_t oh = output[1], ow = output[2], oc = output[3];
+    if (d.paddedChannels) {
+      if (d.algorithm != KernelAlgorithm::Direct || d.paddedChannels <= oc ||
+          !isF32Constant(conv.getFilter()))
+        return "padded_channels needs the direct algorithm, a constant "
+               "filter and more than the " +
+               std::to_string(oc) + " output channels";
+      oc = d.paddedChannels;
+    }
     if (d.tail ? d.pixels > ow || ow % d.pixels != d.tail
                : !divides(d.pixels, ow))
       os << "pixels (" << d.pixels << ") must divide the output width (" << ow
@@ -542,11 +558,12 @@ static LogicalResult applyOverride(const llvm::json::Object &fields,
                          .Case("reduction", &d.reduction)
                          .Case("task_rows", &d.taskRows)
                          .Case("task_channels", &d.taskChannels)
+                         .Case("padded_channels", &d.paddedChannels)
                          .Default(nullptr);
     if (!field) {
       error = ("unknown field '" + name +
                "' (expected algorithm, pixels, tail, channels, reduction, "
-               "task_rows, task_channels, pack_filter)")
+               "task_rows, task_channels, pack_filter, padded_channels)")
                   .str();
       return failure();
     }

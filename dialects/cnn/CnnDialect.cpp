@@ -33,7 +33,8 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  KernelAlgorithm algorithm, int64_t vectorWidth,
                                  int64_t pixels, int64_t tail, int64_t channels,
                                  int64_t reduction, int64_t taskRows,
-                                 int64_t taskChannels, BoolAttr packFilter) {
+                                 int64_t taskChannels, BoolAttr packFilter,
+                                 int64_t paddedChannels) {
   if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
     return emitError() << "kernel vector_width must be 4, 8 or 16, not "
                        << vectorWidth;
@@ -49,6 +50,10 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << ")";
   if (!packFilter)
     return emitError() << "kernel pack_filter must be true or false";
+  if (paddedChannels < 0 ||
+      (paddedChannels && algorithm != KernelAlgorithm::Direct))
+    return emitError() << "kernel padded_channels must be 0, or positive "
+                          "with the direct algorithm";
   return success();
 }
 
@@ -90,6 +95,13 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
                              "depthwise ones (groups = input channels = "
                              "output channels)");
     int64_t outputChannels = conv.getType().getDimSize(1);
+    if (int64_t padded = kernel.getPaddedChannels()) {
+      if (padded <= outputChannels || conv.getGroups() != 1)
+        return op->emitOpError("kernel padded_channels (")
+               << padded << ") must exceed the " << outputChannels
+               << " output channels of an ungrouped convolution";
+      outputChannels = padded;
+    }
     if (outputChannels % kernel.getTaskChannels() != 0)
       return op->emitOpError("kernel task_channels (")
              << kernel.getTaskChannels()

@@ -84,6 +84,11 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
       task; for a linear layer: the features of one packed weight block).
     - `pack_filter`: the constant filter is repacked at compile time so
       that each task's block of output channels is contiguous.
+    - `padded_channels` (direct convolutions; 0, the default, when not
+      padded): output channels the kernel computes, a multiple of the
+      vector width above the layer's own (ShuffleNet's 58, SqueezeNet's
+      1000): the filter and bias get zero channels up to it, and the extra
+      outputs are dropped after the kernel. Blocks divide this count.
 
     ```mlir
     %y = cnn.conv2d %x, %w padding [1, 1, 1, 1] relu {cnn.kernel = #cnn.kernel<
@@ -101,7 +106,8 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
     "int64_t":$reduction,
     "int64_t":$task_rows,
     "int64_t":$task_channels,
-    "BoolAttr":$pack_filter
+    "BoolAttr":$pack_filter,
+    DefaultValuedParameter<"int64_t", "0">:$padded_channels
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -626,3 +626,19 @@ func.func @f(%x: tensor<1x8x8x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) {
   %0 = cnn.layer_norm %x, %s, %b axis 3 epsilon -1.0 : (tensor<1x8x8x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x8x8x4xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<58x16x1x1xf32>) {
+  // expected-error @+1 {{kernel padded_channels (48) must exceed the 58 output channels of an ungrouped convolution}}
+  %0 = cnn.conv2d %x, %w {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, padded_channels = 48>} : (tensor<1x16x8x8xf32>, tensor<58x16x1x1xf32>) -> tensor<1x58x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<58x16x3x3xf32>) {
+  // expected-error @+1 {{kernel padded_channels must be 0, or positive with the direct algorithm}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] {cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, padded_channels = 64>} : (tensor<1x16x8x8xf32>, tensor<58x16x3x3xf32>) -> tensor<1x58x8x8xf32>
+  return
+}
