@@ -8,13 +8,20 @@
 //                                                  into %f[low]
 //
 // After bufferization the producer writes straight into the interior of the
-// padded buffer, and the pad's copy disappears.
+// padded buffer, and the pad's copy disappears. A pad of a slice that keeps
+// the leading channels of a kernel's padded output (`padded_channels`) is
+// a slice of the pad first, so that the kernel writes the padded buffer too:
+//
+//   %s = tensor.extract_slice %v[0..][.., 58]  ==>  %q = tensor.pad %v ...
+//   %p = tensor.pad %s ...                          %p = tensor.extract_slice
+//                                                         %q[0..][.., 58]
 //
 //===----------------------------------------------------------------------===//
 
 #include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -114,6 +121,49 @@ struct FoldPadIntoProducer final : OpRewritePattern<tensor::PadOp> {
   uint64_t &numFolded;
 };
 
+// pad(extract_slice(v)) -> extract_slice(pad(v)) when the slice starts at
+// zero with unit strides and trims only dimensions the pad leaves alone.
+struct SwapPadWithLeadingSlice final : OpRewritePattern<tensor::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::PadOp pad,
+                                PatternRewriter &rewriter) const override {
+    auto slice = pad.getSource().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || !slice.hasUnitStride() || !slice.hasZeroOffset() ||
+        slice.getSourceType().getRank() != slice.getType().getRank() ||
+        !slice.getSourceType().hasStaticShape() ||
+        !pad.getResultType().hasStaticShape())
+      return rewriter.notifyMatchFailure(pad, "not a leading static slice");
+    ArrayRef<int64_t> full = slice.getSourceType().getShape();
+    ArrayRef<int64_t> kept = slice.getType().getShape();
+    SmallVector<int64_t> paddedShape(pad.getResultType().getShape());
+    for (auto [dim, low, high] :
+         llvm::enumerate(pad.getMixedLowPad(), pad.getMixedHighPad())) {
+      if (full[dim] == kept[dim])
+        continue;
+      if (!isConstantIntValue(low, 0) || !isConstantIntValue(high, 0))
+        return rewriter.notifyMatchFailure(pad, "pads a sliced dimension");
+      paddedShape[dim] = full[dim];
+    }
+    auto paddedType = RankedTensorType::get(
+        paddedShape, pad.getResultType().getElementType());
+    auto wide = tensor::PadOp::create(
+        rewriter, pad.getLoc(), paddedType, slice.getSource(),
+        pad.getMixedLowPad(), pad.getMixedHighPad(),
+        pad.getConstantPaddingValue(), pad.getNofold());
+    SmallVector<OpFoldResult> offsets(paddedShape.size(),
+                                      rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(paddedShape.size(),
+                                      rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        pad, pad.getResultType(), wide, offsets,
+        getAsIndexOpFoldResult(rewriter.getContext(),
+                               pad.getResultType().getShape()),
+        strides);
+    return success();
+  }
+};
+
 struct CnnFoldPaddingIntoProducersPass final
     : cnn::impl::CnnFoldPaddingIntoProducersBase<
           CnnFoldPaddingIntoProducersPass> {
@@ -121,6 +171,7 @@ struct CnnFoldPaddingIntoProducersPass final
     uint64_t folded = 0;
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldPadIntoProducer>(&getContext(), folded);
+    patterns.add<SwapPadWithLeadingSlice>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
     numFolded += folded;

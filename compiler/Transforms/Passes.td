@@ -273,7 +273,12 @@ def CnnFoldPaddingIntoProducers
     chain's destination, and a `tensor.insert_slice` of the result back into
     it. After bufferization the producer (a convolution's kernel, a pooling)
     writes straight into the padded buffer that the next convolution reads:
-    no copy. Other users of the unpadded value read the interior.
+    no copy. Other users of the unpadded value read the interior. A pad of
+    a `tensor.extract_slice` that keeps the leading part of dimensions the
+    pad does not pad (the layer's channels of a kernel that computed
+    `padded_channels`) first becomes a slice of the pad of the whole
+    value, so that such a kernel writes the padded buffer as well and the
+    reader takes a view of it.
   }];
   let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
 }

@@ -93,3 +93,48 @@ func.func @forall_then_pad(%x: tensor<4x1x4x8xf32>) -> tensor<1x6x6x8xf32> {
   } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
   return %p : tensor<1x6x6x8xf32>
 }
+
+// -----
+
+// A kernel that computed padded channels (16 for the layer's 12): the pad
+// of its leading-channel slice becomes a slice of the pad of the whole
+// output, which the kernel then writes directly; the reader gets a view.
+// CHECK-LABEL: func @pad_of_channel_slice
+// CHECK: %[[FILL:.+]] = linalg.fill {{.*}} -> tensor<1x6x6x16xf32>
+// CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 16] [1, 1, 1, 1]
+// CHECK: %[[RELU:.+]] = linalg.generic {{.*}} outs(%[[INTERIOR]] : tensor<1x4x4x16xf32>)
+// CHECK: %[[PADDED:.+]] = tensor.insert_slice %[[RELU]] into %[[FILL]]
+// CHECK: %[[VIEW:.+]] = tensor.extract_slice %[[PADDED]][0, 0, 0, 0] [1, 6, 6, 12] [1, 1, 1, 1] : tensor<1x6x6x16xf32> to tensor<1x6x6x12xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[VIEW]]
+func.func @pad_of_channel_slice(%x: tensor<1x4x4x16xf32>) -> tensor<1x6x6x12xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x4x16xf32>) outs(%e : tensor<1x4x4x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x16xf32>
+  %s = tensor.extract_slice %r[0, 0, 0, 0] [1, 4, 4, 12] [1, 1, 1, 1] : tensor<1x4x4x16xf32> to tensor<1x4x4x12xf32>
+  %p = tensor.pad %s low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x12xf32> to tensor<1x6x6x12xf32>
+  return %p : tensor<1x6x6x12xf32>
+}
+
+// -----
+
+// A slice that trims a padded dimension stays as it is.
+// CHECK-LABEL: func @pad_of_spatial_slice
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 0] [1, 3, 4, 16]
+// CHECK: tensor.pad
+func.func @pad_of_spatial_slice(%x: tensor<1x4x4x16xf32>) -> tensor<1x5x6x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %s = tensor.extract_slice %x[0, 0, 0, 0] [1, 3, 4, 16] [1, 1, 1, 1] : tensor<1x4x4x16xf32> to tensor<1x3x4x16xf32>
+  %p = tensor.pad %s low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x3x4x16xf32> to tensor<1x5x6x16xf32>
+  return %p : tensor<1x5x6x16xf32>
+}
