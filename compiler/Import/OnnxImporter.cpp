@@ -552,9 +552,40 @@ LogicalResult OnnxImporter::importGemm(const onnx::NodeProto &node,
             ArrayRef<float>(values)));
   }
   auto inputType = cast<RankedTensorType>(input->getType());
-  // MatMul of a larger tensor by a matrix acts on its last dimension (a
-  // linear layer of every pixel, ConvNeXt's MLP): between reshapes to and
-  // from a matrix of rows.
+  // MatMul of an NHWC image by a matrix (a linear layer of every pixel,
+  // ConvNeXt's MLP after its permute) is a 1x1 convolution of the NCHW
+  // image: between transposes that cancel with the channels-last layout,
+  // with the convolution kernels, which suit many rows better than the
+  // linear layer's.
+  if (isMatMul && inputType.getRank() == 4) {
+    ArrayRef<int64_t> rows = linearWeight.getType().getShape(); // [out, in]
+    auto filterType =
+        RankedTensorType::get({rows[0], rows[1], 1, 1}, builder.getF32Type());
+    Value filter = arith::ConstantOp::create(builder, loc,
+                                             linearWeight.reshape(filterType));
+    FailureOr<Value> nchw =
+        createInferred<TransposeOp>(builder, loc, inputType, *input,
+                                    builder.getDenseI64ArrayAttr({0, 3, 1, 2}));
+    if (failed(nchw))
+      return failure();
+    FailureOr<Value> conv = createInferred<Conv2DOp>(
+        builder, loc, nchw->getType(), *nchw, filter, Value(), Value(),
+        builder.getDenseI64ArrayAttr({1, 1}),
+        builder.getDenseI64ArrayAttr({0, 0, 0, 0}),
+        builder.getDenseI64ArrayAttr({1, 1}), builder.getI64IntegerAttr(1),
+        UnitAttr());
+    if (failed(conv))
+      return failure();
+    FailureOr<Value> nhwc =
+        createInferred<TransposeOp>(builder, loc, conv->getType(), *conv,
+                                    builder.getDenseI64ArrayAttr({0, 2, 3, 1}));
+    if (failed(nhwc))
+      return failure();
+    define(node, *nhwc);
+    return success();
+  }
+  // MatMul of another larger tensor acts on its last dimension: a linear
+  // layer between reshapes to and from a matrix of rows.
   bool rows = isMatMul && inputType.getRank() > 2;
   if (inputType.getRank() != 2 && !rows)
     return emitError(loc) << node.op_type() << ": input must be a matrix, got "
@@ -659,10 +690,29 @@ LogicalResult OnnxImporter::importAdd(const onnx::NodeProto &node,
   // between reshapes).
   for (auto [product, addend, index] :
        {std::tuple{*lhs, *rhs, 1}, std::tuple{*rhs, *lhs, 0}}) {
+    DenseElementsAttr bias = getConstantAttr(node, index);
+    // A per-pixel MatMul of an NHWC image: the 1x1 convolution's bias.
+    if (auto back = product.getDefiningOp<TransposeOp>()) {
+      auto conv = back.getInput().getDefiningOp<Conv2DOp>();
+      int64_t channels = conv ? conv.getType().getDimSize(1) : 0;
+      if (!conv || conv.hasEpilogue() || !conv->hasOneUse() || !bias ||
+          !bias.getElementType().isF32() || bias.getNumElements() != channels ||
+          bias.getType().getShape().back() != channels ||
+          readers.lookup(node.input(1 - index)) != 1 || !product.use_empty())
+        continue;
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPoint(conv);
+      Value biasValue =
+          arith::ConstantOp::create(builder, loc,
+                                    bias.reshape(RankedTensorType::get(
+                                        {channels}, builder.getF32Type())));
+      conv.getBiasMutable().assign(biasValue);
+      define(node, product);
+      return success();
+    }
     auto reshaped = product.getDefiningOp<ReshapeOp>();
     auto linear =
         (reshaped ? reshaped.getInput() : product).getDefiningOp<LinearOp>();
-    DenseElementsAttr bias = getConstantAttr(node, index);
     // This Add is the product's only reader, in ONNX and so far in MLIR.
     if (!linear || linear.getBias() || !bias ||
         readers.lookup(node.input(1 - index)) != 1 || !product.use_empty() ||
