@@ -20,8 +20,11 @@
 #include "Transforms/Passes.h"
 #include "cnn/CnnOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -71,6 +74,24 @@
 
 using namespace mlir;
 namespace cl = llvm::cl;
+
+/// Fails, at the first such constant, if a weight's data is not in the
+/// file: MLIR printed with elided weights (`dense_resource<__elided__>`)
+/// describes the structure only.
+static LogicalResult checkWeightsPresent(ModuleOp module) {
+  WalkResult result = module.walk([](arith::ConstantOp constant) {
+    auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
+    if (!resource || resource.getRawHandle().getBlob())
+      return WalkResult::advance();
+    constant.emitError("the weights of this ")
+        << constant.getType() << " are not in the file (dense_resource<"
+        << resource.getRawHandle().getKey()
+        << "> has no data: MLIR printed with elided weights); cnnc needs them "
+           "to compile the model (--emit=cnn, summary and dot work without)";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
 
 namespace {
 using Emit = cnn::EmitKind;
@@ -713,7 +734,8 @@ public:
     if (emitKind == Emit::Dot || emitKind == Emit::Svg)
       return emitGraph(*module, output);
     if (!lowered &&
-        (failed(runStage(cnn::buildCnnToLinalgPipeline, "to-linalg")) ||
+        (failed(checkWeightsPresent(*module)) ||
+         failed(runStage(cnn::buildCnnToLinalgPipeline, "to-linalg")) ||
          failed(dumpModule("02-linalg.mlir"))))
       return failure();
     progress.finished("lowering to linalg");
