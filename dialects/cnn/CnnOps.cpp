@@ -679,7 +679,9 @@ LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult LayerNormOp::verify() {
-  auto type = cast<RankedTensorType>(getInput().getType());
+  auto type = dyn_cast<RankedTensorType>(getInput().getType());
+  if (!type)
+    return emitOpError("input must be a ranked tensor");
   int64_t axis = getAxis();
   if (axis < 0 || axis >= type.getRank())
     return emitOpError("axis ") << axis << " is out of range for " << type;

@@ -642,3 +642,11 @@ func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<58x16x3x3xf32>) {
   %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] {cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, padded_channels = 64>} : (tensor<1x16x8x8xf32>, tensor<58x16x3x3xf32>) -> tensor<1x58x8x8xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<*xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{input must be a ranked tensor}}
+  %0 = cnn.layer_norm %x, %s, %s axis 0 epsilon 1.0e-6 : (tensor<*xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<*xf32>
+  return
+}
