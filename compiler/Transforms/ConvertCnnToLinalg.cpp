@@ -174,6 +174,34 @@ mlir::cnn::createBatchedContraction(OpBuilder &b, Location loc, Value lhs,
   return contraction;
 }
 
+linalg::GenericOp mlir::cnn::createGroupedConvolution(
+    OpBuilder &b, Location loc, Value input, Value filter, Value init,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, KernelAttr kernel) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr n, oh, ow, g, k, kh, kw, c;
+  bindDims(ctx, n, oh, ow, g, k, kh, kw, c);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(8, 0,
+                     {n, oh * strides[0] + kh * dilations[0],
+                      ow * strides[1] + kw * dilations[1], g, c},
+                     ctx),
+      AffineMap::get(8, 0, {g, kh, kw, c, k}, ctx),
+      AffineMap::get(8, 0, {n, oh, ow, g, k}, ctx)};
+  SmallVector<utils::IteratorType> iterators = parallelIterators(5);
+  iterators.append(3, utils::IteratorType::reduction);
+  auto conv = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{input, filter},
+      ValueRange{init}, maps, iterators,
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
+      });
+  if (kernel)
+    conv->setAttr(KernelAttr::kAttrName, kernel);
+  return conv;
+}
+
 //===----------------------------------------------------------------------===//
 // Channels-last layout
 //===----------------------------------------------------------------------===//
@@ -276,21 +304,25 @@ static std::optional<SmallVector<float>> pairColumnsFilter(Conv2DOp op,
   return paired;
 }
 
-/// The initial value of an NHWC convolution's accumulator: the bias
-/// broadcast over channels plus the residual, so that the convolution adds
+/// The initial value of a channels-last convolution's accumulator: the bias
+/// broadcast over pixels plus the residual, so that the convolution adds
 /// its products to them and no separate pass over the output is needed.
+/// The bias indexes the accumulator's innermost dimensions (the channels:
+/// [F] of NHWC, or [G, F/G] of a grouped NHWGF accumulator).
 static Value createAccumulatorInit(OpBuilder &b, Location loc,
                                    RankedTensorType type, Value bias,
                                    Value residual) {
   if (!bias && !residual)
     return createZeroTensor(b, loc, type);
   MLIRContext *ctx = b.getContext();
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
+  int64_t rank = type.getRank();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   if (bias) {
     inputs.push_back(bias);
-    maps.push_back(AffineMap::get(4, 0, b.getAffineDimExpr(3), ctx));
+    int64_t biasRank = cast<RankedTensorType>(bias.getType()).getRank();
+    maps.push_back(identity.getSliceMap(rank - biasRank, biasRank));
   }
   if (residual) {
     inputs.push_back(residual);
@@ -301,7 +333,7 @@ static Value createAccumulatorInit(OpBuilder &b, Location loc,
       tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   return linalg::GenericOp::create(
              b, loc, TypeRange{type}, inputs, ValueRange{empty}, maps,
-             parallelIterators(4),
+             parallelIterators(rank),
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
                Value sum = args[0];
                if (args.size() == 3)
@@ -345,15 +377,17 @@ struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (channelsLast && op.getGroups() == 1)
       return lowerChannelsLast(op, adaptor, rewriter);
-    // A grouped convolution with a kernel is depthwise (the dialect
-    // verifies it): the NHWC vector form.
+    // A grouped convolution with a kernel: depthwise, or the groups'
+    // convolutions side by side, both in NHWC vector form.
     if (channelsLast && getKernel(op)) {
       std::optional<SmallVector<float>> filter =
           getF32ConstantData(adaptor.getFilter());
       if (!filter)
-        return rewriter.notifyMatchFailure(op, "a depthwise kernel needs a "
+        return rewriter.notifyMatchFailure(op, "a grouped kernel needs a "
                                                "constant f32 filter");
-      return lowerDepthwise(op, adaptor, *filter, rewriter);
+      if (op.isDepthwise())
+        return lowerDepthwise(op, adaptor, *filter, rewriter);
+      return lowerGrouped(op, adaptor, *filter, rewriter);
     }
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
@@ -452,6 +486,84 @@ private:
     }
     if (KernelAttr kernel = getKernel(op))
       root->setAttr(KernelAttr::kAttrName, kernel);
+    rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToChannelsFirst));
+    return success();
+  }
+
+  /// A grouped convolution in NHWC: the channels split into (groups,
+  /// channels per group) on the padded input [N, H, W, G, C/G], the
+  /// accumulator [N, OH, OW, G, F/G] (starting as bias + residual) and the
+  /// ReLU; the constant filter as [G, KH, KW, C/G, F/G], so that one
+  /// group's filter is an HWCF filter whose output channels are
+  /// contiguous. The kernel decision goes onto the root as for other
+  /// convolutions.
+  LogicalResult lowerGrouped(Conv2DOp op, OpAdaptor adaptor,
+                             ArrayRef<float> data,
+                             ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> out = op.getType().getShape();
+    Type elementType = op.getType().getElementType();
+    ArrayRef<int64_t> fchw = op.getFilter().getType().getShape();
+    int64_t groups = op.getGroups(), f = fchw[0], c = fchw[1], kh = fchw[2],
+            kw = fchw[3], groupOutputs = f / groups;
+    auto resultType =
+        RankedTensorType::get({out[0], out[2], out[3], f}, elementType);
+    auto groupedType = RankedTensorType::get(
+        {out[0], out[2], out[3], groups, groupOutputs}, elementType);
+    SmallVector<ReassociationIndices> splitChannels = {{0}, {1}, {2}, {3, 4}};
+
+    Value input = transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+    input = padSpatial(rewriter, loc, input, op.getPadding(),
+                       rewriter.getZeroAttr(elementType), {0, 0},
+                       /*heightDim=*/1);
+    ArrayRef<int64_t> padded = cast<RankedTensorType>(input.getType()).getShape();
+    input = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get(
+            {padded[0], padded[1], padded[2], groups, padded[3] / groups},
+            elementType),
+        input, splitChannels);
+
+    // w'[g][h][w][c][k] = w[g * F/G + k][c][h][w]
+    SmallVector<float> grouped(data.size());
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t k = 0; k < groupOutputs; ++k)
+        for (int64_t ci = 0; ci < c; ++ci)
+          for (int64_t hi = 0; hi < kh; ++hi)
+            for (int64_t wi = 0; wi < kw; ++wi)
+              grouped[(((g * kh + hi) * kw + wi) * c + ci) * groupOutputs + k] =
+                  data[(((g * groupOutputs + k) * c + ci) * kh + hi) * kw + wi];
+    auto filterType =
+        RankedTensorType::get({groups, kh, kw, c, groupOutputs}, elementType);
+    Value filter = arith::ConstantOp::create(
+        rewriter, loc, filterType,
+        DenseElementsAttr::get(filterType, ArrayRef(grouped)));
+
+    Value bias = adaptor.getBias();
+    if (bias)
+      bias = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({groups, groupOutputs}, elementType), bias,
+          SmallVector<ReassociationIndices>{{0, 1}});
+    Value residual = adaptor.getResidual();
+    if (residual)
+      residual = tensor::ExpandShapeOp::create(
+          rewriter, loc, groupedType,
+          transpose(rewriter, loc, residual, kToChannelsLast), splitChannels);
+    Value init =
+        createAccumulatorInit(rewriter, loc, groupedType, bias, residual);
+    linalg::GenericOp convOp = createGroupedConvolution(
+        rewriter, loc, input, filter, init, op.getStrides(), op.getDilations(),
+        /*kernel=*/nullptr);
+    Value conv = convOp.getResult(0);
+    Operation *root = convOp;
+    if (op.getRelu()) {
+      conv = createRelu(rewriter, loc, conv);
+      root = conv.getDefiningOp();
+    }
+    root->setAttr(KernelAttr::kAttrName, getKernel(op));
+    conv = tensor::CollapseShapeOp::create(rewriter, loc, resultType, conv,
+                                           splitChannels);
     rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToChannelsFirst));
     return success();
   }

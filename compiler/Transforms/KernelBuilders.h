@@ -25,6 +25,22 @@ linalg::GenericOp createBatchedContraction(OpBuilder &b, Location loc,
                                            AffineMap lhsMap, AffineMap rhsMap,
                                            KernelAttr kernel);
 
+/// One grouped convolution in channels-last form, loops
+/// (n, oh, ow, g, k, kh, kw, c):
+///   init[n, oh, ow, g, k] += input[n, oh*sh + kh*dh, ow*sw + kw*dw, g, c]
+///                            * filter[g, kh, kw, c, k]
+/// on the padded input [N, H, W, G, C/G], the filter [G, KH, KW, C/G, F/G]
+/// and the accumulator [N, OH, OW, G, F/G]: with one group, an HWCF
+/// convolution. Carries `kernel` (if not null): its register blocks are
+/// `pixels` x `channels` of one group, its tasks `task_rows` rows by
+/// `task_channels` output channels (whole groups, or a part of one).
+linalg::GenericOp createGroupedConvolution(OpBuilder &b, Location loc,
+                                           Value input, Value filter,
+                                           Value init,
+                                           ArrayRef<int64_t> strides,
+                                           ArrayRef<int64_t> dilations,
+                                           KernelAttr kernel);
+
 /// The NHWC result of a 3x3 stride-1 convolution computed as Winograd
 /// F(4x4, 3x3) or F(2x2, 3x3) (`kernel`'s algorithm): `input` is the
 /// padded NHWC input, `hwcf` the filter's data, `bias` ([F]) and

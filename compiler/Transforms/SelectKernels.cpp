@@ -307,12 +307,48 @@ static Decision decideDepthwise(Conv2DOp conv, const TargetModel &target) {
   return d;
 }
 
+/// A grouped convolution with several channels per group (ResNeXt, RegNet)
+/// and a constant filter: the groups' small convolutions side by side.
+static bool isGroupedKernel(Conv2DOp conv) {
+  return conv.getGroups() != 1 && !conv.isDepthwise() &&
+         isF32Constant(conv.getFilter());
+}
+
+/// A grouped convolution's kernel: each register block is one group's
+/// convolution over `pixels` x `channels` (channels of that group's
+/// `f / groups` outputs, over its `c / groups` inputs), blocked as an
+/// ungrouped convolution of the group's size; tasks are output rows by
+/// whole groups (or a part of one group), split across groups when there
+/// are few rows, so that threads get even shares.
+static Decision decideGrouped(Conv2DOp conv, const TargetModel &target) {
+  ArrayRef<int64_t> out = conv.getType().getShape();
+  ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
+  int64_t groups = conv.getGroups(), f = out[1];
+  int64_t groupOutputs = f / groups;
+  Decision d = chooseConvBlocks({out[0], out[2], out[3], groupOutputs},
+                                filter[1], filter[2], filter[3], target);
+  d.taskRows = 1;
+  d.taskChannels = f;
+  d.packFilter = false;
+  int64_t rows = out[0] * out[2];
+  if (rows < kMinTasks) {
+    int64_t splits = llvm::divideCeil(kMinTasks, rows);
+    d.taskChannels = largestDivisor(
+        f, std::max(groupOutputs, f / splits),
+        [&](int64_t block) { return block % groupOutputs == 0; });
+  }
+  return d;
+}
+
 static std::optional<Decision>
 decideConv(Conv2DOp conv, const TargetModel &target,
            std::optional<KernelAlgorithm> forced = std::nullopt) {
   if (isDepthwise(conv) && (!forced || *forced == KernelAlgorithm::Direct))
     return decideDepthwise(conv, target);
-  // Other grouped convolutions lower to NCHW loops that no kernel tiles.
+  if (isGroupedKernel(conv) && (!forced || *forced == KernelAlgorithm::Direct))
+    return decideGrouped(conv, target);
+  // Grouped convolutions with a computed filter lower to NCHW loops that no
+  // kernel tiles.
   if (conv.getGroups() != 1)
     return std::nullopt;
   ArrayRef<int64_t> out = conv.getType().getShape();
@@ -428,8 +464,43 @@ static std::string checkFeasible(Operation *op, const Decision &d,
         os << "a depthwise filter is not repacked";
       return error;
     }
-    if (conv.getGroups() != 1)
-      return "grouped convolutions other than depthwise take no kernel";
+    if (conv.getGroups() != 1) {
+      if (!isGroupedKernel(conv))
+        return "a grouped convolution takes a kernel only with a constant "
+               "filter";
+      if (d.algorithm != KernelAlgorithm::Direct)
+        return "a grouped convolution is computed directly";
+      ArrayRef<int64_t> out = conv.getType().getShape();
+      int64_t f = out[1], groupOutputs = f / conv.getGroups();
+      int64_t groupInputs = conv.getFilter().getType().getDimSize(1);
+      if (d.tail ? d.pixels > out[3] || out[3] % d.pixels != d.tail
+                 : !divides(d.pixels, out[3]))
+        os << "pixels (" << d.pixels << ") must divide the output width ("
+           << out[3] << "), or tail must be the remainder ("
+           << out[3] % std::max<int64_t>(1, d.pixels) << ")";
+      else if (!divides(d.channels, groupOutputs))
+        os << "channels (" << d.channels << ") must divide the "
+           << groupOutputs << " output channels of a group";
+      else if (!divides(d.taskChannels, f) ||
+               (d.taskChannels % groupOutputs != 0 &&
+                (groupOutputs % d.taskChannels != 0 ||
+                 d.taskChannels % d.channels != 0)))
+        os << "task_channels (" << d.taskChannels
+           << ") must be whole groups of " << groupOutputs
+           << " output channels, or a part of one that channels ("
+           << d.channels << ") divides";
+      else if (!divides(d.reduction, groupInputs))
+        os << "reduction (" << d.reduction << ") must divide the "
+           << groupInputs << " input channels of a group";
+      else if (!divides(d.taskRows, out[2]))
+        os << "task_rows (" << d.taskRows << ") must divide the " << out[2]
+           << " output rows";
+      else if (d.packFilter)
+        os << "a grouped filter is not repacked";
+      else if (d.paddedChannels)
+        os << "a grouped convolution's channels are not padded";
+      return error;
+    }
     ArrayRef<int64_t> out = conv.getType().getShape();
     SmallVector<int64_t> nhwc = {out[0], out[2], out[3], out[1]};
     int64_t c = conv.getFilter().getType().getDimSize(1), f = out[1];
@@ -658,9 +729,9 @@ struct CnnSelectKernelsPass final
         if (!decision) {
           op->emitError("kernel config '")
               << kernelConfig << "': layer '" << name
-              << "' has no kernel to configure (only ungrouped "
-                 "convolutions, linear layers with constant weights and "
-                 "pooling do)";
+              << "' has no kernel to configure (convolutions do, except "
+                 "grouped ones with a computed filter; linear layers with "
+                 "constant weights and pooling do)";
           return signalPassFailure();
         }
         std::string error;

@@ -202,31 +202,68 @@ static void packTaskFilter(RewriterBase &rewriter,
     rewriter.eraseOp(constant);
 }
 
+/// The grouped convolution `op` is, in the form createGroupedConvolution
+/// builds (loops (n, oh, ow, g, k, kh, kw, c)), or null.
+static linalg::GenericOp getGroupedConvolution(Operation *op) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!generic || generic.getNumLoops() != 8 ||
+      generic.getNumReductionLoops() != 3)
+    return {};
+  return generic;
+}
+
+/// Whether `op` is a register block's convolution: HWCF, or one group's.
+static bool isBlockConvolution(Operation *op) {
+  return isa<linalg::Conv2DNhwcHwcfOp>(op) || getGroupedConvolution(op);
+}
+
 static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
-                                    linalg::Conv2DNhwcHwcfOp blockConv,
+                                    linalg::LinalgOp blockConv,
                                     KernelAttr kernel);
 static Operation *getBlockConvolution(ArrayRef<Operation *> ops);
 static LogicalResult simplifyVectorCode(Operation *root);
 
 /// Tiles, decomposes and vectorizes one convolution kernel as `kernel`
-/// says: `conv`, with `epilogue` (the kernel's root when the layer has a
-/// ReLU, else null) and the op computing its accumulator's initial value
-/// (bias, residual) fused into each register block. A convolution that does
-/// not tile stays whole (slower, still right); one that tiles but does not
-/// vectorize stays as tiled loops.
+/// says: `conv` (a linalg.conv_2d_nhwc_hwcf, or a grouped convolution of
+/// createGroupedConvolution's form), with `epilogue` (the kernel's root
+/// when the layer has a ReLU, else null) and the op computing its
+/// accumulator's initial value (bias, residual) fused into each register
+/// block. A grouped convolution's register blocks lie within one group, so
+/// that each is an HWCF block. A convolution that does not tile stays whole
+/// (slower, still right); one that tiles but does not vectorize stays as
+/// tiled loops.
 static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
-                                      linalg::Conv2DNhwcHwcfOp conv,
+                                      linalg::LinalgOp conv,
                                       linalg::GenericOp epilogue,
                                       KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   auto root = cast<TilingInterface>(epilogue ? epilogue.getOperation()
                                              : conv.getOperation());
-  // The root's loops: (n, oh, ow, oc), then the convolution's (kh, kw, ic).
-  int64_t rootLoops = epilogue ? 4 : 7;
+  // The root's loops: (n, oh, ow, oc), then the convolution's (kh, kw, ic);
+  // a grouped convolution's: (n, oh, ow, g, k), then (kh, kw, c).
+  bool grouped = bool(getGroupedConvolution(conv));
+  int64_t rootLoops = (epilogue ? 4 : 7) + (grouped ? 1 : 0);
   auto rootSizes = [&](SmallVector<int64_t> sizes) {
     sizes.resize(rootLoops, 0);
     return sizes;
   };
+  // Output channels: (task, block) tile sizes of the channel loop, or of
+  // the group and channel-in-group loops (a task of whole groups, or of a
+  // part of one).
+  SmallVector<int64_t> taskChannels = {kernel.getTaskChannels()};
+  SmallVector<int64_t> blockChannels = {kernel.getChannels()};
+  if (grouped) {
+    int64_t groupOutputs = conv.getStaticLoopRanges()[4];
+    if (kernel.getTaskChannels() % groupOutputs == 0)
+      taskChannels = {kernel.getTaskChannels() / groupOutputs, groupOutputs};
+    else
+      taskChannels = {1, kernel.getTaskChannels()};
+    blockChannels = {1, kernel.getChannels()};
+  }
+  SmallVector<int64_t> taskSizes = {1, kernel.getTaskRows(), 0};
+  llvm::append_range(taskSizes, taskChannels);
+  SmallVector<int64_t> blockSizes = {0, 1, kernel.getPixels()};
+  llvm::append_range(blockSizes, blockChannels);
   llvm::SmallPtrSet<Operation *, 2> fusable;
   if (epilogue)
     fusable.insert(conv);
@@ -236,9 +273,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   if (isa_and_present<linalg::LinalgOp>(init) && init->hasOneUse())
     fusable.insert(init);
   FailureOr<SmallVector<Operation *>> tasks = tileKernel(
-      rewriter, root,
-      rootSizes({1, kernel.getTaskRows(), 0, kernel.getTaskChannels()}),
-      LoopType::ForallOp, fusable);
+      rewriter, root, rootSizes(taskSizes), LoopType::ForallOp, fusable);
   if (failed(tasks))
     return failure();
   if (kernel.packsFilter())
@@ -250,12 +285,14 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   // Channel blocks outside, pixel blocks inside: a block's filter slice
   // (kh*kw*ic*channels floats) is read from cache once per row rather than
   // once per pixel block.
-  SmallVector<int64_t> channelsOuter = {0, 1, 3, 2, 4, 5, 6};
+  SmallVector<int64_t> channelsOuter =
+      grouped ? SmallVector<int64_t>{0, 1, 3, 4, 2, 5, 6, 7}
+              : SmallVector<int64_t>{0, 1, 3, 2, 4, 5, 6};
   channelsOuter.resize(rootLoops);
   FailureOr<SmallVector<Operation *>> blocks =
       tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
-                 rootSizes({0, 1, kernel.getPixels(), kernel.getChannels()}),
-                 LoopType::ForOp, fusable, channelsOuter);
+                 rootSizes(blockSizes), LoopType::ForOp, fusable,
+                 channelsOuter);
   if (failed(blocks))
     return failure();
   // The pixel loop is innermost; its blocks hold the tiled ops.
@@ -264,8 +301,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
     return failure();
   if (!kernel.getTail())
     return vectorizeBlock(
-        rewriter, cast<linalg::Conv2DNhwcHwcfOp>(getBlockConvolution(*blocks)),
-        kernel);
+        rewriter, cast<linalg::LinalgOp>(getBlockConvolution(*blocks)), kernel);
   // A width that `pixels` does not divide: the last block of each row is
   // peeled into its own iteration, where it has the static tail size.
   scf::ForOp tailLoop;
@@ -277,11 +313,12 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
     return failure();
   // The full blocks' loop, and the tail block (its one-iteration loop may
   // have folded into the task's body).
-  SmallVector<linalg::Conv2DNhwcHwcfOp> blockConvs;
-  task->walk([&](linalg::Conv2DNhwcHwcfOp blockConv) {
-    blockConvs.push_back(blockConv);
+  SmallVector<linalg::LinalgOp> blockConvs;
+  task->walk([&](linalg::LinalgOp blockConv) {
+    if (isBlockConvolution(blockConv))
+      blockConvs.push_back(blockConv);
   });
-  for (linalg::Conv2DNhwcHwcfOp blockConv : blockConvs)
+  for (linalg::LinalgOp blockConv : blockConvs)
     if (failed(vectorizeBlock(rewriter, blockConv, kernel)))
       return failure();
   return success();
@@ -290,20 +327,56 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
 /// The register block's convolution among a block's tiled ops.
 static Operation *getBlockConvolution(ArrayRef<Operation *> ops) {
   for (Operation *op : ops)
-    if (isa<linalg::Conv2DNhwcHwcfOp>(op))
+    if (isBlockConvolution(op))
       return op;
   return nullptr;
 }
 
-/// Tiles the reduction of one register block's convolution, decomposes it to
-/// 1-D and vectorizes it with the elementwise ops fused into its block: the
-/// one computing its accumulator's initial value and its epilogue.
+/// A grouped register block (one group: loops [1, 1, pixels, 1, channels,
+/// KH, KW, C/G]) as the HWCF convolution it is, on rank-reduced slices of
+/// its operands without the group dimension: input [1, span, span', C/G],
+/// filter [KH, KW, C/G, channels], accumulator [1, 1, pixels, channels].
+/// From there the block is blocked like any other: its unit dimensions
+/// lead, so that its accumulators stay in registers across the reduction.
+static FailureOr<linalg::Conv2DNhwcHwcfOp>
+getGroupBlockAsHwcf(RewriterBase &rewriter, linalg::GenericOp block) {
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(block);
+  if (failed(dims) || dims->strides.size() != 2 ||
+      dims->dilations.size() != 2)
+    return failure();
+  SmallVector<int64_t> ranges = block.getStaticLoopRanges();
+  if (ranges[0] != 1 || ranges[1] != 1 || ranges[3] != 1)
+    return failure();
+  rewriter.setInsertionPoint(block);
+  Location loc = block.getLoc();
+  auto dropGroup = [&](Value value, int64_t groupDim) {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.erase(shape.begin() + groupDim);
+    return tensor::createCanonicalRankReducingExtractSliceOp(
+        rewriter, loc, value,
+        RankedTensorType::get(shape, type.getElementType()));
+  };
+  Value input = dropGroup(block.getDpsInputs()[0], 3);
+  Value filter = dropGroup(block.getDpsInputs()[1], 0);
+  Value output = block.getDpsInits()[0];
+  Value init = dropGroup(output, 3);
+  auto conv = linalg::Conv2DNhwcHwcfOp::create(
+      rewriter, loc, TypeRange{init.getType()}, ValueRange{input, filter},
+      ValueRange{init}, rewriter.getI64TensorAttr(dims->strides),
+      rewriter.getI64TensorAttr(dims->dilations));
+  rewriter.replaceOp(block, tensor::createCanonicalRankReducingInsertSliceOp(
+                                rewriter, loc, conv.getResult(0), output));
+  return conv;
+}
+
 static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
-                                    linalg::Conv2DNhwcHwcfOp blockConv,
+                                    linalg::LinalgOp blockConv,
                                     KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   if (!blockConv ||
-      !cast<RankedTensorType>(blockConv.getResultTypes()[0]).hasStaticShape())
+      !cast<RankedTensorType>(blockConv->getResultTypes()[0]).hasStaticShape())
     return failure();
   SmallVector<Operation *> elementwise;
   Block *body = blockConv->getBlock();
@@ -315,6 +388,13 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
     Operation *user = *result.getUsers().begin();
     if (isa<linalg::GenericOp>(user) && user->getBlock() == body)
       elementwise.push_back(user);
+  }
+  if (linalg::GenericOp grouped = getGroupedConvolution(blockConv)) {
+    FailureOr<linalg::Conv2DNhwcHwcfOp> hwcf =
+        getGroupBlockAsHwcf(rewriter, grouped);
+    if (failed(hwcf))
+      return failure();
+    blockConv = *hwcf;
   }
   FailureOr<Operation *> step =
       tile(rewriter, cast<TilingInterface>(blockConv.getOperation()),
@@ -623,13 +703,16 @@ struct CnnTileConvolutionsPass final
         continue;
       }
       // A convolution, or the ReLU over one: the root of a conv kernel.
-      auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op);
+      linalg::LinalgOp conv;
+      if (isBlockConvolution(op))
+        conv = root;
       auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op);
       auto generic = dyn_cast<linalg::GenericOp>(op);
       if (!conv && !depthwise && generic &&
           generic.getNumReductionLoops() == 0) {
-        conv =
-            generic.getDpsInputs()[0].getDefiningOp<linalg::Conv2DNhwcHwcfOp>();
+        Operation *producer = generic.getDpsInputs()[0].getDefiningOp();
+        if (producer && isBlockConvolution(producer))
+          conv = cast<linalg::LinalgOp>(producer);
         depthwise = generic.getDpsInputs()[0]
                         .getDefiningOp<linalg::DepthwiseConv2DNhwcHwcOp>();
       }
@@ -645,7 +728,8 @@ struct CnnTileConvolutionsPass final
       if (conv) {
         // A convolution that does not tile stays whole: slower, still right.
         if (succeeded(tileAndVectorize(
-                rewriter, conv, op == conv ? linalg::GenericOp() : generic,
+                rewriter, conv,
+                op == conv.getOperation() ? linalg::GenericOp() : generic,
                 kernel)))
           ++convolutions;
         else

@@ -89,11 +89,6 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError("kernel paired_columns needs a width stride of "
                              "2, width dilation 1, one group and at most 4 "
                              "input channels");
-    if (conv.getGroups() != 1 &&
-        (!conv.isDepthwise() || algorithm != KernelAlgorithm::Direct))
-      return op->emitOpError("kernels of grouped convolutions are direct "
-                             "depthwise ones (groups = input channels = "
-                             "output channels)");
     int64_t outputChannels = conv.getType().getDimSize(1);
     if (int64_t padded = kernel.getPaddedChannels()) {
       if (padded <= outputChannels || conv.getGroups() != 1)

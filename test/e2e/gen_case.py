@@ -116,6 +116,31 @@ def _(s, n):
     return net
 
 
+@case("conv_groups8_residual_relu", batch2=True)
+def _(s, n):  # 2 groups of 8 (a grouped kernel's AVX2 vector), bias,
+    # residual and ReLU in the accumulator's init and epilogue
+    net = Net((n, 16, 9, 13), s)
+    net.conv2d(net.input, 16, 3, padding=1, groups=2, residual=net.input,
+               relu=True)
+    return net
+
+
+@case("conv_groups_dilation_tail")
+def _(s, n):  # 3 groups of 24 -> 16 channels, dilation 2, a prime width
+    # (its pixel blocks have a tail)
+    net = Net((n, 72, 15, 23), s)
+    net.conv2d(net.input, 48, 3, padding=2, dilation=2, groups=3)
+    return net
+
+
+@case("conv_groups_many_stride", batch2=True)
+def _(s, n):  # RegNet's stride-2 block: 13 groups of 8, few rows (tasks
+    # split across groups)
+    net = Net((n, 104, 14, 14), s)
+    net.conv2d(net.input, 104, 3, stride=2, padding=1, groups=13, relu=True)
+    return net
+
+
 @case("conv_depthwise", batch2=True)
 def _(s, n):  # groups == channels
     net = Net((n, 16, 13, 10), s)

@@ -35,13 +35,19 @@
 // CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 32, reduction = 8, task_rows = 7, task_channels = 32, pack_filter = true>
 // 7x7x512 (batch 1): F(2x2), 16 tiles.
 // CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 4, tail = 0, channels = 64, reduction = 8, task_rows = 1, task_channels = 256, pack_filter = false>
-// Grouped convolutions lower to loops no kernel tiles: no decision.
-// CHECK: cnn.conv2d {{.*}} groups 32 : (tensor
+// A grouped convolution (32 groups of 16 channels) is blocked as one
+// group's convolution: blocks of the group's 16 channels (one vector) by
+// the 7 pixels of a row; 7 rows are too few tasks for even shares, so
+// tasks are 8 groups (128 channels) of a row. With AVX2, 7 pixels of one vector
+// (8 of the group's channels) hold more accumulators than 6 pixels of two
+// with a 1-pixel tail.
+// CHECK: cnn.conv2d {{.*}} groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = false>}
+// AVX2: cnn.conv2d {{.*}} groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 7, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = false>}
 // A linear layer: its 10 features are one packed block and one task.
 // CHECK: cnn.linear {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 10, reduction = 8, task_rows = 1, task_channels = 10, pack_filter = true>
 
 // STATS: CnnSelectKernels
-// STATS-DAG: (S) 2 direct-convolutions
+// STATS-DAG: (S) 3 direct-convolutions
 // STATS-DAG: (S) 1 paired-columns-convolutions
 // STATS-DAG: (S) 2 winograd-f2x2
 // STATS-DAG: (S) 1 winograd-f4x4

@@ -254,6 +254,49 @@ func.func @depthwise(%x: tensor<1x10x10x32xf32>, %b: tensor<32xf32>) -> tensor<1
 
 // -----
 
+// A grouped convolution root (the ReLU over the generic of 2 groups of 8
+// channels): row tasks; register blocks of one group's 8 channels by 4
+// pixels, groups outside pixels, with the bias init and the ReLU fused;
+// each block is an HWCF convolution on slices without the group dimension,
+// whose accumulators stay in registers across the filter's rows and
+// columns (vector iter_args), one contraction of 8 input channels per step.
+// CHECK-LABEL: func @grouped
+// CHECK: scf.forall (%{{.+}}) in (8)
+// CHECK: scf.for %[[G:.+]] = %c0 to %c2 step %c1
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 0, 0] [1, 1, 4, 1, 8] [1, 1, 1, 1, 1] : tensor<1x1x4x1x8xf32> to tensor<1x1x4x8xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(%{{.+}} = %{{.+}}) -> (vector<4x8xf32>)
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(%{{.+}} = %{{.+}}) -> (vector<4x8xf32>)
+// CHECK: vector.transfer_read %arg0[%c0, %{{.+}}, %{{.+}}, %[[G]], %c0]{{.*}} : tensor<1x10x10x2x8xf32>, vector<4x8xf32>
+// CHECK: vector.transfer_read %{{.+}}[%[[G]], %{{.+}}, %{{.+}}, %c0, %c0]{{.*}} : tensor<2x3x3x8x8xf32>, vector<8x8xf32>
+// CHECK: vector.contract {{.*}} : vector<4x8xf32>, vector<8x8xf32> into vector<4x8xf32>
+// CHECK: arith.maximumf {{.*}} : vector<4x1x8xf32>
+// CHECK-NOT: linalg.generic
+func.func @grouped(%x: tensor<1x10x10x2x8xf32>, %b: tensor<2x8xf32>) -> tensor<1x8x8x2x8xf32> {
+  %w = arith.constant dense<0.01> : tensor<2x3x3x8x8xf32>
+  %e = tensor.empty() : tensor<1x8x8x2x8xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, g, k) -> (g, k)>, affine_map<(n, h, w, g, k) -> (n, h, w, g, k)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<2x8xf32>) outs(%e : tensor<1x8x8x2x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x8x2x8xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(n, oh, ow, g, k, kh, kw, c) -> (n, oh + kh, ow + kw, g, c)>, affine_map<(n, oh, ow, g, k, kh, kw, c) -> (g, kh, kw, c, k)>, affine_map<(n, oh, ow, g, k, kh, kw, c) -> (n, oh, ow, g, k)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x10x10x2x8xf32>, tensor<2x3x3x8x8xf32>) outs(%init : tensor<1x8x8x2x8xf32>) {
+  ^bb0(%in: f32, %f: f32, %out: f32):
+    %p = arith.mulf %in, %f : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x8x2x8xf32>
+  %e2 = tensor.empty() : tensor<1x8x8x2x8xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, g, k) -> (n, h, w, g, k)>, affine_map<(n, h, w, g, k) -> (n, h, w, g, k)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x8x8x2x8xf32>) outs(%e2 : tensor<1x8x8x2x8xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = false>} {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x2x8xf32>
+  return %1 : tensor<1x8x8x2x8xf32>
+}
+
+// -----
+
 // An elementwise op outside any kernel (a squeeze-excitation product):
 // row tasks and vectorized blocks of 8 pixels x 32 channels, the [1, 1, 1,
 // 32] gate read once (hoisted out of the tasks) and broadcast.

@@ -494,8 +494,8 @@ func.func @f() {
 // -----
 
 func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x4x3x3xf32>) {
-  // expected-error @+1 {{kernels of grouped convolutions are direct depthwise ones (groups = input channels = output channels)}}
-  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<1x16x8x8xf32>, tensor<16x4x3x3xf32>) -> tensor<1x16x8x8xf32>
+  // expected-error @+1 {{kernel winograd_f2 needs a 3x3 convolution with stride 1, dilation 1 and one group}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 4 {cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<1x16x8x8xf32>, tensor<16x4x3x3xf32>) -> tensor<1x16x8x8xf32>
   return
 }
 
