@@ -222,14 +222,21 @@ def CnnPlanActivationMemory
 }
 
 def CnnLowerMemrefCopy : Pass<"cnn-lower-memref-copy", "func::FuncOp"> {
-  let summary = "Rewrite memref.copy as linalg.copy";
+  let summary = "Rewrite strided memref.copy as loops of contiguous copies";
   let description = [{
-    Bufferization expresses padding and out-params as `memref.copy`, whose
-    strided form lowers to a call into MLIR's C runner utilities. As
-    `linalg.copy` the copy lowers to loops with the rest of the model, and
-    the compiled model needs no library beyond the cnnc runtime.
+    Bufferization expresses padding, concatenation and out-params as
+    `memref.copy`, whose strided form lowers to a call into MLIR's C runner
+    utilities that copies an element at a time. A strided copy becomes an
+    `scf.parallel` over its leading dimensions whose iterations each copy
+    one contiguous run (the innermost dimensions in which both sides are
+    contiguous: a padded buffer's row, a concatenation's channels of one
+    pixel) as a contiguous `memref.copy`, which lowers to `llvm.memcpy`. A
+    copy whose innermost dimension is strided on either side becomes
+    `linalg.copy` (loops). Either way the compiled model needs no library
+    beyond the cnnc runtime.
   }];
-  let dependentDialects = ["linalg::LinalgDialect"];
+  let dependentDialects = ["linalg::LinalgDialect", "scf::SCFDialect",
+                           "arith::ArithDialect"];
 }
 
 def CnnInstrumentLayers : Pass<"cnn-instrument-layers", "ModuleOp"> {

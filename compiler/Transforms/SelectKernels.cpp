@@ -375,11 +375,14 @@ decideConv(Conv2DOp conv, const TargetModel &target,
   SmallVector<int64_t> output;
   int64_t kh, kw, ic;
   loweredConvShape(conv, algorithm, output, kh, kw, ic);
-  // Output channels that are not whole vectors (ShuffleNet's 58, RegNet's
-  // 104, a 1000-class 1x1 head) would make every block a ragged vector;
-  // the kernel computes zero-filter channels up to whole vectors instead.
+  // Output channels that are not whole vectors (ShuffleNet's 58 and its
+  // 24-channel stem, RegNet's 104, a 1000-class 1x1 head) would make every
+  // block a ragged vector; the kernel computes zero-filter channels up to
+  // whole vectors instead.
   int64_t padded = 0;
-  if (algorithm == KernelAlgorithm::Direct && f % target.vectorWidth != 0 &&
+  if ((algorithm == KernelAlgorithm::Direct ||
+       algorithm == KernelAlgorithm::PairedColumns) &&
+      f % target.vectorWidth != 0 &&
       isF32Constant(conv.getFilter()))
     padded = output[3] = llvm::alignTo(f, target.vectorWidth);
   Decision d = chooseConvBlocks(output, ic, kh, kw, target);
@@ -537,9 +540,11 @@ static std::string checkFeasible(Operation *op, const Decision &d,
     loweredConvShape(conv, d.algorithm, output, kh, kw, ic);
     int64_t oh = output[1], ow = output[2], oc = output[3];
     if (d.paddedChannels) {
-      if (d.algorithm != KernelAlgorithm::Direct || d.paddedChannels <= oc ||
-          !isF32Constant(conv.getFilter()))
-        return "padded_channels needs the direct algorithm, a constant "
+      if ((d.algorithm != KernelAlgorithm::Direct &&
+           d.algorithm != KernelAlgorithm::PairedColumns) ||
+          d.paddedChannels <= oc || !isF32Constant(conv.getFilter()))
+        return "padded_channels needs the direct or paired_columns "
+               "algorithm, a constant "
                "filter and more than the " +
                std::to_string(oc) + " output channels";
       oc = d.paddedChannels;

@@ -613,14 +613,34 @@ static LogicalResult tileAndVectorizeElementwise(PatternRewriter &rewriter,
 /// Tiles a 4-D layout change (the model input's NCHW to NHWC, the output's
 /// NHWC to NCHW) into parallel tasks of one (dim 0, dim 1) slab and blocks
 /// of at most 256 elements, each vectorized into one read, an in-register
-/// transpose and one write. Left to linalg-to-parallel-loops it would be one
-/// OpenMP loop over every element, dividing its index into four.
+/// transpose and one write; a channel shuffle (5-D) likewise. Left to
+/// linalg-to-parallel-loops it would be one OpenMP loop over every element,
+/// dividing its index into four.
 static LogicalResult tileAndVectorizeTranspose(PatternRewriter &rewriter,
                                                linalg::TransposeOp transpose,
                                                int64_t vectorWidth) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   SmallVector<int64_t> ranges =
       cast<linalg::LinalgOp>(transpose.getOperation()).getStaticLoopRanges();
+  // A channel shuffle in NHWC: [N, H, W, G, C/G] to [N, H, W, C/G, G]. Row
+  // tasks, blocks of pixels of at most 256 elements, each one in-register
+  // interleave of its channels.
+  if (ranges.size() == 5 &&
+      transpose.getPermutation() == ArrayRef<int64_t>{0, 1, 2, 4, 3}) {
+    FailureOr<Operation *> rows =
+        tile(rewriter, cast<TilingInterface>(transpose.getOperation()),
+             {1, 1, 0, 0, 0}, LoopType::ForallOp);
+    if (failed(rows))
+      return failure();
+    int64_t pixels = largestDivisor(
+        ranges[2], std::max<int64_t>(1, 256 / (ranges[3] * ranges[4])));
+    FailureOr<Operation *> blocks =
+        tile(rewriter, cast<TilingInterface>(*rows), {0, 0, pixels, 0, 0},
+             LoopType::ForOp);
+    if (failed(blocks))
+      return failure();
+    return vectorizeEach(rewriter, {*blocks});
+  }
   if (ranges.size() != 4)
     return failure();
   FailureOr<Operation *> slabs =

@@ -51,9 +51,10 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!packFilter)
     return emitError() << "kernel pack_filter must be true or false";
   if (paddedChannels < 0 ||
-      (paddedChannels && algorithm != KernelAlgorithm::Direct))
+      (paddedChannels && algorithm != KernelAlgorithm::Direct &&
+       algorithm != KernelAlgorithm::PairedColumns))
     return emitError() << "kernel padded_channels must be 0, or positive "
-                          "with the direct algorithm";
+                          "with the direct or paired_columns algorithm";
   return success();
 }
 

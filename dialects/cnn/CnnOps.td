@@ -84,10 +84,10 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
       task; for a linear layer: the features of one packed weight block).
     - `pack_filter`: the constant filter is repacked at compile time so
       that each task's block of output channels is contiguous.
-    - `padded_channels` (direct convolutions; 0, the default, when not
-      padded): output channels the kernel computes, a multiple of the
-      vector width above the layer's own (ShuffleNet's 58, SqueezeNet's
-      1000): the filter and bias get zero channels up to it, and the extra
+    - `padded_channels` (direct and paired-columns convolutions; 0, the
+      default, when not padded): output channels the kernel computes, a
+      multiple of the vector width above the layer's own (ShuffleNet's 58
+      and 24, SqueezeNet's 1000): the filter and bias get zero channels up to it, and the extra
       outputs are dropped after the kernel. Blocks divide this count.
 
     ```mlir

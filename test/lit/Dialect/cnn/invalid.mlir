@@ -638,7 +638,7 @@ func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<58x16x1x1xf32>) {
 // -----
 
 func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<58x16x3x3xf32>) {
-  // expected-error @+1 {{kernel padded_channels must be 0, or positive with the direct algorithm}}
+  // expected-error @+1 {{kernel padded_channels must be 0, or positive with the direct or paired_columns algorithm}}
   %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] {cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, padded_channels = 64>} : (tensor<1x16x8x8xf32>, tensor<58x16x3x3xf32>) -> tensor<1x58x8x8xf32>
   return
 }
