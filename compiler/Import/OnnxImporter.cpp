@@ -438,7 +438,8 @@ LogicalResult OnnxImporter::importConv(const onnx::NodeProto &node,
       builder.getDenseI64ArrayAttr(strides),
       builder.getDenseI64ArrayAttr(*pads),
       builder.getDenseI64ArrayAttr(dilations),
-      builder.getI64IntegerAttr(getInt(node, "group", 1)), UnitAttr());
+      builder.getI64IntegerAttr(getInt(node, "group", 1)), UnitAttr(),
+      ActivationAttr());
   if (failed(conv))
     return failure();
   define(node, *conv);
@@ -573,7 +574,7 @@ LogicalResult OnnxImporter::importGemm(const onnx::NodeProto &node,
         builder.getDenseI64ArrayAttr({1, 1}),
         builder.getDenseI64ArrayAttr({0, 0, 0, 0}),
         builder.getDenseI64ArrayAttr({1, 1}), builder.getI64IntegerAttr(1),
-        UnitAttr());
+        UnitAttr(), ActivationAttr());
     if (failed(conv))
       return failure();
     FailureOr<Value> nhwc =

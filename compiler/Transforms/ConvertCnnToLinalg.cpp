@@ -93,11 +93,95 @@ static SmallVector<utils::IteratorType> parallelIterators(int64_t rank) {
   return SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
 }
 
-/// Applies `bias` (per channel, dimension 1), `residual` and ReLU to `acc`
-/// in place, in one elementwise pass. Returns `acc` if there is nothing to do.
+static Value floatConstant(OpBuilder &b, Location loc, Type type,
+                           double value) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(shaped,
+                               FloatAttr::get(shaped.getElementType(), value)));
+  return arith::ConstantOp::create(b, loc, FloatAttr::get(type, value));
+}
+
+/// min(max(x, lo), hi)
+static Value clamp(OpBuilder &b, Location loc, Value x, double lo, double hi) {
+  Type type = x.getType();
+  Value low =
+      arith::MaximumFOp::create(b, loc, x, floatConstant(b, loc, type, lo));
+  return arith::MinimumFOp::create(b, loc, low,
+                                   floatConstant(b, loc, type, hi));
+}
+
+/// 1 / (1 + exp(-x))
+static Value buildSigmoid(OpBuilder &b, Location loc, Value x) {
+  Value one = floatConstant(b, loc, x.getType(), 1.0);
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, e));
+}
+
+/// x * relu6(x + 3) / 6, as PyTorch computes it.
+static Value buildHardSwish(OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  Value shifted =
+      arith::AddFOp::create(b, loc, x, floatConstant(b, loc, type, 3.0));
+  Value gate = arith::DivFOp::create(b, loc, clamp(b, loc, shifted, 0.0, 6.0),
+                                     floatConstant(b, loc, type, 6.0));
+  return arith::MulFOp::create(b, loc, x, gate);
+}
+
+/// x / (1 + exp(-x))
+static Value buildSilu(OpBuilder &b, Location loc, Value x) {
+  Value one = floatConstant(b, loc, x.getType(), 1.0);
+  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, x,
+                               arith::AddFOp::create(b, loc, one, e));
+}
+
+/// x * (1 + erf(x / sqrt(2))) / 2, as PyTorch's exact GELU.
+static Value buildGelu(OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  Value scaled =
+      arith::MulFOp::create(b, loc, x, floatConstant(b, loc, type, M_SQRT1_2));
+  Value gate = arith::AddFOp::create(b, loc, floatConstant(b, loc, type, 1.0),
+                                     math::ErfOp::create(b, loc, scaled));
+  Value half =
+      arith::MulFOp::create(b, loc, x, floatConstant(b, loc, type, 0.5));
+  return arith::MulFOp::create(b, loc, half, gate);
+}
+
+/// The activation a convolution applies last, of a scalar: ReLU, or its
+/// `#cnn.activation`; `x` itself if it has none.
+static Value buildConvActivation(OpBuilder &b, Location loc, Conv2DOp op,
+                                 Value x) {
+  if (op.getRelu())
+    return arith::MaximumFOp::create(b, loc, x,
+                                     floatConstant(b, loc, x.getType(), 0.0));
+  ActivationAttr activation = op.getActivationAttr();
+  if (!activation)
+    return x;
+  switch (activation.getKind()) {
+  case ActivationKind::Clip:
+    return clamp(b, loc, x, activation.getMin().getValueAsDouble(),
+                 activation.getMax().getValueAsDouble());
+  case ActivationKind::Sigmoid:
+    return buildSigmoid(b, loc, x);
+  case ActivationKind::HardSwish:
+    return buildHardSwish(b, loc, x);
+  case ActivationKind::Silu:
+    return buildSilu(b, loc, x);
+  case ActivationKind::Gelu:
+    return buildGelu(b, loc, x);
+  }
+  llvm_unreachable("unknown activation kind");
+}
+
+/// Applies `bias` (per channel, dimension 1), `residual` and `activation`
+/// (a scalar function, if not null) to `acc` in place, in one elementwise
+/// pass. Returns `acc` if there is nothing to do.
 static Value applyEpilogue(OpBuilder &b, Location loc, Value acc, Value bias,
-                           Value residual, bool relu) {
-  if (!bias && !residual && !relu)
+                           Value residual, ActivationFn activation) {
+  if (!bias && !residual && !activation)
     return acc;
   auto type = cast<RankedTensorType>(acc.getType());
   int64_t rank = type.getRank();
@@ -121,11 +205,8 @@ static Value applyEpilogue(OpBuilder &b, Location loc, Value acc, Value bias,
         Value value = args.back();
         for (Value addend : args.drop_back())
           value = arith::AddFOp::create(nb, nloc, value, addend);
-        if (relu) {
-          Value zero = arith::ConstantOp::create(
-              nb, nloc, nb.getZeroAttr(value.getType()));
-          value = arith::MaximumFOp::create(nb, nloc, value, zero);
-        }
+        if (activation)
+          value = activation(nb, nloc, value);
         linalg::YieldOp::create(nb, nloc, value);
       });
   return generic.getResult(0);
@@ -343,14 +424,23 @@ static Value createAccumulatorInit(OpBuilder &b, Location loc,
       .getResult(0);
 }
 
-/// ReLU as its own elementwise op: the tiling pass fuses it with the
-/// convolution tile that produces its input.
-static Value createRelu(OpBuilder &b, Location loc, Value input) {
+/// ReLU as a scalar function, for epilogues.
+static Value buildRelu(OpBuilder &b, Location loc, Value x) {
+  return arith::MaximumFOp::create(b, loc, x,
+                                   floatConstant(b, loc, x.getType(), 0.0));
+}
+
+/// The activation `op` applies last (ReLU or its `#cnn.activation`), as its
+/// own elementwise op over `input`: the kernel's root, which the tiling
+/// pass fuses with the convolution tile that produces its input. Returns
+/// null if `op` has no activation.
+static Value createConvActivation(OpBuilder &b, Location loc, Conv2DOp op,
+                                  Value input) {
+  if (!op.hasActivation())
+    return Value();
   return createElementwise(
-      b, loc, input, [](OpBuilder &nb, Location l, ValueRange args) -> Value {
-        Value zero =
-            arith::ConstantOp::create(nb, l, nb.getZeroAttr(args[0].getType()));
-        return arith::MaximumFOp::create(nb, l, args[0], zero);
+      b, loc, input, [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return buildConvActivation(nb, l, op, args[0]);
       });
 }
 
@@ -433,8 +523,14 @@ struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
       conv = tensor::CollapseShapeOp::create(rewriter, loc, resultType,
                                              groupedConv, channelSplit);
     }
+    auto activation = [&](OpBuilder &b, Location l, Value x) {
+      return buildConvActivation(b, l, op, x);
+    };
     rewriter.replaceOp(op, applyEpilogue(rewriter, loc, conv, adaptor.getBias(),
-                                         adaptor.getResidual(), op.getRelu()));
+                                         adaptor.getResidual(),
+                                         op.hasActivation()
+                                             ? ActivationFn(activation)
+                                             : ActivationFn()));
     return success();
   }
 
@@ -480,8 +576,8 @@ private:
         rewriter.getI64TensorAttr(op.getDilations()));
     Value conv = convOp.getResult(0);
     Operation *root = convOp;
-    if (op.getRelu()) {
-      conv = createRelu(rewriter, loc, conv);
+    if (Value activated = createConvActivation(rewriter, loc, op, conv)) {
+      conv = activated;
       root = conv.getDefiningOp();
     }
     if (KernelAttr kernel = getKernel(op))
@@ -516,7 +612,8 @@ private:
     input = padSpatial(rewriter, loc, input, op.getPadding(),
                        rewriter.getZeroAttr(elementType), {0, 0},
                        /*heightDim=*/1);
-    ArrayRef<int64_t> padded = cast<RankedTensorType>(input.getType()).getShape();
+    ArrayRef<int64_t> padded =
+        cast<RankedTensorType>(input.getType()).getShape();
     input = tensor::ExpandShapeOp::create(
         rewriter, loc,
         RankedTensorType::get(
@@ -557,8 +654,8 @@ private:
         /*kernel=*/nullptr);
     Value conv = convOp.getResult(0);
     Operation *root = convOp;
-    if (op.getRelu()) {
-      conv = createRelu(rewriter, loc, conv);
+    if (Value activated = createConvActivation(rewriter, loc, op, conv)) {
+      conv = activated;
       root = conv.getDefiningOp();
     }
     root->setAttr(KernelAttr::kAttrName, getKernel(op));
@@ -591,7 +688,11 @@ private:
       Value result = buildWinogradConvolution(
           rewriter, loc, input,
           permuteToHwcf(*data, op.getFilter().getType().getShape()),
-          adaptor.getBias(), residual, op.getRelu(), resultType, kernel);
+          adaptor.getBias(), residual,
+          [&](OpBuilder &b, Location l, Value x) {
+            return buildConvActivation(b, l, op, x);
+          },
+          resultType, kernel);
       rewriter.replaceOp(op,
                          transpose(rewriter, loc, result, kToChannelsFirst));
       return success();
@@ -668,8 +769,8 @@ private:
     // there is one, else the convolution. The tiler fuses the convolution
     // and its accumulator's initialization into the root's tiles.
     Operation *root = convOp;
-    if (op.getRelu()) {
-      conv = createRelu(rewriter, loc, conv);
+    if (Value activated = createConvActivation(rewriter, loc, op, conv)) {
+      conv = activated;
       root = conv.getDefiningOp();
     }
     if (kernel)
@@ -714,9 +815,10 @@ struct LinearLowering final : LayoutAwareLowering<LinearOp> {
             ArrayRef<NamedAttribute>{rewriter.getNamedAttr(
                 "indexing_maps", rewriter.getAffineMapArrayAttr(maps))})
             .getResult(0);
-    rewriter.replaceOp(op,
-                       applyEpilogue(rewriter, loc, product, adaptor.getBias(),
-                                     Value(), op.getRelu()));
+    rewriter.replaceOp(
+        op,
+        applyEpilogue(rewriter, loc, product, adaptor.getBias(), Value(),
+                      op.getRelu() ? ActivationFn(buildRelu) : ActivationFn()));
     return success();
   }
 
@@ -776,7 +878,8 @@ private:
         rewriter, loc, op.getType(), features,
         SmallVector<ReassociationIndices>{{0}, {1, 2}});
     return applyEpilogue(rewriter, loc, features, adaptor.getBias(), Value(),
-                         op.getRelu());
+                         op.getRelu() ? ActivationFn(buildRelu)
+                                      : ActivationFn());
   }
 };
 
@@ -1652,20 +1755,6 @@ static Value createBroadcastElementwise(
   return nhwc ? transpose(b, loc, result, kToChannelsFirst) : result;
 }
 
-static Value floatConstant(OpBuilder &b, Location loc, Type type,
-                           double value) {
-  return arith::ConstantOp::create(b, loc, FloatAttr::get(type, value));
-}
-
-/// min(max(x, lo), hi)
-static Value clamp(OpBuilder &b, Location loc, Value x, double lo, double hi) {
-  Type type = x.getType();
-  Value low =
-      arith::MaximumFOp::create(b, loc, x, floatConstant(b, loc, type, lo));
-  return arith::MinimumFOp::create(b, loc, low,
-                                   floatConstant(b, loc, type, hi));
-}
-
 /// Lowers a one-input activation whose scalar form `body` gives.
 template <typename SourceOp>
 struct ActivationLowering : LayoutAwareLowering<SourceOp> {
@@ -1699,11 +1788,7 @@ struct ClipLowering final : ActivationLowering<ClipOp> {
 struct SigmoidLowering final : ActivationLowering<SigmoidOp> {
   using ActivationLowering::ActivationLowering;
   Value body(OpBuilder &b, Location loc, SigmoidOp, Value x) const override {
-    // 1 / (1 + exp(-x))
-    Value one = floatConstant(b, loc, x.getType(), 1.0);
-    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-    return arith::DivFOp::create(b, loc, one,
-                                 arith::AddFOp::create(b, loc, one, e));
+    return buildSigmoid(b, loc, x);
   }
 };
 
@@ -1725,24 +1810,14 @@ struct HardSigmoidLowering final : ActivationLowering<HardSigmoidOp> {
 struct HardSwishLowering final : ActivationLowering<HardSwishOp> {
   using ActivationLowering::ActivationLowering;
   Value body(OpBuilder &b, Location loc, HardSwishOp, Value x) const override {
-    // x * relu6(x + 3) / 6, as PyTorch computes it.
-    Type type = x.getType();
-    Value shifted =
-        arith::AddFOp::create(b, loc, x, floatConstant(b, loc, type, 3.0));
-    Value gate = arith::DivFOp::create(b, loc, clamp(b, loc, shifted, 0.0, 6.0),
-                                       floatConstant(b, loc, type, 6.0));
-    return arith::MulFOp::create(b, loc, x, gate);
+    return buildHardSwish(b, loc, x);
   }
 };
 
 struct SiluLowering final : ActivationLowering<SiluOp> {
   using ActivationLowering::ActivationLowering;
   Value body(OpBuilder &b, Location loc, SiluOp, Value x) const override {
-    // x / (1 + exp(-x))
-    Value one = floatConstant(b, loc, x.getType(), 1.0);
-    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-    return arith::DivFOp::create(b, loc, x,
-                                 arith::AddFOp::create(b, loc, one, e));
+    return buildSilu(b, loc, x);
   }
 };
 
@@ -1763,15 +1838,7 @@ struct ErfLowering final : ActivationLowering<ErfOp> {
 struct GeluLowering final : ActivationLowering<GeluOp> {
   using ActivationLowering::ActivationLowering;
   Value body(OpBuilder &b, Location loc, GeluOp, Value x) const override {
-    // x * (1 + erf(x / sqrt(2))) / 2, as PyTorch's exact GELU.
-    Type type = x.getType();
-    Value scaled = arith::MulFOp::create(
-        b, loc, x, floatConstant(b, loc, type, M_SQRT1_2));
-    Value gate = arith::AddFOp::create(b, loc, floatConstant(b, loc, type, 1.0),
-                                       math::ErfOp::create(b, loc, scaled));
-    Value half =
-        arith::MulFOp::create(b, loc, x, floatConstant(b, loc, type, 0.5));
-    return arith::MulFOp::create(b, loc, half, gate);
+    return buildGelu(b, loc, x);
   }
 };
 

@@ -5,6 +5,8 @@
 //   relu(conv(...))                -> conv(...) relu              (fuse)
 //   add(conv(...), r)              -> conv(...) residual(r)       (fuse)
 //   relu(linear(...))              -> linear(...) relu            (fuse)
+//   act(conv(...))                 -> conv(...) activation <act>  (fuse:
+//                                     clip, sigmoid, hard-swish, SiLU, GELU)
 //   mul(x, sigmoid(x))             -> silu(x)                     (recognize)
 //   mul(x, hard_sigmoid(x))        -> hard_swish(x)               (recognize)
 //   reshape/transpose/reshape      -> channel_shuffle(x)          (recognize)
@@ -22,6 +24,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
 
@@ -35,14 +38,15 @@ namespace mlir::cnn {
 using namespace mlir;
 using namespace mlir::cnn;
 
-/// A convolution like `conv` with another filter, bias and epilogue.
+/// A convolution like `conv` with another filter, bias and residual, and
+/// no activation.
 static Conv2DOp rebuildConv(PatternRewriter &rewriter, Location loc,
                             Conv2DOp conv, Value filter, Value bias,
-                            Value residual, bool relu) {
-  return Conv2DOp::create(
-      rewriter, loc, conv.getType(), conv.getInput(), filter, bias, residual,
-      conv.getStridesAttr(), conv.getPaddingAttr(), conv.getDilationsAttr(),
-      conv.getGroupsAttr(), relu ? rewriter.getUnitAttr() : UnitAttr());
+                            Value residual) {
+  return Conv2DOp::create(rewriter, loc, conv.getType(), conv.getInput(),
+                          filter, bias, residual, conv.getStridesAttr(),
+                          conv.getPaddingAttr(), conv.getDilationsAttr(),
+                          conv.getGroupsAttr(), UnitAttr(), ActivationAttr());
 }
 
 namespace {
@@ -376,9 +380,10 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(norm, "input is not a convolution");
     if (!conv->hasOneUse())
       return rewriter.notifyMatchFailure(norm, "convolution has other users");
-    if (conv.getResidual() || conv.getRelu())
+    if (conv.getResidual() || conv.hasActivation())
       return rewriter.notifyMatchFailure(
-          norm, "convolution applies a residual or ReLU before the norm");
+          norm, "convolution applies a residual or activation before the "
+                "norm");
     auto filter = getF32ConstantData(conv.getFilter());
     auto scale = getF32ConstantData(norm.getScale());
     auto shift = getF32ConstantData(norm.getShift());
@@ -415,8 +420,7 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
     rewriter.replaceOp(
         norm, rebuildConv(rewriter,
                           rewriter.getFusedLoc({conv.getLoc(), norm.getLoc()}),
-                          conv, filterValue, biasValue, Value(),
-                          /*relu=*/false));
+                          conv, filterValue, biasValue, Value()));
     rewriter.eraseOp(conv);
     ++numFolded;
     return success();
@@ -459,6 +463,9 @@ struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
     // An existing ReLU makes this one redundant; the folder removes it.
     if (producer->hasAttr("relu"))
       return rewriter.notifyMatchFailure(relu, "producer applies ReLU already");
+    if (auto conv = dyn_cast<Conv2DOp>(producer); conv && conv.getActivation())
+      return rewriter.notifyMatchFailure(relu,
+                                         "producer applies an activation");
     // The fused layer keeps its producer's name first (the ReLU's after).
     rewriter.modifyOpInPlace(producer, [&] {
       producer->setAttr("relu", rewriter.getUnitAttr());
@@ -473,6 +480,57 @@ struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
   uint64_t &numFused;
 };
 
+/// The activation of `op` (clip, sigmoid, hard-swish, SiLU or GELU) as a
+/// `#cnn.activation`, or null.
+static ActivationAttr getActivationAttr(Operation *op) {
+  MLIRContext *ctx = op->getContext();
+  auto make = [&](ActivationKind kind, FloatAttr min = {}, FloatAttr max = {}) {
+    return ActivationAttr::get(ctx, kind, min, max);
+  };
+  return llvm::TypeSwitch<Operation *, ActivationAttr>(op)
+      .Case([&](ClipOp clip) {
+        Builder b(ctx);
+        return make(ActivationKind::Clip,
+                    b.getF32FloatAttr(clip.getMin().convertToFloat()),
+                    b.getF32FloatAttr(clip.getMax().convertToFloat()));
+      })
+      .Case([&](SigmoidOp) { return make(ActivationKind::Sigmoid); })
+      .Case([&](HardSwishOp) { return make(ActivationKind::HardSwish); })
+      .Case([&](SiluOp) { return make(ActivationKind::Silu); })
+      .Case([&](GeluOp) { return make(ActivationKind::Gelu); })
+      .Default([](Operation *) { return ActivationAttr(); });
+}
+
+// act(conv(...)) -> conv(...) activation #cnn.activation<act>, for the
+// activations of getActivationAttr: the convolution applies it to its
+// accumulators, as it applies ReLU.
+struct FuseActivationIntoConv final : RewritePattern {
+  FuseActivationIntoConv(MLIRContext *context, uint64_t &numFused)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
+        numFused(numFused) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    ActivationAttr activation = getActivationAttr(op);
+    if (!activation)
+      return failure();
+    auto conv = op->getOperand(0).getDefiningOp<Conv2DOp>();
+    if (!conv || !conv->hasOneUse() || conv.hasActivation() ||
+        conv.getType() != op->getResult(0).getType())
+      return rewriter.notifyMatchFailure(
+          op, "input is not a single-use convolution without activation");
+    rewriter.modifyOpInPlace(conv, [&] {
+      conv.setActivationAttr(activation);
+      conv->setLoc(rewriter.getFusedLoc({conv.getLoc(), op->getLoc()}));
+    });
+    rewriter.replaceOp(op, conv.getResult());
+    ++numFused;
+    return success();
+  }
+
+  uint64_t &numFused;
+};
+
 // add(conv(...), r) -> conv(...) residual(r)
 struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
   FuseResidualAddIntoConv(MLIRContext *context, uint64_t &numFused)
@@ -480,7 +538,8 @@ struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
 
   static bool canTakeResidual(Value value) {
     auto conv = value.getDefiningOp<Conv2DOp>();
-    return conv && conv->hasOneUse() && !conv.getResidual() && !conv.getRelu();
+    return conv && conv->hasOneUse() && !conv.getResidual() &&
+           !conv.hasActivation();
   }
 
   LogicalResult matchAndRewrite(AddOp add,
@@ -501,8 +560,7 @@ struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
     rewriter.replaceOp(
         add, rebuildConv(rewriter,
                          rewriter.getFusedLoc({conv.getLoc(), add.getLoc()}),
-                         conv, conv.getFilter(), conv.getBias(), residual,
-                         /*relu=*/false));
+                         conv, conv.getFilter(), conv.getBias(), residual));
     rewriter.eraseOp(conv);
     ++numFused;
     return success();
@@ -514,18 +572,24 @@ struct FuseResidualAddIntoConv final : OpRewritePattern<AddOp> {
 struct CnnFuseConvEpiloguePass final
     : cnn::impl::CnnFuseConvEpilogueBase<CnnFuseConvEpiloguePass> {
   void runOnOperation() override {
-    uint64_t relus = 0, residuals = 0;
+    uint64_t relus = 0, residuals = 0, activations = 0;
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseReluIntoProducer>(&getContext(), relus);
+    patterns.add<FuseActivationIntoConv>(&getContext(), activations);
     patterns.add<FuseResidualAddIntoConv>(&getContext(), residuals);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
     numReluFused += relus;
     numResidualFused += residuals;
+    numActivationFused += activations;
   }
 
   cnn::PassStatistic numReluFused{this, "fused-relus",
                                   "ReLUs fused into producers"};
+  cnn::PassStatistic numActivationFused{
+      this, "fused-activations",
+      "Other activations (clip, sigmoid, hard-swish, SiLU, GELU) fused into "
+      "convolutions"};
   cnn::PassStatistic numResidualFused{
       this, "fused-residual-adds",
       "Residual additions fused into convolutions"};

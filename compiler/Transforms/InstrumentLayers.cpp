@@ -91,6 +91,8 @@ std::string mlir::cnn::getLayerKind(Operation *op) {
       kind += "+residual";
     if (conv.getRelu())
       kind += "+relu";
+    if (ActivationAttr activation = conv.getActivationAttr())
+      kind += ("+" + stringifyActivationKind(activation.getKind())).str();
   } else if (auto linear = dyn_cast<LinearOp>(op)) {
     if (linear.getBias())
       kind += "+bias";

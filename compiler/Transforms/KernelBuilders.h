@@ -16,6 +16,9 @@
 
 namespace mlir::cnn {
 
+/// An activation (ReLU, SiLU, ...) of a scalar or vector value.
+using ActivationFn = function_ref<Value(OpBuilder &, Location, Value)>;
+
 /// init[b, r, c] += lhs[lhsMap] * rhs[rhsMap] over the loops (b, r, c, k),
 /// as a linalg.generic carrying `kernel`: its register blocks are
 /// `pixels` rows by `channels` columns, its tasks `task_channels` columns
@@ -34,22 +37,22 @@ linalg::GenericOp createBatchedContraction(OpBuilder &b, Location loc,
 /// convolution. Carries `kernel` (if not null): its register blocks are
 /// `pixels` x `channels` of one group, its tasks `task_rows` rows by
 /// `task_channels` output channels (whole groups, or a part of one).
-linalg::GenericOp createGroupedConvolution(OpBuilder &b, Location loc,
-                                           Value input, Value filter,
-                                           Value init,
-                                           ArrayRef<int64_t> strides,
-                                           ArrayRef<int64_t> dilations,
-                                           KernelAttr kernel);
+linalg::GenericOp
+createGroupedConvolution(OpBuilder &b, Location loc, Value input, Value filter,
+                         Value init, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations, KernelAttr kernel);
 
 /// The NHWC result of a 3x3 stride-1 convolution computed as Winograd
 /// F(4x4, 3x3) or F(2x2, 3x3) (`kernel`'s algorithm): `input` is the
 /// padded NHWC input, `hwcf` the filter's data, `bias` ([F]) and
 /// `residual` (NHWC, the output's shape) may be null. The epilogue (bias,
-/// residual, ReLU) is applied in the output transform, in registers.
+/// residual, then `activation` of each vector: the layer's ReLU or other
+/// activation, the identity if none) is applied in the output transform, in
+/// registers.
 Value buildWinogradConvolution(OpBuilder &b, Location loc, Value input,
                                ArrayRef<float> hwcf, Value bias, Value residual,
-                               bool relu, RankedTensorType resultType,
-                               KernelAttr kernel);
+                               ActivationFn activation,
+                               RankedTensorType resultType, KernelAttr kernel);
 
 } // namespace mlir::cnn
 

@@ -72,12 +72,10 @@ static void splitCopy(RewriterBase &rewriter, memref::CopyOp copy,
         for (int64_t dim = inner; dim < rank; ++dim)
           sizes.push_back(b.getIndexAttr(shape[dim]));
         SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-        Value from =
-            memref::SubViewOp::create(b, nested, source, offsets, sizes,
-                                      strides);
-        Value to =
-            memref::SubViewOp::create(b, nested, target, offsets, sizes,
-                                      strides);
+        Value from = memref::SubViewOp::create(b, nested, source, offsets,
+                                               sizes, strides);
+        Value to = memref::SubViewOp::create(b, nested, target, offsets, sizes,
+                                             strides);
         memref::CopyOp::create(b, nested, from, to);
         scf::ReduceOp::create(b, nested);
       });

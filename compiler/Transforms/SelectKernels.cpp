@@ -382,8 +382,7 @@ decideConv(Conv2DOp conv, const TargetModel &target,
   int64_t padded = 0;
   if ((algorithm == KernelAlgorithm::Direct ||
        algorithm == KernelAlgorithm::PairedColumns) &&
-      f % target.vectorWidth != 0 &&
-      isF32Constant(conv.getFilter()))
+      f % target.vectorWidth != 0 && isF32Constant(conv.getFilter()))
     padded = output[3] = llvm::alignTo(f, target.vectorWidth);
   Decision d = chooseConvBlocks(output, ic, kh, kw, target);
   d.algorithm = algorithm;
@@ -482,16 +481,16 @@ static std::string checkFeasible(Operation *op, const Decision &d,
            << out[3] << "), or tail must be the remainder ("
            << out[3] % std::max<int64_t>(1, d.pixels) << ")";
       else if (!divides(d.channels, groupOutputs))
-        os << "channels (" << d.channels << ") must divide the "
-           << groupOutputs << " output channels of a group";
+        os << "channels (" << d.channels << ") must divide the " << groupOutputs
+           << " output channels of a group";
       else if (!divides(d.taskChannels, f) ||
                (d.taskChannels % groupOutputs != 0 &&
                 (groupOutputs % d.taskChannels != 0 ||
                  d.taskChannels % d.channels != 0)))
         os << "task_channels (" << d.taskChannels
            << ") must be whole groups of " << groupOutputs
-           << " output channels, or a part of one that channels ("
-           << d.channels << ") divides";
+           << " output channels, or a part of one that channels (" << d.channels
+           << ") divides";
       else if (!divides(d.reduction, groupInputs))
         os << "reduction (" << d.reduction << ") must divide the "
            << groupInputs << " input channels of a group";

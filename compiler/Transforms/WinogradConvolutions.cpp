@@ -178,7 +178,8 @@ struct OutputEpilogue {
   Value bias;        // [F], or null
   Value residual;    // [N, OH, OW, F] NHWC, or null
   Value destination; // where the result is written
-  bool relu = false;
+  // The activation, of a vector; the identity if the layer has none.
+  function_ref<Value(OpBuilder &, Location, Value)> activation;
 };
 } // namespace
 
@@ -414,11 +415,7 @@ static Value buildWinograd(OpBuilder &rewriter, Location loc, Value input,
                           vector::TransferReadOp::create(
                               b, l, vectorType, epilogue.residual, at, zero,
                               ArrayRef<bool>{true}));
-                    if (epilogue.relu)
-                      value = arith::MaximumFOp::create(
-                          b, l, value,
-                          arith::ConstantOp::create(
-                              b, l, DenseElementsAttr::get(vectorType, 0.0f)));
+                    value = epilogue.activation(b, l, value);
                     slab = vector::TransferWriteOp::create(
                                b, l, value, slab,
                                ValueRange{index(b, l, 0), index(b, l, i),
@@ -448,13 +445,14 @@ static Value buildWinograd(OpBuilder &rewriter, Location loc, Value input,
 
 Value mlir::cnn::buildWinogradConvolution(OpBuilder &b, Location loc,
                                           Value input, ArrayRef<float> hwcf,
-                                          Value bias, Value residual, bool relu,
+                                          Value bias, Value residual,
+                                          ActivationFn activation,
                                           RankedTensorType resultType,
                                           KernelAttr kernel) {
   OutputEpilogue epilogue;
   epilogue.bias = bias;
   epilogue.residual = residual;
-  epilogue.relu = relu;
+  epilogue.activation = activation;
   epilogue.destination = tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                                  resultType.getElementType());
   const WinogradVariant &variant =

@@ -29,6 +29,24 @@ void CnnDialect::initialize() {
       >();
 }
 
+LogicalResult
+ActivationAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       ActivationKind kind, FloatAttr min, FloatAttr max) {
+  if (kind != ActivationKind::Clip) {
+    if (min || max)
+      return emitError() << "activation " << stringifyActivationKind(kind)
+                         << " takes no min or max";
+    return success();
+  }
+  if (!min || !max)
+    return emitError() << "activation clip needs both min and max";
+  if (min.getValueAsDouble() > max.getValueAsDouble())
+    return emitError() << "activation clip's min (" << min.getValueAsDouble()
+                       << ") exceeds its max (" << max.getValueAsDouble()
+                       << ")";
+  return success();
+}
+
 LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  KernelAlgorithm algorithm, int64_t vectorWidth,
                                  int64_t pixels, int64_t tail, int64_t channels,

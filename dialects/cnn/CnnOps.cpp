@@ -211,6 +211,8 @@ LogicalResult Conv2DOp::verify() {
       return emitOpError("residual type ")
              << residual.getType() << " does not match the result type "
              << getType();
+  if (getRelu() && getActivation())
+    return emitOpError("applies either relu or an activation, not both");
   return verifySameElementType(*this);
 }
 

@@ -123,6 +123,47 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Fused activations
+//===----------------------------------------------------------------------===//
+
+def Cnn_ActivationKind : I32EnumAttr<"ActivationKind",
+    "An activation a convolution applies in its epilogue", [
+      I32EnumAttrCase<"Clip", 0, "clip">,
+      I32EnumAttrCase<"Sigmoid", 1, "sigmoid">,
+      I32EnumAttrCase<"HardSwish", 2, "hard_swish">,
+      I32EnumAttrCase<"Silu", 3, "silu">,
+      I32EnumAttrCase<"Gelu", 4, "gelu">]> {
+  let cppNamespace = "::mlir::cnn";
+  let genSpecializedAttr = 0;
+}
+
+def Cnn_ActivationAttr : AttrDef<Cnn_Dialect, "Activation"> {
+  let mnemonic = "activation";
+  let summary = "An activation fused into a convolution's epilogue";
+  let description = [{
+    The activation `cnn-fuse-conv-epilogue` moves into the convolution that
+    produces its input, as it moves ReLU (the `relu` unit attribute): the
+    convolution applies it to its accumulators, in registers, instead of a
+    separate pass over the output. Each kind computes what the op of the
+    same name computes: `clip` (with `min` and `max`, e.g. ReLU6),
+    `sigmoid`, `hard_swish`, `silu`, `gelu` (the exact, erf form).
+
+    ```mlir
+    %y = cnn.conv2d %x, %w bias(%b) activation(
+           #cnn.activation<kind = clip, min = 0.0 : f32, max = 6.0 : f32>) : ...
+    %z = cnn.conv2d %y, %w2 activation(#cnn.activation<kind = silu>) : ...
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<Cnn_ActivationKind>:$kind,
+    OptionalParameter<"FloatAttr">:$min,
+    OptionalParameter<"FloatAttr">:$max
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Type constraints and shared attributes
 //===----------------------------------------------------------------------===//
 
@@ -159,7 +200,8 @@ def Cnn_Conv2DOp : Cnn_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
     filter whose I dimension is `C / groups`. Padding is
     `[top, left, bottom, right]` of zeros. The optional epilogue is applied in
     this order: `bias` (one value per output channel), `residual` (a tensor
-    of the output's shape, the shortcut of a residual block), then `relu`.
+    of the output's shape, the shortcut of a residual block), then `relu` or
+    another `activation` (see `#cnn.activation`; not both).
 
     ```mlir
     %y = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [3, 3, 3, 3] relu
@@ -179,18 +221,24 @@ def Cnn_Conv2DOp : Cnn_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
     Cnn_PaddingDefaultZeros:$padding,
     Cnn_PairDefaultOnes:$dilations,
     DefaultValuedAttr<I64Attr, "1">:$groups,
-    UnitAttr:$relu
+    UnitAttr:$relu,
+    OptionalAttr<Cnn_ActivationAttr>:$activation
   );
   let results = (outs Cnn_Tensor4D:$output);
   let assemblyFormat = [{
     $input `,` $filter (`bias` `(` $bias^ `)`)?
     (`strides` $strides^)? (`padding` $padding^)? (`dilations` $dilations^)?
     (`groups` $groups^)? (`residual` `(` $residual^ `)`)? (`relu` $relu^)?
+    (`activation` `(` $activation^ `)`)?
     attr-dict `:` functional-type(operands, results)
   }];
   let extraClassDeclaration = [{
     /// True if the op carries any epilogue beyond the plain convolution.
-    bool hasEpilogue() { return getBias() || getResidual() || getRelu(); }
+    bool hasEpilogue() {
+      return getBias() || getResidual() || hasActivation();
+    }
+    /// True if the op applies ReLU or another activation last.
+    bool hasActivation() { return getRelu() || getActivation(); }
     /// One filter per channel: groups = input channels = output channels.
     bool isDepthwise() {
       ArrayRef<int64_t> filter = getFilter().getType().getShape();

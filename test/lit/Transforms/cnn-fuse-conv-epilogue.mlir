@@ -72,3 +72,41 @@ func.func @linear_relu(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf3
   %1 = cnn.relu %0 : tensor<2x4xf32>
   return %1 : tensor<2x4xf32>
 }
+
+// -----
+
+// Other activations of a single-use convolution move into its epilogue as
+// a #cnn.activation: ReLU6 (clip), SiLU, hard-swish, GELU, sigmoid; a
+// residual add after the activation does not fuse (the residual comes
+// before the activation), nor does an activation of a convolution with
+// other users, nor a second activation.
+// CHECK-LABEL: func @activations
+// CHECK: %[[A:.+]] = cnn.conv2d %arg0, %arg1 bias(%arg2) activation(<kind = clip, min = 0.000000e+00 : f32, max = 6.000000e+00 : f32>) :
+// CHECK-NEXT: %[[B:.+]] = cnn.conv2d %[[A]], %arg1 activation(<kind = silu>) :
+// CHECK-NEXT: %[[C:.+]] = cnn.conv2d %[[B]], %arg1 activation(<kind = hard_swish>) :
+// CHECK-NEXT: %[[D:.+]] = cnn.conv2d %[[C]], %arg1 activation(<kind = gelu>) :
+// CHECK-NEXT: %[[E:.+]] = cnn.conv2d %[[D]], %arg1 activation(<kind = sigmoid>) :
+// CHECK-NEXT: %[[F:.+]] = cnn.silu %[[E]]
+// CHECK-NEXT: %[[G:.+]] = cnn.add %[[F]], %[[A]]
+// CHECK-NEXT: %[[H:.+]] = cnn.conv2d %[[G]], %arg1 :
+// CHECK-NEXT: %[[I:.+]] = cnn.silu %[[H]]
+// CHECK-NEXT: %[[J:.+]] = cnn.add %[[H]], %[[I]]
+// CHECK-NEXT: return %[[J]]
+func.func @activations(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %b: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv2d %x, %w bias(%b) : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  %1 = cnn.clip %0 min 0.0 max 6.0 : tensor<1x4x6x6xf32>
+  %2 = cnn.conv2d %1, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %3 = cnn.silu %2 : tensor<1x4x6x6xf32>
+  %4 = cnn.conv2d %3, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %5 = cnn.hard_swish %4 : tensor<1x4x6x6xf32>
+  %6 = cnn.conv2d %5, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %7 = cnn.gelu %6 : tensor<1x4x6x6xf32>
+  %8 = cnn.conv2d %7, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %9 = cnn.sigmoid %8 : tensor<1x4x6x6xf32>
+  %10 = cnn.silu %9 : tensor<1x4x6x6xf32>
+  %11 = cnn.add %10, %1 : tensor<1x4x6x6xf32>
+  %12 = cnn.conv2d %11, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %13 = cnn.silu %12 : tensor<1x4x6x6xf32>
+  %14 = cnn.add %12, %13 : tensor<1x4x6x6xf32>
+  return %14 : tensor<1x4x6x6xf32>
+}

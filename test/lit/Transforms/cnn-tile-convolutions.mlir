@@ -298,12 +298,14 @@ func.func @grouped(%x: tensor<1x10x10x2x8xf32>, %b: tensor<2x8xf32>) -> tensor<1
 // -----
 
 // An elementwise op outside any kernel (a squeeze-excitation product):
-// row tasks and vectorized blocks of 8 pixels x 32 channels, the [1, 1, 1,
-// 32] gate read once (hoisted out of the tasks) and broadcast.
+// row tasks and vectorized blocks of 4 vectors (2 pixels x 32 channels),
+// the [1, 1, 1, 32] gate read once (hoisted out of the tasks) and
+// broadcast.
 // CHECK-LABEL: func @scale
 // CHECK: vector.transfer_read %arg1{{.*}} : tensor<1x1x1x32xf32>, vector<32xf32>
 // CHECK: scf.forall (%{{.+}}) in (8)
-// CHECK: arith.mulf {{.*}} : vector<8x32xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c2
+// CHECK: arith.mulf {{.*}} : vector<2x32xf32>
 // CHECK-NOT: linalg.generic
 func.func @scale(%x: tensor<1x8x8x32xf32>, %s: tensor<1x1x1x32xf32>) -> tensor<1x8x8x32xf32> {
   %e = tensor.empty() : tensor<1x8x8x32xf32>

@@ -650,3 +650,35 @@ func.func @f(%x: tensor<*xf32>, %s: tensor<4xf32>) {
   %0 = cnn.layer_norm %x, %s, %s axis 0 epsilon 1.0e-6 : (tensor<*xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<*xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
+  // expected-error @+1 {{applies either relu or an activation, not both}}
+  %0 = cnn.conv2d %x, %w relu activation(#cnn.activation<kind = silu>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
+  // expected-error @+1 {{activation clip needs both min and max}}
+  %0 = cnn.conv2d %x, %w activation(#cnn.activation<kind = clip, min = 0.0 : f32>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
+  // expected-error @+1 {{activation clip's min (6.000000e+00) exceeds its max (0.000000e+00)}}
+  %0 = cnn.conv2d %x, %w activation(#cnn.activation<kind = clip, min = 6.0 : f32, max = 0.0 : f32>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
+  // expected-error @+1 {{activation silu takes no min or max}}
+  %0 = cnn.conv2d %x, %w activation(#cnn.activation<kind = silu, max = 6.0 : f32>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}

@@ -23,6 +23,18 @@ func.func @conv_forms(%x: tensor<1x8x9x7xf32>, %w: tensor<16x8x3x3xf32>, %b: ten
   return %0, %1, %2, %3 : tensor<1x16x7x5xf32>, tensor<1x16x5x4xf32>, tensor<1x16x9x7xf32>, tensor<1x16x5x4xf32>
 }
 
+// A fused activation other than ReLU: its #cnn.activation in short form.
+// CHECK-LABEL: func @conv_activations
+// CHECK: cnn.conv2d %{{.+}}, %{{.+}} bias(%{{.+}}) groups 8 activation(<kind = clip, min = 0.000000e+00 : f32, max = 6.000000e+00 : f32>) :
+// CHECK: cnn.conv2d %{{.+}}, %{{.+}} activation(<kind = gelu>) :
+func.func @conv_activations(%x: tensor<1x8x4x4xf32>, %dw: tensor<8x1x3x3xf32>, %b: tensor<8xf32>, %w: tensor<8x8x1x1xf32>) -> tensor<1x8x2x2xf32> {
+  %0 = cnn.conv2d %x, %dw bias(%b) groups 8 activation(#cnn.activation<kind = clip, min = 0.0 : f32, max = 6.0 : f32>)
+      : (tensor<1x8x4x4xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>) -> tensor<1x8x2x2xf32>
+  %1 = cnn.conv2d %0, %w activation(#cnn.activation<kind = gelu>)
+      : (tensor<1x8x2x2xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x2x2xf32>
+  return %1 : tensor<1x8x2x2xf32>
+}
+
 // CHECK-LABEL: func @norm_and_elementwise
 func.func @norm_and_elementwise(%x: tensor<2x4x6x6xf32>, %c: tensor<4xf32>) -> tensor<2x4x6x6xf32> {
   // CHECK: %[[BN:.+]] = cnn.batch_norm %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} epsilon 1.000000e-03 : (tensor<2x4x6x6xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x6x6xf32>
