@@ -1342,8 +1342,8 @@ struct AvgPool2DLowering final : LayoutAwareLowering<AvgPool2DOp> {
   }
 };
 
-struct GlobalAvgPoolLowering final : OpConversionPattern<GlobalAvgPoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct GlobalAvgPoolLowering final : LayoutAwareLowering<GlobalAvgPoolOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
 
   LogicalResult
   matchAndRewrite(GlobalAvgPoolOp op, OpAdaptor adaptor,
@@ -1352,6 +1352,35 @@ struct GlobalAvgPoolLowering final : OpConversionPattern<GlobalAvgPoolOp> {
     RankedTensorType resultType = op.getType();
     Type elementType = resultType.getElementType();
     ArrayRef<int64_t> in = op.getInput().getType().getShape();
+    double count = static_cast<double>(in[2] * in[3]);
+    auto divide = [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+      Value divisor =
+          arith::ConstantOp::create(b, l, b.getFloatAttr(elementType, count));
+      return arith::DivFOp::create(b, l, args[0], divisor);
+    };
+    // In NHWC: a sum pooling whose window is the whole image, read where
+    // the producer wrote it (no layout change), vectorized over channels
+    // by its kernel.
+    if (channelsLast && getKernel(op)) {
+      Value input =
+          transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+      auto sumType =
+          RankedTensorType::get({in[0], 1, 1, in[1]}, elementType);
+      Value window = tensor::EmptyOp::create(
+          rewriter, loc, ArrayRef<int64_t>{in[2], in[3]}, elementType);
+      Value init = createFilledTensor(rewriter, loc, sumType,
+                                      rewriter.getZeroAttr(elementType));
+      auto pool = linalg::PoolingNhwcSumOp::create(
+          rewriter, loc, TypeRange{sumType}, ValueRange{input, window},
+          ValueRange{init}, rewriter.getI64TensorAttr({1, 1}),
+          rewriter.getI64TensorAttr({1, 1}));
+      pool->setAttr(KernelAttr::kAttrName, getKernel(op));
+      Value average =
+          createElementwise(rewriter, loc, pool.getResult(0), divide);
+      rewriter.replaceOp(op,
+                         transpose(rewriter, loc, average, kToChannelsFirst));
+      return success();
+    }
     MLIRContext *ctx = rewriter.getContext();
     AffineExpr n, c, h, w;
     bindDims(ctx, n, c, h, w);
@@ -1373,15 +1402,7 @@ struct GlobalAvgPoolLowering final : OpConversionPattern<GlobalAvgPoolOp> {
                   arith::AddFOp::create(b, l, args[0], args[1]).getResult());
             })
             .getResult(0);
-    double count = static_cast<double>(in[2] * in[3]);
-    rewriter.replaceOp(
-        op, createElementwise(
-                rewriter, loc, sum,
-                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-                  Value divisor = arith::ConstantOp::create(
-                      b, l, b.getFloatAttr(elementType, count));
-                  return arith::DivFOp::create(b, l, args[0], divisor);
-                }));
+    rewriter.replaceOp(op, createElementwise(rewriter, loc, sum, divide));
     return success();
   }
 };
@@ -1905,8 +1926,7 @@ struct ConvertCnnToLinalgPass final
 
 void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                                             bool channelsLast) {
-  patterns.add<FlattenLowering, GlobalAvgPoolLowering, LayerNormLowering,
-               ReduceMeanLowering, ReshapeLowering, SoftmaxLowering,
+  patterns.add<FlattenLowering, LayerNormLowering, ReduceMeanLowering, ReshapeLowering, SoftmaxLowering,
                TransposeLowering>(patterns.getContext());
   patterns.add<BinaryLowering<AddOp, arith::AddFOp>,
                BinaryLowering<SubOp, arith::SubFOp>,
@@ -1915,7 +1935,8 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                                                      channelsLast);
   patterns
       .add<AvgPool2DLowering, BatchNormLowering, ClipLowering, ConcatLowering,
-           Conv2DLowering, ErfLowering, GeluLowering, HardSigmoidLowering,
+           Conv2DLowering, ErfLowering, GeluLowering, GlobalAvgPoolLowering,
+           HardSigmoidLowering,
            HardSwishLowering, LinearLowering, MaxPool2DLowering, SqrtLowering,
            PadLowering, ReluLowering, ResizeLowering, SigmoidLowering,
            SiluLowering, SliceLowering, ChannelShuffleLowering>(

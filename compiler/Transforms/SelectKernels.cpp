@@ -422,7 +422,9 @@ static std::optional<Decision> decideLinear(LinearOp linear,
 }
 
 /// Max and average pooling in NHWC: tasks of one output row, register
-/// blocks of up to 8 pixels by up to 4 vectors of channels.
+/// blocks of up to 8 pixels by up to 4 vectors of channels. A global
+/// average pooling (one output row) has tasks of one block of channels
+/// instead, so that threads share it.
 template <typename PoolOp>
 static std::optional<Decision> decidePool(PoolOp pool,
                                           const TargetModel &target) {
@@ -435,7 +437,7 @@ static std::optional<Decision> decidePool(PoolOp pool,
   if (!d.channels)
     d.channels = largestDivisor(c, 4 * vectorWidth);
   d.pixels = largestDivisor(ow, 8);
-  d.taskChannels = c;
+  d.taskChannels = isa<GlobalAvgPoolOp>(pool.getOperation()) ? d.channels : c;
   return d;
 }
 
@@ -594,9 +596,10 @@ static std::string checkFeasible(Operation *op, const Decision &d,
   if (!divides(d.pixels, out[3]) || d.tail)
     os << "pixels (" << d.pixels << ") must divide the output width (" << out[3]
        << "), with no tail";
-  else if (!divides(d.channels, out[1]))
-    os << "channels (" << d.channels << ") must divide the " << out[1]
-       << " channels";
+  else if (!divides(d.channels, out[1]) || !divides(d.taskChannels, out[1]) ||
+           d.taskChannels % d.channels)
+    os << "channels (" << d.channels << ") must divide task_channels ("
+       << d.taskChannels << ") and both the " << out[1] << " channels";
   return error;
 }
 
@@ -709,7 +712,7 @@ struct CnnSelectKernelsPass final
               .Case([&](Conv2DOp conv) { return decideConv(conv, target); })
               .Case(
                   [&](LinearOp linear) { return decideLinear(linear, target); })
-              .Case<MaxPool2DOp, AvgPool2DOp>(
+              .Case<MaxPool2DOp, AvgPool2DOp, GlobalAvgPoolOp>(
                   [&](auto pool) { return decidePool(pool, target); })
               .Default([](Operation *) { return std::nullopt; });
       std::string name = getLayerName(op, index);

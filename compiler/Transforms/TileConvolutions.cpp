@@ -491,16 +491,16 @@ tileAndVectorizeDepthwise(PatternRewriter &rewriter,
   return vectorizeEach(rewriter, elementwise);
 }
 
-/// Tiles an NHWC pooling (max or sum) into parallel rows and register blocks
-/// of the kernel's `pixels x channels`, with its window rows as a reduction
-/// loop and its initial fill fused, then vectorizes each block's 1-D
-/// pooling.
+/// Tiles an NHWC pooling (max or sum) into parallel tasks of a row by the
+/// kernel's `task_channels` and register blocks of its `pixels x channels`,
+/// with its window rows as a reduction loop and its initial fill fused,
+/// then vectorizes each block's 1-D pooling.
 static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
                                              linalg::LinalgOp pool,
                                              KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   FailureOr<SmallVector<Operation *>> blocks = tileTasksAndBlocks(
-      rewriter, pool, {1, 1, 0, 0, 0, 0},
+      rewriter, pool, {1, 1, 0, kernel.getTaskChannels(), 0, 0},
       {0, 0, kernel.getPixels(), kernel.getChannels(), 0, 0});
   if (failed(blocks))
     return failure();

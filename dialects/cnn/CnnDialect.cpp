@@ -122,7 +122,7 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
              << ") must divide the output channels (" << outputChannels << ")";
     return success();
   }
-  if (isa<LinearOp, MaxPool2DOp, AvgPool2DOp>(op)) {
+  if (isa<LinearOp, MaxPool2DOp, AvgPool2DOp, GlobalAvgPoolOp>(op)) {
     if (algorithm != KernelAlgorithm::Direct)
       return op->emitOpError("kernel ") << stringifyKernelAlgorithm(algorithm)
                                         << " applies to convolutions only";

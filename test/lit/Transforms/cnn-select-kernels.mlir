@@ -44,6 +44,10 @@
 // CHECK: cnn.conv2d {{.*}} groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = false>}
 // AVX2: cnn.conv2d {{.*}} groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 7, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = false>}
 // A linear layer: its 10 features are one packed block and one task.
+// The global average pooling (one output pixel): blocks of 4 vectors of
+// channels, one task each (8 tasks of 64 channels; AVX2, 16 of 32).
+// CHECK: cnn.global_avg_pool {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 64, reduction = 1, task_rows = 1, task_channels = 64, pack_filter = false>
+// AVX2: cnn.global_avg_pool {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 1, tail = 0, channels = 32, reduction = 1, task_rows = 1, task_channels = 32, pack_filter = false>
 // CHECK: cnn.linear {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 10, reduction = 8, task_rows = 1, task_channels = 10, pack_filter = true>
 
 // STATS: CnnSelectKernels

@@ -184,3 +184,22 @@ func.func @grouped(%x: tensor<1x4x5x5xf32>, %b: tensor<4xf32>, %r: tensor<1x4x3x
   %0 = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [1, 1, 1, 1] groups 2 residual(%r) relu {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 3, tail = 0, channels = 2, reduction = 2, task_rows = 1, task_channels = 4, pack_filter = false>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>, tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
   return %0 : tensor<1x4x3x3xf32>
 }
+
+// -----
+
+// A global average pooling with a #cnn.kernel: in NHWC, a sum pooling whose
+// window is the whole 5x7 image (carrying the decision), then the division
+// by 35, then the [1, 1, 1, 8] sums as NCHW [1, 8, 1, 1].
+// CHECK-LABEL: func @global_avg_pool
+// CANON-LABEL: func @global_avg_pool
+// CHECK: %[[NHWC:.+]] = linalg.transpose ins(%arg0 : tensor<1x8x5x7xf32>) {{.*}} permutation = [0, 2, 3, 1]
+// CHECK: %[[WINDOW:.+]] = tensor.empty() : tensor<5x7xf32>
+// CHECK: %[[SUM:.+]] = linalg.pooling_nhwc_sum {cnn.kernel = #cnn.kernel<algorithm = direct, {{.*}}>, dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[NHWC]], %[[WINDOW]] : tensor<1x5x7x8xf32>, tensor<5x7xf32>) outs(%{{.+}} : tensor<1x1x1x8xf32>)
+// CHECK: %[[AVG:.+]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<1x1x1x8xf32>)
+// CHECK: arith.constant 3.500000e+01 : f32
+// CHECK: arith.divf
+// CHECK: linalg.transpose ins(%[[AVG]] : tensor<1x1x1x8xf32>) {{.*}} permutation = [0, 3, 1, 2]
+func.func @global_avg_pool(%x: tensor<1x8x5x7xf32>) -> tensor<1x8x1x1xf32> {
+  %0 = cnn.global_avg_pool %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 8, reduction = 1, task_rows = 1, task_channels = 8, pack_filter = false>} : tensor<1x8x5x7xf32> -> tensor<1x8x1x1xf32>
+  return %0 : tensor<1x8x1x1xf32>
+}
