@@ -1364,8 +1364,7 @@ struct GlobalAvgPoolLowering final : LayoutAwareLowering<GlobalAvgPoolOp> {
     if (channelsLast && getKernel(op)) {
       Value input =
           transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
-      auto sumType =
-          RankedTensorType::get({in[0], 1, 1, in[1]}, elementType);
+      auto sumType = RankedTensorType::get({in[0], 1, 1, in[1]}, elementType);
       Value window = tensor::EmptyOp::create(
           rewriter, loc, ArrayRef<int64_t>{in[2], in[3]}, elementType);
       Value init = createFilledTensor(rewriter, loc, sumType,
@@ -1926,19 +1925,19 @@ struct ConvertCnnToLinalgPass final
 
 void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                                             bool channelsLast) {
-  patterns.add<FlattenLowering, LayerNormLowering, ReduceMeanLowering, ReshapeLowering, SoftmaxLowering,
-               TransposeLowering>(patterns.getContext());
+  patterns.add<FlattenLowering, LayerNormLowering, ReduceMeanLowering,
+               ReshapeLowering, SoftmaxLowering, TransposeLowering>(
+      patterns.getContext());
   patterns.add<BinaryLowering<AddOp, arith::AddFOp>,
                BinaryLowering<SubOp, arith::SubFOp>,
                BinaryLowering<MulOp, arith::MulFOp>,
                BinaryLowering<DivOp, arith::DivFOp>>(patterns.getContext(),
                                                      channelsLast);
-  patterns
-      .add<AvgPool2DLowering, BatchNormLowering, ClipLowering, ConcatLowering,
-           Conv2DLowering, ErfLowering, GeluLowering, GlobalAvgPoolLowering,
-           HardSigmoidLowering,
-           HardSwishLowering, LinearLowering, MaxPool2DLowering, SqrtLowering,
-           PadLowering, ReluLowering, ResizeLowering, SigmoidLowering,
-           SiluLowering, SliceLowering, ChannelShuffleLowering>(
-          patterns.getContext(), channelsLast);
+  patterns.add<AvgPool2DLowering, BatchNormLowering, ClipLowering,
+               ConcatLowering, Conv2DLowering, ErfLowering, GeluLowering,
+               GlobalAvgPoolLowering, HardSigmoidLowering, HardSwishLowering,
+               LinearLowering, MaxPool2DLowering, SqrtLowering, PadLowering,
+               ReluLowering, ResizeLowering, SigmoidLowering, SiluLowering,
+               SliceLowering, ChannelShuffleLowering>(patterns.getContext(),
+                                                      channelsLast);
 }

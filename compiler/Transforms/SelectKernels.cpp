@@ -88,6 +88,27 @@ struct Decision {
 };
 } // namespace
 
+/// Whether a block of `channels` is 1, 2 or 4 whole vectors of
+/// `vectorWidth` lanes. LLVM splits a vector of 3 or 5 registers' lanes
+/// (vector<48xf32> with AVX-512) into element inserts and shuffles: a 1x1
+/// convolution with 48-channel blocks ran 5x slower than with 16 (Zen 5).
+static bool isWholeVectors(int64_t channels, int64_t vectorWidth) {
+  return channels % vectorWidth == 0 &&
+         llvm::isPowerOf2_64(channels / vectorWidth);
+}
+
+/// The channel block of `channels` that no whole-vector block divides (a
+/// group of 24, a ragged 58): a power of two of at least half a vector if
+/// one divides (24 -> 8), else the largest divisor of at most 4 vectors.
+static int64_t getRaggedChannelBlock(int64_t channels, int64_t vectorWidth) {
+  int64_t block = largestDivisor(channels, 4 * vectorWidth, [](int64_t n) {
+    return llvm::isPowerOf2_64(n);
+  });
+  if (2 * block >= vectorWidth)
+    return block;
+  return largestDivisor(channels, 4 * vectorWidth);
+}
+
 /// The most pixels (rows of a GEMM) of a register block with `vectors`
 /// filter vectors: at most `budget` accumulators, and accumulators, the
 /// block's filter vectors and one broadcast within the `registers` vector
@@ -127,10 +148,10 @@ static Decision chooseConvBlocks(ArrayRef<int64_t> outputShape, int64_t ic,
 
   SmallVector<int64_t> channelCandidates;
   for (int64_t c = 4 * vectorWidth; c >= vectorWidth; c -= vectorWidth)
-    if (oc % c == 0)
+    if (oc % c == 0 && isWholeVectors(c, vectorWidth))
       channelCandidates.push_back(c);
   if (channelCandidates.empty())
-    channelCandidates.push_back(largestDivisor(oc, 4 * vectorWidth));
+    channelCandidates.push_back(getRaggedChannelBlock(oc, vectorWidth));
 
   int64_t bestRegisters = 0, bestLoads = 0;
   for (int64_t channels : channelCandidates) {
@@ -294,10 +315,11 @@ static Decision decideDepthwise(Conv2DOp conv, const TargetModel &target) {
   int64_t c = out[1], ow = out[3];
   int64_t vectorWidth = target.vectorWidth;
   Decision d;
-  d.channels = largestDivisor(c, 4 * vectorWidth,
-                              [&](int64_t n) { return n % vectorWidth == 0; });
+  d.channels = largestDivisor(c, 4 * vectorWidth, [&](int64_t n) {
+    return isWholeVectors(n, vectorWidth);
+  });
   if (!d.channels)
-    d.channels = largestDivisor(c, 4 * vectorWidth);
+    d.channels = getRaggedChannelBlock(c, vectorWidth);
   int64_t vectors = llvm::divideCeil(d.channels, vectorWidth);
   d.pixels = largestDivisor(
       ow, std::max<int64_t>(1, std::min(target.registerBudget,
@@ -432,10 +454,11 @@ static std::optional<Decision> decidePool(PoolOp pool,
   int64_t c = out[1], ow = out[3];
   int64_t vectorWidth = target.vectorWidth;
   Decision d;
-  d.channels = largestDivisor(c, 4 * vectorWidth,
-                              [&](int64_t d) { return d % vectorWidth == 0; });
+  d.channels = largestDivisor(c, 4 * vectorWidth, [&](int64_t d) {
+    return isWholeVectors(d, vectorWidth);
+  });
   if (!d.channels)
-    d.channels = largestDivisor(c, 4 * vectorWidth);
+    d.channels = getRaggedChannelBlock(c, vectorWidth);
   d.pixels = largestDivisor(ow, 8);
   d.taskChannels = isa<GlobalAvgPoolOp>(pool.getOperation()) ? d.channels : c;
   return d;

@@ -592,8 +592,9 @@ static LogicalResult tileAndVectorizeElementwise(PatternRewriter &rewriter,
       !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
            .isIdentity())
     return failure();
+  // 1, 2 or 4 whole vectors (LLVM splits 3 into element shuffles).
   int64_t channels = largestDivisor(ranges[3], 4 * vectorWidth, [&](int64_t d) {
-    return d % vectorWidth == 0;
+    return d % vectorWidth == 0 && llvm::isPowerOf2_64(d / vectorWidth);
   });
   if (!channels)
     channels = largestDivisor(ranges[3], 4 * vectorWidth);

@@ -2,18 +2,19 @@
 // RUN: cnn-opt %s -cnn-select-kernels="vector-width=8 vector-registers=16 register-budget=12" | FileCheck %s --check-prefix=AVX2
 
 // A depthwise convolution (one filter per channel) gets a direct kernel:
-// row tasks over all channels, blocks of up to 4 vectors of channels by the
-// pixels whose accumulators, input and filter vectors fit the registers.
-// 96 channels with AVX-512: blocks of 48 (3 vectors of 16), 16 / 3 = 5
-// pixels at most, 4 dividing 56. With AVX2, 32 channels (4 vectors of 8),
-// min(12, 16 - 2 x 4) / 4 = 2 pixels.
-// CHECK: cnn.conv2d {{.*}} groups 96 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 48, reduction = 1, task_rows = 1, task_channels = 96, pack_filter = false>}
+// row tasks over all channels, blocks of 1, 2 or 4 vectors of channels (3
+// would be split by LLVM into element shuffles) by the pixels whose
+// accumulators, input and filter vectors fit the registers. 96 channels
+// with AVX-512: blocks of 32 (2 vectors of 16), min(16, 32 - 2 x 2) / 2 =
+// 8 pixels, 8 dividing 56. With AVX2, 32 channels (4 vectors of 8), min(12, 16 - 2 x 4) / 4 = 2 pixels.
+// CHECK: cnn.conv2d {{.*}} groups 96 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 32, reduction = 1, task_rows = 1, task_channels = 96, pack_filter = false>}
 // AVX2: cnn.conv2d {{.*}} groups 96 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 2, tail = 0, channels = 32, reduction = 1, task_rows = 1, task_channels = 96, pack_filter = false>}
 // A grouped convolution with 24 channels per group is blocked as one
-// group's convolution: all 24 channels of the group (a vector and a half
-// with AVX-512, three with AVX2) by 8 (with AVX2, 4) pixels.
-// CHECK: cnn.conv2d {{.*}} groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 24, reduction = 8, task_rows = 1, task_channels = 96, pack_filter = false>}
-// AVX2: cnn.conv2d {{.*}} groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 4, tail = 0, channels = 24, reduction = 8, task_rows = 1, task_channels = 96, pack_filter = false>}
+// group's convolution: 24 is no whole number of 1, 2 or 4 vectors, so
+// blocks are 8 of the group's channels (half a vector with AVX-512, one
+// with AVX2) by 14 (with AVX2, 8) pixels.
+// CHECK: cnn.conv2d {{.*}} groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 14, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 96, pack_filter = false>}
+// AVX2: cnn.conv2d {{.*}} groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 8, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 96, pack_filter = false>}
 // A grouped convolution whose filter is computed gets none: it lowers to
 // NCHW loops.
 // CHECK: cnn.conv2d {{.*}} groups 4 : (
