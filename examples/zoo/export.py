@@ -123,6 +123,19 @@ EFFICIENT_ARCHS = [
 ]
 TORCHVISION_ARCHS += EFFICIENT_ARCHS
 
+# The larger members of the efficient families: the same blocks, wider or
+# deeper (EfficientNet's compound scaling, DenseNet's growth, RegNet's
+# larger group widths of 16 to 120 channels). Only in the full suite (they
+# add nothing the fast suite's small members do not exercise, and take
+# minutes to compile on 2 cores).
+LARGE_EFFICIENT_ARCHS = [
+    "efficientnet_b1", "efficientnet_b2", "efficientnet_b3",
+    "densenet161", "densenet169", "densenet201",
+    "regnet_x_800mf", "regnet_y_800mf", "regnet_x_1_6gf", "regnet_y_1_6gf",
+    "regnet_x_3_2gf", "regnet_y_3_2gf", "regnet_x_8gf", "regnet_y_8gf",
+    "shufflenet_v2_x1_5", "shufflenet_v2_x2_0", "convnext_small",
+]
+
 # Beyond classification: semantic segmentation with a dilated ResNet-50
 # backbone and a bilinear Resize back to the input size (4-D output).
 SEGMENTATION_ARCHS = ["fcn_resnet50"]
@@ -133,7 +146,7 @@ CIFAR_DEPTHS = (20, 32, 44, 56, 110)
 CIFAR_ARCHS = [name % d for d in CIFAR_DEPTHS
                for name in ("resnet%d_a", "resnet%d_b", "plain%d")]
 
-ARCHS = TORCHVISION_ARCHS + CIFAR_ARCHS
+ARCHS = TORCHVISION_ARCHS + LARGE_EFFICIENT_ARCHS + CIFAR_ARCHS
 
 CALIB_SHAPE = (1, 3, 224, 224)
 CIFAR_CALIB_SHAPE = (1, 3, 32, 32)

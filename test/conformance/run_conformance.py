@@ -106,6 +106,7 @@ def full_suite():
             c.append(Config(mbn, b, h, w, keep_bn=True))
     c += [Config(m, 1, 32, 32) for m in zoo.CIFAR_ARCHS]  # at their native size
     c += [Config(m, 2, *zoo.default_size(m), opset=17) for m in zoo.EFFICIENT_ARCHS]
+    c += [Config(m, 1, *zoo.default_size(m)) for m in zoo.LARGE_EFFICIENT_ARCHS]
     return c
 
 
