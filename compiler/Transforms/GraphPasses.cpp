@@ -504,17 +504,15 @@ static ActivationAttr getActivationAttr(Operation *op) {
 // act(conv(...)) -> conv(...) activation #cnn.activation<act>, for the
 // activations of getActivationAttr: the convolution applies it to its
 // accumulators, as it applies ReLU.
-struct FuseActivationIntoConv final : RewritePattern {
+template <typename ActivationOp>
+struct FuseActivationIntoConv final : OpRewritePattern<ActivationOp> {
   FuseActivationIntoConv(MLIRContext *context, uint64_t &numFused)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
-        numFused(numFused) {}
+      : OpRewritePattern<ActivationOp>(context), numFused(numFused) {}
 
-  LogicalResult matchAndRewrite(Operation *op,
+  LogicalResult matchAndRewrite(ActivationOp op,
                                 PatternRewriter &rewriter) const override {
     ActivationAttr activation = getActivationAttr(op);
-    if (!activation)
-      return failure();
-    auto conv = op->getOperand(0).getDefiningOp<Conv2DOp>();
+    auto conv = op.getInput().template getDefiningOp<Conv2DOp>();
     if (!conv || !conv->hasOneUse() || conv.hasActivation() ||
         conv.getType() != op->getResult(0).getType())
       return rewriter.notifyMatchFailure(
@@ -575,7 +573,11 @@ struct CnnFuseConvEpiloguePass final
     uint64_t relus = 0, residuals = 0, activations = 0;
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseReluIntoProducer>(&getContext(), relus);
-    patterns.add<FuseActivationIntoConv>(&getContext(), activations);
+    patterns.add<FuseActivationIntoConv<ClipOp>,
+                 FuseActivationIntoConv<SigmoidOp>,
+                 FuseActivationIntoConv<HardSwishOp>,
+                 FuseActivationIntoConv<SiluOp>, FuseActivationIntoConv<GeluOp>>(
+        &getContext(), activations);
     patterns.add<FuseResidualAddIntoConv>(&getContext(), residuals);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
