@@ -138,14 +138,20 @@ def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
     filter transform G g G^T computed now as a constant [36, C, F] (or
     [16, C, F]), an input transform B^T d B over channel vectors, the GEMMs
     as one batched contraction generic (the root), and an output transform
-    A^T m A that adds the bias and residual and applies the ReLU in
-    registers before its one store. A linear layer with a kernel has its
+    A^T m A that adds the bias and residual and applies the ReLU or
+    `#cnn.activation` in registers before its one store. A depthwise
+    convolution with a kernel becomes `linalg.depthwise_conv_2d_nhwc_hwc`;
+    another grouped one one `linalg.generic` over
+    (n, oh, ow, g, k, kh, kw, c) on the input split into groups, its
+    filter [G, KH, KW, C/G, F/G]. A linear layer with a kernel has its
     weights packed into blocks of `task_channels` features and becomes a
     batched contraction (the root). Pooling becomes
-    `linalg.pooling_nhwc_max/sum` (the root).
+    `linalg.pooling_nhwc_max/sum` (the root); a global average pooling a
+    whole-image `linalg.pooling_nhwc_sum`.
     These ops meet NCHW values through `linalg.transpose`s that cancel in
     pairs under canonicalization, so activations stay NHWC between layers.
-    Without it (and for grouped convolutions) the ops compute in NCHW:
+    Without it (and for grouped convolutions without a kernel) the ops
+    compute in NCHW:
     `linalg.conv_2d_nchw_fchw` / `linalg.conv_2d_ngchw_gfchw` with one
     epilogue generic, and `linalg.pooling_nchw_max/sum`. The average's
     divisors are a compile-time constant per output position; the rest
