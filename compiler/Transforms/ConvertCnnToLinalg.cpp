@@ -112,12 +112,25 @@ static Value clamp(OpBuilder &b, Location loc, Value x, double lo, double hi) {
                                    floatConstant(b, loc, type, hi));
 }
 
-/// 1 / (1 + exp(-x))
-static Value buildSigmoid(OpBuilder &b, Location loc, Value x) {
+/// numerator / (1 + exp(-x)): sigmoid (numerator 1) and SiLU (x).
+static Value divideByOnePlusExpNeg(OpBuilder &b, Location loc, Value numerator,
+                                   Value x) {
   Value one = floatConstant(b, loc, x.getType(), 1.0);
   Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-  return arith::DivFOp::create(b, loc, one,
+  return arith::DivFOp::create(b, loc, numerator,
                                arith::AddFOp::create(b, loc, one, e));
+}
+
+/// 1 / (1 + exp(-x))
+static Value buildSigmoid(OpBuilder &b, Location loc, Value x) {
+  return divideByOnePlusExpNeg(b, loc, floatConstant(b, loc, x.getType(), 1.0),
+                               x);
+}
+
+/// max(x, 0)
+static Value buildRelu(OpBuilder &b, Location loc, Value x) {
+  return arith::MaximumFOp::create(b, loc, x,
+                                   floatConstant(b, loc, x.getType(), 0.0));
 }
 
 /// x * relu6(x + 3) / 6, as PyTorch computes it.
@@ -132,10 +145,7 @@ static Value buildHardSwish(OpBuilder &b, Location loc, Value x) {
 
 /// x / (1 + exp(-x))
 static Value buildSilu(OpBuilder &b, Location loc, Value x) {
-  Value one = floatConstant(b, loc, x.getType(), 1.0);
-  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-  return arith::DivFOp::create(b, loc, x,
-                               arith::AddFOp::create(b, loc, one, e));
+  return divideByOnePlusExpNeg(b, loc, x, x);
 }
 
 /// x * (1 + erf(x / sqrt(2))) / 2, as PyTorch's exact GELU.
@@ -155,8 +165,7 @@ static Value buildGelu(OpBuilder &b, Location loc, Value x) {
 static Value buildConvActivation(OpBuilder &b, Location loc, Conv2DOp op,
                                  Value x) {
   if (op.getRelu())
-    return arith::MaximumFOp::create(b, loc, x,
-                                     floatConstant(b, loc, x.getType(), 0.0));
+    return buildRelu(b, loc, x);
   ActivationAttr activation = op.getActivationAttr();
   if (!activation)
     return x;
@@ -422,12 +431,6 @@ static Value createAccumulatorInit(OpBuilder &b, Location loc,
                linalg::YieldOp::create(nb, nloc, sum);
              })
       .getResult(0);
-}
-
-/// ReLU as a scalar function, for epilogues.
-static Value buildRelu(OpBuilder &b, Location loc, Value x) {
-  return arith::MaximumFOp::create(b, loc, x,
-                                   floatConstant(b, loc, x.getType(), 0.0));
 }
 
 /// The activation `op` applies last (ReLU or its `#cnn.activation`), as its

@@ -573,11 +573,11 @@ struct CnnFuseConvEpiloguePass final
     uint64_t relus = 0, residuals = 0, activations = 0;
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseReluIntoProducer>(&getContext(), relus);
-    patterns.add<FuseActivationIntoConv<ClipOp>,
-                 FuseActivationIntoConv<SigmoidOp>,
-                 FuseActivationIntoConv<HardSwishOp>,
-                 FuseActivationIntoConv<SiluOp>, FuseActivationIntoConv<GeluOp>>(
-        &getContext(), activations);
+    patterns
+        .add<FuseActivationIntoConv<ClipOp>, FuseActivationIntoConv<SigmoidOp>,
+             FuseActivationIntoConv<HardSwishOp>,
+             FuseActivationIntoConv<SiluOp>, FuseActivationIntoConv<GeluOp>>(
+            &getContext(), activations);
     patterns.add<FuseResidualAddIntoConv>(&getContext(), residuals);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
