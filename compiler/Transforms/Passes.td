@@ -276,6 +276,28 @@ def CnnEmitLayerTable : Pass<"cnn-emit-layer-table", "ModuleOp"> {
   let dependentDialects = ["LLVM::LLVMDialect"];
 }
 
+def CnnFoldConcatIntoProducers
+    : Pass<"cnn-fold-concat-into-producers", "func::FuncOp"> {
+  let summary = "Let producers write into their slices of a concatenation";
+  let description = [{
+    A concatenation is a chain of `tensor.insert_slice` ops into a
+    `tensor.empty`. Each inserted value whose producer is a chain of
+    destination-style linalg ops (or `scf.forall`s) ending in a
+    `tensor.empty` gets, as that destination, a `tensor.extract_slice` of
+    the concatenation built so far, and the chain is rebuilt in the order
+    in which its inputs are computed (its slices must be disjoint), each
+    insert right after its input. After bufferization every producer (a
+    convolution's kernel, a pooling, a Winograd output transform) writes
+    straight into its slice of the concatenated buffer: no copy. The
+    concatenated buffer is created just before its first producer, so
+    that the memory planner sees it live no longer than needed. An input
+    that is read again after a later insert, or whose producer starts
+    before the previous input is complete, keeps its copy (bufferization
+    decides; the result is the same either way).
+  }];
+  let dependentDialects = ["tensor::TensorDialect"];
+}
+
 def CnnFoldPaddingIntoProducers
     : Pass<"cnn-fold-padding-into-producers", "func::FuncOp"> {
   let summary = "Let producers write into the interior of padded buffers";
@@ -291,7 +313,12 @@ def CnnFoldPaddingIntoProducers
     pad does not pad (the layer's channels of a kernel that computed
     `padded_channels`) first becomes a slice of the pad of the whole
     value, so that such a kernel writes the padded buffer as well and the
-    reader takes a view of it.
+    reader takes a view of it. A pad of a concatenation whose producers
+    write into it (`cnn-fold-concat-into-producers`) makes the whole
+    concatenation the padded buffer's interior. A pad that no producer can
+    write (a function argument, a slice) becomes the same fill and insert
+    in place, so that the fill is vectorized with the kernels and the copy
+    is a contiguous one per row.
   }];
   let dependentDialects = ["linalg::LinalgDialect", "tensor::TensorDialect"];
 }

@@ -74,6 +74,7 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                           const PipelineOptions &options) {
   pm.addPass(createCnnExportCAbi(CnnExportCAbiOptions{
       options.symbolPrefix.getValue(), options.dynamicBatch.getValue()}));
+  pm.addNestedPass<func::FuncOp>(createCnnFoldConcatIntoProducers());
   pm.addNestedPass<func::FuncOp>(createCnnFoldPaddingIntoProducers());
   pm.addPass(createCnnEmitLayerTable(
       CnnEmitLayerTableOptions{options.symbolPrefix.getValue()}));

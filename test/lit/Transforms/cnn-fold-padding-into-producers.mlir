@@ -56,9 +56,16 @@ func.func @conv_chain(%x: tensor<1x4x4x2xf32>, %w: tensor<1x1x2x4xf32>, %b: tens
 // -----
 
 // A function argument has no producer to write into a padded buffer: the
-// pad stays.
+// pad becomes the fill of the padded buffer and the insert of the argument.
 // CHECK-LABEL: func @argument
-// CHECK: tensor.pad
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4x4x8xf32>)
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[BUF:.+]] = tensor.empty() : tensor<1x6x6x8xf32>
+// CHECK: %[[FILL:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[BUF]] : tensor<1x6x6x8xf32>)
+// CHECK-NOT: tensor.extract_slice
+// CHECK: %[[PADDED:.+]] = tensor.insert_slice %[[X]] into %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[PADDED]]
 func.func @argument(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
   %zero = arith.constant 0.0 : f32
   %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
@@ -125,10 +132,13 @@ func.func @pad_of_channel_slice(%x: tensor<1x4x4x16xf32>) -> tensor<1x6x6x12xf32
 
 // -----
 
-// A slice that trims a padded dimension stays as it is.
+// A slice that trims a padded dimension stays as it is; its pad becomes a
+// fill and an insert.
 // CHECK-LABEL: func @pad_of_spatial_slice
-// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 0] [1, 3, 4, 16]
-// CHECK: tensor.pad
+// CHECK: %[[SLICE:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0, 0] [1, 3, 4, 16]
+// CHECK: %[[FILL:.+]] = linalg.fill
+// CHECK: tensor.insert_slice %[[SLICE]] into %[[FILL]][0, 1, 1, 0] [1, 3, 4, 16]
+// CHECK-NOT: tensor.pad
 func.func @pad_of_spatial_slice(%x: tensor<1x4x4x16xf32>) -> tensor<1x5x6x16xf32> {
   %zero = arith.constant 0.0 : f32
   %s = tensor.extract_slice %x[0, 0, 0, 0] [1, 3, 4, 16] [1, 1, 1, 1] : tensor<1x4x4x16xf32> to tensor<1x3x4x16xf32>
@@ -137,4 +147,46 @@ func.func @pad_of_spatial_slice(%x: tensor<1x4x4x16xf32>) -> tensor<1x5x6x16xf32
     tensor.yield %zero : f32
   } : tensor<1x3x4x16xf32> to tensor<1x5x6x16xf32>
   return %p : tensor<1x5x6x16xf32>
+}
+
+// -----
+
+// A pad of a concatenation whose producers write into it: the padded
+// buffer replaces the concatenation's tensor.empty, so that both producers
+// write into its interior.
+// CHECK-LABEL: func @pad_of_concatenation
+// CHECK: %[[FILL:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x6x6x16xf32>)
+// CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 16]
+// CHECK: %[[SA:.+]] = tensor.extract_slice %[[INTERIOR]][0, 0, 0, 0] [1, 4, 4, 8]
+// CHECK: %[[A:.+]] = linalg.generic {{.*}} outs(%[[SA]] :
+// CHECK: %[[CA:.+]] = tensor.insert_slice %[[A]] into %[[INTERIOR]][0, 0, 0, 0] [1, 4, 4, 8]
+// CHECK: %[[SB:.+]] = tensor.extract_slice %[[CA]][0, 0, 0, 8] [1, 4, 4, 8]
+// CHECK: %[[B:.+]] = linalg.generic {{.*}} outs(%[[SB]] :
+// CHECK: %[[CB:.+]] = tensor.insert_slice %[[B]] into %[[CA]][0, 0, 0, 8] [1, 4, 4, 8]
+// CHECK: %[[PADDED:.+]] = tensor.insert_slice %[[CB]] into %[[FILL]][0, 1, 1, 0] [1, 4, 4, 16]
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[PADDED]]
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @pad_of_concatenation(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = tensor.empty() : tensor<1x4x4x16xf32>
+  %sa = tensor.extract_slice %c[0, 0, 0, 0] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x4x4x16xf32> to tensor<1x4x4x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x4x8xf32>) outs(%sa : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x8xf32>
+  %ca = tensor.insert_slice %a into %c[0, 0, 0, 0] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x4x4x8xf32> into tensor<1x4x4x16xf32>
+  %sb = tensor.extract_slice %ca[0, 0, 0, 8] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x4x4x16xf32> to tensor<1x4x4x8xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x4x8xf32>) outs(%sb : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.minimumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x8xf32>
+  %cb = tensor.insert_slice %b into %ca[0, 0, 0, 8] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x4x4x8xf32> into tensor<1x4x4x16xf32>
+  %p = tensor.pad %cb low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x16xf32> to tensor<1x6x6x16xf32>
+  return %p : tensor<1x6x6x16xf32>
 }
