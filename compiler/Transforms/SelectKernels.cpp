@@ -136,7 +136,9 @@ static constexpr int64_t kMinTasks = 16;
 /// Cache block: a task's filter slice (kh*kw*ic*channels floats) stays
 /// within the filter cache budget; when the whole filter fits, tasks are
 /// output rows (every task reads the whole filter from cache), otherwise
-/// tasks are output-channel blocks over all rows.
+/// tasks are output-channel blocks over all rows, or over fewer rows when
+/// there are too few blocks to share among threads (the tiling runs the
+/// tasks channel block by channel block).
 static Decision chooseConvBlocks(ArrayRef<int64_t> outputShape, int64_t ic,
                                  int64_t kh, int64_t kw,
                                  const TargetModel &target,
@@ -205,6 +207,13 @@ static Decision chooseConvBlocks(ArrayRef<int64_t> outputShape, int64_t ic,
              (block == d.channels ||
               block * bytesPerChannel <= target.filterCacheBytes);
     });
+    // Few channel blocks (3 on 17x17 Inception layers): split the rows as
+    // well, so that threads get even shares. The tasks run channel blocks
+    // outermost, so a thread still streams one filter slice at a time.
+    int64_t slices = outputShape[0] * (oc / d.taskChannels);
+    if (slices < kMinTasks)
+      d.taskRows = largestDivisor(
+          oh, std::max<int64_t>(1, oh / llvm::divideCeil(kMinTasks, slices)));
   }
   return d;
 }

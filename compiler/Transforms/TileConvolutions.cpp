@@ -272,8 +272,15 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   Operation *init = conv.getDpsInits()[0].getDefiningOp();
   if (isa_and_present<linalg::LinalgOp>(init) && init->hasOneUse())
     fusable.insert(init);
-  FailureOr<SmallVector<Operation *>> tasks = tileKernel(
-      rewriter, root, rootSizes(taskSizes), LoopType::ForallOp, fusable);
+  // Tasks in channel-block-major order: a thread's contiguous share of the
+  // tasks covers few filter slices, each over consecutive rows.
+  SmallVector<int64_t> tasksChannelsOuter =
+      grouped ? SmallVector<int64_t>{0, 3, 4, 1, 2, 5, 6, 7}
+              : SmallVector<int64_t>{0, 3, 1, 2, 4, 5, 6};
+  tasksChannelsOuter.resize(rootLoops);
+  FailureOr<SmallVector<Operation *>> tasks =
+      tileKernel(rewriter, root, rootSizes(taskSizes), LoopType::ForallOp,
+                 fusable, tasksChannelsOuter);
   if (failed(tasks))
     return failure();
   if (kernel.packsFilter())

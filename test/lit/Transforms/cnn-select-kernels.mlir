@@ -22,11 +22,11 @@
 // CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = winograd_f4, vector_width = 16, pixels = 4, tail = 0, channels = 64, reduction = 8, task_rows = 1, task_channels = 64, pack_filter = false>
 // AVX2: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = winograd_f4, vector_width = 8, pixels = 2, tail = 0, channels = 32,
 // OFF: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 64, reduction = 8, task_rows = 1, task_channels = 64, pack_filter = false>
-// A 576 KiB filter does not fit 512 KiB: tasks of 128 channels over all 14
-// rows, the filter repacked per task. With 4 MiB it fits: tasks are rows,
-// each split in two blocks of channels (14 rows are too few tasks to share
-// evenly).
-// CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 32, reduction = 8, task_rows = 14, task_channels = 128, pack_filter = true>
+// A 576 KiB filter does not fit 512 KiB: tasks of 128 channels, the filter
+// repacked per task; two such slices are too few tasks to share evenly, so
+// each task is one of the 14 rows (28 tasks, run slice by slice). With 4
+// MiB it fits: tasks are rows, each split in two blocks of channels.
+// CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 32, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = true>
 // CACHE: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 32, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = true>
 // 14x14x256: 16 F(4x4) tiles are too few, 49 F(2x2) tiles are enough.
 // CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 7, tail = 0, channels = 32, reduction = 8, task_rows = 1, task_channels = 256, pack_filter = false>
@@ -61,7 +61,7 @@
 // the layers it names; the cost model fills in the rest.
 // CONFIG: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = paired_columns,
 // CONFIG: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 4, tail = 0, channels = 64,
-// CONFIG: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 14, tail = 0, channels = 16, reduction = 8, task_rows = 14, task_channels = 128, pack_filter = true>
+// CONFIG: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 14, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = true>
 
 func.func @forward(%x: tensor<1x3x224x224xf32>) -> tensor<1x10xf32> {
   %w0 = arith.constant dense<0.01> : tensor<64x3x7x7xf32>

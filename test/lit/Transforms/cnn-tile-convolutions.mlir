@@ -58,6 +58,21 @@ func.func @deep_strided(%x: tensor<1x15x15x512xf32>, %w: tensor<3x3x512x512xf32>
 
 // -----
 
+// Tasks of one row by 64 channels run channel block by channel block: the
+// forall's outer dimension is the output channels, its inner the rows, so
+// that a thread's contiguous share of tasks streams one filter slice at a
+// time.
+// CHECK-LABEL: func @tasks_channels_outer
+// CHECK: scf.forall (%[[F:.+]], %[[R:.+]]) = (0, 0) to (128, 4) step (64, 1)
+// CHECK: vector.transfer_read %{{.+}}[%c0, %[[R]], %c0, %c0]{{.*}} : tensor<1x4x4x8xf32>, vector<4x8xf32>
+// CHECK: vector.transfer_read %{{.+}}[%c0, %c0, %c0, %[[F]]]{{.*}} : tensor<1x1x8x128xf32>, vector<8x64xf32>
+func.func @tasks_channels_outer(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x128xf32>, %init: tensor<1x4x4x128xf32>) -> tensor<1x4x4x128xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 64, reduction = 8, task_rows = 1, task_channels = 64, pack_filter = false>} ins(%x, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x128xf32>) outs(%init : tensor<1x4x4x128xf32>) -> tensor<1x4x4x128xf32>
+  return %0 : tensor<1x4x4x128xf32>
+}
+
+// -----
+
 // A constant filter that tasks split into blocks of output channels is
 // packed at compile time as [F / block][KH][KW][C][block]: each task reads
 // one contiguous block. Here 1x1x8x128 with w[0][0][c][f] = 128c + f and
