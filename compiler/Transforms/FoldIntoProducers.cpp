@@ -196,7 +196,7 @@ static unsigned foldConcatenation(RewriterBase &rewriter,
   Location loc = last.getLoc();
   MLIRContext *context = rewriter.getContext();
   SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
-  Value current;       // the concatenation so far
+  Value current;              // the concatenation so far
   Operation *ready = nullptr; // the op that defines it
   unsigned folded = 0;
   for (const ConcatInput &input : inputs) {
@@ -209,8 +209,8 @@ static unsigned foldConcatenation(RewriterBase &rewriter,
     Operation *head = destination ? destination->getOwner() : nullptr;
     // The producer's first op must come after the concatenation so far
     // (and be in this block) to write into it.
-    if (head && (head->getBlock() != block ||
-                 (ready && !ready->isBeforeInBlock(head))))
+    if (head &&
+        (head->getBlock() != block || (ready && !ready->isBeforeInBlock(head))))
       head = nullptr;
     if (!current) {
       // The concatenated buffer starts to live at its first writer.
@@ -228,8 +228,8 @@ static unsigned foldConcatenation(RewriterBase &rewriter,
     if (head) {
       rewriter.setInsertionPoint(head);
       Value slice = tensor::ExtractSliceOp::create(
-          rewriter, loc, cast<RankedTensorType>(input.value.getType()),
-          current, offsets, sizes, strides);
+          rewriter, loc, cast<RankedTensorType>(input.value.getType()), current,
+          offsets, sizes, strides);
       Value empty = destination->get();
       rewriter.modifyOpInPlace(head, [&] { destination->set(slice); });
       if (empty.use_empty())
@@ -240,9 +240,8 @@ static unsigned foldConcatenation(RewriterBase &rewriter,
       rewriter.setInsertionPointAfter(definition);
     else
       rewriter.setInsertionPointAfter(ready);
-    auto insert = tensor::InsertSliceOp::create(rewriter, loc, input.value,
-                                                current, offsets, sizes,
-                                                strides);
+    auto insert = tensor::InsertSliceOp::create(
+        rewriter, loc, input.value, current, offsets, sizes, strides);
     current = insert;
     ready = insert;
   }

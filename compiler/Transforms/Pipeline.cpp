@@ -117,7 +117,10 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
       "convert-openmp-to-llvm,"
       "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
-      "canonicalize,cse");
+      "canonicalize,cse,"
+      // Translation outlines each parallel region with an analysis of its
+      // whole function: one small function per region.
+      "cnn-outline-parallel-regions");
 }
 
 void mlir::cnn::buildCnnToLLVMPipeline(OpPassManager &pm,
