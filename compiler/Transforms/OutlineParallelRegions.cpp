@@ -81,10 +81,13 @@ static void outline(omp::ParallelOp parallel, LLVM::LLVMFuncOp parent,
   builder.setInsertionPoint(parallel);
   LLVM::CallOp::create(builder, loc, function, arguments);
   parallel->moveBefore(entry, entry->end());
-  for (Value value : captured)
-    value.replaceUsesWithIf(mapping.lookup(value), [&](OpOperand &use) {
-      return parallel->isAncestor(use.getOwner());
-    });
+  // Its operands take the function's values (found by walking the region:
+  // a constant may have thousands of uses elsewhere in the parent).
+  parallel->walk([&](Operation *op) {
+    for (OpOperand &operand : op->getOpOperands())
+      if (Value replacement = mapping.lookupOrNull(operand.get()))
+        operand.set(replacement);
+  });
   builder.setInsertionPointToEnd(entry);
   LLVM::ReturnOp::create(builder, loc, ValueRange());
 }
