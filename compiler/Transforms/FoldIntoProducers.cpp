@@ -280,43 +280,41 @@ getStaticConstantPad(tensor::PadOp pad) {
 }
 
 /// Creates, before `before`, the padded buffer of `pad` filled with
-/// `padValue`; returns it and sets `interior` to the slice that `pad`'s
-/// source covers.
+/// `padValue`.
 static Value createPaddedBuffer(RewriterBase &rewriter, tensor::PadOp pad,
-                                Value padValue, ArrayRef<int64_t> low,
-                                Operation *before, Value &interior) {
+                                Value padValue, Operation *before) {
   Location loc = pad.getLoc();
   RankedTensorType paddedType = pad.getResultType();
-  RankedTensorType sourceType = pad.getSourceType();
   rewriter.setInsertionPoint(before);
   if (Operation *def = padValue.getDefiningOp())
     if (def->getBlock() == before->getBlock() && before->isBeforeInBlock(def))
       padValue = rewriter.clone(*def)->getResult(0);
   Value padded = tensor::EmptyOp::create(rewriter, loc, paddedType.getShape(),
                                          paddedType.getElementType());
-  Value filled =
-      linalg::FillOp::create(rewriter, loc, padValue, padded).getResult(0);
-  SmallVector<OpFoldResult> strides(sourceType.getRank(),
-                                    rewriter.getIndexAttr(1));
-  interior = tensor::ExtractSliceOp::create(
-      rewriter, loc, sourceType, filled,
-      getAsIndexOpFoldResult(rewriter.getContext(), low),
-      getAsIndexOpFoldResult(rewriter.getContext(), sourceType.getShape()),
-      strides);
-  return filled;
+  return linalg::FillOp::create(rewriter, loc, padValue, padded).getResult(0);
+}
+
+/// The offsets, sizes and strides of the slice of the padded buffer that
+/// `pad`'s source covers.
+static std::tuple<SmallVector<OpFoldResult>, SmallVector<OpFoldResult>,
+                  SmallVector<OpFoldResult>>
+getInteriorSlice(tensor::PadOp pad, ArrayRef<int64_t> low) {
+  MLIRContext *context = pad.getContext();
+  RankedTensorType sourceType = pad.getSourceType();
+  return {
+      getAsIndexOpFoldResult(context, low),
+      getAsIndexOpFoldResult(context, sourceType.getShape()),
+      SmallVector<OpFoldResult>(sourceType.getRank(),
+                                IntegerAttr::get(IndexType::get(context), 1))};
 }
 
 /// Replaces `pad` by the insert of its source into `filled`.
 static void replaceWithInsert(RewriterBase &rewriter, tensor::PadOp pad,
                               Value filled, ArrayRef<int64_t> low) {
-  RankedTensorType sourceType = pad.getSourceType();
+  auto [offsets, sizes, strides] = getInteriorSlice(pad, low);
   rewriter.setInsertionPoint(pad);
   rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
-      pad, pad.getSource(), filled,
-      getAsIndexOpFoldResult(rewriter.getContext(), low),
-      getAsIndexOpFoldResult(rewriter.getContext(), sourceType.getShape()),
-      SmallVector<OpFoldResult>(sourceType.getRank(),
-                                rewriter.getIndexAttr(1)));
+      pad, pad.getSource(), filled, offsets, sizes, strides);
 }
 
 namespace {
@@ -336,27 +334,23 @@ struct FoldPadIntoProducer final : OpRewritePattern<tensor::PadOp> {
     if (!destination)
       return rewriter.notifyMatchFailure(pad, "no destination chain");
 
-    Value interior;
-    if (passedInsert) {
-      // A concatenation: everything written into its buffer goes to the
-      // padded buffer's interior, which must exist where the buffer did.
-      Operation *empty = destination->get().getDefiningOp();
-      Value filled =
-          createPaddedBuffer(rewriter, pad, padValue, low, empty, interior);
+    // The padded buffer must exist before the chain's first op; for a
+    // concatenation, where its buffer did (its producers' destinations are
+    // slices of that buffer too).
+    Operation *empty = destination->get().getDefiningOp();
+    Operation *before = passedInsert ? empty : destination->getOwner();
+    Value filled = createPaddedBuffer(rewriter, pad, padValue, before);
+    auto [offsets, sizes, strides] = getInteriorSlice(pad, low);
+    Value interior = tensor::ExtractSliceOp::create(rewriter, pad.getLoc(),
+                                                    pad.getSourceType(), filled,
+                                                    offsets, sizes, strides);
+    if (passedInsert)
       rewriter.replaceAllUsesWith(empty->getResult(0), interior);
+    else
+      rewriter.modifyOpInPlace(before, [&] { destination->set(interior); });
+    if (empty->use_empty())
       rewriter.eraseOp(empty);
-      replaceWithInsert(rewriter, pad, filled, low);
-    } else {
-      // The padded buffer must exist before the chain's first op.
-      Operation *user = destination->getOwner();
-      Value filled =
-          createPaddedBuffer(rewriter, pad, padValue, low, user, interior);
-      Value empty = destination->get();
-      rewriter.modifyOpInPlace(user, [&] { destination->set(interior); });
-      if (empty.use_empty())
-        rewriter.eraseOp(empty.getDefiningOp());
-      replaceWithInsert(rewriter, pad, filled, low);
-    }
+    replaceWithInsert(rewriter, pad, filled, low);
     ++numFolded;
     return success();
   }
@@ -375,11 +369,7 @@ struct DecomposePad final : OpRewritePattern<tensor::PadOp> {
     if (!constantPad)
       return rewriter.notifyMatchFailure(pad, "not a static constant pad");
     auto [padValue, low] = *constantPad;
-    Value interior;
-    Value filled =
-        createPaddedBuffer(rewriter, pad, padValue, low, pad, interior);
-    if (interior.use_empty())
-      rewriter.eraseOp(interior.getDefiningOp());
+    Value filled = createPaddedBuffer(rewriter, pad, padValue, pad);
     replaceWithInsert(rewriter, pad, filled, low);
     return success();
   }
