@@ -426,7 +426,7 @@ public:
     if (!model)
       return fail(
           fmt::format("'{}' has no model function to draw", inputFilename));
-    SmallVector<cnn::LayerRecord> layers = cnn::readLayerTable(*lowered);
+    SmallVector<cnn::LayerInfoAttr> layers = cnn::getLayerTable(*lowered);
     if (emitKind == Emit::Dot)
       return writeAtomically(output, [&](llvm::raw_pwrite_stream &os) {
         cnn::printGraphDot(model, layers, os);

@@ -18,32 +18,19 @@
 using namespace mlir;
 using namespace mlir::cnn;
 
-SmallVector<LayerRecord> cnn::readLayerTable(ModuleOp module) {
-  SmallVector<LayerRecord> layers;
-  auto table = module->getAttrOfType<ArrayAttr>(kLayerTableAttr);
-  if (!table)
-    return layers;
-  for (Attribute line : table) {
-    SmallVector<StringRef> fields;
-    cast<StringAttr>(line).getValue().split(fields, '\t');
-    LayerRecord record;
-    if (fields.size() == 5) {
-      record.name = fields[0].str();
-      record.kind = fields[1].str();
-      record.shape = fields[2].str();
-      (void)fields[3].getAsInteger(10, record.flops);
-      record.algorithm = fields[4].str();
-    }
-    layers.push_back(std::move(record));
-  }
-  return layers;
+/// "1x64x56x56"; "?" for a dimension unknown at compile time.
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  for (auto [index, dim] : llvm::enumerate(shape))
+    text += (index ? "x" : "") + (dim < 0 ? "?" : std::to_string(dim));
+  return text;
 }
 
 static std::string formatShape(Type type) {
   auto shaped = dyn_cast<ShapedType>(type);
   if (!shaped || !shaped.hasRank())
     return "?";
-  return fmt::format("{}", fmt::join(shaped.getShape(), "x"));
+  return formatShape(shaped.getShape());
 }
 
 /// 1234567 -> "1,234,567".
@@ -101,7 +88,7 @@ static StringRef fillColor(Operation *op, StringRef algorithm) {
   return "#eeeeee";
 }
 
-void cnn::printGraphDot(func::FuncOp model, ArrayRef<LayerRecord> layers,
+void cnn::printGraphDot(func::FuncOp model, ArrayRef<LayerInfoAttr> layers,
                         llvm::raw_ostream &os) {
   os << "digraph \"" << escapeDot(model.getSymName()) << "\" {\n"
      << "  graph [rankdir=TB, fontname=\"Helvetica\"];\n"
@@ -136,21 +123,18 @@ void cnn::printGraphDot(func::FuncOp model, ArrayRef<LayerRecord> layers,
     } else if (auto it = layerIndex.find(&op); it != layerIndex.end()) {
       int64_t index = it->second;
       id = "n" + std::to_string(index);
-      LayerRecord record;
-      if (index < static_cast<int64_t>(layers.size()))
-        record = layers[index];
-      else
-        record = {getLayerName(&op, index), getLayerKind(&op),
-                  formatShape(op.getResult(0).getType()), getLayerFlops(&op),
-                  ""};
-      label = escapeDot(record.name) + "\\n" + escapeDot(record.kind) + "\\n" +
-              record.shape;
-      if (record.flops)
-        label += "\\n" + formatScaled(record.flops, "FLOP");
-      if (!record.algorithm.empty() && record.algorithm != "-")
-        label += "\\n" + escapeDot(record.algorithm);
-      os << "  " << id << " [fillcolor=\"" << fillColor(&op, record.algorithm)
-         << "\", label=\"" << label << "\"];\n";
+      LayerInfoAttr layer = index < static_cast<int64_t>(layers.size())
+                                ? layers[index]
+                                : getLayerInfo(&op, index);
+      label = escapeDot(layer.getName()) + "\\n" + escapeDot(layer.getOp()) +
+              "\\n" + formatShape(layer.getShape().asArrayRef());
+      if (layer.getFlops())
+        label += "\\n" + formatScaled(layer.getFlops(), "FLOP");
+      if (layer.getAlgorithm() != "-")
+        label += "\\n" + escapeDot(layer.getAlgorithm());
+      os << "  " << id << " [fillcolor=\""
+         << fillColor(&op, layer.getAlgorithm()) << "\", label=\"" << label
+         << "\"];\n";
     } else {
       id = "op" + std::to_string(otherCount++);
       label = escapeDot(op.getName().getStringRef());

@@ -322,8 +322,12 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
   returnCall("cnnrt_model_target", ptr, {descriptor});
   define("_vector_bits", i64, {});
   returnCall("cnnrt_model_vector_bits", i64, {descriptor});
-  define("_layer_table", ptr, {});
-  returnCall("cnnrt_model_layer_table", ptr, {descriptor});
+  define("_num_layers", i64, {});
+  returnCall("cnnrt_model_num_layers", i64, {descriptor});
+  {
+    llvm::Function *layer = define("_layer", ptr, {i64});
+    returnCall("cnnrt_model_layer", ptr, {descriptor, layer->getArg(0)});
+  }
   {
     llvm::Function *run = define("_run_io", i32, {i64, ptr, ptr, ptr, i64});
     returnCall("cnnrt_model_run_io", i32,

@@ -6,8 +6,10 @@
 // and the next one, so the runtime times layers by the gaps between calls
 // (cheap when profiling is off: one load and a branch per layer).
 //
-// The layers are described by `<prefix>_layer_table()`, a string with one
-// line per layer: "name \t op \t output shape \t FLOPs \t algorithm".
+// The layers are described by the module's `cnn.layer_table`, one
+// `#cnn.layer_info` per layer, which `cnn-emit-layer-table` turns into the
+// model's `cnn_layer_info` array (`<prefix>_num_layers()`,
+// `<prefix>_layer(i)`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -66,7 +68,7 @@ std::string mlir::cnn::getLayerName(Operation *op, int64_t index) {
     if (!fused.getLocations().empty())
       loc = fused.getLocations().front();
   if (auto name = dyn_cast<NameLoc>(loc)) {
-    // The layer table separates fields by tabs and layers by newlines.
+    // One line in the profile's table: no control characters.
     std::string text = name.getName().str();
     for (char &c : text)
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
@@ -102,6 +104,31 @@ std::string mlir::cnn::getLayerKind(Operation *op) {
   return kind;
 }
 
+LayerInfoAttr mlir::cnn::getLayerInfo(Operation *op, int64_t index) {
+  MLIRContext *ctx = op->getContext();
+  SmallVector<int64_t> shape;
+  if (auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType()))
+    for (int64_t dim : type.getShape())
+      shape.push_back(ShapedType::isDynamic(dim) ? -1 : dim);
+  std::string algorithm = "-";
+  if (KernelAttr kernel = getKernel(op))
+    algorithm = getKernelName(kernel);
+  else if (isa<Conv2DOp, LinearOp>(op))
+    algorithm = "direct";
+  return LayerInfoAttr::get(ctx, getLayerName(op, index), getLayerKind(op),
+                            DenseI64ArrayAttr::get(ctx, shape),
+                            getLayerFlops(op), algorithm);
+}
+
+SmallVector<LayerInfoAttr> mlir::cnn::getLayerTable(ModuleOp module) {
+  SmallVector<LayerInfoAttr> layers;
+  if (auto table =
+          module->getAttrOfType<ArrayAttr>(LayerInfoAttr::kTableAttrName))
+    for (Attribute layer : table)
+      layers.push_back(cast<LayerInfoAttr>(layer)); // the dialect verifies
+  return layers;
+}
+
 namespace {
 struct CnnInstrumentLayersPass final
     : cnn::impl::CnnInstrumentLayersBase<CnnInstrumentLayersPass> {
@@ -113,7 +140,7 @@ struct CnnInstrumentLayersPass final
     // A module instrumented already (a later stage given as input) keeps
     // its hooks and table.
     if (!model || !model.getBody().hasOneBlock() ||
-        module->hasAttr(kLayerTableAttr))
+        module->hasAttr(LayerInfoAttr::kTableAttrName))
       return;
     MLIRContext *ctx = &getContext();
     OpBuilder builder(ctx);
@@ -136,22 +163,12 @@ struct CnnInstrumentLayersPass final
     SmallVector<Attribute> table;
     int32_t index = 0;
     for (Operation *op : getModelLayers(model)) {
-      std::string line;
-      llvm::raw_string_ostream os(line);
-      os << getLayerName(op, index) << '\t' << getLayerKind(op) << '\t';
-      if (auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType()))
-        llvm::interleave(type.getShape(), os, "x");
-      os << '\t' << getLayerFlops(op) << '\t';
-      if (KernelAttr kernel = getKernel(op))
-        os << getKernelName(kernel);
-      else
-        os << (isa<Conv2DOp, LinearOp>(op) ? "direct" : "-");
-      table.push_back(builder.getStringAttr(line));
+      table.push_back(getLayerInfo(op, index));
       op->setAttr(kLayerAttr, builder.getI32IntegerAttr(index));
       callHook(op, index++);
     }
     callHook(model.getBody().front().getTerminator(), -1);
-    module->setAttr(kLayerTableAttr, builder.getArrayAttr(table));
+    module->setAttr(LayerInfoAttr::kTableAttrName, builder.getArrayAttr(table));
   }
 };
 } // namespace
@@ -163,29 +180,104 @@ struct CnnEmitLayerTablePass final
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto table = module->getAttrOfType<ArrayAttr>(kLayerTableAttr);
-    if (!table)
+    if (!module->hasAttr(LayerInfoAttr::kTableAttrName))
       return;
-    std::string text;
-    for (Attribute line : table)
-      text += (cast<StringAttr>(line).getValue() + "\n").str();
-    text.push_back('\0');
-    module->removeAttr(kLayerTableAttr);
+    SmallVector<LayerInfoAttr> layers = getLayerTable(module);
+    module->removeAttr(LayerInfoAttr::kTableAttrName);
 
-    // const char *<prefix>_layer_table(void)
     MLIRContext *ctx = &getContext();
     OpBuilder builder(ctx);
     builder.setInsertionPointToEnd(module.getBody());
     Location loc = module.getLoc();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i64 = builder.getI64Type();
+    std::string base = prefix + "_layer_table";
+
+    // The strings and shapes, each distinct one stored once.
+    llvm::StringMap<LLVM::GlobalOp> strings;
+    auto stringGlobal = [&](StringRef text) {
+      LLVM::GlobalOp &global = strings[text];
+      if (!global) {
+        auto type =
+            LLVM::LLVMArrayType::get(builder.getI8Type(), text.size() + 1);
+        global = LLVM::GlobalOp::create(
+            builder, loc, type, /*isConstant=*/true, LLVM::Linkage::Internal,
+            base + ".str" + std::to_string(strings.size() - 1),
+            builder.getStringAttr(text.str() + '\0'));
+      }
+      return global;
+    };
+    DenseMap<Attribute, LLVM::GlobalOp> shapes;
+    auto shapeGlobal = [&](DenseI64ArrayAttr shape) {
+      LLVM::GlobalOp &global = shapes[shape];
+      if (!global) {
+        auto type = RankedTensorType::get({shape.size()}, i64);
+        global = LLVM::GlobalOp::create(
+            builder, loc, LLVM::LLVMArrayType::get(i64, shape.size()),
+            /*isConstant=*/true, LLVM::Linkage::Internal,
+            base + ".shape" + std::to_string(shapes.size() - 1),
+            DenseIntElementsAttr::get(type, shape.asArrayRef()));
+      }
+      return global;
+    };
+    for (LayerInfoAttr layer : layers) {
+      stringGlobal(layer.getName());
+      stringGlobal(layer.getOp());
+      stringGlobal(layer.getAlgorithm());
+      if (!layer.getShape().empty())
+        shapeGlobal(layer.getShape());
+    }
+
+    // cnn_layer_info <prefix>_layer_table.data[] (cnn_model_abi.h):
+    // {name, op, algorithm, rank, shape, flops} per layer.
+    auto infoType =
+        LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr, i64, ptr, i64});
+    auto arrayType = LLVM::LLVMArrayType::get(infoType, layers.size());
+    auto data = LLVM::GlobalOp::create(builder, loc, arrayType,
+                                       /*isConstant=*/true,
+                                       LLVM::Linkage::Internal, base + ".data",
+                                       /*value=*/Attribute());
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.createBlock(&data.getInitializerRegion());
+      Value value = LLVM::UndefOp::create(builder, loc, arrayType);
+      auto insert = [&](Value field, int64_t layer, int64_t index) {
+        value = LLVM::InsertValueOp::create(builder, loc, value, field,
+                                            ArrayRef<int64_t>{layer, index});
+      };
+      auto address = [&](LLVM::GlobalOp global) -> Value {
+        return LLVM::AddressOfOp::create(builder, loc, global);
+      };
+      auto integer = [&](int64_t number) -> Value {
+        return LLVM::ConstantOp::create(builder, loc, i64, number);
+      };
+      for (auto [index, layer] : llvm::enumerate(layers)) {
+        int64_t i = index;
+        insert(address(stringGlobal(layer.getName())), i, 0);
+        insert(address(stringGlobal(layer.getOp())), i, 1);
+        insert(address(stringGlobal(layer.getAlgorithm())), i, 2);
+        insert(integer(layer.getShape().size()), i, 3);
+        insert(layer.getShape().empty()
+                   ? Value(LLVM::ZeroOp::create(builder, loc, ptr))
+                   : address(shapeGlobal(layer.getShape())),
+               i, 4);
+        insert(integer(layer.getFlops()), i, 5);
+      }
+      LLVM::ReturnOp::create(builder, loc, value);
+    }
+
+    // const cnn_layer_info *<prefix>_layer_table(int64_t *count): the
+    // variant's table for the runtime (cnnrt_variant::layer_table).
     auto tableFunc = LLVM::LLVMFuncOp::create(
-        builder, loc, prefix + "_layer_table",
-        LLVM::LLVMFunctionType::get(LLVM::LLVMPointerType::get(ctx), {}));
+        builder, loc, base, LLVM::LLVMFunctionType::get(ptr, {ptr}));
     Block *entry = tableFunc.addEntryBlock(builder);
     builder.setInsertionPointToStart(entry);
-    Value address =
-        LLVM::createGlobalString(loc, builder, prefix + "_layer_table_data",
-                                 text, LLVM::Linkage::Internal);
-    LLVM::ReturnOp::create(builder, loc, address);
+    LLVM::StoreOp::create(
+        builder, loc,
+        LLVM::ConstantOp::create(builder, loc, i64, int64_t(layers.size())),
+        entry->getArgument(0));
+    LLVM::ReturnOp::create(builder, loc,
+                           LLVM::AddressOfOp::create(builder, loc, data));
   }
 };
 } // namespace

@@ -8,6 +8,8 @@
 #ifndef CNN_TRANSFORMS_PASSES_H
 #define CNN_TRANSFORMS_PASSES_H
 
+#include "cnn/CnnOps.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -33,11 +35,10 @@ namespace cnn {
 #define GEN_PASS_REGISTRATION
 #include "Transforms/Passes.h.inc"
 
-/// Attributes naming a model's layers: the index on each layer's ops, and the
-/// table of layers on the module, from cnn-instrument-layers to
-/// cnn-emit-layer-table.
+/// The index of the layer an op belongs to, on each layer's ops from
+/// cnn-instrument-layers on (the layers themselves are described by the
+/// module's `cnn.layer_table`, see LayerInfoAttr).
 inline constexpr llvm::StringLiteral kLayerAttr = "cnn.layer";
-inline constexpr llvm::StringLiteral kLayerTableAttr = "cnn.layer_table";
 
 /// The model's entry function: its (last) public function with a body;
 /// null if there is none.
@@ -57,6 +58,15 @@ std::string getLayerKind(Operation *op);
 /// A layer's multiply-adds times two (convolutions and linear layers; 0 for
 /// the others).
 int64_t getLayerFlops(Operation *op);
+
+/// Layer `index` of the model as the layer table records it: name, kind,
+/// output shape, FLOPs and the algorithm of its `#cnn.kernel` ("direct" for
+/// a convolution or linear layer without one, "-" for the other ops).
+LayerInfoAttr getLayerInfo(Operation *op, int64_t index);
+
+/// The module's layer table (cnn-instrument-layers), in layer order; empty
+/// if it has none.
+SmallVector<LayerInfoAttr> getLayerTable(ModuleOp module);
 
 /// Patterns lowering every cnn op to linalg/tensor/arith on tensors; with
 /// `channelsLast`, convolutions and pooling compute in NHWC.

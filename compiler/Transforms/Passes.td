@@ -273,20 +273,23 @@ def CnnInstrumentLayers : Pass<"cnn-instrument-layers", "ModuleOp"> {
     layer's code between its call and the next, so the runtime times each
     layer by the gaps between calls; with profiling off a call costs a load
     and a branch. Each layer op gets its index as `cnn.layer`, and the
-    module gets the table of layers as `cnn.layer_table`: one line per
-    layer, "name, op with its fused epilogue, output shape, FLOPs,
-    algorithm" (the algorithm of its `#cnn.kernel`), tab-separated.
+    module gets the table of layers as `cnn.layer_table`: one
+    `#cnn.layer_info` per layer (name, op with its fused epilogue, output
+    shape, FLOPs, and the algorithm of its `#cnn.kernel`).
   }];
   let dependentDialects = ["func::FuncDialect", "arith::ArithDialect"];
 }
 
 def CnnEmitLayerTable : Pass<"cnn-emit-layer-table", "ModuleOp"> {
-  let summary = "Emit the layer table as const char *<prefix>_layer_table()";
+  let summary = "Emit the layer table as the model's cnn_layer_info array";
   let description = [{
-    Turns the module's `cnn.layer_table` attribute (see
-    `cnn-instrument-layers`), with the algorithms chosen by then, into an
-    LLVM global string and a function returning it, which the compiled
-    model's `--profile` prints.
+    Turns the module's `cnn.layer_table` (see `cnn-instrument-layers`), with
+    the algorithms chosen by then, into a constant array of the C ABI's
+    `cnn_layer_info` structs (name, op, algorithm, output rank and shape,
+    FLOPs; each distinct string and shape stored once) and the function
+    `const cnn_layer_info *<prefix>_layer_table(int64_t *count)` returning
+    it, through which the runtime answers `<prefix>_num_layers()` and
+    `<prefix>_layer(i)` and the compiled model's `--profile` names layers.
   }];
   let options = [
     Option<"prefix", "prefix", "std::string", /*default=*/"\"cnn_model\"",

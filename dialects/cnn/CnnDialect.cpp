@@ -6,6 +6,7 @@
 
 #include "cnn/CnnOps.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -47,6 +48,22 @@ ActivationAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult
+LayerInfoAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      StringRef name, StringRef op, DenseI64ArrayAttr shape,
+                      int64_t flops, StringRef algorithm) {
+  if (!shape)
+    return emitError() << "layer_info needs a shape";
+  if (llvm::any_of(shape.asArrayRef(), [](int64_t dim) { return dim < -1; }))
+    return emitError() << "layer_info shape dimensions must be sizes, or -1 "
+                          "for an unknown one";
+  if (flops < 0)
+    return emitError() << "layer_info flops must not be negative";
+  if (op.empty() || algorithm.empty())
+    return emitError() << "layer_info op and algorithm must not be empty";
+  return success();
+}
+
 LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  KernelAlgorithm algorithm, int64_t vectorWidth,
                                  int64_t pixels, int64_t tail, int64_t channels,
@@ -81,7 +98,16 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 /// builds, the attribute is only carried.)
 LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attribute) {
-  // Bookkeeping of later passes: layer indices, the layer table, the arena.
+  if (attribute.getName() == LayerInfoAttr::kTableAttrName) {
+    auto table = dyn_cast<ArrayAttr>(attribute.getValue());
+    if (!isa<ModuleOp>(op) || !table ||
+        !llvm::all_of(table, llvm::IsaPred<LayerInfoAttr>))
+      return op->emitOpError("'")
+             << LayerInfoAttr::kTableAttrName
+             << "' must be an array of #cnn.layer_info on a module";
+    return success();
+  }
+  // Bookkeeping of later passes: layer indices, the arena.
   if (attribute.getName() != KernelAttr::kAttrName)
     return success();
   auto kernel = dyn_cast<KernelAttr>(attribute.getValue());

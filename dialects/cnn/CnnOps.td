@@ -123,6 +123,53 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Layer table
+//===----------------------------------------------------------------------===//
+
+def Cnn_LayerInfoAttr : AttrDef<Cnn_Dialect, "LayerInfo"> {
+  let mnemonic = "layer_info";
+  let summary = "One layer of the compiled model, as reports and the profiler "
+                "name it";
+  let description = [{
+    `cnn-instrument-layers` numbers the layers of the model function (its cnn
+    ops, after fusion) and records one `#cnn.layer_info` per layer, in
+    execution order, in the module's `cnn.layer_table` array. The record
+    travels through the lowering unchanged; `cnn-emit-layer-table` turns it
+    into the model's `cnn_layer_info` array (the C ABI's
+    `<prefix>_num_layers()` / `<prefix>_layer(i)`), and `--emit=dot` labels
+    the graph with it. Fields:
+
+    - `name`: the layer's name (the ONNX node, or the op and its index).
+    - `op`: the op and its fused epilogue, e.g. `conv2d 3x3/s2+bias+relu`.
+    - `shape`: the output's shape for one block of the compiled batch
+      (-1 for a dimension unknown at compile time).
+    - `flops`: floating-point operations of that block (0: not counted).
+    - `algorithm`: the kernel as the profile names it (`direct`,
+      `paired cols`, `winograd F2`, `winograd F4`), or `-` for an op
+      without one.
+
+    ```mlir
+    module attributes {cnn.layer_table = [#cnn.layer_info<name = "conv1",
+        op = "conv2d 7x7/s2+bias+relu", shape = array<i64: 1, 64, 112, 112>,
+        flops = 236027904, algorithm = "paired cols">]} { ... }
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"layer name">:$name,
+    StringRefParameter<"op and fused epilogue">:$op,
+    "DenseI64ArrayAttr":$shape,
+    "int64_t":$flops,
+    StringRefParameter<"kernel algorithm">:$algorithm
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The name of the module attribute holding the layers in order.
+    static constexpr ::llvm::StringLiteral kTableAttrName = "cnn.layer_table";
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Fused activations
 //===----------------------------------------------------------------------===//
 

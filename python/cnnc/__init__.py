@@ -64,6 +64,19 @@ _ERROR_MAX = 512
 _loaded = {}
 
 
+class _LayerInfo(ctypes.Structure):
+    """cnn_layer_info of runtime/include/cnnrt/cnn_model_abi.h."""
+
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("op", ctypes.c_char_p),
+        ("algorithm", ctypes.c_char_p),
+        ("rank", ctypes.c_int64),
+        ("shape", ctypes.POINTER(ctypes.c_int64)),
+        ("flops", ctypes.c_int64),
+    ]
+
+
 class CompileError(Exception):
     """cnnc failed, or could not be found.
 
@@ -535,7 +548,8 @@ class Model:
             "check_cpu": (c_int, [ctypes.c_char_p, ctypes.c_size_t]),
             "target": (c_char_p, []),
             "vector_bits": (i64, []),
-            "layer_table": (c_char_p, []),
+            "num_layers": (i64, []),
+            "layer": (ctypes.POINTER(_LayerInfo), [i64]),
         }
         for suffix, (restype, argtypes) in signatures.items():
             try:
@@ -781,21 +795,25 @@ class Model:
 
     def layers(self):
         """The model's layers after fusion, in execution order: dicts with
-        name, op, shape (the output, of the batch-block code), flops (of
-        that block) and algorithm, as the library's layer table gives them."""
-        table = self._fn("layer_table")()
-        if table is None:
+        name, op, shape (a tuple: the output's, of the batch-block code; None
+        for a dimension unknown at compile time), flops (of that block) and
+        algorithm, as the library's cnn_layer_info records give them."""
+        count = int(self._fn("num_layers")())
+        if count <= 0:
             raise ModelError("%s has no layer table for this CPU" % self.path)
         rows = []
-        for line in table.decode(errors="replace").splitlines():
-            fields = (line.split("\t") + [""] * 5)[:5]
+        for index in range(count):
+            layer = self._fn("layer")(index).contents
             rows.append(
                 {
-                    "name": fields[0],
-                    "op": fields[1],
-                    "shape": fields[2],
-                    "flops": int(float(fields[3] or 0)),
-                    "algorithm": fields[4],
+                    "name": layer.name.decode(errors="replace"),
+                    "op": layer.op.decode(errors="replace"),
+                    "shape": tuple(
+                        None if layer.shape[d] < 0 else int(layer.shape[d])
+                        for d in range(layer.rank)
+                    ),
+                    "flops": int(layer.flops),
+                    "algorithm": layer.algorithm.decode(errors="replace"),
                 }
             )
         return rows

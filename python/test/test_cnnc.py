@@ -246,6 +246,10 @@ def main():
             for key in ("name", "op", "shape", "flops", "algorithm"):
                 assert key in row, row
         assert any(row["flops"] > 0 for row in profile), profile
+        # The last layer computes the output: its shape, of one batch block.
+        assert layers[-1]["shape"][1:] == model.output_shape[1:], (
+            layers[-1], model.output_shape)
+        assert all(isinstance(d, int) for row in layers for d in row["shape"])
         for row in profile:
             print("  %-24.24s %-28.28s %-12s %8.4f ms %7.2f GFLOP/s" % (
                 row["name"], row["op"], row["algorithm"], row["ms"],

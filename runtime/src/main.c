@@ -423,35 +423,21 @@ static int run_benchmark(const model_io *io, int runs, int threads) {
 // Per-layer profile
 //===----------------------------------------------------------------------===//
 
-enum { layer_fields = 5 };
-typedef struct layer_info {
-  const char *field[layer_fields]; // name, op, output shape, FLOPs, algorithm
-} layer_info;
-
-// Splits the model's layer table (one tab-separated line per layer) in place
-// in `text`. Returns the number of layers, or -1 if out of memory.
-static int parse_layer_table(char *text, layer_info **layers) {
-  int count = 0;
-  for (const char *c = text; *c; ++c)
-    count += *c == '\n';
-  *layers = (layer_info *)calloc(count ? (size_t)count : 1, sizeof(layer_info));
-  if (!*layers)
-    return -1;
-  char *line = text;
-  for (int i = 0; i < count; ++i) {
-    char *end = strchr(line, '\n');
-    *end = '\0';
-    char *field = line;
-    for (int f = 0; f < layer_fields; ++f) {
-      (*layers)[i].field[f] = field;
-      char *tab = field ? strchr(field, '\t') : NULL;
-      if (tab)
-        *tab = '\0';
-      field = tab ? tab + 1 : end; // missing fields read as ""
-    }
-    line = end + 1;
+// A layer's output shape as "1x64x56x56" ("?" for an unknown dimension).
+static void format_layer_shape(const cnn_layer_info *layer, char *text,
+                               size_t size) {
+  size_t length = 0;
+  text[0] = '\0';
+  for (int64_t d = 0; d < layer->rank && length + 1 < size; ++d) {
+    int written =
+        layer->shape[d] < 0
+            ? snprintf(text + length, size - length, "%s?", d ? "x" : "")
+            : snprintf(text + length, size - length, "%s%lld", d ? "x" : "",
+                       (long long)layer->shape[d]);
+    if (written < 0)
+      break;
+    length += (size_t)written;
   }
-  return count;
 }
 
 // `text` as a JSON string, quoted and escaped.
@@ -487,9 +473,8 @@ static void write_csv_field(FILE *file, const char *text) {
 // Writes the profile as CSV, or JSON when `path` ends in ".json", to a
 // temporary file renamed over `path`. Layer names come from the model (ONNX
 // node names) and are escaped.
-static int write_profile(const char *path, const layer_info *layers, int count,
-                         const double *ms, int threads, double peak,
-                         double flops_scale) {
+static int write_profile(const char *path, int count, const double *ms,
+                         int threads, double peak, double flops_scale) {
   size_t length = strlen(path);
   int json = length >= 5 && strcmp(path + length - 5, ".json") == 0;
   char temporary[4096];
@@ -511,26 +496,27 @@ static int write_profile(const char *path, const layer_info *layers, int count,
   else
     fprintf(file, "layer,name,op,output,algorithm,flops,ms,gflops\n");
   for (int i = 0; i < count; ++i) {
-    const char *const *f = layers[i].field;
-    double flops = atof(f[3]) * flops_scale;
+    const cnn_layer_info *layer = cnn_model_layer(i);
+    char shape[128];
+    format_layer_shape(layer, shape, sizeof(shape));
+    const char *fields[] = {layer->name, layer->op, shape, layer->algorithm};
+    double flops = (double)layer->flops * flops_scale;
     double gflops = ms[i] > 0 ? flops / ms[i] * 1e-6 : 0.0;
     if (json) {
       static const char *const keys[] = {"name", "op", "output", "algorithm"};
-      static const int fields[] = {0, 1, 2, 4};
       fprintf(file, "  {\"layer\": %d", i);
       for (int k = 0; k < 4; ++k) {
         fprintf(file, ", \"%s\": ", keys[k]);
-        write_json_string(file, f[fields[k]]);
+        write_json_string(file, fields[k]);
       }
       fprintf(file, ", \"flops\": %.0f, \"ms\": %.4f, \"gflops\": %.2f}%s\n",
               flops, ms[i], gflops, i + 1 < count ? "," : "");
     } else {
       fprintf(file, "%d", i);
-      for (int k = 0; k < 5; ++k)
-        if (k != 3) {
-          fputc(',', file);
-          write_csv_field(file, f[k]);
-        }
+      for (int k = 0; k < 4; ++k) {
+        fputc(',', file);
+        write_csv_field(file, fields[k]);
+      }
       fprintf(file, ",%.0f,%.4f,%.2f\n", flops, ms[i], gflops);
     }
   }
@@ -549,21 +535,15 @@ static int write_profile(const char *path, const layer_info *layers, int count,
 // layer: time per run, GFLOP/s, % of the measured FMA peak of `threads`
 // cores, and share of the total.
 static int run_profile(const model_io *io, const options *opts, int threads) {
-  const char *table = cnn_model_layer_table();
-  if (!table) {
+  int count = (int)cnn_model_num_layers();
+  if (count <= 0) {
     print_error("this model was compiled without a layer table; recompile it "
                 "with cnnc to use --profile");
     return exit_runtime_error;
   }
-  char *text = strdup(table);
-  layer_info *layers = NULL;
-  int count = text ? parse_layer_table(text, &layers) : -1;
-  double *ms =
-      count >= 0 ? (double *)calloc((size_t)count + 1, sizeof(double)) : NULL;
+  double *ms = (double *)calloc((size_t)count + 1, sizeof(double));
   if (!ms || cnnrt_profile_start(count) != 0) {
     print_error("out of memory preparing the profile");
-    free(text);
-    free(layers);
     free(ms);
     return exit_runtime_error;
   }
@@ -572,8 +552,6 @@ static int run_profile(const model_io *io, const options *opts, int threads) {
     failed = run_model(io);
   cnnrt_profile_stop();
   if (failed) {
-    free(text);
-    free(layers);
     free(ms);
     return exit_runtime_error;
   }
@@ -596,8 +574,10 @@ static int run_profile(const model_io *io, const options *opts, int threads) {
   printf("%4s  %-28s %-30s %-16s %-11s %9s %9s %6s %6s\n", "#", "layer", "op",
          "output", "algorithm", "ms", "GFLOP/s", "%peak", "share");
   for (int i = 0; i < count; ++i) {
-    const char *const *f = layers[i].field;
-    double flops = atof(f[3]) * flops_scale;
+    const cnn_layer_info *layer = cnn_model_layer(i);
+    char shape[128];
+    format_layer_shape(layer, shape, sizeof(shape));
+    double flops = (double)layer->flops * flops_scale;
     double gflops = ms[i] > 0 ? flops / ms[i] * 1e-6 : 0.0;
     char rate[32] = "-", share_of_peak[32] = "-";
     if (flops > 0) {
@@ -607,15 +587,13 @@ static int run_profile(const model_io *io, const options *opts, int threads) {
                  100.0 * gflops / machine_peak);
     }
     printf("%4d  %-28.28s %-30.30s %-16.16s %-11.11s %9.4f %9s %6s %5.1f%%\n",
-           i, f[0], f[1], f[2], f[4], ms[i], rate, share_of_peak,
-           total > 0 ? 100.0 * ms[i] / total : 0.0);
+           i, layer->name, layer->op, shape, layer->algorithm, ms[i], rate,
+           share_of_peak, total > 0 ? 100.0 * ms[i] / total : 0.0);
   }
   int status = 0;
   if (opts->profile_path)
-    status = write_profile(opts->profile_path, layers, count, ms, threads, peak,
+    status = write_profile(opts->profile_path, count, ms, threads, peak,
                            flops_scale);
-  free(text);
-  free(layers);
   free(ms);
   return status;
 }

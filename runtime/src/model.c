@@ -246,9 +246,29 @@ int64_t cnnrt_model_vector_bits(const cnnrt_model *model) {
   return variant ? variant->vector_bits : 0;
 }
 
-const char *cnnrt_model_layer_table(const cnnrt_model *model) {
+// The chosen variant's layers; NULL and 0 if none runs or it has no table.
+static const cnn_layer_info *chosen_layers(const cnnrt_model *model,
+                                           int64_t *count) {
   const cnnrt_variant *variant = chosen_variant(model);
-  return variant && variant->layer_table ? variant->layer_table() : NULL;
+  *count = 0;
+  const cnn_layer_info *layers =
+      variant && variant->layer_table ? variant->layer_table(count) : NULL;
+  if (!layers)
+    *count = 0;
+  return layers;
+}
+
+int64_t cnnrt_model_num_layers(const cnnrt_model *model) {
+  int64_t count;
+  chosen_layers(model, &count);
+  return count;
+}
+
+const cnn_layer_info *cnnrt_model_layer(const cnnrt_model *model,
+                                        int64_t index) {
+  int64_t count;
+  const cnn_layer_info *layers = chosen_layers(model, &count);
+  return index >= 0 && index < count ? &layers[index] : NULL;
 }
 
 const cnnrt_tensor_info *cnnrt_model_tensor(const cnnrt_model *model,

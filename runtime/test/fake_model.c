@@ -51,8 +51,12 @@ static void fake_run(const float *const *inputs, float *const *outputs,
 #ifndef FAKE_MODEL_FEATURES
 #define FAKE_MODEL_FEATURES ""
 #endif
-static const char *fake_layer_table(void) {
-  return "fc\tcnn.linear\t1x10\t960\tdirect\n";
+static const int64_t fake_layer_shape[] = {1, 10};
+static const cnn_layer_info fake_layers[] = {
+    {"fc", "linear+bias", "direct", 2, fake_layer_shape, 960}};
+static const cnn_layer_info *fake_layer_table(int64_t *count) {
+  *count = 1;
+  return fake_layers;
 }
 static const cnnrt_variant fake_variants[] = {{"fake-cpu", FAKE_MODEL_FEATURES,
                                                256, fake_run, NULL,
@@ -92,8 +96,11 @@ const char *cnn_model_target(void) { return cnnrt_model_target(&fake_model); }
 int64_t cnn_model_vector_bits(void) {
   return cnnrt_model_vector_bits(&fake_model);
 }
-const char *cnn_model_layer_table(void) {
-  return cnnrt_model_layer_table(&fake_model);
+int64_t cnn_model_num_layers(void) {
+  return cnnrt_model_num_layers(&fake_model);
+}
+const cnn_layer_info *cnn_model_layer(int64_t index) {
+  return cnnrt_model_layer(&fake_model, index);
 }
 int cnn_model_run_io(int64_t n, const float *const *inputs,
                      float *const *outputs, void *workspace,

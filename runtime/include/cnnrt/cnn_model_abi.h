@@ -54,6 +54,21 @@
 extern "C" {
 #endif
 
+// One layer of a compiled model (shared by every model's header).
+#ifndef CNN_LAYER_INFO_DEFINED
+#define CNN_LAYER_INFO_DEFINED
+typedef struct cnn_layer_info {
+  const char *name; // the ONNX node's name, or the op's and its index
+  const char *op;   // the op and its fused epilogue: "conv2d 3x3+bias+relu"
+  const char
+      *algorithm;       // its kernel: "direct", "winograd F4", ...; "-" if none
+  int64_t rank;         // of its output
+  const int64_t *shape; // the output's, for one batch block (rank entries)
+  int64_t flops;        // floating-point operations per batch block (0: none
+                        // counted: pooling, layout changes, ...)
+} cnn_layer_info;
+#endif
+
 // Runs the model on `input`, writing every element of `output`: the batch
 // the input shape gives, or one image if the batch is dynamic. Returns 0 or
 // an error status.
@@ -126,10 +141,12 @@ extern const char *cnn_model_target(void);
 // 0 if none runs).
 extern int64_t cnn_model_vector_bits(void);
 
-// One line per layer, in execution order, fields separated by tabs: name,
-// op, output shape, FLOPs, algorithm (the variant's that runs here; of its
-// batch-block code). NULL if no variant runs on this CPU.
-extern const char *cnn_model_layer_table(void);
+// The model's layers (its ops after fusion, in execution order), as the
+// variant that runs on this CPU computes them: 0 layers and NULL if none
+// runs there, and NULL for an index out of range. The records are static
+// storage of the model.
+extern int64_t cnn_model_num_layers(void);
+extern const cnn_layer_info *cnn_model_layer(int64_t index);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -36,6 +36,8 @@
 #ifndef CNNRT_CNNRT_H
 #define CNNRT_CNNRT_H
 
+#include "cnnrt/cnn_model_abi.h" // cnn_layer_info
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -225,7 +227,9 @@ typedef struct cnnrt_variant {
   int64_t vector_bits;  // width of its vector kernels: 256 or 512
   cnnrt_run_fn run;
   cnnrt_run_fn run_single;
-  const char *(*layer_table)(void); // NULL if the model has none
+  // The variant's layers: the table and, in *count, their number; NULL if
+  // the model has none.
+  const cnn_layer_info *(*layer_table)(int64_t *count);
   int64_t workspace_bytes; // what `run` and `run_single` need, the larger
 } cnnrt_variant;
 
@@ -278,12 +282,15 @@ int cnnrt_model_run(const cnnrt_model *model, int64_t n, const float *input,
                     float *output, void *workspace, size_t workspace_bytes);
 // cnn_model_workspace_size: 0 if no variant runs on this CPU.
 size_t cnnrt_model_workspace_size(const cnnrt_model *model);
-// cnn_model_check_cpu, cnn_model_target, cnn_model_vector_bits and
-// cnn_model_layer_table: of the variant that runs on this CPU.
+// cnn_model_check_cpu, cnn_model_target, cnn_model_vector_bits,
+// cnn_model_num_layers and cnn_model_layer: of the variant that runs on
+// this CPU.
 int cnnrt_model_check_cpu(const cnnrt_model *model, char *err, size_t errlen);
 const char *cnnrt_model_target(const cnnrt_model *model);
 int64_t cnnrt_model_vector_bits(const cnnrt_model *model);
-const char *cnnrt_model_layer_table(const cnnrt_model *model);
+int64_t cnnrt_model_num_layers(const cnnrt_model *model);
+const cnn_layer_info *cnnrt_model_layer(const cnnrt_model *model,
+                                        int64_t index);
 // Input (`output` 0) or output (`output` 1) `index` of the model; NULL if
 // there is none.
 const cnnrt_tensor_info *cnnrt_model_tensor(const cnnrt_model *model,

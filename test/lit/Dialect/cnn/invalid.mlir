@@ -682,3 +682,31 @@ func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
   %0 = cnn.conv2d %x, %w activation(#cnn.activation<kind = silu, max = 6.0 : f32>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
   return
 }
+
+// -----
+
+// expected-error @+1 {{layer_info shape dimensions must be sizes, or -1 for an unknown one}}
+module attributes {cnn.layer_table = [#cnn.layer_info<name = "a", op = "relu", shape = [1, -2], flops = 0, algorithm = "-">]} {}
+
+// -----
+
+// expected-error @+1 {{layer_info flops must not be negative}}
+module attributes {cnn.layer_table = [#cnn.layer_info<name = "a", op = "linear", shape = [1, 10], flops = -1, algorithm = "direct">]} {}
+
+// -----
+
+// expected-error @+1 {{layer_info op and algorithm must not be empty}}
+module attributes {cnn.layer_table = [#cnn.layer_info<name = "a", op = "linear", shape = [1, 10], flops = 20, algorithm = "">]} {}
+
+// -----
+
+// expected-error @+1 {{'builtin.module' op 'cnn.layer_table' must be an array of #cnn.layer_info on a module}}
+module attributes {cnn.layer_table = ["a\tlinear\t1x10\t20\tdirect"]} {}
+
+// -----
+
+func.func @f(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'cnn.relu' op 'cnn.layer_table' must be an array of #cnn.layer_info on a module}}
+  %0 = cnn.relu %x {cnn.layer_table = []} : tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}

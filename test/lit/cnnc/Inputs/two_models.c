@@ -8,27 +8,39 @@
 
 #include <stdio.h>
 
-#define RUN_MODEL(name, in_path, out_path)                                     \
+#define RUN_MODEL(model, in_path, out_path)                                    \
   do {                                                                         \
     char err[CNNRT_ERROR_MAX];                                                 \
     cnnrt_tensor in = {0}, out = {0};                                          \
-    if (name##_check_cpu(err, sizeof(err)) != 0 ||                             \
+    if (model##_check_cpu(err, sizeof(err)) != 0 ||                            \
         cnnrt_npy_read(in_path, &in, err, sizeof(err)) != 0 ||                 \
-        cnnrt_tensor_alloc(&out, name##_output_rank(), name##_output_shape(),  \
-                           err, sizeof(err)) != 0) {                           \
-      fprintf(stderr, "error: %s: %s\n", #name, err);                          \
+        cnnrt_tensor_alloc(&out, model##_output_rank(),                        \
+                           model##_output_shape(), err, sizeof(err)) != 0) {   \
+      fprintf(stderr, "error: %s: %s\n", #model, err);                         \
       return 1;                                                                \
     }                                                                          \
-    if (name##_run(in.data, out.data) != 0) {                                  \
-      fprintf(stderr, "error: %s: %s\n", #name, name##_error_message());       \
+    if (model##_run(in.data, out.data) != 0) {                                 \
+      fprintf(stderr, "error: %s: %s\n", #model, model##_error_message());     \
       return 1;                                                                \
     }                                                                          \
     if (cnnrt_npy_write_tensor(out_path, &out, err, sizeof(err)) != 0) {       \
       fprintf(stderr, "error: %s\n", err);                                     \
       return 1;                                                                \
     }                                                                          \
-    printf("%s: target %s, output rank %lld\n", #name, name##_target(),        \
-           (long long)name##_output_rank());                                   \
+    printf("%s: target %s, output rank %lld\n", #model, model##_target(),      \
+           (long long)model##_output_rank());                                  \
+    /* Its layers: the last one computes the output (same shape). */           \
+    int64_t layers = model##_num_layers();                                     \
+    const cnn_layer_info *last = model##_layer(layers - 1);                    \
+    int same = last && model##_layer(layers) == NULL &&                        \
+               last->rank == model##_output_rank();                            \
+    for (int64_t d = 0; same && d < last->rank; ++d)                           \
+      same = last->shape[d] == model##_output_shape()[d];                      \
+    printf(                                                                    \
+        "%s: %lld layers, last %s (%s, %s, %lld FLOPs), output shape: %s\n",   \
+        #model, (long long)layers, last ? last->name : "-",                    \
+        last ? last->op : "-", last ? last->algorithm : "-",                   \
+        last ? (long long)last->flops : 0LL, same ? "same" : "different");     \
     cnnrt_tensor_free(&in);                                                    \
     cnnrt_tensor_free(&out);                                                   \
   } while (0)
