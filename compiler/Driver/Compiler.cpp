@@ -666,26 +666,35 @@ public:
       });
     }
 
-    // MLIR's --mlir-print-ir-tree-dir numbers files per pass manager: each
-    // stage gets its own subdirectory, or the stages overwrite each other's.
-    auto *treeDirOption = static_cast<cl::opt<std::string> *>(
-        cl::getRegisteredOptions().lookup("mlir-print-ir-tree-dir"));
-    std::string treeDir = treeDirOption ? treeDirOption->getValue() : "";
     int stageIndex = 0;
     auto runStageOn = [&](ModuleOp target, auto build,
                           StringRef name) -> LogicalResult {
       PassManager pm(&context);
-      if (!treeDir.empty()) {
-        SmallString<256> stageDir(treeDir);
-        llvm::sys::path::append(stageDir,
-                                fmt::format("{}-{}", ++stageIndex, name.str()));
-        if (std::error_code error = llvm::sys::fs::create_directories(stageDir))
-          return fail(fmt::format("cannot create '{}': {}", stageDir.str(),
-                                  error.message()));
-        treeDirOption->setValue(std::string(stageDir));
-      }
       if (failed(applyPassManagerCLOptions(pm)))
         return failure();
+      // --ir-tree-dir: MLIR numbers the files per pass manager, so each
+      // stage gets its own subdirectory, or the stages would overwrite each
+      // other's files.
+      ++stageIndex;
+      if (!irTreeDir.empty()) {
+        SmallString<256> stageDir(irTreeDir);
+        llvm::sys::path::append(stageDir,
+                                fmt::format("{}-{}", stageIndex, name.str()));
+        if (std::error_code error = llvm::sys::fs::create_directories(stageDir))
+          return fail(fmt::format("cannot create --ir-tree-dir '{}': {}",
+                                  stageDir.str(), error.message()));
+        OpPrintingFlags flags;
+        flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+        if (!printWeights)
+          flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
+        auto never = [](Pass *, Operation *) { return false; };
+        auto always = [](Pass *, Operation *) { return true; };
+        pm.enableIRPrintingToFileTree(never, always,
+                                      /*printModuleScope=*/false,
+                                      /*printAfterOnlyOnChange=*/false,
+                                      /*printAfterOnlyOnFailure=*/false,
+                                      stageDir, flags);
+      }
       TimingScope stageTiming = rootTiming.nest(name);
       pm.enableTiming(stageTiming);
       build(pm, pipeline);
@@ -972,6 +981,7 @@ private:
   const std::string &kernelConfigFile = options.kernelConfig;
   const unsigned &kernelRegisters = options.kernelRegisters;
   const std::string &dumpDir = options.dumpDir;
+  const std::string &irTreeDir = options.irTreeDir;
   const bool &timingReport = options.timing;
   const unsigned &optLevel = options.optLevel;
 };

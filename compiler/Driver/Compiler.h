@@ -70,6 +70,9 @@ struct CompileOptions {
   /// 0: the target's default.
   unsigned kernelRegisters = 0;
   std::string dumpDir;
+  /// The IR after every pass, one file each, under one subdirectory per
+  /// stage (MLIR's file-tree printing); empty: none.
+  std::string irTreeDir;
   bool timing = false;
   /// A line per stage on stderr; unset: when stderr is a terminal.
   std::optional<bool> progress;

@@ -133,6 +133,12 @@ cl::opt<std::string> dumpDir(
              "02-linalg.mlir, 03-llvm.mlir, 04-model.ll, 05-model.s (up to "
              "the stage --emit asks for)"),
     cl::value_desc("dir"), cl::init(""), cl::cat(cnncCategory));
+cl::opt<std::string> irTreeDir(
+    "ir-tree-dir",
+    cl::desc("Write the IR after every pass to DIR, one file per pass, in a "
+             "subdirectory per stage (1-graph, 2-to-linalg, 3-to-llvm); "
+             "weights elided unless --print-weights"),
+    cl::value_desc("dir"), cl::init(""), cl::cat(cnncCategory));
 cl::opt<bool> timingReport(
     "timing",
     cl::desc("Print the compile-time report: every pass and stage (MLIR's "
@@ -218,9 +224,18 @@ int main(int argc, char **argv) {
       "  cnnc --emit=linalg model.mlir     print a stage of the IR\n"
       "  cnnc --emit=summary model.onnx    layers, parameters, MACs\n\n"
       "MLIR's own options work too (listed by --help-hidden), e.g.\n"
-      "--mlir-print-ir-after-all, --mlir-print-ir-tree-dir=DIR (one file per\n"
-      "pass), --mlir-pass-statistics (what each cnn pass folded, fused or\n"
-      "tiled) and --mlir-timing.\n");
+      "--mlir-print-ir-after-all, --mlir-pass-statistics (what each cnn pass\n"
+      "folded, fused or tiled) and --mlir-timing.\n");
+
+  // MLIR's file-tree printing numbers its files per pass manager, and cnnc
+  // runs one per stage: --ir-tree-dir gives each stage its subdirectory.
+  if (cl::Option *treeDir =
+          cl::getRegisteredOptions().lookup("mlir-print-ir-tree-dir");
+      treeDir && treeDir->getNumOccurrences()) {
+    llvm::errs() << "cnnc: error: use --ir-tree-dir=DIR (one subdirectory per "
+                    "stage) instead of --mlir-print-ir-tree-dir\n";
+    return 1;
+  }
 
   DialectRegistry registry;
   cnn::registerCompilerDialects(registry);
@@ -248,6 +263,7 @@ int main(int argc, char **argv) {
   options.kernelConfig = kernelConfigFile;
   options.kernelRegisters = kernelRegisters;
   options.dumpDir = dumpDir;
+  options.irTreeDir = irTreeDir;
   options.timing = timingReport;
   if (progressLines != cl::BOU_UNSET)
     options.progress = progressLines == cl::BOU_TRUE;
