@@ -12,6 +12,11 @@
 //   reshape/transpose/reshape      -> channel_shuffle(x)          (recognize)
 //   x * (1 + erf(x / sqrt(2))) / 2 -> gelu(x)                     (recognize)
 //   (x - mean) / sqrt(var + eps)   -> layer_norm(x, scale, bias)  (recognize)
+//   transpose(act(transpose(x)))   -> act(x)                      (recognize:
+//                                     inverse perms, act elementwise)
+//   mul(conv(x, W, b), s)          -> conv(x, W * s, b * s)       (fold: s
+//   add(conv(x, W, b), t)          -> conv(x, W, b + t)            constant
+//                                                                  per channel)
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,6 +52,40 @@ static Conv2DOp rebuildConv(PatternRewriter &rewriter, Location loc,
                           filter, bias, residual, conv.getStridesAttr(),
                           conv.getPaddingAttr(), conv.getDilationsAttr(),
                           conv.getGroupsAttr(), UnitAttr(), ActivationAttr());
+}
+
+/// `conv` with its output channel c scaled by `factor[c]` and shifted by
+/// `shift[c]` (filter row c times the factor; bias times the factor plus the
+/// shift), computed at compile time; failure if its filter or bias is not
+/// an f32 constant. Named `loc`; `conv` stays for the caller to erase.
+static FailureOr<Conv2DOp> rescaleConv(PatternRewriter &rewriter, Location loc,
+                                       Conv2DOp conv, ArrayRef<double> factor,
+                                       ArrayRef<double> shift) {
+  auto filter = getF32ConstantData(conv.getFilter());
+  if (!filter)
+    return failure();
+  std::optional<SmallVector<float>> bias;
+  if (conv.getBias() && !(bias = getF32ConstantData(conv.getBias())))
+    return failure();
+  int64_t channels = factor.size();
+  int64_t perChannel = filter->size() / channels;
+  SmallVector<float> newFilter(filter->size()), newBias(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    for (int64_t i = 0; i < perChannel; ++i)
+      newFilter[c * perChannel + i] =
+          static_cast<float>((*filter)[c * perChannel + i] * factor[c]);
+    double oldBias = bias ? (*bias)[c] : 0.0;
+    newBias[c] = static_cast<float>(oldBias * factor[c] + shift[c]);
+  }
+  auto biasType = RankedTensorType::get({channels}, rewriter.getF32Type());
+  Value filterValue = arith::ConstantOp::create(
+      rewriter, conv.getLoc(),
+      DenseElementsAttr::get(conv.getFilter().getType(),
+                             ArrayRef<float>(newFilter)));
+  Value biasValue = arith::ConstantOp::create(
+      rewriter, conv.getLoc(),
+      DenseElementsAttr::get(biasType, ArrayRef<float>(newBias)));
+  return rebuildConv(rewriter, loc, conv, filterValue, biasValue, Value());
 }
 
 namespace {
@@ -333,11 +372,51 @@ struct RecognizeLayerNorm final : OpRewritePattern<DivOp> {
   uint64_t &numFormed;
 };
 
+// transpose(act(transpose(x, p)), q) -> act(x) when q undoes p and act is
+// an elementwise op of one operand: ConvNeXt applies GELU between permutes
+// to NHWC and back, which hides it from the convolution that produces x.
+struct CancelTransposesAroundElementwise final : OpRewritePattern<TransposeOp> {
+  CancelTransposesAroundElementwise(MLIRContext *context, uint64_t &numFormed)
+      : OpRewritePattern(context), numFormed(numFormed) {}
+
+  LogicalResult matchAndRewrite(TransposeOp outer,
+                                PatternRewriter &rewriter) const override {
+    Operation *op = outer.getInput().getDefiningOp();
+    if (!op || !isa<CnnDialect>(op->getDialect()) ||
+        !op->hasTrait<OpTrait::Elementwise>() || op->getNumOperands() != 1 ||
+        op->getNumResults() != 1 || !op->hasOneUse())
+      return rewriter.notifyMatchFailure(
+          outer, "input is not a single-use elementwise op of one operand");
+    auto inner = op->getOperand(0).getDefiningOp<TransposeOp>();
+    if (!inner)
+      return rewriter.notifyMatchFailure(outer, "no transpose before the op");
+    // outer[i] = op[q[i]] = x[p[q[i]]]: x itself if p[q[i]] == i.
+    ArrayRef<int64_t> p = inner.getPerm(), q = outer.getPerm();
+    for (auto [i, d] : llvm::enumerate(q))
+      if (p[d] != static_cast<int64_t>(i))
+        return rewriter.notifyMatchFailure(outer, "the perms do not cancel");
+    Value x = inner.getInput();
+    if (x.getType() != outer.getType())
+      return rewriter.notifyMatchFailure(outer, "types differ");
+    OperationState state(
+        rewriter.getFusedLoc({inner.getLoc(), op->getLoc(), outer.getLoc()}),
+        op->getName(), ValueRange{x}, TypeRange{x.getType()}, op->getAttrs());
+    rewriter.replaceOp(outer, rewriter.create(state)->getResults());
+    ++numFormed;
+    return success();
+  }
+
+  uint64_t &numFormed;
+};
+
 struct CnnRecognizeCompositesPass final
     : cnn::impl::CnnRecognizeCompositesBase<CnnRecognizeCompositesPass> {
   void runOnOperation() override {
-    uint64_t silus = 0, hardSwishes = 0, shuffles = 0, gelus = 0, norms = 0;
+    uint64_t silus = 0, hardSwishes = 0, shuffles = 0, gelus = 0, norms = 0,
+             untransposed = 0;
     RewritePatternSet patterns(&getContext());
+    patterns.add<CancelTransposesAroundElementwise>(&getContext(),
+                                                    untransposed);
     patterns.add<RecognizeSilu>(&getContext(), silus);
     patterns.add<RecognizeGelu>(&getContext(), gelus);
     patterns.add<RecognizeLayerNorm>(&getContext(), norms);
@@ -350,6 +429,7 @@ struct CnnRecognizeCompositesPass final
     numShuffle += shuffles;
     numGelu += gelus;
     numLayerNorm += norms;
+    numUntransposed += untransposed;
   }
 
   cnn::PassStatistic numSilu{this, "formed-silus", "x * sigmoid(x) as silu"};
@@ -361,6 +441,9 @@ struct CnnRecognizeCompositesPass final
                              "x * (1 + erf(x / sqrt(2))) / 2 as gelu"};
   cnn::PassStatistic numLayerNorm{this, "formed-layer-norms",
                                   "mean, variance and affine as layer_norm"};
+  cnn::PassStatistic numUntransposed{
+      this, "untransposed-elementwise",
+      "elementwise ops taken out from between inverse transposes"};
 };
 
 //===----------------------------------------------------------------------===//
@@ -384,43 +467,28 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(
           norm, "convolution applies a residual or activation before the "
                 "norm");
-    auto filter = getF32ConstantData(conv.getFilter());
     auto scale = getF32ConstantData(norm.getScale());
     auto shift = getF32ConstantData(norm.getShift());
     auto mean = getF32ConstantData(norm.getMean());
     auto variance = getF32ConstantData(norm.getVariance());
-    if (!filter || !scale || !shift || !mean || !variance)
-      return rewriter.notifyMatchFailure(
-          norm, "weights or statistics are not f32 constants");
-    std::optional<SmallVector<float>> bias;
-    if (conv.getBias() && !(bias = getF32ConstantData(conv.getBias())))
-      return rewriter.notifyMatchFailure(norm, "bias is not an f32 constant");
+    if (!scale || !shift || !mean || !variance)
+      return rewriter.notifyMatchFailure(norm,
+                                         "statistics are not f32 constants");
 
     int64_t channels = scale->size();
-    int64_t perChannel = filter->size() / channels;
     double epsilon = norm.getEpsilon().convertToDouble();
-    SmallVector<float> newFilter(filter->size()), newBias(channels);
+    SmallVector<double> factor(channels), offset(channels);
     for (int64_t c = 0; c < channels; ++c) {
-      double factor = (*scale)[c] / std::sqrt(double((*variance)[c]) + epsilon);
-      for (int64_t i = 0; i < perChannel; ++i)
-        newFilter[c * perChannel + i] =
-            static_cast<float>((*filter)[c * perChannel + i] * factor);
-      double oldBias = bias ? (*bias)[c] : 0.0;
-      newBias[c] =
-          static_cast<float>((oldBias - (*mean)[c]) * factor + (*shift)[c]);
+      factor[c] = (*scale)[c] / std::sqrt(double((*variance)[c]) + epsilon);
+      offset[c] = (*shift)[c] - (*mean)[c] * factor[c];
     }
-    auto filterType = conv.getFilter().getType();
-    auto biasType = RankedTensorType::get({channels}, rewriter.getF32Type());
-    Value filterValue = arith::ConstantOp::create(
-        rewriter, conv.getLoc(),
-        DenseElementsAttr::get(filterType, ArrayRef<float>(newFilter)));
-    Value biasValue = arith::ConstantOp::create(
-        rewriter, conv.getLoc(),
-        DenseElementsAttr::get(biasType, ArrayRef<float>(newBias)));
-    rewriter.replaceOp(
-        norm, rebuildConv(rewriter,
-                          rewriter.getFusedLoc({conv.getLoc(), norm.getLoc()}),
-                          conv, filterValue, biasValue, Value()));
+    FailureOr<Conv2DOp> folded = rescaleConv(
+        rewriter, rewriter.getFusedLoc({conv.getLoc(), norm.getLoc()}), conv,
+        factor, offset);
+    if (failed(folded))
+      return rewriter.notifyMatchFailure(
+          norm, "filter or bias is not an f32 constant");
+    rewriter.replaceOp(norm, folded->getResult());
     rewriter.eraseOp(conv);
     ++numFolded;
     return success();
@@ -429,19 +497,92 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
   uint64_t &numFolded;
 };
 
+/// The values of a constant that broadcasts along the channels of `type`
+/// ([N, C, H, W]): one per channel ([1, C, 1, 1]) or one for all
+/// ([1, 1, 1, 1]), as `channels` doubles; nothing otherwise.
+static std::optional<SmallVector<double>>
+getPerChannelConstant(Value value, RankedTensorType type) {
+  auto constantType = dyn_cast<RankedTensorType>(value.getType());
+  if (!constantType || type.getRank() != 4 || constantType.getRank() != 4)
+    return std::nullopt;
+  int64_t channels = type.getDimSize(1);
+  ArrayRef<int64_t> shape = constantType.getShape();
+  if (shape[0] != 1 || shape[2] != 1 || shape[3] != 1 ||
+      (shape[1] != 1 && shape[1] != channels))
+    return std::nullopt;
+  std::optional<SmallVector<float>> data = getF32ConstantData(value);
+  if (!data)
+    return std::nullopt;
+  SmallVector<double> values(channels);
+  for (int64_t c = 0; c < channels; ++c)
+    values[c] = (*data)[shape[1] == 1 ? 0 : c];
+  return values;
+}
+
+// mul(conv(x, W, b), s) -> conv(x, W * s, b * s) and
+// add(conv(x, W, b), t) -> conv(x, W, b + t), for constants s and t per
+// output channel (ConvNeXt's layer scale, exported as a Mul).
+template <typename AffineOp>
+struct FoldChannelAffineIntoConv final : OpRewritePattern<AffineOp> {
+  FoldChannelAffineIntoConv(MLIRContext *context, uint64_t &numFolded)
+      : OpRewritePattern<AffineOp>(context), numFolded(numFolded) {}
+
+  LogicalResult matchAndRewrite(AffineOp op,
+                                PatternRewriter &rewriter) const override {
+    for (auto [input, constant] : {std::pair(op.getLhs(), op.getRhs()),
+                                   std::pair(op.getRhs(), op.getLhs())}) {
+      auto conv = input.template getDefiningOp<Conv2DOp>();
+      if (!conv || !conv->hasOneUse() || conv.getResidual() ||
+          conv.hasActivation() || conv.getType() != op.getType())
+        continue;
+      std::optional<SmallVector<double>> values =
+          getPerChannelConstant(constant, conv.getType());
+      if (!values)
+        continue;
+      SmallVector<double> factor(values->size(), 1.0),
+          shift(values->size(), 0.0);
+      if constexpr (std::is_same_v<AffineOp, MulOp>)
+        factor = *values;
+      else
+        shift = *values;
+      FailureOr<Conv2DOp> folded = rescaleConv(
+          rewriter, rewriter.getFusedLoc({conv.getLoc(), op.getLoc()}), conv,
+          factor, shift);
+      if (failed(folded))
+        continue;
+      rewriter.replaceOp(op, folded->getResult());
+      rewriter.eraseOp(conv);
+      ++numFolded;
+      return success();
+    }
+    return rewriter.notifyMatchFailure(
+        op, "not a single-use convolution without epilogue and a constant "
+            "per output channel");
+  }
+
+  uint64_t &numFolded;
+};
+
 struct CnnFoldBatchNormPass final
     : cnn::impl::CnnFoldBatchNormBase<CnnFoldBatchNormPass> {
   void runOnOperation() override {
-    uint64_t folded = 0;
+    uint64_t folded = 0, affines = 0;
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldBatchNormIntoConv>(&getContext(), folded);
+    patterns.add<FoldChannelAffineIntoConv<MulOp>,
+                 FoldChannelAffineIntoConv<AddOp>>(&getContext(), affines);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
     numFolded += folded;
+    numAffineFolded += affines;
   }
 
   cnn::PassStatistic numFolded{this, "folded-batch-norms",
                                "Batch norms folded into convolutions"};
+  cnn::PassStatistic numAffineFolded{
+      this, "folded-channel-affines",
+      "Products and sums with a constant per output channel folded into "
+      "convolutions"};
 };
 
 //===----------------------------------------------------------------------===//

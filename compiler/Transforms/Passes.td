@@ -46,21 +46,29 @@ def CnnRecognizeComposites
       argument as a division or a product) becomes `gelu(x)`;
     - `(x - m) / sqrt(reduce_mean((x - m)^2) + eps)` with `m =
       reduce_mean(x)` over one axis, then optionally `* scale + bias`
-      constant along that axis, becomes `layer_norm(x, scale, bias)`.
+      constant along that axis, becomes `layer_norm(x, scale, bias)`;
+    - `transpose(act(transpose(x, p)), q)`, with `q` undoing `p` and `act`
+      an elementwise op of one operand (ConvNeXt's GELU between permutes to
+      NHWC and back), becomes `act(x)`, which an epilogue can then absorb.
     The intermediate ops stay if something else uses them.
   }];
 }
 
 def CnnFoldBatchNorm : Pass<"cnn-fold-batch-norm", "func::FuncOp"> {
-  let summary = "Fold inference batch norms into the preceding convolution";
+  let summary = "Fold inference batch norms and per-channel scales into "
+                "the preceding convolution";
   let description = [{
     `batch_norm(conv(x, W, b))` becomes `conv(x, W', b')` with
     `W' = W * g / sqrt(v + eps)` per output channel and
     `b' = (b - m) * g / sqrt(v + eps) + beta`, computed at compile time.
-    Folds only when the convolution's result has no other user, it carries
-    no residual or ReLU (those come after the batch norm's input), and the
-    weights and statistics are f32 constants; any other batch norm stays and
-    lowers on its own.
+    In the same way `mul(conv(x, W, b), s)` becomes `conv(x, W * s, b * s)`
+    and `add(conv(x, W, b), t)` becomes `conv(x, W, b + t)` for constants
+    `s` and `t` of shape `[1, C, 1, 1]` or `[1, 1, 1, 1]` (ConvNeXt's layer
+    scale), which leaves the residual add after it for
+    `cnn-fuse-conv-epilogue`. Folds only when the convolution's result has
+    no other user, it carries no residual or activation (those come before
+    the folded op's input), and the weights and statistics are f32
+    constants; anything else stays and lowers on its own.
   }];
   let dependentDialects = ["arith::ArithDialect"];
 }

@@ -352,7 +352,7 @@ def Cnn_BatchNormOp : Cnn_InferredOp<"batch_norm"> {
   }];
 }
 
-def Cnn_ReluOp : Cnn_Op<"relu", [SameOperandsAndResultType]> {
+def Cnn_ReluOp : Cnn_Op<"relu", [SameOperandsAndResultType, Elementwise]> {
   let summary = "Rectified linear unit, max(x, 0)";
   let description = [{
     ```mlir
@@ -409,7 +409,7 @@ def Cnn_DivOp : Cnn_BroadcastOp<"div"> {
   }];
 }
 
-def Cnn_SqrtOp : Cnn_Op<"sqrt", [SameOperandsAndResultType]> {
+def Cnn_SqrtOp : Cnn_Op<"sqrt", [SameOperandsAndResultType, Elementwise]> {
   let summary = "Elementwise square root";
   let description = [{
     ```mlir
@@ -421,7 +421,7 @@ def Cnn_SqrtOp : Cnn_Op<"sqrt", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Cnn_ErfOp : Cnn_Op<"erf", [SameOperandsAndResultType]> {
+def Cnn_ErfOp : Cnn_Op<"erf", [SameOperandsAndResultType, Elementwise]> {
   let summary = "Elementwise error function";
   let description = [{
     ```mlir
@@ -433,7 +433,7 @@ def Cnn_ErfOp : Cnn_Op<"erf", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Cnn_GeluOp : Cnn_Op<"gelu", [SameOperandsAndResultType]> {
+def Cnn_GeluOp : Cnn_Op<"gelu", [SameOperandsAndResultType, Elementwise]> {
   let summary = "Gaussian error linear unit, x * (1 + erf(x / sqrt(2))) / 2";
   let description = [{
     The exact (erf) form of PyTorch's `nn.GELU()` (ConvNeXt). Exporters
@@ -496,7 +496,7 @@ def Cnn_LayerNormOp : Cnn_Op<"layer_norm"> {
   let hasVerifier = 1;
 }
 
-def Cnn_ClipOp : Cnn_Op<"clip", [SameOperandsAndResultType]> {
+def Cnn_ClipOp : Cnn_Op<"clip", [SameOperandsAndResultType, Elementwise]> {
   let summary = "Clamp to [min, max]: ReLU6 is clip 0 to 6";
   let description = [{
     `y = min(max(x, min), max)`.
@@ -512,7 +512,7 @@ def Cnn_ClipOp : Cnn_Op<"clip", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Cnn_SigmoidOp : Cnn_Op<"sigmoid", [SameOperandsAndResultType]> {
+def Cnn_SigmoidOp : Cnn_Op<"sigmoid", [SameOperandsAndResultType, Elementwise]> {
   let summary = "Logistic sigmoid, 1 / (1 + exp(-x))";
   let description = [{
     ```mlir
@@ -524,7 +524,7 @@ def Cnn_SigmoidOp : Cnn_Op<"sigmoid", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Cnn_HardSigmoidOp : Cnn_Op<"hard_sigmoid", [SameOperandsAndResultType]> {
+def Cnn_HardSigmoidOp : Cnn_Op<"hard_sigmoid", [SameOperandsAndResultType, Elementwise]> {
   let summary = "Piecewise-linear sigmoid, max(0, min(1, alpha * x + beta))";
   let description = [{
     PyTorch's `hardsigmoid` is alpha = 1/6, beta = 1/2 (ONNX's defaults are
@@ -540,7 +540,7 @@ def Cnn_HardSigmoidOp : Cnn_Op<"hard_sigmoid", [SameOperandsAndResultType]> {
       "$input `alpha` $alpha `beta` $beta attr-dict `:` type($input)";
 }
 
-def Cnn_HardSwishOp : Cnn_Op<"hard_swish", [SameOperandsAndResultType]> {
+def Cnn_HardSwishOp : Cnn_Op<"hard_swish", [SameOperandsAndResultType, Elementwise]> {
   let summary = "x * max(0, min(1, x / 6 + 1/2)) (MobileNetV3)";
   let description = [{
     ```mlir
@@ -552,7 +552,7 @@ def Cnn_HardSwishOp : Cnn_Op<"hard_swish", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Cnn_SiluOp : Cnn_Op<"silu", [SameOperandsAndResultType]> {
+def Cnn_SiluOp : Cnn_Op<"silu", [SameOperandsAndResultType, Elementwise]> {
   let summary = "x * sigmoid(x), also called swish (EfficientNet, RegNetY)";
   let description = [{
     Exporters write it as `Mul(x, Sigmoid(x))`; `cnn-recognize-composites`

@@ -2,8 +2,11 @@
 // RUN: cnn-opt %s -split-input-file -cnn-fold-batch-norm -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 
 // Only @fold's and @fold_resource's batch norms fold; the other three stay.
+// The products and sums of @fold_scale and @fold_scalar_shift fold, those
+// of @scale_not_per_channel and @scale_after_activation stay.
 // STATS:      CnnFoldBatchNorm
 // STATS-NEXT:   (S) 2 folded-batch-norms - Batch norms folded into convolutions
+// STATS-NEXT:   (S) 2 folded-channel-affines - Products and sums with a constant per output channel folded into convolutions
 
 // batch_norm(conv(x, W, b)) -> conv(x, W', b') with
 // s = g / sqrt(v + eps) = [2 / sqrt(3 + 1), 1 / sqrt(0 + 1)] = [1, 1],
@@ -66,6 +69,75 @@ func.func @runtime_statistics(%x: tensor<1x1x4x4xf32>, %c: tensor<1xf32>) -> ten
   %0 = cnn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x4x4xf32>
   %1 = cnn.batch_norm %0, %c, %c, %c, %c : (tensor<1x1x4x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4x4xf32>
   return %1 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// A product with a constant per output channel (ConvNeXt's layer scale)
+// scales the filter rows and the bias: W' = [2 * 2, 3 * 0.5],
+// b' = [1 * 2, -1 * 0.5]. The residual add after it stays, for
+// cnn-fuse-conv-epilogue.
+// CHECK-LABEL: func @fold_scale
+// CHECK-SAME: (%[[X:.+]]: tensor<1x1x4x4xf32>, %[[R:.+]]: tensor<1x2x4x4xf32>)
+// CHECK-DAG: %[[W:.+]] = arith.constant dense<{{\[}}[{{\[}}[4.000000e+00]]], [{{\[}}[1.500000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.+]] = arith.constant dense<[2.000000e+00, -5.000000e-01]> : tensor<2xf32>
+// CHECK: %[[C:.+]] = cnn.conv2d %[[X]], %[[W]] bias(%[[B]]) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+// CHECK-NOT: cnn.mul
+// CHECK: %[[S:.+]] = cnn.add %[[C]], %[[R]]
+// CHECK: return %[[S]]
+func.func @fold_scale(%x: tensor<1x1x4x4xf32>, %r: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<[[[[2.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %b = arith.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %s = arith.constant dense<[[[[2.0]], [[0.5]]]]> : tensor<1x2x1x1xf32>
+  %0 = cnn.conv2d %x, %w bias(%b) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %1 = cnn.mul %s, %0 : (tensor<1x2x1x1xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %2 = cnn.add %1, %r : tensor<1x2x4x4xf32>
+  return %2 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A sum with one constant for every channel becomes the bias of a
+// convolution that had none.
+// CHECK-LABEL: func @fold_scalar_shift
+// CHECK-DAG: %[[W:.+]] = arith.constant dense<{{\[}}[{{\[}}[2.000000e+00]]], [{{\[}}[3.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.+]] = arith.constant dense<1.250000e+00> : tensor<2xf32>
+// CHECK: %[[C:.+]] = cnn.conv2d %{{.+}}, %[[W]] bias(%[[B]])
+// CHECK-NOT: cnn.add
+// CHECK: return %[[C]]
+func.func @fold_scalar_shift(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<[[[[2.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %t = arith.constant dense<1.25> : tensor<1x1x1x1xf32>
+  %0 = cnn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = cnn.add %0, %t : (tensor<1x2x4x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A constant that varies along H and W is not a per-channel scale.
+// CHECK-LABEL: func @scale_not_per_channel
+// CHECK: cnn.conv2d
+// CHECK: cnn.mul
+func.func @scale_not_per_channel(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32> {
+  %s = arith.constant dense<2.0> : tensor<1x2x4x4xf32>
+  %0 = cnn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = cnn.mul %0, %s : tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A convolution that applies ReLU: the scale comes after it, and stays.
+// CHECK-LABEL: func @scale_after_activation
+// CHECK: cnn.conv2d {{.*}} relu
+// CHECK: cnn.mul
+func.func @scale_after_activation(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<[[[[2.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %s = arith.constant dense<[[[[2.0]], [[0.5]]]]> : tensor<1x2x1x1xf32>
+  %0 = cnn.conv2d %x, %w relu : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = cnn.mul %0, %s : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
 }
 
 // -----

@@ -166,3 +166,48 @@ func.func @layer_norm_plain(%x: tensor<1x4x2x2xf32>, %other: tensor<1x4x2x2xf32>
   %n2 = cnn.div %d, %s2 : (tensor<1x4x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x4x2x2xf32>
   return %n, %n2 : tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>
 }
+
+// -----
+
+// ConvNeXt's GELU between permutes to NHWC and back: the permutes cancel,
+// so the GELU applies to the convolution's output itself (and fuses into
+// it in cnn-fuse-conv-epilogue). The clip keeps its attributes.
+// CHECK-LABEL: func @transposed_activation
+// CHECK-SAME: (%[[X:.+]]: tensor<1x8x4x6xf32>)
+// CHECK-NEXT: %[[G:.+]] = cnn.gelu %[[X]] : tensor<1x8x4x6xf32>
+// CHECK-NEXT: %[[C:.+]] = cnn.clip %[[G]] min 0.000000e+00 max 6.000000e+00 : tensor<1x8x4x6xf32>
+// CHECK-NEXT: return %[[C]]
+func.func @transposed_activation(%x: tensor<1x8x4x6xf32>) -> tensor<1x8x4x6xf32> {
+  %0 = cnn.transpose %x perm [0, 2, 3, 1] : tensor<1x8x4x6xf32> -> tensor<1x4x6x8xf32>
+  %1 = cnn.gelu %0 : tensor<1x4x6x8xf32>
+  %2 = cnn.transpose %1 perm [0, 3, 1, 2] : tensor<1x4x6x8xf32> -> tensor<1x8x4x6xf32>
+  %3 = cnn.transpose %2 perm [0, 2, 3, 1] : tensor<1x8x4x6xf32> -> tensor<1x4x6x8xf32>
+  %4 = cnn.clip %3 min 0.0 max 6.0 : tensor<1x4x6x8xf32>
+  %5 = cnn.transpose %4 perm [0, 3, 1, 2] : tensor<1x4x6x8xf32> -> tensor<1x8x4x6xf32>
+  return %5 : tensor<1x8x4x6xf32>
+}
+
+// -----
+
+// Perms that do not cancel, an activation with another user, and an op
+// that is not elementwise (softmax) keep their transposes.
+// CHECK-LABEL: func @transposes_kept
+// CHECK-NEXT: cnn.transpose
+// CHECK-NEXT: cnn.relu
+// CHECK-NEXT: cnn.transpose
+// CHECK-NEXT: cnn.sigmoid
+// CHECK-NEXT: cnn.transpose
+// CHECK-NEXT: cnn.transpose
+// CHECK-NEXT: cnn.softmax
+// CHECK-NEXT: cnn.transpose
+func.func @transposes_kept(%x: tensor<1x8x4x6xf32>, %y: tensor<1x2x3x4xf32>) -> (tensor<1x8x6x4xf32>, tensor<1x4x6x8xf32>, tensor<1x8x4x6xf32>, tensor<1x2x3x4xf32>) {
+  %0 = cnn.transpose %x perm [0, 2, 3, 1] : tensor<1x8x4x6xf32> -> tensor<1x4x6x8xf32>
+  %1 = cnn.relu %0 : tensor<1x4x6x8xf32>
+  %2 = cnn.transpose %1 perm [0, 3, 2, 1] : tensor<1x4x6x8xf32> -> tensor<1x8x6x4xf32>
+  %3 = cnn.sigmoid %0 : tensor<1x4x6x8xf32>
+  %4 = cnn.transpose %3 perm [0, 3, 1, 2] : tensor<1x4x6x8xf32> -> tensor<1x8x4x6xf32>
+  %5 = cnn.transpose %y perm [0, 2, 3, 1] : tensor<1x2x3x4xf32> -> tensor<1x3x4x2xf32>
+  %6 = cnn.softmax %5 : tensor<1x3x4x2xf32>
+  %7 = cnn.transpose %6 perm [0, 3, 1, 2] : tensor<1x3x4x2xf32> -> tensor<1x2x3x4xf32>
+  return %2, %3, %4, %7 : tensor<1x8x6x4xf32>, tensor<1x4x6x8xf32>, tensor<1x8x4x6xf32>, tensor<1x2x3x4xf32>
+}
