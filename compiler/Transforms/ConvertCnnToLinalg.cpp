@@ -996,7 +996,10 @@ struct BinaryLowering final : LayoutAwareLowering<SourceOp> {
 /// The result keeps every other dimension.
 static Value reduceAlongAxis(
     OpBuilder &b, Location loc, Value input, int64_t axis, TypedAttr initValue,
-    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine,
+    ValueRange perRow = {},
+    function_ref<Value(OpBuilder &, Location, ValueRange, Value)>
+        combineWithRow = nullptr) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   MLIRContext *ctx = b.getContext();
@@ -1014,12 +1017,26 @@ static Value reduceAlongAxis(
   }
   auto reducedType = RankedTensorType::get(reducedShape, type.getElementType());
   Value init = createFilledTensor(b, loc, reducedType, initValue);
+  // Inputs of one value per row: extent 1 along the axis, read at index 0.
+  SmallVector<AffineExpr> rowExprs;
+  for (int64_t dim = 0; dim < rank; ++dim)
+    rowExprs.push_back(dim == axis ? b.getAffineConstantExpr(0)
+                                   : b.getAffineDimExpr(dim));
+  SmallVector<Value> inputs{input};
+  SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  for (Value row : perRow) {
+    inputs.push_back(row);
+    maps.push_back(AffineMap::get(rank, 0, rowExprs, ctx));
+  }
+  maps.push_back(AffineMap::get(rank, 0, reducedExprs, ctx));
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{reducedType}, ValueRange{input}, ValueRange{init},
-      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
-                             AffineMap::get(rank, 0, reducedExprs, ctx)},
-      iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc, combine(nb, nloc, args[0], args[1]));
+      b, loc, TypeRange{reducedType}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(
+            nb, nloc,
+            combineWithRow
+                ? combineWithRow(nb, nloc, args.drop_back(), args.back())
+                : combine(nb, nloc, args[0], args[1]));
       });
   return generic.getResult(0);
 }
@@ -1069,8 +1086,11 @@ struct ReduceMeanLowering final : OpConversionPattern<ReduceMeanOp> {
   }
 };
 
-/// mean, variance (of the centred values) over the axis, then one
-/// elementwise generic: (x - mean) / sqrt(var + eps) * scale + bias.
+/// The mean over the axis; the variance as the mean of (x - mean)^2, the
+/// centred values computed inside that reduction; 1 / sqrt(var + eps) per
+/// row; then one elementwise generic: (x - mean) * rstd * scale + bias.
+/// Nothing of the input's size is materialized but the output, and the
+/// square root and division are computed once per row.
 struct LayerNormLowering final : OpConversionPattern<LayerNormOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -1080,6 +1100,7 @@ struct LayerNormLowering final : OpConversionPattern<LayerNormOp> {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     auto type = cast<RankedTensorType>(x.getType());
+    Type elementType = type.getElementType();
     int64_t axis = op.getAxis();
     auto bodyOf = [](auto fn) {
       return [fn](OpBuilder &b, Location l, ValueRange args) -> Value {
@@ -1087,38 +1108,48 @@ struct LayerNormLowering final : OpConversionPattern<LayerNormOp> {
       };
     };
     Value mean = reduceMean(rewriter, loc, x, {axis});
-    Value centred = createBroadcastElementwise(
-        rewriter, loc, ValueRange{x, mean}, type, /*channelsLast=*/false,
-        bodyOf([](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::SubFOp::create(b, l, a[0], a[1]);
+    auto keptType = cast<RankedTensorType>(mean.getType());
+    Value squares = reduceAlongAxis(
+        rewriter, loc, x, axis, rewriter.getZeroAttr(elementType), nullptr,
+        ValueRange{mean},
+        [](OpBuilder &b, Location l, ValueRange args, Value acc) -> Value {
+          Value centred = arith::SubFOp::create(b, l, args[0], args[1]);
+          return arith::AddFOp::create(
+              b, l, acc, arith::MulFOp::create(b, l, centred, centred));
+        });
+    Value inverseCount = arith::ConstantOp::create(
+        rewriter, loc,
+        FloatAttr::get(elementType, 1.0 / double(type.getDimSize(axis))));
+    Value epsilon = arith::ConstantOp::create(
+        rewriter, loc,
+        FloatAttr::get(elementType, op.getEpsilon().convertToDouble()));
+    Value one = arith::ConstantOp::create(rewriter, loc,
+                                          FloatAttr::get(elementType, 1));
+    Value inverseDeviation = createBroadcastElementwise(
+        rewriter, loc, ValueRange{reshape(rewriter, loc, squares, keptType)},
+        keptType, /*channelsLast=*/false,
+        bodyOf([&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value variance = arith::MulFOp::create(b, l, a[0], inverseCount);
+          Value deviation = math::SqrtOp::create(
+              b, l, arith::AddFOp::create(b, l, variance, epsilon));
+          return arith::DivFOp::create(b, l, one, deviation);
         }));
-    Value square = createBroadcastElementwise(
-        rewriter, loc, ValueRange{centred}, type, /*channelsLast=*/false,
-        bodyOf([](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::MulFOp::create(b, l, a[0], a[0]);
-        }));
-    Value variance = reduceMean(rewriter, loc, square, {axis});
     // scale and bias along the axis, extent 1 elsewhere.
     SmallVector<int64_t> paramShape(type.getRank(), 1);
     paramShape[axis] = type.getDimSize(axis);
-    auto paramType = RankedTensorType::get(paramShape, type.getElementType());
+    auto paramType = RankedTensorType::get(paramShape, elementType);
     Value scale = reshape(rewriter, loc, adaptor.getScale(), paramType);
     Value bias = reshape(rewriter, loc, adaptor.getBias(), paramType);
-    Value epsilon = arith::ConstantOp::create(
-        rewriter, loc,
-        FloatAttr::get(type.getElementType(),
-                       op.getEpsilon().convertToDouble()));
     rewriter.replaceOp(
         op,
         createBroadcastElementwise(
-            rewriter, loc, ValueRange{centred, variance, scale, bias}, type,
-            /*channelsLast=*/false,
+            rewriter, loc, ValueRange{x, mean, inverseDeviation, scale, bias},
+            type, /*channelsLast=*/false,
             bodyOf([&](OpBuilder &b, Location l, ValueRange a) -> Value {
-              Value deviation = math::SqrtOp::create(
-                  b, l, arith::AddFOp::create(b, l, a[1], epsilon));
-              Value normalized = arith::DivFOp::create(b, l, a[0], deviation);
+              Value centred = arith::SubFOp::create(b, l, a[0], a[1]);
+              Value normalized = arith::MulFOp::create(b, l, centred, a[2]);
               return arith::AddFOp::create(
-                  b, l, arith::MulFOp::create(b, l, normalized, a[2]), a[3]);
+                  b, l, arith::MulFOp::create(b, l, normalized, a[3]), a[4]);
             })));
     return success();
   }

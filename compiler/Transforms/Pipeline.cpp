@@ -112,7 +112,7 @@ void mlir::cnn::buildLinalgToLLVMPipeline(OpPassManager &pm,
       // Memrefs must reach LLVM before scf-to-cf splits the OpenMP regions.
       "lower-affine,expand-strided-metadata,lower-affine,"
       "finalize-memref-to-llvm,convert-scf-to-cf,"
-      "convert-vector-to-llvm,"
+      "convert-vector-to-llvm{reassociate-fp-reductions=true},"
       "convert-math-to-llvm,convert-arith-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
       "convert-openmp-to-llvm,"

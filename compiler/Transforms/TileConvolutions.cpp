@@ -620,6 +620,49 @@ static LogicalResult tileAndVectorizeElementwise(PatternRewriter &rewriter,
   return vectorizeEach(rewriter, {*blocks});
 }
 
+/// Tiles a 4-D reduction along the last dimension (a layer norm's sums over
+/// the channels of each pixel) into parallel rows and blocks of pixels and
+/// channels, each vectorized into whole-vector sums and one horizontal
+/// reduction per pixel.
+/// Left to linalg-to-parallel-loops it would be one sequential scalar loop.
+static LogicalResult tileAndVectorizeRowReduction(PatternRewriter &rewriter,
+                                                  linalg::GenericOp generic,
+                                                  int64_t vectorWidth) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+  MLIRContext *ctx = generic.getContext();
+  if (ranges.size() != 4 || generic.getNumReductionLoops() != 1 ||
+      !linalg::isReductionIterator(generic.getIteratorTypesArray()[3]) ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getMatchingIndexingMap(generic.getDpsInitOperand(0)) !=
+          AffineMap::getMultiDimIdentityMap(4, ctx).dropResult(3))
+    return failure();
+  FailureOr<Operation *> rows =
+      tile(rewriter, cast<TilingInterface>(generic.getOperation()),
+           {1, 1, 0, 0}, LoopType::ForallOp);
+  if (failed(rows))
+    return failure();
+  // At most 8 vectors of a row at a time (a longer row in steps, its sum
+  // carried from step to step), and as many pixels as make 4 vectors.
+  int64_t chunk = largestDivisor(ranges[3], 8 * vectorWidth);
+  int64_t pixels =
+      largestDivisor(ranges[2], std::max<int64_t>(1, 4 * vectorWidth / chunk));
+  FailureOr<Operation *> blocks = tile(rewriter, cast<TilingInterface>(*rows),
+                                       {0, 0, pixels, chunk}, LoopType::ForOp);
+  if (failed(blocks))
+    return failure();
+  auto task = (*blocks)->getParentOfType<scf::ForallOp>();
+  if (failed(vectorizeEach(rewriter, {*blocks})))
+    return failure();
+  // One horizontal reduction per pixel, now: convert-vector-to-llvm makes
+  // it a tree of whole-vector adds. (Left as a multi-reduction, a sum of
+  // products would become a vector.contract, lowered to scalar FMAs.)
+  RewritePatternSet patterns(generic.getContext());
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerReduction);
+  return applyPatternsGreedily(task, std::move(patterns));
+}
+
 /// Tiles a 4-D layout change (the model input's NCHW to NHWC, the output's
 /// NHWC to NCHW) into parallel tasks of one (dim 0, dim 1) slab and blocks
 /// of at most 256 elements, each vectorized into one read, an in-register
@@ -776,16 +819,22 @@ struct CnnTileConvolutionsPass final
                       "batched contraction");
       return signalPassFailure();
     }
-    // Elementwise ops that no kernel took in.
+    // Elementwise ops and row reductions (a layer norm's) that no kernel took
+    // in.
     SmallVector<linalg::GenericOp> elementwise;
     func.walk([&](linalg::GenericOp generic) {
       if (generic.hasPureTensorSemantics() && !getKernel(generic) &&
           !ShapedType::isDynamicShape(generic.getStaticLoopRanges()))
         elementwise.push_back(generic);
     });
+    // (Either may tile `generic` and then fail to vectorize it: the tiles
+    // are left to linalg-to-parallel-loops.)
     for (linalg::GenericOp generic : elementwise)
       if (succeeded(
-              tileAndVectorizeElementwise(rewriter, generic, vectorWidth)))
+              generic.getNumReductionLoops() == 0
+                  ? tileAndVectorizeElementwise(rewriter, generic, vectorWidth)
+                  : tileAndVectorizeRowReduction(rewriter, generic,
+                                                 vectorWidth)))
         ++elementwiseOps;
     // Fills that no kernel took in (the padded buffers' borders).
     SmallVector<linalg::FillOp> fills;
@@ -833,7 +882,8 @@ struct CnnTileConvolutionsPass final
                                    "Layout changes (transposes) vectorized"};
   cnn::PassStatistic numElementwise{
       this, "vectorized-elementwise",
-      "Elementwise ops outside kernels (activations, products) vectorized"};
+      "Elementwise ops and row reductions outside kernels (activations, "
+      "products, layer norms' sums) vectorized"};
 };
 } // namespace
 
@@ -874,6 +924,7 @@ struct CnnLowerVectorKernelsPass final
                             vector::populateVectorOuterProductLoweringPatterns(
                                 patterns);
                           })) ||
+
         // exp (sigmoid, SiLU) and erf (GELU) as polynomials on vectors:
         // LLVM would call the C library's scalar function per element (and
         // has no lowering of math.erf at all).

@@ -331,3 +331,32 @@ func.func @scale(%x: tensor<1x8x8x32xf32>, %s: tensor<1x1x1x32xf32>) -> tensor<1
   } -> tensor<1x8x8x32xf32>
   return %0 : tensor<1x8x8x32xf32>
 }
+
+// -----
+
+// A sum of squares along the last dimension (a layer norm's variance over
+// 384 channels): row tasks, blocks of one pixel by 128 channels (8 vectors),
+// the sum carried across the row's three blocks, each block one horizontal
+// reduction: no vector.contract (which would become scalar FMAs).
+// CHECK-LABEL: func @row_sum_of_squares
+// CHECK: scf.forall (%{{.+}}) in (4)
+// CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1
+// CHECK: scf.for %{{.+}} = %c0 to %c384 step %c128
+// CHECK: arith.subf {{.*}} : vector<128xf32>
+// CHECK: arith.mulf {{.*}} : vector<128xf32>
+// CHECK: vector.reduction <add>, %{{.+}}, %{{.+}} : vector<128xf32> into f32
+// CHECK-NOT: vector.contract
+// CHECK-NOT: linalg.generic
+func.func @row_sum_of_squares(%x: tensor<1x4x4x384xf32>, %m: tensor<1x4x4x1xf32>) -> tensor<1x4x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x4x4xf32>) -> tensor<1x4x4xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, 0)>, affine_map<(n, h, w, c) -> (n, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %m : tensor<1x4x4x384xf32>, tensor<1x4x4x1xf32>) outs(%f : tensor<1x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %d = arith.subf %a, %b : f32
+    %s = arith.mulf %d, %d : f32
+    %r = arith.addf %acc, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x4xf32>
+  return %0 : tensor<1x4x4xf32>
+}

@@ -137,21 +137,34 @@ func.func @resize_nearest(%x: tensor<1x3x2x2xf32>) -> tensor<1x3x4x4xf32> {
 
 // -----
 
-// Layer norm: the mean and the variance of the centred values as sums over
-// the axis scaled by 1/extent, then one elementwise generic.
+// Layer norm: the mean as a sum over the axis times 1/extent; the variance
+// as a sum of the squared centred values, centred inside the reduction (the
+// mean read once per row); 1/sqrt(var + eps) once per row; then one
+// elementwise generic with no division: (x - mean) * rstd * scale + bias.
 // CHECK-LABEL: func @layer_norm
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<1x2x2x4xf32>
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%[[X]] : tensor<1x2x2x4xf32>)
 // CHECK: arith.addf
-// CHECK: arith.constant 2.500000e-01 : f32
-// CHECK: arith.subf
+// CHECK: %[[MEAN:.+]] = linalg.generic
+// CHECK: arith.mulf %{{.+}}, %{{.+}} : f32
+// CHECK: %[[SQUARES:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%[[X]], %[[MEAN]] : tensor<1x2x2x4xf32>, tensor<1x2x2x1xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: %[[D:.+]] = arith.subf
+// CHECK-NEXT: %[[D2:.+]] = arith.mulf %[[D]], %[[D]]
+// CHECK-NEXT: arith.addf %{{.+}}, %[[D2]]
+// CHECK: %[[RSTD:.+]] = linalg.generic
 // CHECK: arith.mulf
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK: linalg.generic
-// CHECK: arith.addf
+// CHECK-NEXT: arith.addf
 // CHECK-NEXT: math.sqrt
 // CHECK-NEXT: arith.divf
+// CHECK: linalg.generic {{.*}} ins(%[[X]], %[[MEAN]], %[[RSTD]], %{{.+}}, %{{.+}} :
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.subf
+// CHECK-NEXT: arith.mulf
 // CHECK-NEXT: arith.mulf
 // CHECK-NEXT: arith.addf
+// CHECK-NOT: arith.divf
+// CHECK: return
 func.func @layer_norm(%x: tensor<1x2x2x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<1x2x2x4xf32> {
   %0 = cnn.layer_norm %x, %s, %b axis 3 epsilon 1.0e-6 : (tensor<1x2x2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x2x2x4xf32>
   return %0 : tensor<1x2x2x4xf32>
