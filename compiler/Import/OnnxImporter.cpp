@@ -107,6 +107,8 @@ private:
   LogicalResult importPow(const onnx::NodeProto &node, Location loc);
   LogicalResult importLayerNorm(const onnx::NodeProto &node, Location loc);
   LogicalResult importSlice(const onnx::NodeProto &node, Location loc);
+  /// Split: one cnn.slice per output.
+  LogicalResult importSplit(const onnx::NodeProto &node, Location loc);
   LogicalResult importPad(const onnx::NodeProto &node, Location loc);
   LogicalResult importClip(const onnx::NodeProto &node, Location loc);
   LogicalResult importConcat(const onnx::NodeProto &node, Location loc);
@@ -142,7 +144,8 @@ const llvm::StringSet<> kSupportedOperators = {
     "Conv", "Div", "Dropout", "Erf", "Flatten", "Gemm", "GlobalAveragePool",
     "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "MatMul",
     "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Sqrt", "Sub", "Relu",
-    "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Transpose", "Upsample",
+    "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Split", "Transpose",
+    "Upsample",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
@@ -1065,6 +1068,61 @@ LogicalResult OnnxImporter::importSlice(const onnx::NodeProto &node,
   return success();
 }
 
+LogicalResult OnnxImporter::importSplit(const onnx::NodeProto &node,
+                                        Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input->getType());
+  ArrayRef<int64_t> shape = inputType.getShape();
+  int64_t rank = inputType.getRank();
+  int64_t axis = getInt(node, "axis", 0);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "Split: axis " << axis << " is out of range for "
+                          << inputType;
+  if (axis < 0)
+    axis += rank;
+  int64_t dim = shape[axis], count = node.output_size();
+  if (ShapedType::isDynamic(dim))
+    return emitError(loc) << "Split: axis " << axis << " of " << inputType
+                          << " must have a static size";
+  if (count < 1)
+    return emitError(loc) << "Split has no outputs";
+  // Without `split` (an input from opset 13, an attribute before), equal
+  // parts, the last one smaller if they do not divide (opset 18's rule).
+  int64_t part = (dim + count - 1) / count;
+  SmallVector<int64_t> equal(count, part);
+  equal.back() = dim - part * (count - 1);
+  FailureOr<SmallVector<int64_t>> sizes = getIntsInput(node, 1, "split", equal);
+  if (failed(sizes))
+    return failure();
+  int64_t total = 0;
+  for (int64_t size : *sizes)
+    total += size;
+  if (static_cast<int64_t>(sizes->size()) != count ||
+      llvm::any_of(*sizes, [](int64_t size) { return size <= 0; }) ||
+      total != dim)
+    return emitError(loc) << "Split: parts " << formatList(*sizes)
+                          << " do not split axis " << axis << " of "
+                          << inputType << " (size " << dim << ") into " << count
+                          << " non-empty outputs";
+  SmallVector<int64_t> starts(rank, 0), steps(rank, 1);
+  SmallVector<int64_t> partShape(shape);
+  for (int64_t i = 0; i < count; ++i) {
+    partShape[axis] = (*sizes)[i];
+    FailureOr<Value> slice = createInferred<SliceOp>(
+        builder, loc, inputType, *input, builder.getDenseI64ArrayAttr(starts),
+        builder.getDenseI64ArrayAttr(partShape),
+        builder.getDenseI64ArrayAttr(steps));
+    if (failed(slice))
+      return failure();
+    if (!node.output(i).empty())
+      values[node.output(i)] = *slice;
+    starts[axis] += (*sizes)[i];
+  }
+  return success();
+}
+
 LogicalResult OnnxImporter::importPad(const onnx::NodeProto &node,
                                       Location loc) {
   FailureOr<Value> input = getValue(node, 0);
@@ -1804,6 +1862,8 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return importAdd(node, loc);
   if (type == "Slice")
     return importSlice(node, loc);
+  if (type == "Split")
+    return importSplit(node, loc);
   if (type == "Pad")
     return importPad(node, loc);
   if (type == "Relu")
