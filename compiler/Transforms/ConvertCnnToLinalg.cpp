@@ -993,13 +993,13 @@ struct BinaryLowering final : LayoutAwareLowering<SourceOp> {
 };
 
 /// Reduces `input` along `axis` with `combine`, starting from `initValue`.
-/// The result keeps every other dimension.
+/// The result keeps every other dimension. `combine` gets the element of
+/// `input`, then those of `perRow` (values with extent 1 along the axis,
+/// one per reduced row: a mean to centre by), then the accumulator.
 static Value reduceAlongAxis(
     OpBuilder &b, Location loc, Value input, int64_t axis, TypedAttr initValue,
-    function_ref<Value(OpBuilder &, Location, Value, Value)> combine,
-    ValueRange perRow = {},
-    function_ref<Value(OpBuilder &, Location, ValueRange, Value)>
-        combineWithRow = nullptr) {
+    function_ref<Value(OpBuilder &, Location, ValueRange, Value)> combine,
+    ValueRange perRow = {}) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   MLIRContext *ctx = b.getContext();
@@ -1033,10 +1033,7 @@ static Value reduceAlongAxis(
       b, loc, TypeRange{reducedType}, inputs, ValueRange{init}, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         linalg::YieldOp::create(
-            nb, nloc,
-            combineWithRow
-                ? combineWithRow(nb, nloc, args.drop_back(), args.back())
-                : combine(nb, nloc, args[0], args[1]));
+            nb, nloc, combine(nb, nloc, args.drop_back(), args.back()));
       });
   return generic.getResult(0);
 }
@@ -1056,8 +1053,8 @@ static Value reduceMean(OpBuilder &b, Location loc, Value input,
     count *= type.getDimSize(axis);
     sum = reduceAlongAxis(
         b, loc, sum, axis, b.getZeroAttr(elementType),
-        [](OpBuilder &nb, Location nloc, Value x, Value acc) -> Value {
-          return arith::AddFOp::create(nb, nloc, x, acc);
+        [](OpBuilder &nb, Location nloc, ValueRange x, Value acc) -> Value {
+          return arith::AddFOp::create(nb, nloc, x[0], acc);
         });
   }
   SmallVector<int64_t> kept(type.getShape());
@@ -1110,13 +1107,13 @@ struct LayerNormLowering final : OpConversionPattern<LayerNormOp> {
     Value mean = reduceMean(rewriter, loc, x, {axis});
     auto keptType = cast<RankedTensorType>(mean.getType());
     Value squares = reduceAlongAxis(
-        rewriter, loc, x, axis, rewriter.getZeroAttr(elementType), nullptr,
-        ValueRange{mean},
+        rewriter, loc, x, axis, rewriter.getZeroAttr(elementType),
         [](OpBuilder &b, Location l, ValueRange args, Value acc) -> Value {
           Value centred = arith::SubFOp::create(b, l, args[0], args[1]);
           return arith::AddFOp::create(
               b, l, acc, arith::MulFOp::create(b, l, centred, centred));
-        });
+        },
+        ValueRange{mean});
     Value inverseCount = arith::ConstantOp::create(
         rewriter, loc,
         FloatAttr::get(elementType, 1.0 / double(type.getDimSize(axis))));
@@ -1175,8 +1172,8 @@ struct SoftmaxLowering final : OpConversionPattern<SoftmaxOp> {
         APFloat::getInf(elementType.getFloatSemantics(), /*Negative=*/true));
     Value maximum = reduceAlongAxis(
         rewriter, loc, input, axis, lowest,
-        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          return arith::MaximumFOp::create(b, l, x, acc);
+        [](OpBuilder &b, Location l, ValueRange x, Value acc) -> Value {
+          return arith::MaximumFOp::create(b, l, x[0], acc);
         });
     SmallVector<AffineExpr> reducedExprs;
     for (int64_t dim = 0; dim < rank; ++dim)
@@ -1207,8 +1204,8 @@ struct SoftmaxLowering final : OpConversionPattern<SoftmaxOp> {
         });
     Value sum = reduceAlongAxis(
         rewriter, loc, exponentials, axis, rewriter.getZeroAttr(elementType),
-        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          return arith::AddFOp::create(b, l, x, acc);
+        [](OpBuilder &b, Location l, ValueRange x, Value acc) -> Value {
+          return arith::AddFOp::create(b, l, x[0], acc);
         });
     rewriter.replaceOp(
         op,
