@@ -47,34 +47,37 @@ for name, (sizes, opset) in CASES.items():
                               opset_version=opset, input_names=["input"],
                               output_names=["output"])
 
-# Split without sizes: three equal parts of 6 channels' conv, concatenated
-# in reverse order.
 rng = np.random.default_rng(0)
 w = rng.standard_normal((6, 3, 1, 1)).astype(np.float32)
-graph = helper.make_graph(
-    [helper.make_node("Conv", ["input", "w"], ["y"]),
-     helper.make_node("Split", ["y"], ["p0", "p1", "p2"], axis=1),
-     helper.make_node("Concat", ["p2", "p1", "p0"], ["output"], axis=1)],
-    "equal_default",
-    [helper.make_tensor_value_info("input", onnx.TensorProto.FLOAT, [2, 3, 5, 7])],
-    [helper.make_tensor_value_info("output", onnx.TensorProto.FLOAT, [2, 6, 5, 7])],
-    [numpy_helper.from_array(w, "w")])
-onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]),
-          os.path.join(out, "equal_default.onnx"))
+
+
+def save_conv_split_concat(name, split, concat_order, channels_out):
+    """Conv (3 -> 6 channels), the Split node `split`, and a Concat of its
+    outputs in `concat_order`, as NAME.onnx at opset 11."""
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["input", "w"], ["y"]), split,
+         helper.make_node("Concat", concat_order, ["output"], axis=1)],
+        name,
+        [helper.make_tensor_value_info("input", onnx.TensorProto.FLOAT, [2, 3, 5, 7])],
+        [helper.make_tensor_value_info("output", onnx.TensorProto.FLOAT,
+                                       [2, channels_out, 5, 7])],
+        [numpy_helper.from_array(w, "w")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]),
+              os.path.join(out, name + ".onnx"))
+
+
+# Split without sizes: three equal parts of 6 channels' conv, concatenated
+# in reverse order.
+save_conv_split_concat(
+    "equal_default", helper.make_node("Split", ["y"], ["p0", "p1", "p2"], axis=1),
+    ["p2", "p1", "p0"], 6)
 y = np.einsum("nchw,oc->nohw", x.numpy().astype(np.float64), w[:, :, 0, 0])
 np.save(os.path.join(out, "equal_default.npy"),
         np.concatenate([y[:, 4:6], y[:, 2:4], y[:, 0:2]], axis=1).astype(np.float32))
 
 # Parts that do not add up to the axis: an error naming the node.
-graph = helper.make_graph(
-    [helper.make_node("Conv", ["input", "w"], ["y"]),
-     helper.make_node("Split", ["y"], ["p0", "p1"], axis=1, split=[2, 2],
-                      name="bad_split"),
-     helper.make_node("Concat", ["p1", "p0"], ["output"], axis=1)],
-    "bad_split",
-    [helper.make_tensor_value_info("input", onnx.TensorProto.FLOAT, [2, 3, 5, 7])],
-    [helper.make_tensor_value_info("output", onnx.TensorProto.FLOAT, [2, 4, 5, 7])],
-    [numpy_helper.from_array(w, "w")])
-onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]),
-          os.path.join(out, "bad_split.onnx"))
+save_conv_split_concat(
+    "bad_split", helper.make_node("Split", ["y"], ["p0", "p1"], axis=1,
+                                  split=[2, 2], name="bad_split"),
+    ["p1", "p0"], 4)
 print(" ".join(list(CASES) + ["equal_default"]))
