@@ -108,6 +108,12 @@ def parse_variant(text):
     return (match.group(1), int(match.group(2))) if match else ("?", 512)
 
 
+def parse_huge_pages(text):
+    """MiB of weights the cnnc binary moved onto huge pages (0 if none)."""
+    match = re.search(r"huge_page_mib=([0-9.]+)", text)
+    return float(match.group(1)) if match else 0.0
+
+
 def time_torch(arch, batch, threads, runs, x):
     import torch
     import export as zoo
@@ -207,6 +213,7 @@ def main():
                                cnnc=cnnc_ms, ort=ort_ms, torch=torch_ms,
                                compile_s=compile_s, peak=peak * threads,
                                target=target, vector_bits=bits,
+                               huge_page_mib=parse_huge_pages(bench_out),
                                peak256=peaks[256] * threads,
                                peak512=peaks.get(512, 0.0) * threads)
                     if tuned_exe:

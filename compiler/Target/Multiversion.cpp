@@ -79,6 +79,47 @@ static void privatize(llvm::Module &module, llvm::StringRef prefix,
       global.setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
 }
 
+/// Constants of at least this size are weights and go to the model's
+/// constants section; smaller ones (names, shapes, the layer table) stay in
+/// .rodata, where something may read them during a model's first run.
+static constexpr uint64_t kMinSectionConstantBytes = 64 << 10;
+
+/// Puts the module's large constants, the model's weights, into the section
+/// `<prefix>_constants` and returns the bounds the linker defines for it
+/// (`__start_<section>` and `__stop_<section>`, hidden: each executable or
+/// library has its own), or null pointers if there is no such constant.
+/// Before the first run the runtime moves the section onto huge pages
+/// (runtime/src/constants.c); the section name is per model so that two
+/// models in one program are moved separately.
+static std::pair<llvm::Constant *, llvm::Constant *>
+placeConstants(llvm::Module &module, llvm::StringRef prefix) {
+  std::string section = (prefix + "_constants").str();
+  const llvm::DataLayout &layout = module.getDataLayout();
+  bool any = false;
+  for (llvm::GlobalVariable &global : module.globals()) {
+    if (!global.isConstant() || !global.hasInitializer() ||
+        !global.hasLocalLinkage() ||
+        layout.getTypeAllocSize(global.getValueType()) <
+            kMinSectionConstantBytes)
+      continue;
+    global.setSection(section);
+    any = true;
+  }
+  auto *ptr = llvm::PointerType::getUnqual(module.getContext());
+  if (!any)
+    return {llvm::ConstantPointerNull::get(ptr),
+            llvm::ConstantPointerNull::get(ptr)};
+  auto bound = [&](llvm::StringRef kind) {
+    auto *symbol = new llvm::GlobalVariable(
+        module, llvm::Type::getInt8Ty(module.getContext()),
+        /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage, nullptr,
+        "__" + kind + "_" + section);
+    symbol->setVisibility(llvm::GlobalValue::HiddenVisibility);
+    return symbol;
+  };
+  return {bound("start"), bound("stop")};
+}
+
 /// Drops what nothing uses and stores identical constants once.
 static void mergeAndStrip(llvm::Module &module) {
   llvm::LoopAnalysisManager loops;
@@ -240,9 +281,15 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
                                     prefix + "." + kind);
   };
 
+  auto [constantsBegin, constantsEnd] = placeConstants(module, prefix);
+  auto *constantsMapped = new llvm::GlobalVariable(
+      module, i64, /*isConstant=*/false, llvm::GlobalValue::InternalLinkage,
+      llvm::ConstantInt::getSigned(i64, -1), prefix + ".constants_mapped");
+
   // The descriptor: cnnrt_model in runtime/include/cnnrt/cnnrt.h.
   auto *modelType = llvm::StructType::get(
-      context, {ptr, ptr, i32, ptr, i64, i64, i64, ptr, i64, ptr});
+      context, {ptr, ptr, i32, ptr, i64, i64, i64, ptr, i64, ptr, ptr, ptr,
+                ptr});
   auto *descriptor = new llvm::GlobalVariable(
       module, modelType, /*isConstant=*/true,
       llvm::GlobalValue::InternalLinkage,
@@ -255,7 +302,8 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
                       llvm::ConstantInt::get(i64, numInputs),
                       tensorArray(model.inputs, "inputs"),
                       llvm::ConstantInt::get(i64, numOutputs),
-                      tensorArray(model.outputs, "outputs")}),
+                      tensorArray(model.outputs, "outputs"), constantsBegin,
+                      constantsEnd, constantsMapped}),
       prefix + ".model");
 
   // Each function of the C ABI: one call into the runtime with the
@@ -362,5 +410,18 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
     }
   }
   mergeAndStrip(module);
+  // The linker defines a section's bounds only if the section exists.
+  if (auto *start = dyn_cast<llvm::GlobalVariable>(constantsBegin)) {
+    bool used = llvm::any_of(module.globals(), [&](llvm::GlobalVariable &g) {
+      return g.getSection() == (prefix + "_constants").str();
+    });
+    if (!used) {
+      auto *end = cast<llvm::GlobalVariable>(constantsEnd);
+      for (llvm::GlobalVariable *bound : {start, end}) {
+        bound->replaceAllUsesWith(llvm::ConstantPointerNull::get(ptr));
+        bound->eraseFromParent();
+      }
+    }
+  }
   return result;
 }

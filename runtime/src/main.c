@@ -150,7 +150,9 @@ static void print_usage(const char *program) {
       "  --bench N       after the first (warm-up) run, time N more runs "
       "(N from 1\n"
       "                  to %d) and print one line\n"
-      "                  'bench: runs=N threads=T median_ms=M min_ms=M'.\n"
+      "                  'bench: runs=N threads=T median_ms=M min_ms=M ...'\n"
+      "                  (also the code variant that ran and the MiB of\n"
+      "                  weights the runtime moved onto huge pages).\n"
       "  --profile N     run N more times timing each layer; print per layer\n"
       "                  its op, output shape, algorithm, ms per run, "
       "GFLOP/s,\n"
@@ -412,9 +414,10 @@ static int run_benchmark(const model_io *io, int runs, int threads) {
                       ? times_ms[runs / 2]
                       : 0.5 * (times_ms[runs / 2 - 1] + times_ms[runs / 2]);
   printf("bench: runs=%d threads=%d median_ms=%.3f min_ms=%.3f target=%s "
-         "vector_bits=%d\n",
+         "vector_bits=%d huge_page_mib=%.1f\n",
          runs, threads, median, times_ms[0], cnn_model_target(),
-         (int)cnn_model_vector_bits());
+         (int)cnn_model_vector_bits(),
+         (double)cnnrt_huge_page_bytes() / (1024.0 * 1024.0));
   free(times_ms);
   return 0;
 }
@@ -491,8 +494,10 @@ static int write_profile(const char *path, int count, const double *ms,
   if (json)
     fprintf(file,
             "{\"threads\": %d, \"fma_peak_gflops_per_core\": %.1f, "
-            "\"target\": \"%s\", \"vector_bits\": %d, \"layers\": [\n",
-            threads, peak, cnn_model_target(), (int)cnn_model_vector_bits());
+            "\"target\": \"%s\", \"vector_bits\": %d, "
+            "\"huge_page_mib\": %.1f, \"layers\": [\n",
+            threads, peak, cnn_model_target(), (int)cnn_model_vector_bits(),
+            (double)cnnrt_huge_page_bytes() / (1024.0 * 1024.0));
   else
     fprintf(file, "layer,name,op,output,algorithm,flops,ms,gflops\n");
   for (int i = 0; i < count; ++i) {
@@ -568,9 +573,10 @@ static int run_profile(const model_io *io, const options *opts, int threads) {
   double peak = cnnrt_measure_fma_peak_gflops(vector_bits);
   double machine_peak = peak * threads;
   printf("profile: %d runs, %d threads, FMA peak %.1f GFLOP/s per core "
-         "(measured), %.3f ms per run, target %s (%d-bit vectors)\n",
+         "(measured), %.3f ms per run, target %s (%d-bit vectors), weights "
+         "on huge pages %.1f MiB\n",
          opts->profile_runs, threads, peak, total, cnn_model_target(),
-         vector_bits);
+         vector_bits, (double)cnnrt_huge_page_bytes() / (1024.0 * 1024.0));
   printf("%4s  %-28s %-30s %-16s %-11s %9s %9s %6s %6s\n", "#", "layer", "op",
          "output", "algorithm", "ms", "GFLOP/s", "%peak", "share");
   for (int i = 0; i < count; ++i) {

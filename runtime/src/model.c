@@ -129,6 +129,24 @@ static const cnnrt_variant *chosen_variant(const cnnrt_model *model) {
   return index < 0 ? NULL : &model->variants[index];
 }
 
+/// Before the model's first run: its weights onto huge pages
+/// (constants.c). Later runs see the result through `constants_mapped`
+/// without locking; the first ones wait here, since no code of the model
+/// may read its weights while they move.
+static void map_constants_once(const cnnrt_model *model) {
+  static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+  if (!model->constants_mapped ||
+      __atomic_load_n(model->constants_mapped, __ATOMIC_ACQUIRE) >= 0)
+    return;
+  pthread_mutex_lock(&mutex);
+  if (__atomic_load_n(model->constants_mapped, __ATOMIC_RELAXED) < 0)
+    __atomic_store_n(
+        model->constants_mapped,
+        cnnrt_map_constants(model->constants_begin, model->constants_end),
+        __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&mutex);
+}
+
 int cnnrt_model_run_io(const cnnrt_model *model, int64_t n,
                        const float *const *inputs, float *const *outputs,
                        void *workspace, size_t workspace_bytes) {
@@ -193,6 +211,7 @@ int cnnrt_model_run_io(const cnnrt_model *model, int64_t n,
       return CNNRT_ERR_OUT_OF_MEMORY;
   }
 
+  map_constants_once(model);
   // Whole blocks through the block code, the rest image by image.
   const float *in[CNNRT_MAX_TENSORS];
   float *out[CNNRT_MAX_TENSORS];

@@ -62,6 +62,7 @@ static const cnnrt_variant fake_variants[] = {{"fake-cpu", FAKE_MODEL_FEATURES,
                                                256, fake_run, NULL,
                                                fake_layer_table, 1024}};
 static int32_t fake_selected = -1;
+static int64_t fake_mapped = -1;
 static const cnnrt_tensor_info fake_inputs[] = {
     {"input", 4, fake_input_shape, FAKE_INPUT_NUMEL}};
 static const cnnrt_tensor_info fake_outputs[] = {
@@ -70,7 +71,7 @@ static const cnnrt_tensor_info fake_outputs[] = {
      fake_output_shape, FAKE_OUTPUT_NUMEL}};
 static const cnnrt_model fake_model = {
     "cnn_model", fake_variants, 1, &fake_selected, 1, 0,
-    1,           fake_inputs,   1, fake_outputs};
+    1,           fake_inputs,   1, fake_outputs, NULL, NULL, &fake_mapped};
 
 int cnn_model_run(const float *input, float *output) {
   return cnnrt_model_run(&fake_model, 1, input, output, NULL, 0);

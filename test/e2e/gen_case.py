@@ -486,6 +486,14 @@ def _(s, n):
     return net
 
 
+@case("linear_large")
+def _(s, n):  # 4 MiB of weights: at least one whole 2 MiB page of them
+    net = Net((n, 1024, 1, 1), s)
+    x = net.flatten(net.input)
+    net.linear(x, 1024, relu=True)
+    return net
+
+
 @case("linear_no_bias")
 def _(s, n):
     net = Net((n, 4, 3, 3), s)

@@ -32,6 +32,16 @@ for name in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"):
     if name in os.environ:
         config.environment[name] = os.environ[name]
 
+# Transparent huge pages for madvise()d memory: a compiled model moves its
+# weights onto them (runtime/src/constants.c).
+try:
+    with open("/sys/kernel/mm/transparent_hugepage/enabled") as thp:
+        thp_setting = thp.read()
+    if "[always]" in thp_setting or "[madvise]" in thp_setting:
+        config.available_features.add("thp")
+except OSError:
+    pass
+
 # This CPU's features (x86-64 Linux), for tests of binaries compiled for
 # other CPUs: `cpu-avx512f`, ..., and %unsupported_cpu, a --target-cpu
 # whose code this CPU cannot run (feature `has-unsupported-cpu`).

@@ -36,6 +36,10 @@
 // that thread's later calls (freed when the thread exits, or by
 // cnn_model_release_workspace()); cnn_model_run_with_workspace uses the
 // caller's, so that an embedding program controls every allocation.
+// On Linux the first run of the model also moves its weights (the whole
+// 2 MiB pages of its section cnn_model_constants) onto transparent huge
+// pages, a copy in anonymous memory at the same addresses; environment
+// CNNRT_HUGE_PAGES=0 turns that off (cnnrt_map_constants in cnnrt/cnnrt.h).
 //
 // Threads. Any number of program threads may call the run functions at
 // once, on different buffers (or workspaces). One call at a time runs its

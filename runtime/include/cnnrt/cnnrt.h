@@ -178,6 +178,19 @@ int cnnrt_default_num_threads(void);
 // may too. A no-op where the C library has no such setting.
 void cnnrt_keep_freed_memory(void);
 
+// Moves the whole huge pages inside [begin, end), read-only data of this
+// process, onto transparent huge pages: copies them into anonymous memory
+// advised with MADV_HUGEPAGE, makes that read-only and moves it over the
+// same addresses. Returns the bytes moved: 0 where the kernel gives no
+// huge pages, the range holds no whole one, a step fails (the data stays
+// where it was) or the environment sets CNNRT_HUGE_PAGES=0. Nothing may
+// read the range while it runs. A model calls it for its weights before
+// its first run (cnnrt_model.constants_begin).
+int64_t cnnrt_map_constants(const void *begin, const void *end);
+
+// The bytes cnnrt_map_constants has moved onto huge pages in this process.
+int64_t cnnrt_huge_page_bytes(void);
+
 //===----------------------------------------------------------------------===//
 // Per-layer profiling
 //===----------------------------------------------------------------------===//
@@ -269,6 +282,12 @@ typedef struct cnnrt_model {
   const cnnrt_tensor_info *inputs;
   int64_t num_outputs; // 1 to CNNRT_MAX_TENSORS
   const cnnrt_tensor_info *outputs;
+  // The model's weights (the linker's bounds of its section
+  // NAME_constants; both NULL if it has none) and the bytes of them the
+  // first run moved onto huge pages (-1 until then).
+  const char *constants_begin;
+  const char *constants_end;
+  int64_t *constants_mapped;
 } cnnrt_model;
 
 // cnn_model_run_io: runs `n` images of every input into every output, with
