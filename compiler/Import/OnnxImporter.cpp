@@ -26,6 +26,7 @@
 #include "llvm/Support/Path.h"
 
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <limits>
 #include <map>
@@ -205,27 +206,51 @@ OnnxImporter::readTensor(const onnx::TensorProto &tensor) {
                      << formatList(shape);
     elements *= dim;
   }
-  Type elementType;
+  // Float tensors become f32 (float64: shape arithmetic of old exports,
+  // which casts such constants to int64), integer and bool ones i64.
   size_t elementSize;
+  bool isFloat = false;
   switch (tensor.data_type()) {
   case onnx::TensorProto_DataType_FLOAT:
-    elementType = builder.getF32Type();
     elementSize = 4;
+    isFloat = true;
+    break;
+  case onnx::TensorProto_DataType_DOUBLE:
+    elementSize = 8;
+    isFloat = true;
     break;
   case onnx::TensorProto_DataType_INT64:
-    elementType = builder.getI64Type();
+  case onnx::TensorProto_DataType_UINT64:
     elementSize = 8;
+    break;
+  case onnx::TensorProto_DataType_INT32:
+  case onnx::TensorProto_DataType_UINT32:
+    elementSize = 4;
+    break;
+  case onnx::TensorProto_DataType_INT16:
+  case onnx::TensorProto_DataType_UINT16:
+    elementSize = 2;
+    break;
+  case onnx::TensorProto_DataType_INT8:
+  case onnx::TensorProto_DataType_UINT8:
+  case onnx::TensorProto_DataType_BOOL:
+    elementSize = 1;
     break;
   default:
     return error() << "tensor '" << tensor.name() << "' has data type "
-                   << tensor.data_type()
-                   << "; only float32 and int64 tensors are supported";
+                   << tensor.data_type() << " ("
+                   << onnx::TensorProto_DataType_Name(
+                          static_cast<onnx::TensorProto_DataType>(
+                              tensor.data_type()))
+                   << "); supported: float32, float64 (read as float32), "
+                      "integers and bool (read as int64)";
   }
   uint64_t bytes = elements * elementSize;
   if (bytes > kMaxTensorBytes)
     return error() << "tensor '" << tensor.name() << "' is absurdly large ("
                    << bytes << " bytes)";
-  auto type = RankedTensorType::get(shape, elementType);
+  auto type = RankedTensorType::get(
+      shape, isFloat ? Type(builder.getF32Type()) : Type(builder.getI64Type()));
 
   std::string external;
   ArrayRef<char> raw;
@@ -271,22 +296,86 @@ OnnxImporter::readTensor(const onnx::TensorProto &tensor) {
       return error() << "tensor '" << tensor.name() << "' holds " << raw.size()
                      << " bytes of data but its shape " << formatList(shape)
                      << " needs " << bytes;
-    return DenseElementsAttr::getFromRawBuffer(type, raw);
+  } else {
+    // The typed fields: float_data, double_data, int64_data, uint64_data,
+    // and int32_data for the integer types of 32 bits and less.
+    int64_t count;
+    switch (tensor.data_type()) {
+    case onnx::TensorProto_DataType_FLOAT:
+      count = tensor.float_data_size();
+      break;
+    case onnx::TensorProto_DataType_DOUBLE:
+      count = tensor.double_data_size();
+      break;
+    case onnx::TensorProto_DataType_INT64:
+      count = tensor.int64_data_size();
+      break;
+    case onnx::TensorProto_DataType_UINT64:
+    case onnx::TensorProto_DataType_UINT32:
+      count = tensor.uint64_data_size();
+      break;
+    default:
+      count = tensor.int32_data_size();
+      break;
+    }
+    if (static_cast<uint64_t>(count) != elements)
+      return error() << "tensor '" << tensor.name() << "' holds " << count
+                     << " values but its shape " << formatList(shape)
+                     << " needs " << elements;
   }
-  if (elementType.isF32()) {
-    if (static_cast<uint64_t>(tensor.float_data_size()) != elements)
-      return error() << "tensor '" << tensor.name() << "' holds "
-                     << tensor.float_data_size() << " floats but its shape "
-                     << formatList(shape) << " needs " << elements;
+  if (tensor.data_type() == onnx::TensorProto_DataType_FLOAT) {
+    if (!raw.empty() || elements == 0)
+      return DenseElementsAttr::getFromRawBuffer(type, raw);
     return DenseElementsAttr::get(
         type, ArrayRef<float>(tensor.float_data().data(), elements));
   }
-  if (static_cast<uint64_t>(tensor.int64_data_size()) != elements)
-    return error() << "tensor '" << tensor.name() << "' holds "
-                   << tensor.int64_data_size() << " integers but its shape "
-                   << formatList(shape) << " needs " << elements;
-  return DenseElementsAttr::get(
-      type, ArrayRef<int64_t>(tensor.int64_data().data(), elements));
+  if (tensor.data_type() == onnx::TensorProto_DataType_INT64) {
+    if (!raw.empty() || elements == 0)
+      return DenseElementsAttr::getFromRawBuffer(type, raw);
+    return DenseElementsAttr::get(
+        type, ArrayRef<int64_t>(tensor.int64_data().data(), elements));
+  }
+  // The other types element by element, from the raw little-endian bytes
+  // or the typed field.
+  bool fromRaw = !raw.empty();
+  auto rawElement = [&](uint64_t i, auto sample) {
+    decltype(sample) value;
+    std::memcpy(&value, raw.data() + i * sizeof(value), sizeof(value));
+    return value;
+  };
+  if (isFloat) { // float64
+    SmallVector<float> values;
+    values.reserve(elements);
+    for (uint64_t i = 0; i < elements; ++i)
+      values.push_back(static_cast<float>(
+          fromRaw ? rawElement(i, double()) : tensor.double_data(i)));
+    return DenseElementsAttr::get(type, ArrayRef<float>(values));
+  }
+  auto intElement = [&](uint64_t i) -> int64_t {
+    switch (tensor.data_type()) {
+    case onnx::TensorProto_DataType_UINT64:
+      return static_cast<int64_t>(fromRaw ? rawElement(i, uint64_t())
+                                          : tensor.uint64_data(i));
+    case onnx::TensorProto_DataType_UINT32:
+      return fromRaw ? rawElement(i, uint32_t())
+                     : static_cast<int64_t>(tensor.uint64_data(i));
+    case onnx::TensorProto_DataType_INT32:
+      return fromRaw ? rawElement(i, int32_t()) : tensor.int32_data(i);
+    case onnx::TensorProto_DataType_INT16:
+      return fromRaw ? rawElement(i, int16_t()) : tensor.int32_data(i);
+    case onnx::TensorProto_DataType_UINT16:
+      return fromRaw ? rawElement(i, uint16_t()) : tensor.int32_data(i);
+    case onnx::TensorProto_DataType_INT8:
+      return fromRaw ? rawElement(i, int8_t()) : tensor.int32_data(i);
+    default: // uint8, bool
+      return fromRaw ? rawElement(i, uint8_t()) : tensor.int32_data(i);
+    }
+  };
+  SmallVector<int64_t> values;
+  values.reserve(elements);
+  for (uint64_t i = 0; i < elements; ++i)
+    values.push_back(intElement(i));
+  return DenseElementsAttr::get(type, ArrayRef<int64_t>(values));
 }
 
 /// The constant behind a node operand (initializer or Constant node), if any.

@@ -151,6 +151,31 @@ save("pad_negative", [
     helper.make_node("Pad", ["x", "pads"], ["y"], name="crop")],
     [ints("pads", [0, 0, -1, 0, 0, 0, 0, 0])])
 
+# Constants of other types, as old exports write shape arithmetic (opset 8:
+# float64 Constants cast to int64), in raw bytes and in the typed fields:
+# x reshaped to [1, 3, 64] with a shape built from a float64 3, an int32 64
+# and a bool, uint8 and int16 1 (their product).
+typed_nodes = [
+    helper.make_node("Constant", [], ["three_f64"], name="three",
+                     value=numpy_helper.from_array(np.array([3.0]), "t")),
+    helper.make_node("Cast", ["three_f64"], ["three"], name="three_i64", to=TensorProto.INT64),
+    helper.make_node("Cast", ["sixty_four_i32"], ["sixty_four"], name="to_i64", to=TensorProto.INT64),
+    helper.make_node("Mul", ["one_bool", "one_u8"], ["one_a"], name="one_a"),
+    helper.make_node("Mul", ["one_a", "one_i16"], ["one"], name="one"),
+    helper.make_node("Concat", ["one", "three", "sixty_four"], ["shape"], name="shape", axis=0),
+    helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape"),
+]
+typed_inits = [
+    helper.make_tensor("sixty_four_i32", TensorProto.INT32, [1], [64]),
+    helper.make_tensor("one_bool", TensorProto.BOOL, [1], [True]),
+    numpy_helper.from_array(np.array([1], np.uint8), "one_u8"),
+    helper.make_tensor("one_i16", TensorProto.INT16, [1], [1]),
+]
+save("typed_constants", typed_nodes, typed_inits, opset=8)
+# A float16 weight is not read.
+save("float16_weight", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_half")],
+     [numpy_helper.from_array(np.ones((4, 3, 3, 3), np.float16), "w")])
+
 # The good network with its weights in an external data file.
 external = onnx.load(os.path.join(out, "good.onnx"))
 onnx.save(external, os.path.join(out, "external.onnx"), save_as_external_data=True,
