@@ -160,8 +160,10 @@ typed_nodes = [
                      value=numpy_helper.from_array(np.array([3.0]), "t")),
     helper.make_node("Cast", ["three_f64"], ["three"], name="three_i64", to=TensorProto.INT64),
     helper.make_node("Cast", ["sixty_four_i32"], ["sixty_four"], name="to_i64", to=TensorProto.INT64),
-    helper.make_node("Mul", ["one_bool", "one_u8"], ["one_a"], name="one_a"),
-    helper.make_node("Mul", ["one_a", "one_i16"], ["one"], name="one"),
+    *[helper.make_node("Cast", [f"one_{t}"], [f"one_{t}_i64"], name=f"cast_{t}",
+                       to=TensorProto.INT64) for t in ("bool", "u8", "i16")],
+    helper.make_node("Mul", ["one_bool_i64", "one_u8_i64"], ["one_a"], name="one_a"),
+    helper.make_node("Mul", ["one_a", "one_i16_i64"], ["one"], name="one"),
     helper.make_node("Concat", ["one", "three", "sixty_four"], ["shape"], name="shape", axis=0),
     helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape"),
 ]
