@@ -77,13 +77,14 @@ struct TargetModel {
 struct Decision {
   KernelAlgorithm algorithm = KernelAlgorithm::Direct;
   int64_t pixels = 1, tail = 0, channels = 1, reduction = 1, taskRows = 1,
-          taskChannels = 1, paddedChannels = 0;
+          taskChannels = 1, paddedChannels = 0, groups = 1;
   bool packFilter = false;
 
   KernelAttr toAttr(MLIRContext *ctx, int64_t vectorWidth) const {
     return KernelAttr::get(ctx, algorithm, vectorWidth, pixels, tail, channels,
                            reduction, taskRows, taskChannels,
-                           BoolAttr::get(ctx, packFilter), paddedChannels);
+                           BoolAttr::get(ctx, packFilter), paddedChannels,
+                           groups);
   }
 };
 } // namespace
@@ -358,6 +359,7 @@ static Decision decideGrouped(Conv2DOp conv, const TargetModel &target) {
   int64_t groupOutputs = f / groups;
   Decision d = chooseConvBlocks({out[0], out[2], out[3], groupOutputs},
                                 filter[1], filter[2], filter[3], target);
+  d.groups = groups;
   d.taskRows = 1;
   d.taskChannels = f;
   d.packFilter = false;

@@ -202,25 +202,23 @@ static void packTaskFilter(RewriterBase &rewriter,
     rewriter.eraseOp(constant);
 }
 
-/// The grouped convolution `op` is, in the form createGroupedConvolution
-/// builds (loops (n, oh, ow, g, k, kh, kw, c)), or null.
-static linalg::GenericOp getGroupedConvolution(Operation *op) {
-  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
-  if (!generic || generic.getNumLoops() != 8 ||
-      generic.getNumReductionLoops() != 3)
-    return {};
-  return generic;
-}
-
-/// Whether `op` is a register block's convolution: HWCF, or one group's.
-static bool isBlockConvolution(Operation *op) {
-  return isa<linalg::Conv2DNhwcHwcfOp>(op) || getGroupedConvolution(op);
+/// Whether `op` is the convolution of a kernel, or of one of its register
+/// blocks: an HWCF convolution, or, for a grouped kernel (its `groups`
+/// field), the grouped convolution createGroupedConvolution builds (the
+/// only op of such a kernel with reduction loops; its epilogue has none).
+static bool isKernelConvolution(Operation *op, KernelAttr kernel) {
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op))
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  return generic && kernel && kernel.isGrouped() &&
+         generic.getNumReductionLoops() > 0;
 }
 
 static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
                                     linalg::LinalgOp blockConv,
                                     KernelAttr kernel);
-static Operation *getBlockConvolution(ArrayRef<Operation *> ops);
+static Operation *getBlockConvolution(ArrayRef<Operation *> ops,
+                                      KernelAttr kernel);
 static LogicalResult simplifyVectorCode(Operation *root);
 
 /// Tiles, decomposes and vectorizes one convolution kernel as `kernel`
@@ -241,7 +239,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
                                              : conv.getOperation());
   // The root's loops: (n, oh, ow, oc), then the convolution's (kh, kw, ic);
   // a grouped convolution's: (n, oh, ow, g, k), then (kh, kw, c).
-  bool grouped = bool(getGroupedConvolution(conv));
+  bool grouped = kernel.isGrouped();
   int64_t rootLoops = (epilogue ? 4 : 7) + (grouped ? 1 : 0);
   auto rootSizes = [&](SmallVector<int64_t> sizes) {
     sizes.resize(rootLoops, 0);
@@ -307,7 +305,8 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
     return failure();
   if (!kernel.getTail())
     return vectorizeBlock(
-        rewriter, cast<linalg::LinalgOp>(getBlockConvolution(*blocks)), kernel);
+        rewriter,
+        cast<linalg::LinalgOp>(getBlockConvolution(*blocks, kernel)), kernel);
   // A width that `pixels` does not divide: the last block of each row is
   // peeled into its own iteration, where it has the static tail size.
   scf::ForOp tailLoop;
@@ -321,7 +320,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   // have folded into the task's body).
   SmallVector<linalg::LinalgOp> blockConvs;
   task->walk([&](linalg::LinalgOp blockConv) {
-    if (isBlockConvolution(blockConv))
+    if (isKernelConvolution(blockConv, kernel))
       blockConvs.push_back(blockConv);
   });
   for (linalg::LinalgOp blockConv : blockConvs)
@@ -331,9 +330,10 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
 }
 
 /// The register block's convolution among a block's tiled ops.
-static Operation *getBlockConvolution(ArrayRef<Operation *> ops) {
+static Operation *getBlockConvolution(ArrayRef<Operation *> ops,
+                                      KernelAttr kernel) {
   for (Operation *op : ops)
-    if (isBlockConvolution(op))
+    if (isKernelConvolution(op, kernel))
       return op;
   return nullptr;
 }
@@ -394,7 +394,8 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
     if (isa<linalg::GenericOp>(user) && user->getBlock() == body)
       elementwise.push_back(user);
   }
-  if (linalg::GenericOp grouped = getGroupedConvolution(blockConv)) {
+  auto grouped = dyn_cast<linalg::GenericOp>(blockConv.getOperation());
+  if (grouped && kernel.isGrouped()) {
     FailureOr<linalg::Conv2DNhwcHwcfOp> hwcf =
         getGroupBlockAsHwcf(rewriter, grouped);
     if (failed(hwcf))
@@ -776,14 +777,14 @@ struct CnnTileConvolutionsPass final
       }
       // A convolution, or the ReLU over one: the root of a conv kernel.
       linalg::LinalgOp conv;
-      if (isBlockConvolution(op))
+      if (isKernelConvolution(op, kernel))
         conv = root;
       auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op);
       auto generic = dyn_cast<linalg::GenericOp>(op);
       if (!conv && !depthwise && generic &&
           generic.getNumReductionLoops() == 0) {
         Operation *producer = generic.getDpsInputs()[0].getDefiningOp();
-        if (producer && isBlockConvolution(producer))
+        if (producer && isKernelConvolution(producer, kernel))
           conv = cast<linalg::LinalgOp>(producer);
         depthwise = generic.getDpsInputs()[0]
                         .getDefiningOp<linalg::DepthwiseConv2DNhwcHwcOp>();

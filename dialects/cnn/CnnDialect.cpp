@@ -69,7 +69,7 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t pixels, int64_t tail, int64_t channels,
                                  int64_t reduction, int64_t taskRows,
                                  int64_t taskChannels, BoolAttr packFilter,
-                                 int64_t paddedChannels) {
+                                 int64_t paddedChannels, int64_t groups) {
   if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
     return emitError() << "kernel vector_width must be 4, 8 or 16, not "
                        << vectorWidth;
@@ -90,6 +90,10 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
        algorithm != KernelAlgorithm::PairedColumns))
     return emitError() << "kernel padded_channels must be 0, or positive "
                           "with the direct or paired_columns algorithm";
+  if (groups < 1 ||
+      (groups > 1 && (algorithm != KernelAlgorithm::Direct || paddedChannels)))
+    return emitError() << "kernel groups must be 1, or above 1 with the "
+                          "direct algorithm and no padded_channels";
   return success();
 }
 
@@ -134,6 +138,15 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError("kernel paired_columns needs a width stride of "
                              "2, width dilation 1, one group and at most 4 "
                              "input channels");
+    // A grouped kernel for exactly the grouped convolutions the lowering
+    // computes group by group.
+    int64_t groups =
+        conv.getGroups() != 1 && !conv.isDepthwise() ? conv.getGroups() : 1;
+    if (kernel.getGroups() != groups)
+      return op->emitOpError("kernel groups (")
+             << kernel.getGroups() << ") must be " << groups
+             << (groups == 1 ? " (an ungrouped or depthwise convolution)"
+                             : ", the convolution's groups");
     int64_t outputChannels = conv.getType().getDimSize(1);
     if (int64_t padded = kernel.getPaddedChannels()) {
       if (padded <= outputChannels || conv.getGroups() != 1)
@@ -152,6 +165,8 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
     if (algorithm != KernelAlgorithm::Direct)
       return op->emitOpError("kernel ") << stringifyKernelAlgorithm(algorithm)
                                         << " applies to convolutions only";
+    if (kernel.isGrouped())
+      return op->emitOpError("kernel groups applies to convolutions only");
     return success();
   }
   return op->emitOpError("takes no 'cnn.kernel': kernels are chosen for "

@@ -89,6 +89,11 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
       multiple of the vector width above the layer's own (ShuffleNet's 58
       and 24, SqueezeNet's 1000): the filter and bias get zero channels up to it, and the extra
       outputs are dropped after the kernel. Blocks divide this count.
+    - `groups` (1, the default, when not grouped): a grouped kernel's
+      number of groups, the convolution's own (ResNeXt, RegNet): each
+      register block lies inside one group. Not a choice (a kernel config
+      cannot set it): it tells the lowering which form the kernel takes.
+      Depthwise convolutions have a kernel of their own and keep 1.
 
     ```mlir
     %y = cnn.conv2d %x, %w padding [1, 1, 1, 1] relu {cnn.kernel = #cnn.kernel<
@@ -107,7 +112,8 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
     "int64_t":$task_rows,
     "int64_t":$task_channels,
     "BoolAttr":$pack_filter,
-    DefaultValuedParameter<"int64_t", "0">:$padded_channels
+    DefaultValuedParameter<"int64_t", "0">:$padded_channels,
+    DefaultValuedParameter<"int64_t", "1">:$groups
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
@@ -119,6 +125,7 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
              getAlgorithm() == KernelAlgorithm::WinogradF4;
     }
     bool packsFilter() const { return getPackFilter().getValue(); }
+    bool isGrouped() const { return getGroups() > 1; }
   }];
 }
 

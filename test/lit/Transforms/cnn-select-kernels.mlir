@@ -41,8 +41,8 @@
 // tasks are 8 groups (128 channels) of a row. With AVX2, 7 pixels of one vector
 // (8 of the group's channels) hold more accumulators than 6 pixels of two
 // with a 1-pixel tail.
-// CHECK: cnn.conv2d {{.*}} groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = false>}
-// AVX2: cnn.conv2d {{.*}} groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 7, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = false>}
+// CHECK: cnn.conv2d {{.*}} groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = false, groups = 32>}
+// AVX2: cnn.conv2d {{.*}} groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 7, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = false, groups = 32>}
 // A linear layer: its 10 features are one packed block and one task.
 // The global average pooling (one output pixel): blocks of 4 vectors of
 // channels, one task each (8 tasks of 64 channels; AVX2, 16 of 32).

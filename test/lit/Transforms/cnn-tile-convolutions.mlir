@@ -301,7 +301,7 @@ func.func @grouped(%x: tensor<1x10x10x2x8xf32>, %b: tensor<2x8xf32>) -> tensor<1
     linalg.yield %s : f32
   } -> tensor<1x8x8x2x8xf32>
   %e2 = tensor.empty() : tensor<1x8x8x2x8xf32>
-  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, g, k) -> (n, h, w, g, k)>, affine_map<(n, h, w, g, k) -> (n, h, w, g, k)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x8x8x2x8xf32>) outs(%e2 : tensor<1x8x8x2x8xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = false>} {
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, g, k) -> (n, h, w, g, k)>, affine_map<(n, h, w, g, k) -> (n, h, w, g, k)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x8x8x2x8xf32>) outs(%e2 : tensor<1x8x8x2x8xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = false, groups = 2>} {
   ^bb0(%in: f32, %out: f32):
     %z = arith.constant 0.0 : f32
     %m = arith.maximumf %in, %z : f32

@@ -176,12 +176,12 @@ func.func @shortcut_a(%x: tensor<1x16x32x32xf32>) -> tensor<1x32x16x16xf32> {
 // CHECK: %[[CONV:.+]] = linalg.generic {indexing_maps = [#[[IN]], #[[FILTER]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X]], %[[W]] : tensor<1x7x7x2x2xf32>, tensor<2x3x3x2x2xf32>) outs(%[[INIT]] : tensor<1x3x3x2x2xf32>)
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: %[[RELU:.+]] = linalg.generic {{.*}} ins(%[[CONV]] : tensor<1x3x3x2x2xf32>) {{.*}} attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 3, tail = 0, channels = 2, reduction = 2, task_rows = 1, task_channels = 4, pack_filter = false>}
+// CHECK: %[[RELU:.+]] = linalg.generic {{.*}} ins(%[[CONV]] : tensor<1x3x3x2x2xf32>) {{.*}} attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 3, tail = 0, channels = 2, reduction = 2, task_rows = 1, task_channels = 4, pack_filter = false, groups = 2>}
 // CHECK: arith.maximumf
 // CHECK: tensor.collapse_shape %[[RELU]] {{\[}}[0], [1], [2], [3, 4]] : tensor<1x3x3x2x2xf32> into tensor<1x3x3x4xf32>
 func.func @grouped(%x: tensor<1x4x5x5xf32>, %b: tensor<4xf32>, %r: tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32> {
   %w = arith.constant dense<[[[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]], [[9.0, 10.0, 11.0], [12.0, 13.0, 14.0], [15.0, 16.0, 17.0]]], [[[18.0, 19.0, 20.0], [21.0, 22.0, 23.0], [24.0, 25.0, 26.0]], [[27.0, 28.0, 29.0], [30.0, 31.0, 32.0], [33.0, 34.0, 35.0]]], [[[36.0, 37.0, 38.0], [39.0, 40.0, 41.0], [42.0, 43.0, 44.0]], [[45.0, 46.0, 47.0], [48.0, 49.0, 50.0], [51.0, 52.0, 53.0]]], [[[54.0, 55.0, 56.0], [57.0, 58.0, 59.0], [60.0, 61.0, 62.0]], [[63.0, 64.0, 65.0], [66.0, 67.0, 68.0], [69.0, 70.0, 71.0]]]]> : tensor<4x2x3x3xf32>
-  %0 = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [1, 1, 1, 1] groups 2 residual(%r) relu {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 3, tail = 0, channels = 2, reduction = 2, task_rows = 1, task_channels = 4, pack_filter = false>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>, tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  %0 = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [1, 1, 1, 1] groups 2 residual(%r) relu {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 3, tail = 0, channels = 2, reduction = 2, task_rows = 1, task_channels = 4, pack_filter = false, groups = 2>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>, tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
   return %0 : tensor<1x4x3x3xf32>
 }
 

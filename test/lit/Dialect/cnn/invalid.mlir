@@ -645,6 +645,47 @@ func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<58x16x3x3xf32>) {
 
 // -----
 
+// A grouped kernel's groups are the convolution's.
+func.func @f(%x: tensor<1x32x8x8xf32>, %w: tensor<32x8x3x3xf32>) {
+  // expected-error @+1 {{kernel groups (1) must be 4, the convolution's groups}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 32, pack_filter = false>} : (tensor<1x32x8x8xf32>, tensor<32x8x3x3xf32>) -> tensor<1x32x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x32x8x8xf32>, %w: tensor<32x32x3x3xf32>) {
+  // expected-error @+1 {{kernel groups (4) must be 1 (an ungrouped or depthwise convolution)}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 32, pack_filter = false, groups = 4>} : (tensor<1x32x8x8xf32>, tensor<32x32x3x3xf32>) -> tensor<1x32x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x32x8x8xf32>, %w: tensor<32x1x3x3xf32>) {
+  // expected-error @+1 {{kernel groups (32) must be 1 (an ungrouped or depthwise convolution)}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 32 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 32, pack_filter = false, groups = 32>} : (tensor<1x32x8x8xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x32x8x8xf32>, %w: tensor<32x8x3x3xf32>) {
+  // expected-error @+1 {{kernel groups must be 1, or above 1 with the direct algorithm and no padded_channels}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 4 {cnn.kernel = #cnn.kernel<algorithm = winograd_f2, vector_width = 16, pixels = 8, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 32, pack_filter = false, groups = 4>} : (tensor<1x32x8x8xf32>, tensor<32x8x3x3xf32>) -> tensor<1x32x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x64xf32>, %w: tensor<16x64xf32>) {
+  // expected-error @+1 {{kernel groups applies to convolutions only}}
+  %0 = cnn.linear %x, %w {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = false, groups = 2>} : (tensor<1x64xf32>, tensor<16x64xf32>) -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
 func.func @f(%x: tensor<*xf32>, %s: tensor<4xf32>) {
   // expected-error @+1 {{input must be a ranked tensor}}
   %0 = cnn.layer_norm %x, %s, %s axis 0 epsilon 1.0e-6 : (tensor<*xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<*xf32>
