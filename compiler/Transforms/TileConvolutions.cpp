@@ -305,8 +305,8 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
     return failure();
   if (!kernel.getTail())
     return vectorizeBlock(
-        rewriter,
-        cast<linalg::LinalgOp>(getBlockConvolution(*blocks, kernel)), kernel);
+        rewriter, cast<linalg::LinalgOp>(getBlockConvolution(*blocks, kernel)),
+        kernel);
   // A width that `pixels` does not divide: the last block of each row is
   // peeled into its own iteration, where it has the static tail size.
   scf::ForOp tailLoop;
