@@ -809,7 +809,10 @@ struct CnnTileConvolutionsPass final
           ++untiledConvolutions;
         continue;
       }
-      if (generic && generic.getNumReductionLoops() == 1 &&
+      // A linear layer's or a Winograd GEMM's batched contraction
+      // (createBatchedContraction), as MLIR's contraction interface
+      // classifies it.
+      if (generic && linalg::isaContractionOpInterface(generic) &&
           generic.getNumLoops() == 4) {
         if (succeeded(tileAndVectorizeContraction(rewriter, generic, kernel)))
           ++contractions;
