@@ -107,6 +107,8 @@ TORCHVISION_ARCHS = [
     "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn",
     "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
     "resnext50_32x4d", "wide_resnet50_2",
+    # Large strided first filters (11x11/4, 5x5), no BatchNorm.
+    "alexnet",
 ]
 
 # The efficient families: depthwise-separable and inverted-residual blocks
@@ -171,8 +173,10 @@ def default_size(arch):
 
 def min_size(arch):
     """The smallest input height and width the architecture accepts (its
-    downsampling leaves at least one pixel)."""
-    return 75 if arch == "inception_v3" else 32
+    downsampling leaves at least one pixel; AlexNet's adaptive average
+    pooling to 6x6 exports as an AveragePool only from features that 6
+    divides, 6x6 itself from 223 to 226 pixels)."""
+    return {"inception_v3": 75, "alexnet": 224}.get(arch, 32)
 
 
 def cifar_config(arch):

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(ROOT, "examples", "zoo"))
 
 import export as zoo  # noqa: E402  (examples/zoo/export.py)
 
-DEFAULT_MODELS = ["resnet18", "resnet50", "vgg16", "resnext50_32x4d",
+DEFAULT_MODELS = ["resnet18", "resnet50", "vgg16", "resnext50_32x4d", "alexnet",
                   "resnet20_a", "resnet20_b", "resnet56_a", "plain56",
                   # The efficient families: depthwise, squeeze-excitation,
                   # concatenation, channel shuffle, Inception branches.
