@@ -79,15 +79,16 @@ static void privatize(llvm::Module &module, llvm::StringRef prefix,
       global.setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
 }
 
-/// Constants of at least this size are weights and go to the model's
-/// constants section; smaller ones (names, shapes, the layer table) stay in
-/// .rodata, where something may read them during a model's first run.
+/// Float arrays of at least this size are weights and go to the model's
+/// constants section. Everything else (names, shapes, the layer table, of
+/// any size) stays in .rodata: the C ABI may read it while the first run
+/// moves the section.
 static constexpr uint64_t kMinSectionConstantBytes = 64 << 10;
 
-/// Puts the module's large constants, the model's weights, into the section
-/// `<prefix>_constants` and returns the bounds the linker defines for it
-/// (`__start_<section>` and `__stop_<section>`, hidden: each executable or
-/// library has its own), or null pointers if there is no such constant.
+/// Puts the module's large float constants, the model's weights, into the
+/// section `<prefix>_constants` and returns the bounds the linker defines
+/// for it (`__start_<section>` and `__stop_<section>`, hidden: each
+/// executable or library has its own), or null pointers if there is none.
 /// Before the first run the runtime moves the section onto huge pages
 /// (runtime/src/constants.c); the section name is per model so that two
 /// models in one program are moved separately.
@@ -97,10 +98,11 @@ placeConstants(llvm::Module &module, llvm::StringRef prefix) {
   const llvm::DataLayout &layout = module.getDataLayout();
   bool any = false;
   for (llvm::GlobalVariable &global : module.globals()) {
+    auto *array = dyn_cast<llvm::ArrayType>(global.getValueType());
     if (!global.isConstant() || !global.hasInitializer() ||
-        !global.hasLocalLinkage() ||
-        layout.getTypeAllocSize(global.getValueType()) <
-            kMinSectionConstantBytes)
+        !global.hasLocalLinkage() || !array ||
+        !array->getElementType()->isFloatTy() ||
+        layout.getTypeAllocSize(array) < kMinSectionConstantBytes)
       continue;
     global.setSection(section);
     any = true;
@@ -287,9 +289,9 @@ mlir::cnn::linkVariants(llvm::MutableArrayRef<CodeVariant> variants,
       llvm::ConstantInt::getSigned(i64, -1), prefix + ".constants_mapped");
 
   // The descriptor: cnnrt_model in runtime/include/cnnrt/cnnrt.h.
-  auto *modelType = llvm::StructType::get(
-      context, {ptr, ptr, i32, ptr, i64, i64, i64, ptr, i64, ptr, ptr, ptr,
-                ptr});
+  auto *modelType =
+      llvm::StructType::get(context, {ptr, ptr, i32, ptr, i64, i64, i64, ptr,
+                                      i64, ptr, ptr, ptr, ptr});
   auto *descriptor = new llvm::GlobalVariable(
       module, modelType, /*isConstant=*/true,
       llvm::GlobalValue::InternalLinkage,
