@@ -347,8 +347,8 @@ OnnxImporter::readTensor(const onnx::TensorProto &tensor) {
     SmallVector<float> values;
     values.reserve(elements);
     for (uint64_t i = 0; i < elements; ++i)
-      values.push_back(static_cast<float>(
-          fromRaw ? rawElement(i, double()) : tensor.double_data(i)));
+      values.push_back(static_cast<float>(fromRaw ? rawElement(i, double())
+                                                  : tensor.double_data(i)));
     return DenseElementsAttr::get(type, ArrayRef<float>(values));
   }
   auto intElement = [&](uint64_t i) -> int64_t {

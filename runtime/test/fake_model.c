@@ -70,8 +70,8 @@ static const cnnrt_tensor_info fake_outputs[] = {
      (int64_t)(sizeof(fake_output_shape) / sizeof(fake_output_shape[0])),
      fake_output_shape, FAKE_OUTPUT_NUMEL}};
 static const cnnrt_model fake_model = {
-    "cnn_model", fake_variants, 1, &fake_selected, 1, 0,
-    1,           fake_inputs,   1, fake_outputs, NULL, NULL, &fake_mapped};
+    "cnn_model",  fake_variants, 1,    &fake_selected, 1, 0, 1, fake_inputs, 1,
+    fake_outputs, NULL,          NULL, &fake_mapped};
 
 int cnn_model_run(const float *input, float *output) {
   return cnnrt_model_run(&fake_model, 1, input, output, NULL, 0);
