@@ -83,7 +83,10 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
       output channels (for Winograd's GEMMs: the output channels of one
       task; for a linear layer: the features of one packed weight block).
     - `pack_filter`: the constant filter is repacked at compile time so
-      that each task's block of output channels is contiguous.
+      that each register block's output channels (and so each task's) are
+      contiguous: HWCF as [F / channels][KH][KW][C][channels] (a linear
+      layer's weights: one block of `task_channels` features after
+      another).
     - `padded_channels` (direct and paired-columns convolutions; 0, the
       default, when not padded): output channels the kernel computes, a
       multiple of the vector width above the layer's own (ShuffleNet's 58

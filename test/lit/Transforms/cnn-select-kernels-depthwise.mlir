@@ -12,9 +12,11 @@
 // A grouped convolution with 24 channels per group is blocked as one
 // group's convolution: 24 is no whole number of 1, 2 or 4 vectors, so
 // blocks are 8 of the group's channels (half a vector with AVX-512, one
-// with AVX2) by 14 (with AVX2, 8) pixels.
+// with AVX2) by 14 pixels (with AVX2, 12 and a tail block of 8: 56 = 4 x
+// 12 + 8 pixels, 11.2 accumulators per block, counted at 4/5 for the tail
+// (8.96), beat 7 blocks of 8).
 // CHECK: cnn.conv2d {{.*}} groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 14, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 96, pack_filter = false, groups = 4>}
-// AVX2: cnn.conv2d {{.*}} groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 8, tail = 0, channels = 8, reduction = 8, task_rows = 1, task_channels = 96, pack_filter = false, groups = 4>}
+// AVX2: cnn.conv2d {{.*}} groups 4 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 8, pixels = 12, tail = 8, channels = 8, reduction = 8, task_rows = 1, task_channels = 96, pack_filter = false, groups = 4>}
 // A grouped convolution whose filter is computed gets none: it lowers to
 // NCHW loops.
 // CHECK: cnn.conv2d {{.*}} groups 4 : (

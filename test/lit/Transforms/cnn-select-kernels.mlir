@@ -16,14 +16,14 @@
 // CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = paired_columns, vector_width = 16, pixels = 4, tail = 0, channels = 64, reduction = 6, task_rows = 1, task_channels = 64, pack_filter = false>
 // AVX2 has 16 registers: 2 vectors x 6 pixels (+ 2 filter vectors + 1
 // broadcast = 15); 112 = 18 x 6 + 4 is worth a tail block of 4.
-// AVX2: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = paired_columns, vector_width = 8, pixels = 6, tail = 4, channels = 16, reduction = 6, task_rows = 1, task_channels = 64, pack_filter = false>
+// AVX2: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = paired_columns, vector_width = 8, pixels = 6, tail = 4, channels = 16, reduction = 6, task_rows = 1, task_channels = 64, pack_filter = true>
 // CHECK: cnn.max_pool2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 64, reduction = 1, task_rows = 1, task_channels = 64, pack_filter = false>
 // 56x56x64: 196 F(4x4) tiles; the blocks are its GEMMs' (tiles x channels).
 // CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = winograd_f4, vector_width = 16, pixels = 4, tail = 0, channels = 64, reduction = 8, task_rows = 1, task_channels = 64, pack_filter = false>
 // AVX2: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = winograd_f4, vector_width = 8, pixels = 2, tail = 0, channels = 32,
 // OFF: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 64, reduction = 8, task_rows = 1, task_channels = 64, pack_filter = false>
 // A 576 KiB filter does not fit 512 KiB: tasks of 128 channels, the filter
-// repacked per task; two such slices are too few tasks to share evenly, so
+// packed per register block; two such slices are too few tasks to share evenly, so
 // each task is one of the 14 rows (28 tasks, run slice by slice). With 4
 // MiB it fits: tasks are rows, each split in two blocks of channels.
 // CHECK: cnn.conv2d {{.*}}cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 7, tail = 0, channels = 32, reduction = 8, task_rows = 1, task_channels = 128, pack_filter = true>
