@@ -98,9 +98,11 @@ def CnnSelectKernels : Pass<"cnn-select-kernels", "ModuleOp"> {
     within `register-budget` whose accumulators, filter vectors and one
     broadcast fit the `vector-registers`), the reduction step, the parallel
     task (output rows while the whole filter fits `filter-cache-kib`, else
-    blocks of output channels, whose filter is then repacked, over all rows
+    blocks of output channels over all rows
     or, when that gives fewer than 16 tasks, over fewer rows; tasks run
-    channel block by channel block) and the vector width. `winograd=auto` applies the Winograd cost model
+    channel block by channel block), whether a constant filter is packed
+    per register block (when the blocks split its output channels) and the
+    vector width. `winograd=auto` applies the Winograd cost model
     (at least 32 input and output channels; F(4x4) with at least 32 of its
     tiles, else F(2x2) with at least 16), `on` F(4x4) and `f2` F(2x2)
     wherever it applies, `off` never.
