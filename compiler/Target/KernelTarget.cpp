@@ -36,6 +36,7 @@ void KernelTarget::applyTo(PipelineOptions &options) const {
   options.vectorRegisters = vectorRegisters;
   options.registerBudget = registerBudget;
   options.filterCacheKiB = filterCacheBytes / 1024;
+  options.l1CacheKiB = l1CacheBytes / 1024;
 }
 
 static llvm::Error makeError(const llvm::Twine &message) {
@@ -116,6 +117,9 @@ mlir::cnn::createKernelTarget(llvm::StringRef cpuName,
     if (l2 > 0)
       result.filterCacheBytes =
           std::clamp<int64_t>(l2 / 2, 128 * 1024, 4 * 1024 * 1024);
+    long l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+    if (l1 > 0)
+      result.l1CacheBytes = std::clamp<int64_t>(l1, 16 * 1024, 256 * 1024);
   }
   for (const char *feature : kCheckableFeatures)
     if (info.checkFeatures(std::string("+") + feature))

@@ -42,6 +42,10 @@ struct KernelTarget {
   /// host for native code (its own, measured by the C library from CPUID),
   /// else 512 KiB, half the L2 of Zen 4 and Zen 5.
   int64_t filterCacheBytes = 512 * 1024;
+  /// L1 data cache bytes: the host's for native code (from CPUID, through
+  /// the C library), else 32 KiB, the smallest of the x86-64 cores cnnc
+  /// targets (Zen 2 and 3; Zen 4 and 5 have 32 and 48 KiB).
+  int64_t l1CacheBytes = 32 * 1024;
   /// The names of runtime/include/cnnrt/cpu_features.def the target
   /// enables: a CPU must have all of them to run the code.
   llvm::SmallVector<std::string> requiredFeatures;

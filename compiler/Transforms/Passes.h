@@ -119,6 +119,11 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
                      "stream from cache (cnnc: half the host's L2 for "
                      "native code)"),
       llvm::cl::init(512)};
+  PassOptions::Option<int64_t> l1CacheKiB{
+      *this, "l1-cache-kib",
+      llvm::cl::desc("L1 data cache (KiB) the register blocks are chosen "
+                     "for (cnnc: the host's for native code)"),
+      llvm::cl::init(32)};
   PassOptions::Option<int64_t> registerBudget{
       *this, "register-budget",
       llvm::cl::desc("Most vector accumulators of a convolution's register "

@@ -94,9 +94,12 @@ def CnnSelectKernels : Pass<"cnn-select-kernels", "ModuleOp"> {
     decision as the op's `cnn.kernel` attribute: the algorithm (direct;
     `paired_columns` for stride-2 stems with at most 4 input channels;
     Winograd F(4x4, 3x3) or F(2x2, 3x3) for 3x3 stride-1 convolutions with
-    channels in whole vectors), the register block (the most accumulators
-    within `register-budget` whose accumulators, filter vectors and one
-    broadcast fit the `vector-registers`), the reduction step, the parallel
+    channels in whole vectors), the register block (accumulators
+    within `register-budget`, with the block's filter vectors and one
+    broadcast within the `vector-registers`) and the split of each output
+    row into pixel blocks with the fewest cycles per output vector (FMAs,
+    loads, and the filter from L2 when a block's filter slice exceeds
+    `l1-cache-kib`), the reduction step, the parallel
     task (output rows while the whole filter fits `filter-cache-kib`, else
     blocks of output channels over all rows
     or, when that gives fewer than 16 tasks, over fewer rows; tasks run
@@ -125,6 +128,9 @@ def CnnSelectKernels : Pass<"cnn-select-kernels", "ModuleOp"> {
            "block's accumulators, filter vectors and one broadcast fit in them">,
     Option<"filterCacheKiB", "filter-cache-kib", "int64_t", /*default=*/"512",
            "Most filter bytes (KiB) one parallel task should stream from cache">,
+    Option<"l1CacheKiB", "l1-cache-kib", "int64_t", /*default=*/"32",
+           "L1 data cache (KiB): a register block whose filter slice exceeds "
+           "it streams the filter from L2 once per block">,
     Option<"winograd", "winograd", "std::string", /*default=*/"\"auto\"",
            "auto (cost model), on (F(4x4) wherever it applies), f2 (F(2x2) "
            "wherever it applies) or off">,

@@ -55,6 +55,7 @@ void mlir::cnn::buildKernelSelectionPipeline(OpPassManager &pm,
   select.registerBudget = options.registerBudget;
   select.vectorRegisters = options.vectorRegisters;
   select.filterCacheKiB = options.filterCacheKiB;
+  select.l1CacheKiB = options.l1CacheKiB;
   select.winograd = options.winograd;
   select.kernelConfig = options.kernelConfig;
   pm.addPass(createCnnSelectKernels(select));

@@ -69,7 +69,8 @@ mlir::cnn::parseKernelAlgorithmName(StringRef name) {
 namespace {
 /// What the cost model knows of the target.
 struct TargetModel {
-  int64_t vectorWidth, registerBudget, vectorRegisters, filterCacheBytes;
+  int64_t vectorWidth, registerBudget, vectorRegisters, filterCacheBytes,
+      l1CacheBytes;
   StringRef winograd; // auto, on, f2, off
 };
 
@@ -124,16 +125,44 @@ static int64_t maxBlockPixels(int64_t vectors, int64_t budget,
 /// them evenly.
 static constexpr int64_t kMinTasks = 16;
 
+/// The core every x86-64 target of cnnc shares (Zen 2 to 5, Skylake to
+/// Sapphire Rapids): two FMA pipes of 4 cycles' latency, two vector loads
+/// per cycle, and 32 bytes per cycle from L2 into L1.
+static constexpr double kFmasPerCycle = 2, kLoadsPerCycle = 2,
+                        kL2BytesPerCycle = 32;
+/// Accumulators that keep both FMA pipes busy: their 4-cycle latency times
+/// two pipes is 8, with half as many again as slack for the loads and the
+/// loop between them (8 accumulators ran AVX2 1x1 layers 25% slower than
+/// 12: ResNet-50's 56-wide rows, Zen 5).
+static constexpr double kLatencyAccumulators = 12;
+
+/// Cycles of one reduction step (one input channel of one window tap) of a
+/// register block of `pixels` x `vectors` accumulators: its FMAs, at
+/// least as long as their latency, its loads (a broadcast per pixel, a
+/// filter vector per vector) and, when the block's filter slice does not
+/// stay in L1 (`filterFromL2`), the filter vectors it brings from L2:
+/// every block of a row streams the whole slice again.
+static double blockCycles(int64_t pixels, int64_t vectors, int64_t vectorWidth,
+                          bool filterFromL2) {
+  double accumulators = double(pixels * vectors);
+  double cycles =
+      std::max({accumulators, kLatencyAccumulators}) / kFmasPerCycle;
+  cycles = std::max(cycles, double(pixels + vectors) / kLoadsPerCycle);
+  if (filterFromL2)
+    cycles = std::max(cycles, double(vectors * vectorWidth * sizeof(float)) /
+                                  kL2BytesPerCycle);
+  return cycles;
+}
+
 /// Register and cache blocks for an NHWC convolution with output
 /// `n x oh x ow x oc`, input channels `ic` and a `kh x kw` window. All
 /// blocks divide their dimension, so every tile has a static shape.
 ///
-/// Register block: `pixels x channels` accumulators, `channels` a multiple
-/// of the vector width. The most accumulator registers within the budget,
-/// then the fewest loads per step (one broadcast per pixel, one filter load
-/// per vector). `pixels` divides the width, unless (with `allowTail`) full
-/// blocks and one smaller block of `tail` pixels at the end of each row
-/// hold at least 5/4 as many accumulators per block on average.
+/// Register block: `pixels x channels` accumulators, `channels` 1, 2 or 4
+/// whole vectors, within the register budget: the fewest cycles per output
+/// vector over a row (blockCycles). `pixels` divides the width, unless
+/// (with `allowTail`) the row's last block is a smaller one of `tail`
+/// pixels.
 /// Cache block: a task's filter slice (kh*kw*ic*channels floats) stays
 /// within the filter cache budget; when the whole filter fits, tasks are
 /// output rows (every task reads the whole filter from cache), otherwise
@@ -156,38 +185,53 @@ static Decision chooseConvBlocks(ArrayRef<int64_t> outputShape, int64_t ic,
   if (channelCandidates.empty())
     channelCandidates.push_back(getRaggedChannelBlock(oc, vectorWidth));
 
-  double bestRegisters = 0;
-  int64_t bestLoads = 0;
+  // Each channel block and split of a row into pixel blocks, costed in
+  // cycles per output vector (blockCycles); ties go to a split without a
+  // tail (one copy of the kernel), then to more accumulators per block.
+  double bestCost = 0;
+  int64_t bestAccumulators = 0;
+  bool bestTail = false;
+  auto consider = [&](int64_t pixels, int64_t tail, int64_t channels,
+                      int64_t vectors, bool filterFromL2) {
+    int64_t fullBlocks = (ow - tail) / pixels;
+    double cycles =
+        fullBlocks * blockCycles(pixels, vectors, vectorWidth, filterFromL2);
+    if (tail)
+      cycles += blockCycles(tail, vectors, vectorWidth, filterFromL2);
+    double cost = cycles / double(ow * vectors);
+    int64_t accumulators = pixels * vectors;
+    constexpr double kEpsilon = 1e-9;
+    bool better =
+        bestCost == 0 || cost < bestCost - kEpsilon ||
+        (cost < bestCost + kEpsilon &&
+         (bool(tail) != bestTail ? !tail : accumulators > bestAccumulators));
+    if (!better)
+      return;
+    bestCost = cost;
+    bestAccumulators = accumulators;
+    bestTail = tail != 0;
+    d.pixels = pixels;
+    d.tail = tail;
+    d.channels = channels;
+  };
   for (int64_t channels : channelCandidates) {
     int64_t vectors = llvm::divideCeil(channels, vectorWidth);
     int64_t limit = std::min(ow, maxBlockPixels(vectors, target.registerBudget,
                                                 target.vectorRegisters));
-    // Blocks of a divisor of the width, or full blocks and one smaller tail
-    // block per row (17 is prime: without a tail its rows would be single
-    // pixels). A tail costs a second copy of the kernel and a poorer block:
-    // its accumulators per block on average count 4/5 (measured on
-    // ResNet-50's 7- and 14-wide layers, 4 px x 4 vectors with a tail lose
-    // to 7 px x 2 vectors without one).
-    // Not rounded: a 56-wide row in 9 x 6 + 2 pixels (11.2 x 4/5 = 8.96
-    // accumulators per block) beats 14 blocks of 4 (8), by a quarter with
-    // AVX2 code (ResNet-50's 56-wide 1x1 layers: 66-71% -> 88-90% of the
-    // AVX2 peak, Zen 5).
-    int64_t pixels = largestDivisor(ow, limit), tail = 0;
-    double registers = pixels * vectors;
-    double tailRegisters = 0.8 * ow * vectors / llvm::divideCeil(ow, limit);
-    if (allowTail && ow % limit != 0 && tailRegisters > registers) {
-      pixels = limit;
-      tail = ow % limit;
-      registers = tailRegisters;
-    }
-    int64_t loads = pixels + vectors;
-    if (registers > bestRegisters ||
-        (registers == bestRegisters && loads < bestLoads)) {
-      bestRegisters = registers;
-      bestLoads = loads;
-      d.pixels = pixels;
-      d.tail = tail;
-      d.channels = channels;
+    bool filterFromL2 =
+        kh * kw * ic * channels * int64_t(sizeof(float)) > target.l1CacheBytes;
+    // Blocks of a divisor of the width, or, when the block limit does not
+    // divide it, the row split evenly into as few blocks as the limit
+    // allows, the last one smaller (17 = 9 + 8, not 8 + 8 + 1: a 1-pixel
+    // block runs at a quarter of the FMA peak and streams the filter slice
+    // from L2 for one pixel).
+    consider(largestDivisor(ow, limit), 0, channels, vectors, filterFromL2);
+    if (allowTail && ow % limit != 0) {
+      int64_t blocks = llvm::divideCeil(ow, limit);
+      int64_t pixels = llvm::divideCeil(ow, blocks);
+      int64_t tail = ow - (blocks - 1) * pixels;
+      if (tail != pixels)
+        consider(pixels, tail, channels, vectors, filterFromL2);
     }
   }
   d.reduction = largestDivisor(ic, 8);
@@ -711,8 +755,9 @@ struct CnnSelectKernelsPass final
       module.emitError("cnn-select-kernels: vector-width must be 4, 8 or 16");
       return signalPassFailure();
     }
-    TargetModel target{vectorWidth, registerBudget, vectorRegisters,
-                       filterCacheKiB * 1024, winograd};
+    TargetModel target{vectorWidth,       registerBudget,
+                       vectorRegisters,   filterCacheKiB * 1024,
+                       l1CacheKiB * 1024, winograd};
 
     // The overrides, by layer name.
     std::optional<llvm::json::Object> config;
