@@ -266,18 +266,32 @@ mlir::cnn::createBatchedContraction(OpBuilder &b, Location loc, Value lhs,
 
 linalg::GenericOp mlir::cnn::createGroupedConvolution(
     OpBuilder &b, Location loc, Value input, Value filter, Value init,
-    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, KernelAttr kernel) {
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, KernelAttr kernel,
+    int64_t spanned) {
   MLIRContext *ctx = b.getContext();
-  AffineExpr n, oh, ow, g, k, kh, kw, c;
-  bindDims(ctx, n, oh, ow, g, k, kh, kw, c);
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(8, 0,
-                     {n, oh * strides[0] + kh * dilations[0],
-                      ow * strides[1] + kw * dilations[1], g, c},
-                     ctx),
-      AffineMap::get(8, 0, {g, kh, kw, c, k}, ctx),
-      AffineMap::get(8, 0, {n, oh, ow, g, k}, ctx)};
-  SmallVector<utils::IteratorType> iterators = parallelIterators(5);
+  SmallVector<AffineMap> maps;
+  int64_t parallel = 5;
+  if (spanned == 1) {
+    AffineExpr n, oh, ow, g, k, kh, kw, c;
+    bindDims(ctx, n, oh, ow, g, k, kh, kw, c);
+    maps = {AffineMap::get(8, 0,
+                           {n, oh * strides[0] + kh * dilations[0],
+                            ow * strides[1] + kw * dilations[1], g, c},
+                           ctx),
+            AffineMap::get(8, 0, {g, kh, kw, c, k}, ctx),
+            AffineMap::get(8, 0, {n, oh, ow, g, k}, ctx)};
+  } else {
+    AffineExpr n, oh, ow, gb, gi, k, kh, kw, c;
+    bindDims(ctx, n, oh, ow, gb, gi, k, kh, kw, c);
+    maps = {AffineMap::get(9, 0,
+                           {n, oh * strides[0] + kh * dilations[0],
+                            ow * strides[1] + kw * dilations[1], gb, gi, c},
+                           ctx),
+            AffineMap::get(9, 0, {gb, kh, kw, c, gi, k}, ctx),
+            AffineMap::get(9, 0, {n, oh, ow, gb, gi, k}, ctx)};
+    parallel = 6;
+  }
+  SmallVector<utils::IteratorType> iterators = parallelIterators(parallel);
   iterators.append(3, utils::IteratorType::reduction);
   auto conv = linalg::GenericOp::create(
       b, loc, TypeRange{init.getType()}, ValueRange{input, filter},
@@ -603,13 +617,33 @@ private:
     ArrayRef<int64_t> out = op.getType().getShape();
     Type elementType = op.getType().getElementType();
     ArrayRef<int64_t> fchw = op.getFilter().getType().getShape();
+    KernelAttr kernel = getKernel(op);
     int64_t groups = op.getGroups(), f = fchw[0], c = fchw[1], kh = fchw[2],
             kw = fchw[3], groupOutputs = f / groups;
+    // Groups per register block: more than one when the kernel's block
+    // spans whole groups (`channels` a multiple of the group's outputs).
+    int64_t spanned = std::max<int64_t>(1, kernel.getChannels() / groupOutputs);
+    int64_t blocks = groups / spanned;
     auto resultType =
         RankedTensorType::get({out[0], out[2], out[3], f}, elementType);
+    // The channel dimension as (groups, outputs) or (blocks, spanned,
+    // outputs).
+    SmallVector<int64_t> groupShape = {groups};
+    if (spanned > 1)
+      groupShape = {blocks, spanned};
+    auto splitShape = [&](ArrayRef<int64_t> leading, int64_t channels) {
+      SmallVector<int64_t> shape(leading);
+      llvm::append_range(shape, groupShape);
+      shape.push_back(channels);
+      return shape;
+    };
     auto groupedType = RankedTensorType::get(
-        {out[0], out[2], out[3], groups, groupOutputs}, elementType);
-    SmallVector<ReassociationIndices> splitChannels = {{0}, {1}, {2}, {3, 4}};
+        splitShape({out[0], out[2], out[3]}, groupOutputs), elementType);
+    ReassociationIndices channelDims = {3, 4};
+    if (spanned > 1)
+      channelDims.push_back(5);
+    SmallVector<ReassociationIndices> splitChannels = {
+        {0}, {1}, {2}, channelDims};
 
     Value input = transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
     input = padSpatial(rewriter, loc, input, op.getPadding(),
@@ -620,31 +654,43 @@ private:
     input = tensor::ExpandShapeOp::create(
         rewriter, loc,
         RankedTensorType::get(
-            {padded[0], padded[1], padded[2], groups, padded[3] / groups},
+            splitShape({padded[0], padded[1], padded[2]}, padded[3] / groups),
             elementType),
         input, splitChannels);
 
-    // w'[g][h][w][c][k] = w[g * F/G + k][c][h][w]
+    // w'[b][h][w][c][s][k] = w[(b * spanned + s) * F/G + k][c][h][w]; with
+    // one group per block, [G][KH][KW][C/G][F/G].
     SmallVector<float> grouped(data.size());
     for (int64_t g = 0; g < groups; ++g)
       for (int64_t k = 0; k < groupOutputs; ++k)
         for (int64_t ci = 0; ci < c; ++ci)
           for (int64_t hi = 0; hi < kh; ++hi)
-            for (int64_t wi = 0; wi < kw; ++wi)
-              grouped[(((g * kh + hi) * kw + wi) * c + ci) * groupOutputs + k] =
+            for (int64_t wi = 0; wi < kw; ++wi) {
+              int64_t block = g / spanned, s = g % spanned;
+              grouped[((((block * kh + hi) * kw + wi) * c + ci) * spanned + s) *
+                          groupOutputs +
+                      k] =
                   data[(((g * groupOutputs + k) * c + ci) * kh + hi) * kw + wi];
-    auto filterType =
-        RankedTensorType::get({groups, kh, kw, c, groupOutputs}, elementType);
+            }
+    SmallVector<int64_t> filterShape = {blocks, kh, kw, c};
+    if (spanned > 1)
+      filterShape.push_back(spanned);
+    filterShape.push_back(groupOutputs);
+    auto filterType = RankedTensorType::get(filterShape, elementType);
     Value filter = arith::ConstantOp::create(
         rewriter, loc, filterType,
         DenseElementsAttr::get(filterType, ArrayRef(grouped)));
 
     Value bias = adaptor.getBias();
-    if (bias)
+    if (bias) {
+      ReassociationIndices all = {0, 1};
+      if (spanned > 1)
+        all.push_back(2);
       bias = tensor::ExpandShapeOp::create(
           rewriter, loc,
-          RankedTensorType::get({groups, groupOutputs}, elementType), bias,
-          SmallVector<ReassociationIndices>{{0, 1}});
+          RankedTensorType::get(splitShape({}, groupOutputs), elementType),
+          bias, SmallVector<ReassociationIndices>{all});
+    }
     Value residual = adaptor.getResidual();
     if (residual)
       residual = tensor::ExpandShapeOp::create(
@@ -654,14 +700,14 @@ private:
         createAccumulatorInit(rewriter, loc, groupedType, bias, residual);
     linalg::GenericOp convOp = createGroupedConvolution(
         rewriter, loc, input, filter, init, op.getStrides(), op.getDilations(),
-        /*kernel=*/nullptr);
+        /*kernel=*/nullptr, spanned);
     Value conv = convOp.getResult(0);
     Operation *root = convOp;
     if (Value activated = createConvActivation(rewriter, loc, op, conv)) {
       conv = activated;
       root = conv.getDefiningOp();
     }
-    root->setAttr(KernelAttr::kAttrName, getKernel(op));
+    root->setAttr(KernelAttr::kAttrName, kernel);
     conv = tensor::CollapseShapeOp::create(rewriter, loc, resultType, conv,
                                            splitChannels);
     rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToChannelsFirst));

@@ -37,10 +37,18 @@ linalg::GenericOp createBatchedContraction(OpBuilder &b, Location loc,
 /// convolution. Carries `kernel` (if not null): its register blocks are
 /// `pixels` x `channels` of one group, its tasks `task_rows` rows by
 /// `task_channels` output channels (whole groups, or a part of one).
+///
+/// With `spanned` > 1 (a kernel whose register block spans that many whole
+/// groups: `channels` = spanned x F/G), the group dimension is split in
+/// (G / spanned, spanned) on every operand, loops
+/// (n, oh, ow, gb, gi, k, kh, kw, c): input [N, H, W, G/s, s, C/G], filter
+/// [G/s, KH, KW, C/G, s, F/G] (one block's filter vector per (kh, kw, c)
+/// contiguous) and accumulator [N, OH, OW, G/s, s, F/G].
 linalg::GenericOp
 createGroupedConvolution(OpBuilder &b, Location loc, Value input, Value filter,
                          Value init, ArrayRef<int64_t> strides,
-                         ArrayRef<int64_t> dilations, KernelAttr kernel);
+                         ArrayRef<int64_t> dilations, KernelAttr kernel,
+                         int64_t spanned = 1);
 
 /// The NHWC result of a 3x3 stride-1 convolution computed as Winograd
 /// F(4x4, 3x3) or F(2x2, 3x3) (`kernel`'s algorithm): `input` is the

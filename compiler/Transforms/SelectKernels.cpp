@@ -394,19 +394,49 @@ static bool isGroupedKernel(Conv2DOp conv) {
          isF32Constant(conv.getFilter());
 }
 
+/// Whether a grouped convolution with `groupOutputs` outputs and
+/// `groupInputs` inputs per group (`f` outputs in all) computes register
+/// blocks of one vector spanning several whole groups: groups of fewer
+/// outputs than a vector's lanes, whose inputs (a block's share of a
+/// pixel's input channels) fit in two vectors and are few enough to
+/// unroll.
+static bool spansGroups(int64_t groupOutputs, int64_t groupInputs, int64_t f,
+                        int64_t vectorWidth) {
+  return groupOutputs < vectorWidth && vectorWidth % groupOutputs == 0 &&
+         f % vectorWidth == 0 &&
+         vectorWidth / groupOutputs * groupInputs <= 2 * vectorWidth &&
+         groupInputs <= 16;
+}
+
 /// A grouped convolution's kernel: each register block is one group's
 /// convolution over `pixels` x `channels` (channels of that group's
 /// `f / groups` outputs, over its `c / groups` inputs), blocked as an
 /// ungrouped convolution of the group's size; tasks are output rows by
 /// whole groups (or a part of one group), split across groups when there
-/// are few rows, so that threads get even shares.
+/// are few rows, so that threads get even shares. Groups of fewer outputs
+/// than a vector (ResNeXt's 4 and 8, RegNet's 8 with AVX-512) have blocks
+/// of one vector spanning whole groups instead (spansGroups), so that
+/// every FMA fills a register.
 static Decision decideGrouped(Conv2DOp conv, const TargetModel &target) {
   ArrayRef<int64_t> out = conv.getType().getShape();
   ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
   int64_t groups = conv.getGroups(), f = out[1];
-  int64_t groupOutputs = f / groups;
-  Decision d = chooseConvBlocks({out[0], out[2], out[3], groupOutputs},
-                                filter[1], filter[2], filter[3], target);
+  int64_t groupOutputs = f / groups, groupInputs = filter[1];
+  int64_t vectorWidth = target.vectorWidth;
+  Decision d;
+  if (spansGroups(groupOutputs, groupInputs, f, vectorWidth)) {
+    // One vector of whole groups per block: each pixel's accumulator, the
+    // group inputs' filter vectors, its input vector and one shuffled
+    // copy live in registers.
+    TargetModel spanning = target;
+    spanning.vectorRegisters = target.vectorRegisters - groupInputs;
+    d = chooseConvBlocks({out[0], out[2], out[3], vectorWidth}, groupInputs,
+                         filter[2], filter[3], spanning);
+    d.reduction = groupInputs;
+  } else {
+    d = chooseConvBlocks({out[0], out[2], out[3], groupOutputs}, groupInputs,
+                         filter[2], filter[3], target);
+  }
   d.groups = groups;
   d.taskRows = 1;
   d.taskChannels = f;
@@ -414,9 +444,10 @@ static Decision decideGrouped(Conv2DOp conv, const TargetModel &target) {
   int64_t rows = out[0] * out[2];
   if (rows < kMinTasks) {
     int64_t splits = llvm::divideCeil(kMinTasks, rows);
-    d.taskChannels = largestDivisor(
-        f, std::max(groupOutputs, f / splits),
-        [&](int64_t block) { return block % groupOutputs == 0; });
+    int64_t unit = std::max(groupOutputs, d.channels);
+    d.taskChannels =
+        largestDivisor(f, std::max(unit, f / splits),
+                       [&](int64_t block) { return block % unit == 0; });
   }
   return d;
 }
@@ -564,7 +595,19 @@ static std::string checkFeasible(Operation *op, const Decision &d,
         os << "pixels (" << d.pixels << ") must divide the output width ("
            << out[3] << "), or tail must be the remainder ("
            << out[3] % std::max<int64_t>(1, d.pixels) << ")";
-      else if (!divides(d.channels, groupOutputs))
+      else if (d.channels > groupOutputs &&
+               (d.channels != target.vectorWidth ||
+                !spansGroups(groupOutputs, groupInputs, f,
+                             target.vectorWidth) ||
+                !divides(d.channels, d.taskChannels) ||
+                d.reduction != groupInputs))
+        os << "channels (" << d.channels << ") spanning groups of "
+           << groupOutputs << " outputs must be one vector of "
+           << target.vectorWidth << " lanes that divides task_channels ("
+           << d.taskChannels << "), with reduction the " << groupInputs
+           << " group inputs, and only for groups of at most 16 inputs and "
+              "fewer outputs than a vector";
+      else if (d.channels <= groupOutputs && !divides(d.channels, groupOutputs))
         os << "channels (" << d.channels << ") must divide the " << groupOutputs
            << " output channels of a group";
       else if (!divides(d.taskChannels, f) ||

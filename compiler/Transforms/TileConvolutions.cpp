@@ -241,9 +241,25 @@ static bool isKernelConvolution(Operation *op, KernelAttr kernel) {
          generic.getNumReductionLoops() > 0;
 }
 
+/// Whether `kernel`, a grouped kernel's decision for `conv` (its grouped
+/// convolution), has register blocks that span whole groups: `channels`
+/// above the group's F / G outputs. Its convolution is then
+/// createGroupedConvolution's split form (9 loops).
+static bool isGroupSpanningConvolution(linalg::LinalgOp conv,
+                                       KernelAttr kernel) {
+  if (!kernel || !kernel.isGrouped())
+    return false;
+  ArrayRef<int64_t> out =
+      cast<RankedTensorType>(conv->getResultTypes()[0]).getShape();
+  int64_t channels = 1;
+  for (int64_t dim : out.drop_front(3))
+    channels *= dim;
+  return kernel.getChannels() * kernel.getGroups() > channels;
+}
+
 static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
                                     linalg::LinalgOp blockConv,
-                                    KernelAttr kernel);
+                                    KernelAttr kernel, bool spanning);
 static Operation *getBlockConvolution(ArrayRef<Operation *> ops,
                                       KernelAttr kernel);
 static LogicalResult simplifyVectorCode(Operation *root);
@@ -265,19 +281,26 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   auto root = cast<TilingInterface>(epilogue ? epilogue.getOperation()
                                              : conv.getOperation());
   // The root's loops: (n, oh, ow, oc), then the convolution's (kh, kw, ic);
-  // a grouped convolution's: (n, oh, ow, g, k), then (kh, kw, c).
+  // a grouped convolution's: (n, oh, ow, g, k), then (kh, kw, c); one whose
+  // register blocks span whole groups: (n, oh, ow, gb, gi, k), then
+  // (kh, kw, c) (createGroupedConvolution).
   bool grouped = kernel.isGrouped();
-  int64_t rootLoops = (epilogue ? 4 : 7) + (grouped ? 1 : 0);
+  bool spanning = isGroupSpanningConvolution(conv, kernel);
+  int64_t rootLoops =
+      (epilogue ? 4 : 7) + (grouped ? 1 : 0) + (spanning ? 1 : 0);
   auto rootSizes = [&](SmallVector<int64_t> sizes) {
     sizes.resize(rootLoops, 0);
     return sizes;
   };
   // Output channels: (task, block) tile sizes of the channel loop, or of
   // the group and channel-in-group loops (a task of whole groups, or of a
-  // part of one).
+  // part of one), or of the loop over blocks of groups (whole blocks).
   SmallVector<int64_t> taskChannels = {kernel.getTaskChannels()};
   SmallVector<int64_t> blockChannels = {kernel.getChannels()};
-  if (grouped) {
+  if (spanning) {
+    taskChannels = {kernel.getTaskChannels() / kernel.getChannels(), 0, 0};
+    blockChannels = {1, 0, 0};
+  } else if (grouped) {
     int64_t groupOutputs = conv.getStaticLoopRanges()[4];
     if (kernel.getTaskChannels() % groupOutputs == 0)
       taskChannels = {kernel.getTaskChannels() / groupOutputs, groupOutputs};
@@ -300,8 +323,9 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   // Tasks in channel-block-major order: a thread's contiguous share of the
   // tasks covers few filter slices, each over consecutive rows.
   SmallVector<int64_t> tasksChannelsOuter =
-      grouped ? SmallVector<int64_t>{0, 3, 4, 1, 2, 5, 6, 7}
-              : SmallVector<int64_t>{0, 3, 1, 2, 4, 5, 6};
+      spanning  ? SmallVector<int64_t>{0, 3, 4, 5, 1, 2, 6, 7, 8}
+      : grouped ? SmallVector<int64_t>{0, 3, 4, 1, 2, 5, 6, 7}
+                : SmallVector<int64_t>{0, 3, 1, 2, 4, 5, 6};
   tasksChannelsOuter.resize(rootLoops);
   FailureOr<SmallVector<Operation *>> tasks =
       tileKernel(rewriter, root, rootSizes(taskSizes), LoopType::ForallOp,
@@ -314,8 +338,9 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   // (kh*kw*ic*channels floats) is read from cache once per row rather than
   // once per pixel block.
   SmallVector<int64_t> channelsOuter =
-      grouped ? SmallVector<int64_t>{0, 1, 3, 4, 2, 5, 6, 7}
-              : SmallVector<int64_t>{0, 1, 3, 2, 4, 5, 6};
+      spanning  ? SmallVector<int64_t>{0, 1, 3, 4, 5, 2, 6, 7, 8}
+      : grouped ? SmallVector<int64_t>{0, 1, 3, 4, 2, 5, 6, 7}
+                : SmallVector<int64_t>{0, 1, 3, 2, 4, 5, 6};
   channelsOuter.resize(rootLoops);
   FailureOr<SmallVector<Operation *>> blocks = tileKernel(
       rewriter, cast<TilingInterface>(tasks->front()), rootSizes(blockSizes),
@@ -333,7 +358,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
   if (!kernel.getTail())
     return vectorizeBlock(
         rewriter, cast<linalg::LinalgOp>(getBlockConvolution(*blocks, kernel)),
-        kernel);
+        kernel, spanning);
   // A width that `pixels` does not divide: the last block of each row is
   // peeled into its own iteration, where it has the static tail size.
   scf::ForOp tailLoop;
@@ -351,7 +376,7 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
       blockConvs.push_back(blockConv);
   });
   for (linalg::LinalgOp blockConv : blockConvs)
-    if (failed(vectorizeBlock(rewriter, blockConv, kernel)))
+    if (failed(vectorizeBlock(rewriter, blockConv, kernel, spanning)))
       return failure();
   return success();
 }
@@ -403,9 +428,164 @@ getGroupBlockAsHwcf(RewriterBase &rewriter, linalg::GenericOp block) {
   return conv;
 }
 
+/// `op`, an elementwise op (fill or generic) over a spanning block's
+/// accumulator [1, 1, P, 1, S, K], over [1, 1, P, 1, S * K] instead: its
+/// vectors then have whole registers of lanes, not K-lane pieces.
+static FailureOr<Operation *> collapseGroupLanes(RewriterBase &rewriter,
+                                                 Operation *op) {
+  SmallVector<ReassociationIndices> lanes = {{0}, {1}, {2}, {3}, {4, 5}};
+  rewriter.setInsertionPoint(op);
+  if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+    Location loc = fill.getLoc();
+    Value init = tensor::CollapseShapeOp::create(rewriter, loc,
+                                                 fill.getOutputs()[0], lanes);
+    auto collapsed = linalg::FillOp::create(rewriter, loc, fill.getInputs(),
+                                            ValueRange{init});
+    rewriter.replaceOp(fill, tensor::ExpandShapeOp::create(
+                                 rewriter, loc, fill.getResultTypes()[0],
+                                 collapsed.getResult(0), lanes));
+    return collapsed.getOperation();
+  }
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumLoops() != 6 ||
+      !linalg::areDimSequencesPreserved(generic.getIndexingMapsArray(),
+                                        {{4, 5}}))
+    return failure();
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(generic, lanes, rewriter);
+  if (failed(collapsed))
+    return failure();
+  rewriter.replaceOp(generic, collapsed->results);
+  return collapsed->collapsedOp.getOperation();
+}
+
+/// A register block that spans S whole groups of K outputs
+/// (createGroupedConvolution's split form; loops [1, 1, P, 1, S, K, KH, KW,
+/// C]) as vector code: P accumulators of S * K lanes, one per pixel. For
+/// each window tap, each pixel's input vector (its S groups' C channels)
+/// is read once, and for each input channel c a shuffle gives lane (s, k)
+/// the input of group s's channel c, and one FMA with the filter vector of
+/// (tap, c) (lane (s, k): filter[s][k][c], contiguous in the split filter)
+/// accumulates it. Grouped layers with 4 or 8 channels per group (ResNeXt,
+/// RegNet) compute whole vectors instead of a 4- or 8-lane piece per group.
+static LogicalResult vectorizeSpanningBlock(RewriterBase &rewriter,
+                                            linalg::GenericOp block) {
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(block);
+  if (failed(dims) || dims->strides.size() != 2 || dims->dilations.size() != 2)
+    return failure();
+  SmallVector<int64_t> ranges = block.getStaticLoopRanges();
+  if (ranges[0] != 1 || ranges[1] != 1 || ranges[3] != 1)
+    return failure();
+  int64_t pixels = ranges[2], spanned = ranges[4], outputs = ranges[5],
+          kh = ranges[6], kw = ranges[7], inputs = ranges[8];
+  int64_t lanes = spanned * outputs;
+  Location loc = block.getLoc();
+  rewriter.setInsertionPoint(block);
+  Type f32 = rewriter.getF32Type();
+  auto collapse = [&](Value value, ArrayRef<ReassociationIndices> groups) {
+    return tensor::CollapseShapeOp::create(rewriter, loc, value, groups)
+        .getResult();
+  };
+  // input [1, rows, columns, 1, S, C] -> [rows, columns, S * C];
+  // filter [1, KH, KW, C, S, K] -> [KH, KW, C, S * K];
+  // accumulator [1, 1, P, 1, S, K] -> [1, 1, P, 1, S * K].
+  Value input = collapse(block.getDpsInputs()[0], {{0, 1}, {2}, {3, 4, 5}});
+  Value filter = collapse(block.getDpsInputs()[1], {{0, 1}, {2}, {3}, {4, 5}});
+  Value accumulator =
+      collapse(block.getDpsInits()[0], {{0}, {1}, {2}, {3}, {4, 5}});
+  auto laneType = VectorType::get({lanes}, f32);
+  auto inputType = VectorType::get({spanned * inputs}, f32);
+  auto blockType = VectorType::get({1, 1, pixels, 1, lanes}, f32);
+  auto rowsType = VectorType::get({pixels, lanes}, f32);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value padding = arith::ConstantOp::create(rewriter, loc, f32,
+                                            rewriter.getF32FloatAttr(0));
+  SmallVector<bool> inBounds5(5, true);
+  Value rows = vector::ShapeCastOp::create(
+      rewriter, loc, rowsType,
+      vector::TransferReadOp::create(rewriter, loc, blockType, accumulator,
+                                     SmallVector<Value>(5, zero), padding,
+                                     ArrayRef(inBounds5)));
+  SmallVector<Value> accumulators;
+  for (int64_t p = 0; p < pixels; ++p)
+    accumulators.push_back(vector::ExtractOp::create(rewriter, loc, rows, p));
+
+  // For input channel c: lane (s, k) takes element s * C + c.
+  SmallVector<SmallVector<int64_t>> masks(inputs);
+  for (int64_t c = 0; c < inputs; ++c)
+    for (int64_t lane = 0; lane < lanes; ++lane)
+      masks[c].push_back(lane / outputs * inputs + c);
+
+  auto index = [&](OpBuilder &b, int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  };
+  auto step = [&](OpBuilder &b, Value tapRow, Value tapColumn,
+                  ValueRange current) {
+    SmallVector<Value> next(current);
+    SmallVector<Value> filters;
+    for (int64_t c = 0; c < inputs; ++c)
+      filters.push_back(vector::TransferReadOp::create(
+          b, loc, laneType, filter,
+          ValueRange{tapRow, tapColumn, index(b, c), zero}, padding,
+          ArrayRef<bool>{true}));
+    Value row =
+        arith::MulIOp::create(b, loc, tapRow, index(b, dims->dilations[0]));
+    Value column =
+        arith::MulIOp::create(b, loc, tapColumn, index(b, dims->dilations[1]));
+    for (int64_t p = 0; p < pixels; ++p) {
+      Value at =
+          arith::AddIOp::create(b, loc, column, index(b, p * dims->strides[1]));
+      Value x = vector::TransferReadOp::create(b, loc, inputType, input,
+                                               ValueRange{row, at, zero},
+                                               padding, ArrayRef<bool>{true});
+      for (int64_t c = 0; c < inputs; ++c) {
+        Value broadcast =
+            vector::ShuffleOp::create(b, loc, x, x, masks[c]).getResult();
+        next[p] = vector::FMAOp::create(b, loc, broadcast, filters[c], next[p]);
+      }
+    }
+    return next;
+  };
+  // scf.for tap rows { scf.for tap columns { the step } }, the accumulators
+  // carried in registers.
+  Value one = index(rewriter, 1);
+  auto rowLoop = scf::ForOp::create(
+      rewriter, loc, zero, index(rewriter, kh), one, accumulators,
+      [&](OpBuilder &b, Location, Value tapRow, ValueRange rowAccs) {
+        auto columnLoop = scf::ForOp::create(
+            b, loc, zero, index(b, kw), one, rowAccs,
+            [&](OpBuilder &cb, Location, Value tapColumn, ValueRange accs) {
+              scf::YieldOp::create(cb, loc, step(cb, tapRow, tapColumn, accs));
+            });
+        scf::YieldOp::create(b, loc, columnLoop.getResults());
+      });
+  Value result = arith::ConstantOp::create(
+      rewriter, loc, rowsType,
+      DenseElementsAttr::get(rowsType, rewriter.getF32FloatAttr(0)));
+  for (int64_t p = 0; p < pixels; ++p)
+    result = vector::InsertOp::create(rewriter, loc, rowLoop.getResult(p),
+                                      result, p);
+  Value written =
+      vector::TransferWriteOp::create(
+          rewriter, loc,
+          vector::ShapeCastOp::create(rewriter, loc, blockType, result),
+          accumulator, SmallVector<Value>(5, zero), ArrayRef(inBounds5))
+          .getResult();
+  rewriter.replaceOp(
+      block,
+      tensor::ExpandShapeOp::create(
+          rewriter, loc, block.getResultTypes()[0], written,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3}, {4, 5}}));
+  return success();
+}
+
+/// Vectorizes one register block's convolution `blockConv` (`spanning`:
+/// the block spans whole groups, isGroupSpanningConvolution) with its
+/// accumulator initialization and epilogue.
 static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
                                     linalg::LinalgOp blockConv,
-                                    KernelAttr kernel) {
+                                    KernelAttr kernel, bool spanning) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   if (!blockConv ||
       !cast<RankedTensorType>(blockConv->getResultTypes()[0]).hasStaticShape())
@@ -420,6 +600,21 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
     Operation *user = *result.getUsers().begin();
     if (isa<linalg::GenericOp>(user) && user->getBlock() == body)
       elementwise.push_back(user);
+  }
+  if (spanning) {
+    // The accumulator's initialization and the epilogue over whole
+    // vectors of lanes, then the convolution as vector code that reads
+    // and writes the same [1, 1, P, 1, S * K] vectors: they fold.
+    for (Operation *&op : elementwise) {
+      FailureOr<Operation *> collapsed = collapseGroupLanes(rewriter, op);
+      if (failed(collapsed))
+        return failure();
+      op = *collapsed;
+    }
+    if (failed(vectorizeSpanningBlock(
+            rewriter, cast<linalg::GenericOp>(blockConv.getOperation()))))
+      return failure();
+    return vectorizeEach(rewriter, elementwise);
   }
   auto grouped = dyn_cast<linalg::GenericOp>(blockConv.getOperation());
   if (grouped && kernel.isGrouped()) {

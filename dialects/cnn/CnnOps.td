@@ -94,8 +94,12 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
       outputs are dropped after the kernel. Blocks divide this count.
     - `groups` (1, the default, when not grouped): a grouped kernel's
       number of groups, the convolution's own (ResNeXt, RegNet): each
-      register block lies inside one group. Not a choice (a kernel config
-      cannot set it): it tells the lowering which form the kernel takes.
+      register block lies inside one group (`channels` divides a group's
+      outputs) or, when `channels` is a multiple of a group's outputs (one
+      vector, for groups narrower than a vector), spans that many whole
+      groups, with `reduction` all of a group's inputs. Not a choice (a
+      kernel config cannot set it): it tells the lowering which form the
+      kernel takes.
       Depthwise convolutions have a kernel of their own and keep 1.
 
     ```mlir

@@ -141,6 +141,33 @@ def _(s, n):  # RegNet's stride-2 block: 13 groups of 8, few rows (tasks
     return net
 
 
+@case("conv_groups4_span", batch2=True)
+def _(s, n):  # ResNeXt's 32 groups of 4 channels: register blocks of one
+    # vector span 4 groups (AVX-512) or 2 (AVX2); bias, residual and ReLU
+    # over whole vectors; a 13-wide row (a tail block)
+    net = Net((n, 128, 6, 13), s)
+    net.conv2d(net.input, 128, 3, padding=1, groups=32, residual=net.input,
+               relu=True)
+    return net
+
+
+@case("conv_groups_span_stride_dilation")
+def _(s, n):  # groups of 2 inputs and 4 outputs (a block's input vector is
+    # shorter than its lanes), stride 2, dilation 2, no bias
+    net = Net((n, 32, 15, 17), s)
+    net.conv2d(net.input, 64, 3, stride=2, padding=2, dilation=2, groups=16,
+               bias=False)
+    return net
+
+
+@case("conv_groups8_span_stride", batch2=True)
+def _(s, n):  # ResNeXt's stride-2 block with 8 channels per group: 2
+    # groups per AVX-512 vector, a lane shuffle across its halves
+    net = Net((n, 64, 14, 14), s)
+    net.conv2d(net.input, 64, 3, stride=2, padding=1, groups=8, relu=True)
+    return net
+
+
 @case("conv_depthwise", batch2=True)
 def _(s, n):  # groups == channels
     net = Net((n, 16, 13, 10), s)

@@ -315,6 +315,55 @@ func.func @grouped(%x: tensor<1x10x10x2x8xf32>, %b: tensor<2x8xf32>) -> tensor<1
 
 // -----
 
+// A grouped convolution whose register blocks span whole groups (8 groups
+// of 4 channels, split as 2 blocks x 4 groups; one 16-lane vector is 4
+// groups' outputs): row tasks; blocks of 4 pixels x one vector, the bias
+// read once per block of groups; per filter tap, 4 filter vectors and
+// each pixel's input vector (its 4 groups' 4 channels), from which one
+// shuffle per input channel gives lane (group, output) that group's input
+// for an FMA; the accumulators stay in registers (vector iter_args) and
+// the ReLU acts on the same 16-lane vectors.
+// CHECK-LABEL: func @grouped_spanning
+// CHECK: scf.forall (%{{.+}}) in (8)
+// CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1
+// CHECK: %[[BIAS:.+]] = vector.transfer_read {{.*}} : tensor<1x16xf32>, vector<16xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(%{{.+}} = %[[BIAS]], %{{.+}} = %[[BIAS]], %{{.+}} = %[[BIAS]], %{{.+}} = %[[BIAS]]) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args
+// CHECK-COUNT-4: vector.transfer_read {{.*}} : tensor<3x3x4x16xf32>, vector<16xf32>
+// CHECK: %[[X:.+]] = vector.transfer_read {{.*}} : tensor<3x6x16xf32>, vector<16xf32>
+// CHECK: %[[S0:.+]] = vector.shuffle %[[X]], %[[X]] [0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12]
+// CHECK: vector.fma %[[S0]], {{.*}} : vector<16xf32>
+// CHECK: vector.shuffle %[[X]], %[[X]] [3, 3, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 15, 15, 15, 15]
+// CHECK-COUNT-12: vector.fma
+// CHECK: arith.maximumf {{.*}} : vector<4x1x16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4x1x16xf32>, tensor<1x1x4x1x16xf32>
+// CHECK-NOT: linalg.generic
+func.func @grouped_spanning(%x: tensor<1x10x10x2x4x4xf32>, %b: tensor<2x4x4xf32>) -> tensor<1x8x8x2x4x4xf32> {
+  %w = arith.constant dense<0.01> : tensor<2x3x3x4x4x4xf32>
+  %e = tensor.empty() : tensor<1x8x8x2x4x4xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, gb, gi, k) -> (gb, gi, k)>, affine_map<(n, h, w, gb, gi, k) -> (n, h, w, gb, gi, k)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<2x4x4xf32>) outs(%e : tensor<1x8x8x2x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x8x2x4x4xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(n, oh, ow, gb, gi, k, kh, kw, c) -> (n, oh + kh, ow + kw, gb, gi, c)>, affine_map<(n, oh, ow, gb, gi, k, kh, kw, c) -> (gb, kh, kw, c, gi, k)>, affine_map<(n, oh, ow, gb, gi, k, kh, kw, c) -> (n, oh, ow, gb, gi, k)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x10x10x2x4x4xf32>, tensor<2x3x3x4x4x4xf32>) outs(%init : tensor<1x8x8x2x4x4xf32>) {
+  ^bb0(%in: f32, %f: f32, %out: f32):
+    %p = arith.mulf %in, %f : f32
+    %s = arith.addf %out, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x8x2x4x4xf32>
+  %e2 = tensor.empty() : tensor<1x8x8x2x4x4xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, gb, gi, k) -> (n, h, w, gb, gi, k)>, affine_map<(n, h, w, gb, gi, k) -> (n, h, w, gb, gi, k)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x8x8x2x4x4xf32>) outs(%e2 : tensor<1x8x8x2x4x4xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 4, task_rows = 1, task_channels = 32, pack_filter = false, groups = 8>} {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x2x4x4xf32>
+  return %1 : tensor<1x8x8x2x4x4xf32>
+}
+
+// -----
+
 // An elementwise op outside any kernel (a squeeze-excitation product):
 // row tasks and vectorized blocks of 4 vectors (2 pixels x 32 channels),
 // the [1, 1, 1, 32] gate read once (hoisted out of the tasks) and
