@@ -222,15 +222,15 @@ static Decision chooseConvBlocks(ArrayRef<int64_t> outputShape, int64_t ic,
         kh * kw * ic * channels * int64_t(sizeof(float)) > target.l1CacheBytes;
     // Blocks of a divisor of the width, or, when the block limit does not
     // divide it, the row split evenly into as few blocks as the limit
-    // allows, the last one smaller (17 = 9 + 8, not 8 + 8 + 1: a 1-pixel
-    // block runs at a quarter of the FMA peak and streams the filter slice
-    // from L2 for one pixel).
+    // allows, the last one smaller (17 with at most 8: 6 + 6 + 5, not
+    // 8 + 8 + 1; a 1-pixel block runs at a quarter of the FMA peak and
+    // streams the filter slice from L2 for one pixel).
     consider(largestDivisor(ow, limit), 0, channels, vectors, filterFromL2);
     if (allowTail && ow % limit != 0) {
       int64_t blocks = llvm::divideCeil(ow, limit);
       int64_t pixels = llvm::divideCeil(ow, blocks);
       int64_t tail = ow - (blocks - 1) * pixels;
-      if (tail != pixels)
+      if (tail > 0 && tail < pixels)
         consider(pixels, tail, channels, vectors, filterFromL2);
     }
   }
