@@ -390,6 +390,21 @@ static Operation *getBlockConvolution(ArrayRef<Operation *> ops,
   return nullptr;
 }
 
+/// The 2-D window (strides, dilations) of a grouped register block, if it
+/// is one output row of one group, or one block of groups, of one image
+/// (loops [1, 1, pixels, 1, ...]), the shape the tiling gives every block.
+static FailureOr<linalg::ConvolutionDimensions>
+getGroupBlockWindow(linalg::GenericOp block) {
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(block);
+  if (failed(dims) || dims->strides.size() != 2 || dims->dilations.size() != 2)
+    return failure();
+  SmallVector<int64_t> ranges = block.getStaticLoopRanges();
+  if (ranges[0] != 1 || ranges[1] != 1 || ranges[3] != 1)
+    return failure();
+  return dims;
+}
+
 /// A grouped register block (one group: loops [1, 1, pixels, 1, channels,
 /// KH, KW, C/G]) as the HWCF convolution it is, on rank-reduced slices of
 /// its operands without the group dimension: input [1, span, span', C/G],
@@ -398,12 +413,8 @@ static Operation *getBlockConvolution(ArrayRef<Operation *> ops,
 /// lead, so that its accumulators stay in registers across the reduction.
 static FailureOr<linalg::Conv2DNhwcHwcfOp>
 getGroupBlockAsHwcf(RewriterBase &rewriter, linalg::GenericOp block) {
-  FailureOr<linalg::ConvolutionDimensions> dims =
-      linalg::inferConvolutionDims(block);
-  if (failed(dims) || dims->strides.size() != 2 || dims->dilations.size() != 2)
-    return failure();
-  SmallVector<int64_t> ranges = block.getStaticLoopRanges();
-  if (ranges[0] != 1 || ranges[1] != 1 || ranges[3] != 1)
+  FailureOr<linalg::ConvolutionDimensions> dims = getGroupBlockWindow(block);
+  if (failed(dims))
     return failure();
   rewriter.setInsertionPoint(block);
   Location loc = block.getLoc();
@@ -470,13 +481,10 @@ static FailureOr<Operation *> collapseGroupLanes(RewriterBase &rewriter,
 /// RegNet) compute whole vectors instead of a 4- or 8-lane piece per group.
 static LogicalResult vectorizeSpanningBlock(RewriterBase &rewriter,
                                             linalg::GenericOp block) {
-  FailureOr<linalg::ConvolutionDimensions> dims =
-      linalg::inferConvolutionDims(block);
-  if (failed(dims) || dims->strides.size() != 2 || dims->dilations.size() != 2)
+  FailureOr<linalg::ConvolutionDimensions> dims = getGroupBlockWindow(block);
+  if (failed(dims))
     return failure();
   SmallVector<int64_t> ranges = block.getStaticLoopRanges();
-  if (ranges[0] != 1 || ranges[1] != 1 || ranges[3] != 1)
-    return failure();
   int64_t pixels = ranges[2], spanned = ranges[4], outputs = ranges[5],
           kh = ranges[6], kw = ranges[7], inputs = ranges[8];
   int64_t lanes = spanned * outputs;
