@@ -1053,6 +1053,19 @@ struct CnnTileConvolutionsPass final
                       "batched contraction");
       return signalPassFailure();
     }
+    // Copies (a Winograd convolution's valid part of its tile-aligned
+    // output) are elementwise ops too; left alone, linalg-to-parallel-loops
+    // would make them scalar loops over delinearized indices, which cost
+    // more than the convolution they follow.
+    SmallVector<linalg::CopyOp> copies;
+    func.walk([&](linalg::CopyOp copy) {
+      if (copy.hasPureTensorSemantics())
+        copies.push_back(copy);
+    });
+    for (linalg::CopyOp copy : copies) {
+      rewriter.setInsertionPoint(copy);
+      (void)linalg::generalizeNamedOp(rewriter, copy);
+    }
     // Elementwise ops and row reductions (a layer norm's) that no kernel took
     // in.
     SmallVector<linalg::GenericOp> elementwise;
