@@ -273,20 +273,21 @@ static int64_t countTiles(ArrayRef<int64_t> shape, int64_t tile) {
          llvm::divideCeil(shape[2], tile);
 }
 
-/// The Winograd variant for a layer with `c` input and `f` output channels
-/// and NHWC output `shape`, or Direct. F(4x4) does 36 instead of 144
-/// products per 4x4 tile and channel pair (4x fewer), F(2x2) 16 instead of
-/// 36 (2.25x); both add two transforms that stream the activations through
-/// memory, and a transformed filter of 36/9 or 16/9 times the direct
-/// filter's bytes that every tile reads. Both need enough channels for the
-/// GEMMs to dominate; F(4x4) needs many tiles to reuse its larger filter,
-/// F(2x2) fewer. Measured on ResNet-18 (one thread): F(4x4) wins at
-/// 56x56x64 (196 tiles) and 28x28x128 (49); F(2x2) at 14x14x256 (16 F(4x4)
-/// tiles: 0.58 against 0.69 ms) and 7x7x512 (1.2 ms against 1.6 ms direct).
-static KernelAlgorithm chooseWinograd(int64_t c, int64_t f,
-                                      ArrayRef<int64_t> shape) {
-  if (c < 32 || f < 32)
-    return KernelAlgorithm::Direct;
+/// The Winograd variant for a layer with NHWC output `shape`, or Direct.
+/// F(4x4) does 36 instead of 144 products per 4x4 tile and channel pair (4x
+/// fewer), F(2x2) 16 instead of 36 (2.25x); both add two transforms that
+/// stream the activations through memory, and a transformed filter of 36/9
+/// or 16/9 times the direct filter's bytes that each of the GEMMs' tiles
+/// reads. What decides is the reuse of that filter: F(4x4) needs at least
+/// 32 of its tiles, F(2x2) 16. Measured on ResNet-18 (one thread): F(4x4)
+/// wins at 56x56x64 (196 tiles) and 28x28x128 (49); F(2x2) at 7x7x512 (16
+/// F(2x2) tiles: 1.2 ms against 1.6 ms direct). The channel counts only
+/// need to be whole vectors (winogradApplies): on single layers F(4x4)
+/// beats direct from 16 input channels up (55x55x16->64: 0.14 against
+/// 0.27 ms, docs/PERFORMANCE.md). Between 16 and 32 F(4x4) tiles (13x13 to
+/// 23x23) neither variant wins throughout (DenseNet's 14x14x128->32 layers
+/// were 27% slower with F(4x4), 17x17x192 40% faster), so F(2x2) stays.
+static KernelAlgorithm chooseWinograd(ArrayRef<int64_t> shape) {
   if (countTiles(shape, 4) >= 32)
     return KernelAlgorithm::WinogradF4;
   if (countTiles(shape, 2) >= 16)
@@ -473,7 +474,7 @@ decideConv(Conv2DOp conv, const TargetModel &target,
            winogradApplies(conv, target.vectorWidth))
     algorithm = target.winograd == "on"   ? KernelAlgorithm::WinogradF4
                 : target.winograd == "f2" ? KernelAlgorithm::WinogradF2
-                                          : chooseWinograd(c, f, nhwc);
+                                          : chooseWinograd(nhwc);
   if (algorithm == KernelAlgorithm::WinogradF4 ||
       algorithm == KernelAlgorithm::WinogradF2) {
     Decision d = chooseWinogradGemmBlocks(
