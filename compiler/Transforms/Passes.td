@@ -106,7 +106,7 @@ def CnnSelectKernels : Pass<"cnn-select-kernels", "ModuleOp"> {
     channel block by channel block), whether a constant filter is packed
     per register block (when the blocks split its output channels) and the
     vector width. `winograd=auto` applies the Winograd cost model
-    (at least 32 input and output channels; F(4x4) with at least 32 of its
+    (channel counts in whole vectors; F(4x4) with at least 32 of its
     tiles, else F(2x2) with at least 16), `on` F(4x4) and `f2` F(2x2)
     wherever it applies, `off` never.
 
