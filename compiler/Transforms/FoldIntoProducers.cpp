@@ -22,14 +22,16 @@
 // cnn-fold-padding-into-producers:
 //
 //   %e = tensor.empty()                     %b = tensor.empty() : padded
-//   %v = linalg.* outs(%e)         ==>      %f = linalg.fill %pad -> %b
-//   %p = tensor.pad %v ... %pad             %e = tensor.extract_slice %f[low]
+//   %v = linalg.* outs(%e)         ==>      %f = %b, its border filled with
+//   %p = tensor.pad %v ... %pad                  %pad (one linalg.fill per
+//                                                border slab, inserted)
+//                                           %e = tensor.extract_slice %f[low]
 //                                           %v = linalg.* outs(%e)
 //                                           %p = tensor.insert_slice %v
 //                                                  into %f[low]
 //
 // After bufferization the producer writes straight into the interior of the
-// padded buffer, and the pad's copy disappears. A pad of a slice that keeps
+// padded buffer, and the pad's copy disappears; only the border is filled. A pad of a slice that keeps
 // the leading channels of a kernel's padded output (`padded_channels`) is
 // a slice of the pad first, so that the kernel writes the padded buffer too:
 //
@@ -279,19 +281,55 @@ getStaticConstantPad(tensor::PadOp pad) {
   return std::make_pair(padValue, low);
 }
 
-/// Creates, before `before`, the padded buffer of `pad` filled with
-/// `padValue`.
+/// Creates, before `before`, the padded buffer of `pad` with its border
+/// (everything outside the interior at `low` that `pad`'s source covers)
+/// filled with `padValue`. Only the border: the interior is written next,
+/// by the producer or the insert, and a fill of the whole buffer (a memset
+/// of every padded activation, every inference) cost EfficientNet-B0 5% of
+/// its time. The border is one slab per padded side of each dimension,
+/// taking the interior of the dimensions before it and all of those after,
+/// so that the slabs are disjoint.
 static Value createPaddedBuffer(RewriterBase &rewriter, tensor::PadOp pad,
-                                Value padValue, Operation *before) {
+                                Value padValue, ArrayRef<int64_t> low,
+                                Operation *before) {
   Location loc = pad.getLoc();
   RankedTensorType paddedType = pad.getResultType();
+  ArrayRef<int64_t> padded = paddedType.getShape();
+  ArrayRef<int64_t> source = pad.getSourceType().getShape();
   rewriter.setInsertionPoint(before);
   if (Operation *def = padValue.getDefiningOp())
     if (def->getBlock() == before->getBlock() && before->isBeforeInBlock(def))
       padValue = rewriter.clone(*def)->getResult(0);
-  Value padded = tensor::EmptyOp::create(rewriter, loc, paddedType.getShape(),
+  Value buffer = tensor::EmptyOp::create(rewriter, loc, padded,
                                          paddedType.getElementType());
-  return linalg::FillOp::create(rewriter, loc, padValue, padded).getResult(0);
+  int64_t rank = paddedType.getRank();
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    int64_t high = padded[dim] - low[dim] - source[dim];
+    for (auto [start, extent] : {std::make_pair(int64_t{0}, low[dim]),
+                                 std::make_pair(padded[dim] - high, high)}) {
+      if (extent == 0)
+        continue;
+      SmallVector<int64_t> offsets(rank, 0), sizes(padded);
+      for (int64_t inner = 0; inner < dim; ++inner) {
+        offsets[inner] = low[inner];
+        sizes[inner] = source[inner];
+      }
+      offsets[dim] = start;
+      sizes[dim] = extent;
+      SmallVector<OpFoldResult> offsetValues =
+          getAsIndexOpFoldResult(rewriter.getContext(), offsets);
+      SmallVector<OpFoldResult> sizeValues =
+          getAsIndexOpFoldResult(rewriter.getContext(), sizes);
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      Value slab = tensor::ExtractSliceOp::create(
+          rewriter, loc, buffer, offsetValues, sizeValues, strides);
+      Value filled =
+          linalg::FillOp::create(rewriter, loc, padValue, slab).getResult(0);
+      buffer = tensor::InsertSliceOp::create(rewriter, loc, filled, buffer,
+                                             offsetValues, sizeValues, strides);
+    }
+  }
+  return buffer;
 }
 
 /// The offsets, sizes and strides of the slice of the padded buffer that
@@ -339,7 +377,7 @@ struct FoldPadIntoProducer final : OpRewritePattern<tensor::PadOp> {
     // slices of that buffer too).
     Operation *empty = destination->get().getDefiningOp();
     Operation *before = passedInsert ? empty : destination->getOwner();
-    Value filled = createPaddedBuffer(rewriter, pad, padValue, before);
+    Value filled = createPaddedBuffer(rewriter, pad, padValue, low, before);
     auto [offsets, sizes, strides] = getInteriorSlice(pad, low);
     Value interior = tensor::ExtractSliceOp::create(rewriter, pad.getLoc(),
                                                     pad.getSourceType(), filled,
@@ -369,7 +407,7 @@ struct DecomposePad final : OpRewritePattern<tensor::PadOp> {
     if (!constantPad)
       return rewriter.notifyMatchFailure(pad, "not a static constant pad");
     auto [padValue, low] = *constantPad;
-    Value filled = createPaddedBuffer(rewriter, pad, padValue, pad);
+    Value filled = createPaddedBuffer(rewriter, pad, padValue, low, pad);
     replaceWithInsert(rewriter, pad, filled, low);
     return success();
   }

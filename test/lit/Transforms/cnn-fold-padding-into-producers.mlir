@@ -1,11 +1,25 @@
 // RUN: cnn-opt %s -split-input-file -cnn-fold-padding-into-producers | FileCheck %s
 
-// The ReLU writes into the interior of a zero-filled padded tensor, which
-// replaces the pad; its other user (the residual) reads the interior.
+// The ReLU writes into the interior of a padded tensor whose border (and
+// only its border: the top and bottom rows, then the left and right
+// columns of the rows between) is zero-filled; that replaces the pad; its
+// other user (the residual) reads the interior.
 // CHECK-LABEL: func @relu_then_pad
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[BUF:.+]] = tensor.empty() : tensor<1x6x6x8xf32>
-// CHECK: %[[FILL:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[BUF]] : tensor<1x6x6x8xf32>)
+// CHECK: %[[S0:.+]] = tensor.extract_slice %[[BUF]][0, 0, 0, 0] [1, 1, 6, 8] [1, 1, 1, 1]
+// CHECK: %[[F0:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[S0]] : tensor<1x1x6x8xf32>)
+// CHECK: %[[B0:.+]] = tensor.insert_slice %[[F0]] into %[[BUF]][0, 0, 0, 0] [1, 1, 6, 8]
+// CHECK: %[[S1:.+]] = tensor.extract_slice %[[B0]][0, 5, 0, 0] [1, 1, 6, 8] [1, 1, 1, 1]
+// CHECK: %[[F1:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[S1]] : tensor<1x1x6x8xf32>)
+// CHECK: %[[B1:.+]] = tensor.insert_slice %[[F1]] into %[[B0]][0, 5, 0, 0] [1, 1, 6, 8]
+// CHECK: %[[S2:.+]] = tensor.extract_slice %[[B1]][0, 1, 0, 0] [1, 4, 1, 8] [1, 1, 1, 1]
+// CHECK: %[[F2:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[S2]] : tensor<1x4x1x8xf32>)
+// CHECK: %[[B2:.+]] = tensor.insert_slice %[[F2]] into %[[B1]][0, 1, 0, 0] [1, 4, 1, 8]
+// CHECK: %[[S3:.+]] = tensor.extract_slice %[[B2]][0, 1, 5, 0] [1, 4, 1, 8] [1, 1, 1, 1]
+// CHECK: %[[F3:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[S3]] : tensor<1x4x1x8xf32>)
+// CHECK: %[[FILL:.+]] = tensor.insert_slice %[[F3]] into %[[B2]][0, 1, 5, 0] [1, 4, 1, 8]
+// CHECK-NOT: linalg.fill
 // CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
 // CHECK: %[[RELU:.+]] = linalg.generic {{.*}} outs(%[[INTERIOR]] : tensor<1x4x4x8xf32>)
 // CHECK: %[[PADDED:.+]] = tensor.insert_slice %[[RELU]] into %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
@@ -30,10 +44,15 @@ func.func @relu_then_pad(%x: tensor<1x4x4x8xf32>) -> (tensor<1x6x6x8xf32>, tenso
 
 // The chain is followed through the convolution's accumulator init (the
 // bias broadcast) to the tensor.empty that it started from; -inf padding
-// (a max pool's) fills the buffer with -inf.
+// (a max pool's) fills the border with -inf: padded only at the high end,
+// it is the last row, then the last column of the rows above.
 // CHECK-LABEL: func @conv_chain
 // CHECK: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
-// CHECK: %[[FILL:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<1x5x5x4xf32>)
+// CHECK: linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<1x1x5x4xf32>)
+// CHECK: %[[B0:.+]] = tensor.insert_slice %{{.+}}[0, 4, 0, 0] [1, 1, 5, 4]
+// CHECK: linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<1x4x1x4xf32>)
+// CHECK: %[[FILL:.+]] = tensor.insert_slice %{{.+}} into %[[B0]][0, 0, 4, 0] [1, 4, 1, 4]
+// CHECK-NOT: linalg.fill
 // CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 0, 0, 0] [1, 4, 4, 4]
 // CHECK: %[[BIAS:.+]] = linalg.generic {{.*}} outs(%[[INTERIOR]] :
 // CHECK: %[[CONV:.+]] = linalg.conv_2d_nhwc_hwcf {{.*}} outs(%[[BIAS]] :
@@ -61,7 +80,8 @@ func.func @conv_chain(%x: tensor<1x4x4x2xf32>, %w: tensor<1x1x2x4xf32>, %b: tens
 // CHECK-SAME: (%[[X:.+]]: tensor<1x4x4x8xf32>)
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[BUF:.+]] = tensor.empty() : tensor<1x6x6x8xf32>
-// CHECK: %[[FILL:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[BUF]] : tensor<1x6x6x8xf32>)
+// CHECK: linalg.fill ins(%[[ZERO]] : f32) outs(%{{.+}} : tensor<1x4x1x8xf32>)
+// CHECK: %[[FILL:.+]] = tensor.insert_slice %{{.+}}[0, 1, 5, 0] [1, 4, 1, 8]
 // CHECK-NOT: tensor.extract_slice
 // CHECK: %[[PADDED:.+]] = tensor.insert_slice %[[X]] into %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
 // CHECK-NOT: tensor.pad
@@ -80,7 +100,7 @@ func.func @argument(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
 // A Winograd output transform (an scf.forall whose shared output starts as
 // a tensor.empty) writes into the padded buffer's interior the same way.
 // CHECK-LABEL: func @forall_then_pad
-// CHECK: %[[FILL:.+]] = linalg.fill
+// CHECK: %[[FILL:.+]] = tensor.insert_slice {{.+}}[0, 1, 5, 0] [1, 4, 1, 8]
 // CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
 // CHECK: %[[OUT:.+]] = scf.forall (%{{.+}}) in (4) shared_outs(%{{.+}} = %[[INTERIOR]])
 // CHECK: tensor.insert_slice %[[OUT]] into %[[FILL]]
@@ -107,7 +127,7 @@ func.func @forall_then_pad(%x: tensor<4x1x4x8xf32>) -> tensor<1x6x6x8xf32> {
 // of its leading-channel slice becomes a slice of the pad of the whole
 // output, which the kernel then writes directly; the reader gets a view.
 // CHECK-LABEL: func @pad_of_channel_slice
-// CHECK: %[[FILL:.+]] = linalg.fill {{.*}} -> tensor<1x6x6x16xf32>
+// CHECK: %[[FILL:.+]] = tensor.insert_slice {{.+}}[0, 1, 5, 0] [1, 4, 1, 16] {{.*}} into tensor<1x6x6x16xf32>
 // CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 16] [1, 1, 1, 1]
 // CHECK: %[[RELU:.+]] = linalg.generic {{.*}} outs(%[[INTERIOR]] : tensor<1x4x4x16xf32>)
 // CHECK: %[[PADDED:.+]] = tensor.insert_slice %[[RELU]] into %[[FILL]]
@@ -136,7 +156,7 @@ func.func @pad_of_channel_slice(%x: tensor<1x4x4x16xf32>) -> tensor<1x6x6x12xf32
 // fill and an insert.
 // CHECK-LABEL: func @pad_of_spatial_slice
 // CHECK: %[[SLICE:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0, 0] [1, 3, 4, 16]
-// CHECK: %[[FILL:.+]] = linalg.fill
+// CHECK: %[[FILL:.+]] = tensor.insert_slice {{.+}}[0, 1, 5, 0] [1, 3, 1, 16]
 // CHECK: tensor.insert_slice %[[SLICE]] into %[[FILL]][0, 1, 1, 0] [1, 3, 4, 16]
 // CHECK-NOT: tensor.pad
 func.func @pad_of_spatial_slice(%x: tensor<1x4x4x16xf32>) -> tensor<1x5x6x16xf32> {
@@ -155,7 +175,7 @@ func.func @pad_of_spatial_slice(%x: tensor<1x4x4x16xf32>) -> tensor<1x5x6x16xf32
 // buffer replaces the concatenation's tensor.empty, so that both producers
 // write into its interior.
 // CHECK-LABEL: func @pad_of_concatenation
-// CHECK: %[[FILL:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x6x6x16xf32>)
+// CHECK: %[[FILL:.+]] = tensor.insert_slice {{.+}}[0, 1, 5, 0] [1, 4, 1, 16] {{.*}} into tensor<1x6x6x16xf32>
 // CHECK: %[[INTERIOR:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 16]
 // CHECK: %[[SA:.+]] = tensor.extract_slice %[[INTERIOR]][0, 0, 0, 0] [1, 4, 4, 8]
 // CHECK: %[[A:.+]] = linalg.generic {{.*}} outs(%[[SA]] :
