@@ -31,9 +31,10 @@
 //                                                  into %f[low]
 //
 // After bufferization the producer writes straight into the interior of the
-// padded buffer, and the pad's copy disappears; only the border is filled. A pad of a slice that keeps
-// the leading channels of a kernel's padded output (`padded_channels`) is
-// a slice of the pad first, so that the kernel writes the padded buffer too:
+// padded buffer, and the pad's copy disappears; only the border is filled.
+// A pad of a slice that keeps the leading channels of a kernel's padded
+// output (`padded_channels`) is a slice of the pad first, so that the
+// kernel writes the padded buffer too:
 //
 //   %s = tensor.extract_slice %v[0..][.., 58]  ==>  %q = tensor.pad %v ...
 //   %p = tensor.pad %s ...                          %p = tensor.extract_slice

@@ -285,7 +285,7 @@ static int64_t countTiles(ArrayRef<int64_t> shape, int64_t tile) {
 /// need to be whole vectors (winogradApplies): on single layers F(4x4)
 /// beats direct from 16 input channels up (55x55x16->64: 0.14 against
 /// 0.27 ms, docs/PERFORMANCE.md). Between 16 and 32 F(4x4) tiles (13x13 to
-/// 23x23) neither variant wins throughout (DenseNet's 14x14x128->32 layers
+/// 20x20) neither variant wins throughout (DenseNet's 14x14x128->32 layers
 /// were 27% slower with F(4x4), 17x17x192 40% faster), so F(2x2) stays.
 static KernelAlgorithm chooseWinograd(ArrayRef<int64_t> shape) {
   if (countTiles(shape, 4) >= 32)
