@@ -412,3 +412,23 @@ func.func @row_sum_of_squares(%x: tensor<1x4x4x384xf32>, %m: tensor<1x4x4x1xf32>
   } -> tensor<1x4x4xf32>
   return %0 : tensor<1x4x4xf32>
 }
+
+// -----
+
+// A copy (a Winograd layer's valid 7x7 part of its tile-aligned 8x8 output)
+// is generalized and vectorized like any elementwise op: parallel rows,
+// whole-vector reads and writes; no linalg.copy is left for
+// linalg-to-parallel-loops to scalarize.
+// CHECK-LABEL: func @valid_part_copy
+// CHECK-NOT: linalg.copy
+// CHECK: scf.forall (%[[ROW:.+]]) in (7)
+// CHECK: scf.for %[[PIXEL:[a-z0-9_]+]] =
+// CHECK: %[[V:.+]] = vector.transfer_read %{{.+}}[%{{.+}}, %[[ROW]], %[[PIXEL]], %{{.+}}]{{.*}} : tensor<1x8x8x32xf32>, vector<32xf32>
+// CHECK: vector.transfer_write %[[V]]
+// CHECK-NOT: linalg.copy
+func.func @valid_part_copy(%aligned: tensor<1x8x8x32xf32>) -> tensor<1x7x7x32xf32> {
+  %valid = tensor.extract_slice %aligned[0, 0, 0, 0] [1, 7, 7, 32] [1, 1, 1, 1] : tensor<1x8x8x32xf32> to tensor<1x7x7x32xf32>
+  %e = tensor.empty() : tensor<1x7x7x32xf32>
+  %c = linalg.copy ins(%valid : tensor<1x7x7x32xf32>) outs(%e : tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32>
+  return %c : tensor<1x7x7x32xf32>
+}
