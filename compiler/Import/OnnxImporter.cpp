@@ -101,6 +101,7 @@ private:
   /// Sub, Mul, Div (and Add) with ONNX broadcasting.
   template <typename OpTy>
   LogicalResult importBroadcast(const onnx::NodeProto &node, Location loc);
+  LogicalResult importPRelu(const onnx::NodeProto &node, Location loc);
   /// The two operands of a binary node at one rank: the lower-rank one
   /// gets leading extent-1 dimensions, as ONNX's broadcasting does.
   FailureOr<std::pair<Value, Value>>
@@ -146,7 +147,8 @@ const llvm::StringSet<> kSupportedOperators = {
     "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "MatMul",
     "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Sqrt", "Sub", "Relu",
     "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Split", "Transpose",
-    "Upsample",
+    "Upsample", "LeakyRelu", "PRelu", "Elu", "Selu", "Tanh", "Softplus",
+    "Mish",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
@@ -867,6 +869,26 @@ LogicalResult OnnxImporter::importBroadcast(const onnx::NodeProto &node,
                            operands->first, operands->second);
   if (failed(result))
     return failure();
+  define(node, *result);
+  return success();
+}
+
+/// PRelu: the slope broadcasts to the input (ONNX's unidirectional
+/// broadcasting), after NumPy's rank extension.
+LogicalResult OnnxImporter::importPRelu(const onnx::NodeProto &node,
+                                        Location loc) {
+  FailureOr<std::pair<Value, Value>> operands = getBroadcastOperands(node, loc);
+  if (failed(operands))
+    return failure();
+  auto [x, slope] = *operands;
+  FailureOr<Value> result =
+      createInferred<PReluOp>(builder, loc, x.getType(), x, slope);
+  if (failed(result))
+    return failure();
+  if (result->getType() != x.getType())
+    return emitError(loc) << "PRelu's slope " << slope.getType()
+                          << " does not broadcast to its input "
+                          << x.getType();
   define(node, *result);
   return success();
 }
@@ -1975,6 +1997,38 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return unary([&](Value x) -> FailureOr<Value> {
       return HardSwishOp::create(builder, loc, x).getResult();
     });
+  if (type == "LeakyRelu")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return LeakyReluOp::create(
+                 builder, loc, x,
+                 builder.getF32FloatAttr(getFloat(node, "alpha", 0.01f)))
+          .getResult();
+    });
+  if (type == "Elu" || type == "Selu") {
+    // ONNX's defaults: Elu alpha 1; Selu alpha 1.67326..., gamma 1.0507...
+    bool selu = type == "Selu";
+    float alpha = getFloat(node, "alpha", selu ? 1.67326319217681884765625f : 1.0f);
+    float gamma = selu ? getFloat(node, "gamma", 1.05070102214813232421875f) : 1.0f;
+    return unary([&](Value x) -> FailureOr<Value> {
+      return EluOp::create(builder, loc, x, builder.getF32FloatAttr(alpha),
+                           builder.getF32FloatAttr(gamma))
+          .getResult();
+    });
+  }
+  if (type == "Tanh")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return TanhOp::create(builder, loc, x).getResult();
+    });
+  if (type == "Softplus")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return SoftplusOp::create(builder, loc, x).getResult();
+    });
+  if (type == "Mish")
+    return unary([&](Value x) -> FailureOr<Value> {
+      return MishOp::create(builder, loc, x).getResult();
+    });
+  if (type == "PRelu")
+    return importPRelu(node, loc);
   if (type == "Clip")
     return importClip(node, loc);
   if (type == "Mul")

@@ -160,6 +160,48 @@ static Value buildGelu(OpBuilder &b, Location loc, Value x) {
   return arith::MulFOp::create(b, loc, half, gate);
 }
 
+/// x if x > 0, else alpha * x
+static Value buildLeakyRelu(OpBuilder &b, Location loc, Value x,
+                            double alpha) {
+  Type type = x.getType();
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                            floatConstant(b, loc, type, 0.0));
+  Value scaled =
+      arith::MulFOp::create(b, loc, x, floatConstant(b, loc, type, alpha));
+  return arith::SelectOp::create(b, loc, positive, x, scaled);
+}
+
+/// gamma * (x if x > 0, else alpha * (exp(x) - 1)): ELU (gamma 1) and SELU.
+static Value buildElu(OpBuilder &b, Location loc, Value x, double alpha,
+                      double gamma) {
+  Type type = x.getType();
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                            floatConstant(b, loc, type, 0.0));
+  Value negative = arith::MulFOp::create(b, loc, math::ExpM1Op::create(b, loc, x),
+                                         floatConstant(b, loc, type, alpha));
+  Value elu = arith::SelectOp::create(b, loc, positive, x, negative);
+  if (gamma == 1.0)
+    return elu;
+  return arith::MulFOp::create(b, loc, elu, floatConstant(b, loc, type, gamma));
+}
+
+/// log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): no overflow for large
+/// x, no loss of the small values for very negative x.
+static Value buildSoftplus(OpBuilder &b, Location loc, Value x) {
+  Value negAbs =
+      arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+  Value tail = math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
+  return arith::AddFOp::create(b, loc, buildRelu(b, loc, x), tail);
+}
+
+/// x * tanh(softplus(x))
+static Value buildMish(OpBuilder &b, Location loc, Value x) {
+  return arith::MulFOp::create(
+      b, loc, x, math::TanhOp::create(b, loc, buildSoftplus(b, loc, x)));
+}
+
 /// The activation a convolution applies last, of a scalar: ReLU, or its
 /// `#cnn.activation`; `x` itself if it has none.
 static Value buildConvActivation(OpBuilder &b, Location loc, Conv2DOp op,
@@ -181,6 +223,17 @@ static Value buildConvActivation(OpBuilder &b, Location loc, Conv2DOp op,
     return buildSilu(b, loc, x);
   case ActivationKind::Gelu:
     return buildGelu(b, loc, x);
+  case ActivationKind::LeakyRelu:
+    return buildLeakyRelu(b, loc, x, activation.getAlpha().getValueAsDouble());
+  case ActivationKind::Elu:
+    return buildElu(b, loc, x, activation.getAlpha().getValueAsDouble(),
+                    activation.getGamma().getValueAsDouble());
+  case ActivationKind::Tanh:
+    return math::TanhOp::create(b, loc, x);
+  case ActivationKind::Softplus:
+    return buildSoftplus(b, loc, x);
+  case ActivationKind::Mish:
+    return buildMish(b, loc, x);
   }
   llvm_unreachable("unknown activation kind");
 }
@@ -1033,6 +1086,30 @@ struct BinaryLowering final : LayoutAwareLowering<SourceOp> {
                 cast<RankedTensorType>(op.getType()), this->channelsLast,
                 [](OpBuilder &b, Location loc, ValueRange args) -> Value {
                   return ArithOp::create(b, loc, args[0], args[1]);
+                }));
+    return success();
+  }
+};
+
+/// PReLU: x if x > 0, else slope * x, the slope broadcast to x.
+struct PReluLowering final : LayoutAwareLowering<PReluOp> {
+  using LayoutAwareLowering::LayoutAwareLowering;
+
+  LogicalResult
+  matchAndRewrite(PReluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, createBroadcastElementwise(
+                rewriter, op.getLoc(),
+                ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                cast<RankedTensorType>(op.getType()), this->channelsLast,
+                [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                  Value x = args[0];
+                  Value positive = arith::CmpFOp::create(
+                      b, loc, arith::CmpFPredicate::OGT, x,
+                      floatConstant(b, loc, x.getType(), 0.0));
+                  Value scaled = arith::MulFOp::create(b, loc, x, args[1]);
+                  return arith::SelectOp::create(b, loc, positive, x, scaled);
                 }));
     return success();
   }
@@ -1918,6 +1995,43 @@ struct SiluLowering final : ActivationLowering<SiluOp> {
   }
 };
 
+struct LeakyReluLowering final : ActivationLowering<LeakyReluOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, LeakyReluOp op,
+             Value x) const override {
+    return buildLeakyRelu(b, loc, x, op.getAlpha().convertToDouble());
+  }
+};
+
+struct EluLowering final : ActivationLowering<EluOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, EluOp op, Value x) const override {
+    return buildElu(b, loc, x, op.getAlpha().convertToDouble(),
+                    op.getGamma().convertToDouble());
+  }
+};
+
+struct TanhLowering final : ActivationLowering<TanhOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, TanhOp, Value x) const override {
+    return math::TanhOp::create(b, loc, x);
+  }
+};
+
+struct SoftplusLowering final : ActivationLowering<SoftplusOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, SoftplusOp, Value x) const override {
+    return buildSoftplus(b, loc, x);
+  }
+};
+
+struct MishLowering final : ActivationLowering<MishOp> {
+  using ActivationLowering::ActivationLowering;
+  Value body(OpBuilder &b, Location loc, MishOp, Value x) const override {
+    return buildMish(b, loc, x);
+  }
+};
+
 struct SqrtLowering final : ActivationLowering<SqrtOp> {
   using ActivationLowering::ActivationLowering;
   Value body(OpBuilder &b, Location loc, SqrtOp, Value x) const override {
@@ -2013,7 +2127,8 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
   patterns.add<AvgPool2DLowering, BatchNormLowering, ClipLowering,
                ConcatLowering, Conv2DLowering, ErfLowering, GeluLowering,
                GlobalAvgPoolLowering, HardSigmoidLowering, HardSwishLowering,
-               LinearLowering, MaxPool2DLowering, SqrtLowering, PadLowering,
+               LeakyReluLowering, EluLowering, TanhLowering, SoftplusLowering,
+               MishLowering, PReluLowering, LinearLowering, MaxPool2DLowering, SqrtLowering, PadLowering,
                ReluLowering, ResizeLowering, SigmoidLowering, SiluLowering,
                SliceLowering, ChannelShuffleLowering>(patterns.getContext(),
                                                       channelsLast);

@@ -6,8 +6,10 @@
 //   add(conv(...), r)              -> conv(...) residual(r)       (fuse)
 //   relu(linear(...))              -> linear(...) relu            (fuse)
 //   act(conv(...))                 -> conv(...) activation <act>  (fuse:
-//                                     clip, sigmoid, hard-swish, SiLU, GELU)
+//                                     clip, sigmoid, hard-swish, SiLU, GELU,
+//                                     leaky ReLU, ELU, tanh, softplus, Mish)
 //   mul(x, sigmoid(x))             -> silu(x)                     (recognize)
+//   mul(x, tanh(softplus(x)))      -> mish(x)                     (recognize)
 //   mul(x, hard_sigmoid(x))        -> hard_swish(x)               (recognize)
 //   reshape/transpose/reshape      -> channel_shuffle(x)          (recognize)
 //   x * (1 + erf(x / sqrt(2))) / 2 -> gelu(x)                     (recognize)
@@ -125,6 +127,34 @@ struct RecognizeSilu final : OpRewritePattern<MulOp> {
                        rewriter.getFusedLoc({gate.getLoc(), mul.getLoc()}), x));
     ++numFormed;
     return success();
+  }
+
+  uint64_t &numFormed;
+};
+
+// mul(x, tanh(softplus(x))) -> mish(x)
+struct RecognizeMish final : OpRewritePattern<MulOp> {
+  RecognizeMish(MLIRContext *context, uint64_t &numFormed)
+      : OpRewritePattern(context), numFormed(numFormed) {}
+
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    for (auto [x, other] : {std::pair(mul.getLhs(), mul.getRhs()),
+                            std::pair(mul.getRhs(), mul.getLhs())}) {
+      auto tanh = other.getDefiningOp<TanhOp>();
+      auto softplus =
+          tanh ? tanh.getInput().getDefiningOp<SoftplusOp>() : SoftplusOp();
+      if (!softplus || softplus.getInput() != x || x.getType() != mul.getType())
+        continue;
+      rewriter.replaceOp(
+          mul, MishOp::create(rewriter,
+                              rewriter.getFusedLoc({softplus.getLoc(),
+                                                    tanh.getLoc(), mul.getLoc()}),
+                              x));
+      ++numFormed;
+      return success();
+    }
+    return rewriter.notifyMatchFailure(mul, "not x * tanh(softplus(x))");
   }
 
   uint64_t &numFormed;
@@ -413,11 +443,12 @@ struct CnnRecognizeCompositesPass final
     : cnn::impl::CnnRecognizeCompositesBase<CnnRecognizeCompositesPass> {
   void runOnOperation() override {
     uint64_t silus = 0, hardSwishes = 0, shuffles = 0, gelus = 0, norms = 0,
-             untransposed = 0;
+             untransposed = 0, mishes = 0;
     RewritePatternSet patterns(&getContext());
     patterns.add<CancelTransposesAroundElementwise>(&getContext(),
                                                     untransposed);
     patterns.add<RecognizeSilu>(&getContext(), silus);
+    patterns.add<RecognizeMish>(&getContext(), mishes);
     patterns.add<RecognizeGelu>(&getContext(), gelus);
     patterns.add<RecognizeLayerNorm>(&getContext(), norms);
     patterns.add<RecognizeHardSwish>(&getContext(), hardSwishes);
@@ -425,6 +456,7 @@ struct CnnRecognizeCompositesPass final
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
     numSilu += silus;
+    numMish += mishes;
     numHardSwish += hardSwishes;
     numShuffle += shuffles;
     numGelu += gelus;
@@ -433,6 +465,8 @@ struct CnnRecognizeCompositesPass final
   }
 
   cnn::PassStatistic numSilu{this, "formed-silus", "x * sigmoid(x) as silu"};
+  cnn::PassStatistic numMish{this, "formed-mishes",
+                             "x * tanh(softplus(x)) as mish"};
   cnn::PassStatistic numHardSwish{this, "formed-hard-swishes",
                                   "x * hard_sigmoid(x) as hard_swish"};
   cnn::PassStatistic numShuffle{this, "formed-channel-shuffles",
@@ -621,16 +655,17 @@ struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
   uint64_t &numFused;
 };
 
-/// The activation of `op` (clip, sigmoid, hard-swish, SiLU or GELU) as a
-/// `#cnn.activation`, or null.
+/// The activation of `op` (clip, sigmoid, hard-swish, SiLU, GELU, leaky
+/// ReLU, ELU, tanh, softplus or Mish) as a `#cnn.activation`, or null.
 static ActivationAttr getActivationAttr(Operation *op) {
   MLIRContext *ctx = op->getContext();
-  auto make = [&](ActivationKind kind, FloatAttr min = {}, FloatAttr max = {}) {
-    return ActivationAttr::get(ctx, kind, min, max);
+  Builder b(ctx);
+  auto make = [&](ActivationKind kind, FloatAttr min = {}, FloatAttr max = {},
+                  FloatAttr alpha = {}, FloatAttr gamma = {}) {
+    return ActivationAttr::get(ctx, kind, min, max, alpha, gamma);
   };
   return llvm::TypeSwitch<Operation *, ActivationAttr>(op)
       .Case([&](ClipOp clip) {
-        Builder b(ctx);
         return make(ActivationKind::Clip,
                     b.getF32FloatAttr(clip.getMin().convertToFloat()),
                     b.getF32FloatAttr(clip.getMax().convertToFloat()));
@@ -639,6 +674,16 @@ static ActivationAttr getActivationAttr(Operation *op) {
       .Case([&](HardSwishOp) { return make(ActivationKind::HardSwish); })
       .Case([&](SiluOp) { return make(ActivationKind::Silu); })
       .Case([&](GeluOp) { return make(ActivationKind::Gelu); })
+      .Case([&](LeakyReluOp op) {
+        return make(ActivationKind::LeakyRelu, {}, {}, op.getAlphaAttr());
+      })
+      .Case([&](EluOp op) {
+        return make(ActivationKind::Elu, {}, {}, op.getAlphaAttr(),
+                    op.getGammaAttr());
+      })
+      .Case([&](TanhOp) { return make(ActivationKind::Tanh); })
+      .Case([&](SoftplusOp) { return make(ActivationKind::Softplus); })
+      .Case([&](MishOp) { return make(ActivationKind::Mish); })
       .Default([](Operation *) { return ActivationAttr(); });
 }
 
@@ -717,7 +762,10 @@ struct CnnFuseConvEpiloguePass final
     patterns
         .add<FuseActivationIntoConv<ClipOp>, FuseActivationIntoConv<SigmoidOp>,
              FuseActivationIntoConv<HardSwishOp>,
-             FuseActivationIntoConv<SiluOp>, FuseActivationIntoConv<GeluOp>>(
+             FuseActivationIntoConv<SiluOp>, FuseActivationIntoConv<GeluOp>,
+             FuseActivationIntoConv<LeakyReluOp>, FuseActivationIntoConv<EluOp>,
+             FuseActivationIntoConv<TanhOp>, FuseActivationIntoConv<SoftplusOp>,
+             FuseActivationIntoConv<MishOp>>(
             &getContext(), activations);
     patterns.add<FuseResidualAddIntoConv>(&getContext(), residuals);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
@@ -731,8 +779,8 @@ struct CnnFuseConvEpiloguePass final
                                   "ReLUs fused into producers"};
   cnn::PassStatistic numActivationFused{
       this, "fused-activations",
-      "Other activations (clip, sigmoid, hard-swish, SiLU, GELU) fused into "
-      "convolutions"};
+      "Other activations (clip, sigmoid, hard-swish, SiLU, GELU, leaky ReLU, "
+      "ELU, tanh, softplus, Mish) fused into convolutions"};
   cnn::PassStatistic numResidualFused{
       this, "fused-residual-adds",
       "Residual additions fused into convolutions"};

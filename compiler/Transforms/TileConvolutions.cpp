@@ -1172,13 +1172,18 @@ struct CnnLowerVectorKernelsPass final
                                 patterns);
                           })) ||
 
-        // exp (sigmoid, SiLU) and erf (GELU) as polynomials on vectors:
-        // LLVM would call the C library's scalar function per element (and
-        // has no lowering of math.erf at all).
+        // exp (sigmoid, SiLU), erf (GELU), tanh, log1p (softplus, Mish)
+        // and expm1 (ELU) as polynomials on vectors: LLVM would call the C
+        // library's scalar function per element (and has no lowering of
+        // math.erf or math.tanh at all). log1p and expm1 expand into log and
+        // exp, approximated in turn.
         failed(applyGroup(func, [](RewritePatternSet &patterns) {
           populateMathPolynomialApproximationPatterns(
               patterns, [](StringRef name) {
-                return name == "math.exp" || name == "math.erf";
+                return llvm::is_contained({"math.exp", "math.erf", "math.tanh",
+                                           "math.log", "math.log1p",
+                                           "math.expm1"},
+                                          name);
               });
         })))
       signalPassFailure();

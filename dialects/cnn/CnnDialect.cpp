@@ -32,13 +32,24 @@ void CnnDialect::initialize() {
 
 LogicalResult
 ActivationAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                       ActivationKind kind, FloatAttr min, FloatAttr max) {
-  if (kind != ActivationKind::Clip) {
-    if (min || max)
-      return emitError() << "activation " << stringifyActivationKind(kind)
-                         << " takes no min or max";
+                       ActivationKind kind, FloatAttr min, FloatAttr max,
+                       FloatAttr alpha, FloatAttr gamma) {
+  bool isClip = kind == ActivationKind::Clip;
+  bool hasAlpha = kind == ActivationKind::LeakyRelu || kind == ActivationKind::Elu;
+  bool hasGamma = kind == ActivationKind::Elu;
+  StringRef name = stringifyActivationKind(kind);
+  if (!isClip && (min || max))
+    return emitError() << "activation " << name << " takes no min or max";
+  if (!hasAlpha && alpha)
+    return emitError() << "activation " << name << " takes no alpha";
+  if (!hasGamma && gamma)
+    return emitError() << "activation " << name << " takes no gamma";
+  if (hasAlpha && !alpha)
+    return emitError() << "activation " << name << " needs an alpha";
+  if (hasGamma && !gamma)
+    return emitError() << "activation " << name << " needs a gamma";
+  if (!isClip)
     return success();
-  }
   if (!min || !max)
     return emitError() << "activation clip needs both min and max";
   if (min.getValueAsDouble() > max.getValueAsDouble())

@@ -633,6 +633,23 @@ CNN_BROADCAST_OP(MulOp)
 CNN_BROADCAST_OP(DivOp)
 #undef CNN_BROADCAST_OP
 
+LogicalResult PReluOp::verify() {
+  if (failed(verifySameElementType(*this)) || failed(verifyInference(*this)))
+    return failure();
+  if (getLhs().getType() != getType())
+    return emitOpError("slope ")
+           << getRhs().getType() << " does not broadcast to the input "
+           << getLhs().getType() << " without enlarging it";
+  return success();
+}
+
+LogicalResult PReluOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &results) {
+  return inferBroadcastType(loc, adaptor.getLhs(), adaptor.getRhs(), results);
+}
+
 /// `: T` when both operands and the result have type T, else
 /// `: (T1, T2) -> T3`.
 static ParseResult parseBroadcastTypes(OpAsmParser &parser, Type &lhs,

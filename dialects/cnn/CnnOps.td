@@ -193,7 +193,12 @@ def Cnn_ActivationKind : I32EnumAttr<"ActivationKind",
       I32EnumAttrCase<"Sigmoid", 1, "sigmoid">,
       I32EnumAttrCase<"HardSwish", 2, "hard_swish">,
       I32EnumAttrCase<"Silu", 3, "silu">,
-      I32EnumAttrCase<"Gelu", 4, "gelu">]> {
+      I32EnumAttrCase<"Gelu", 4, "gelu">,
+      I32EnumAttrCase<"LeakyRelu", 5, "leaky_relu">,
+      I32EnumAttrCase<"Elu", 6, "elu">,
+      I32EnumAttrCase<"Tanh", 7, "tanh">,
+      I32EnumAttrCase<"Softplus", 8, "softplus">,
+      I32EnumAttrCase<"Mish", 9, "mish">]> {
   let cppNamespace = "::mlir::cnn";
   let genSpecializedAttr = 0;
 }
@@ -207,18 +212,24 @@ def Cnn_ActivationAttr : AttrDef<Cnn_Dialect, "Activation"> {
     convolution applies it to its accumulators, in registers, instead of a
     separate pass over the output. Each kind computes what the op of the
     same name computes: `clip` (with `min` and `max`, e.g. ReLU6),
-    `sigmoid`, `hard_swish`, `silu`, `gelu` (the exact, erf form).
+    `sigmoid`, `hard_swish`, `silu`, `gelu` (the exact, erf form),
+    `leaky_relu` (with `alpha`), `elu` (with `alpha` and `gamma`: SELU is
+    ELU with its own constants), `tanh`, `softplus`, `mish`.
 
     ```mlir
     %y = cnn.conv2d %x, %w bias(%b) activation(
            #cnn.activation<kind = clip, min = 0.0 : f32, max = 6.0 : f32>) : ...
     %z = cnn.conv2d %y, %w2 activation(#cnn.activation<kind = silu>) : ...
+    %l = cnn.conv2d %z, %w3 activation(
+           #cnn.activation<kind = leaky_relu, alpha = 1.0e-01 : f32>) : ...
     ```
   }];
   let parameters = (ins
     EnumParameter<Cnn_ActivationKind>:$kind,
     OptionalParameter<"FloatAttr">:$min,
-    OptionalParameter<"FloatAttr">:$max
+    OptionalParameter<"FloatAttr">:$max,
+    OptionalParameter<"FloatAttr">:$alpha,
+    OptionalParameter<"FloatAttr">:$gamma
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
@@ -574,6 +585,85 @@ def Cnn_SiluOp : Cnn_Op<"silu", [SameOperandsAndResultType, Elementwise]> {
 
     ```mlir
     %y = cnn.silu %x : tensor<1x32x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_LeakyReluOp : Cnn_Op<"leaky_relu", [SameOperandsAndResultType, Elementwise]> {
+  let summary = "x if x > 0, else alpha * x (YOLO, GAN discriminators)";
+  let description = [{
+    ```mlir
+    %y = cnn.leaky_relu %x alpha 1.000000e-01 : tensor<1x32x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input, F32Attr:$alpha);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input `alpha` $alpha attr-dict `:` type($input)";
+}
+
+def Cnn_PReluOp : Cnn_BroadcastOp<"prelu"> {
+  let summary = "x if x > 0, else slope * x, with a learned slope (PReLU)";
+  let description = [{
+    `lhs` is the input, `rhs` the slope, broadcast to it (one per channel,
+    `[1, C, 1, 1]`, or one for all). The result has the input's type.
+
+    ```mlir
+    %y = cnn.prelu %x, %slope : (tensor<1x32x56x56xf32>, tensor<1x32x1x1xf32>) -> tensor<1x32x56x56xf32>
+    ```
+  }];
+}
+
+def Cnn_EluOp : Cnn_Op<"elu", [SameOperandsAndResultType, Elementwise]> {
+  let summary = "gamma * (x if x > 0, else alpha * (exp(x) - 1)): ELU and SELU";
+  let description = [{
+    ELU is `gamma` 1; SELU has `alpha` 1.6732632 and `gamma` 1.0507010.
+
+    ```mlir
+    %y = cnn.elu %x alpha 1.000000e+00 gamma 1.000000e+00 : tensor<1x32x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input, F32Attr:$alpha, F32Attr:$gamma);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat =
+      "$input `alpha` $alpha `gamma` $gamma attr-dict `:` type($input)";
+}
+
+def Cnn_TanhOp : Cnn_Op<"tanh", [SameOperandsAndResultType, Elementwise]> {
+  let summary = "Hyperbolic tangent";
+  let description = [{
+    ```mlir
+    %y = cnn.tanh %x : tensor<1x3x64x64xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_SoftplusOp : Cnn_Op<"softplus", [SameOperandsAndResultType, Elementwise]> {
+  let summary = "log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|))";
+  let description = [{
+    ```mlir
+    %y = cnn.softplus %x : tensor<1x32x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_FloatTensor:$input);
+  let results = (outs Cnn_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Cnn_MishOp : Cnn_Op<"mish", [SameOperandsAndResultType, Elementwise]> {
+  let summary = "x * tanh(softplus(x)) (YOLOv4, CSPNet)";
+  let description = [{
+    ONNX has a Mish operator from opset 18; older exports write it as
+    Softplus, Tanh and Mul, which `cnn-recognize-composites` forms into
+    this op.
+
+    ```mlir
+    %y = cnn.mish %x : tensor<1x32x56x56xf32>
     ```
   }];
   let arguments = (ins Cnn_FloatTensor:$input);

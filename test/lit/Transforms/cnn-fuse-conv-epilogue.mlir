@@ -110,3 +110,31 @@ func.func @activations(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %b: ten
   %14 = cnn.add %12, %13 : tensor<1x4x6x6xf32>
   return %14 : tensor<1x4x6x6xf32>
 }
+
+// The activations of other CNN families fuse the same way, each with its
+// constants: leaky ReLU (YOLO, GANs), ELU and SELU, tanh (generator
+// outputs), softplus, Mish (YOLOv4). PReLU, with a tensor of slopes, stays.
+// CHECK-LABEL: func @more_activations
+// CHECK: %[[A:.+]] = cnn.conv2d %arg0, %arg1 activation(<kind = leaky_relu, alpha = 1.000000e-01 : f32>) :
+// CHECK-NEXT: %[[B:.+]] = cnn.conv2d %[[A]], %arg1 activation(<kind = elu, alpha = 1.67326319 : f32, gamma = 1.05070102 : f32>) :
+// CHECK-NEXT: %[[C:.+]] = cnn.conv2d %[[B]], %arg1 activation(<kind = tanh>) :
+// CHECK-NEXT: %[[D:.+]] = cnn.conv2d %[[C]], %arg1 activation(<kind = softplus>) :
+// CHECK-NEXT: %[[E:.+]] = cnn.conv2d %[[D]], %arg1 activation(<kind = mish>) :
+// CHECK-NEXT: %[[F:.+]] = cnn.conv2d %[[E]], %arg1 :
+// CHECK-NEXT: %[[G:.+]] = cnn.prelu %[[F]], %arg2
+// CHECK-NEXT: return %[[G]]
+func.func @more_activations(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %slope: tensor<1x4x1x1xf32>) -> tensor<1x4x6x6xf32> {
+  %0 = cnn.conv2d %x, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %1 = cnn.leaky_relu %0 alpha 0.1 : tensor<1x4x6x6xf32>
+  %2 = cnn.conv2d %1, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %3 = cnn.elu %2 alpha 1.67326319 gamma 1.05070102 : tensor<1x4x6x6xf32>
+  %4 = cnn.conv2d %3, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %5 = cnn.tanh %4 : tensor<1x4x6x6xf32>
+  %6 = cnn.conv2d %5, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %7 = cnn.softplus %6 : tensor<1x4x6x6xf32>
+  %8 = cnn.conv2d %7, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %9 = cnn.mish %8 : tensor<1x4x6x6xf32>
+  %10 = cnn.conv2d %9, %w : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  %11 = cnn.prelu %10, %slope : (tensor<1x4x6x6xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  return %11 : tensor<1x4x6x6xf32>
+}

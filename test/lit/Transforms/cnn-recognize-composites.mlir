@@ -15,6 +15,29 @@ func.func @silu(%x: tensor<1x8x4x4xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x8x4x4
 
 // -----
 
+// mul(x, tanh(softplus(x))) -> mish(x), in either operand order (ONNX
+// before opset 18 has no Mish). tanh(softplus(y)) times another x is not.
+// CHECK-LABEL: func @mish
+// CHECK-SAME: (%[[X:[^:]+]]: tensor<1x8x4x4xf32>, %[[Y:[^:]+]]: tensor<1x8x4x4xf32>)
+// CHECK-NEXT: %[[A:.+]] = cnn.mish %[[X]] : tensor<1x8x4x4xf32>
+// CHECK-NEXT: %[[B:.+]] = cnn.mish %[[X]] : tensor<1x8x4x4xf32>
+// CHECK-NEXT: %[[S:.+]] = cnn.softplus %[[Y]]
+// CHECK-NEXT: %[[T:.+]] = cnn.tanh %[[S]]
+// CHECK-NEXT: %[[C:.+]] = cnn.mul %[[X]], %[[T]]
+// CHECK-NEXT: return %[[A]], %[[B]], %[[C]]
+func.func @mish(%x: tensor<1x8x4x4xf32>, %y: tensor<1x8x4x4xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) {
+  %0 = cnn.softplus %x : tensor<1x8x4x4xf32>
+  %1 = cnn.tanh %0 : tensor<1x8x4x4xf32>
+  %2 = cnn.mul %x, %1 : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %3 = cnn.mul %1, %x : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %4 = cnn.softplus %y : tensor<1x8x4x4xf32>
+  %5 = cnn.tanh %4 : tensor<1x8x4x4xf32>
+  %6 = cnn.mul %x, %5 : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %2, %3, %6 : tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>
+}
+
+// -----
+
 // A gate of another value (squeeze-excitation's scale) is not a SiLU.
 // CHECK-LABEL: func @gated_scale
 // CHECK: cnn.sigmoid

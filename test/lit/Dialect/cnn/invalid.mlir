@@ -726,6 +726,46 @@ func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
 
 // -----
 
+func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
+  // expected-error @+1 {{activation leaky_relu needs an alpha}}
+  %0 = cnn.conv2d %x, %w activation(#cnn.activation<kind = leaky_relu>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
+  // expected-error @+1 {{activation elu needs a gamma}}
+  %0 = cnn.conv2d %x, %w activation(#cnn.activation<kind = elu, alpha = 1.0 : f32>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
+  // expected-error @+1 {{activation tanh takes no alpha}}
+  %0 = cnn.conv2d %x, %w activation(#cnn.activation<kind = tanh, alpha = 1.0 : f32>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>) {
+  // expected-error @+1 {{activation leaky_relu takes no gamma}}
+  %0 = cnn.conv2d %x, %w activation(#cnn.activation<kind = leaky_relu, alpha = 0.1 : f32, gamma = 1.0 : f32>) : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x1x1xf32>, %s: tensor<1x8x4x4xf32>) {
+  // expected-error @+1 {{'cnn.prelu' op slope 'tensor<1x8x4x4xf32>' does not broadcast to the input 'tensor<1x8x1x1xf32>' without enlarging it}}
+  %0 = cnn.prelu %x, %s : (tensor<1x8x1x1xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
 // expected-error @+1 {{layer_info shape dimensions must be sizes, or -1 for an unknown one}}
 module attributes {cnn.layer_table = [#cnn.layer_info<name = "a", op = "relu", shape = [1, -2], flops = 0, algorithm = "-">]} {}
 

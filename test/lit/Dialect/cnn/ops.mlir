@@ -113,6 +113,28 @@ func.func @efficient_ops(%x: tensor<1x8x4x4xf32>, %s: tensor<1x8x1x1xf32>, %y: t
   return %4, %5, %6 : tensor<1x8x4x4xf32>, tensor<1x12x4x4xf32>, tensor<1x8x1x1xf32>
 }
 
+// The activations of other families, each with its constants.
+// CHECK-LABEL: func @more_activations
+func.func @more_activations(%x: tensor<1x8x4x4xf32>, %s: tensor<1x8x1x1xf32>, %w: tensor<8x8x1x1xf32>)
+    -> (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) {
+  // CHECK: cnn.leaky_relu %{{.+}} alpha 1.000000e-01 : tensor<1x8x4x4xf32>
+  %0 = cnn.leaky_relu %x alpha 0.1 : tensor<1x8x4x4xf32>
+  // CHECK: cnn.elu %{{.+}} alpha 1.000000e+00 gamma 1.000000e+00 : tensor<1x8x4x4xf32>
+  %1 = cnn.elu %0 alpha 1.0 gamma 1.0 : tensor<1x8x4x4xf32>
+  // CHECK: cnn.tanh %{{.+}} : tensor<1x8x4x4xf32>
+  %2 = cnn.tanh %1 : tensor<1x8x4x4xf32>
+  // CHECK: cnn.softplus %{{.+}} : tensor<1x8x4x4xf32>
+  %3 = cnn.softplus %2 : tensor<1x8x4x4xf32>
+  // CHECK: cnn.mish %{{.+}} : tensor<1x8x4x4xf32>
+  %4 = cnn.mish %3 : tensor<1x8x4x4xf32>
+  // CHECK: cnn.prelu %{{.+}}, %{{.+}} : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %5 = cnn.prelu %4, %s : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  // CHECK: cnn.conv2d %{{.+}}, %{{.+}} activation(<kind = elu, alpha = 1.000000e+00 : f32, gamma = 1.000000e+00 : f32>) :
+  %6 = cnn.conv2d %5, %w activation(#cnn.activation<kind = elu, alpha = 1.0 : f32, gamma = 1.0 : f32>)
+      : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  return %5, %6 : tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>
+}
+
 // The data movement and activation of ShuffleNet and EfficientNet.
 // CHECK-LABEL: func @shuffle_ops
 func.func @shuffle_ops(%x: tensor<1x6x4x4xf32>) -> (tensor<1x6x4x4xf32>, tensor<1x6x4x4xf32>) {

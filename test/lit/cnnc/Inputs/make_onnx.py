@@ -57,7 +57,7 @@ sym_h = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, "height", 
 save("symbolic_height", good_nodes, good_inits, inputs=sym_h)
 
 # Bad models.
-save("unsupported_op", [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky")], [])
+save("unsupported_op", [helper.make_node("Hardmax", ["x"], ["y"], name="hardmax")], [])
 # Resizes cnnc does not do: cubic, of the channels, with computed sizes.
 def const(name, values, dtype):
     return numpy_helper.from_array(np.array(values, dtype), name)
