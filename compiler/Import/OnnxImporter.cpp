@@ -108,6 +108,8 @@ private:
   getBroadcastOperands(const onnx::NodeProto &node, Location loc);
   LogicalResult importPow(const onnx::NodeProto &node, Location loc);
   LogicalResult importLayerNorm(const onnx::NodeProto &node, Location loc);
+  LogicalResult importInstanceNorm(const onnx::NodeProto &node, Location loc);
+  LogicalResult importConvTranspose(const onnx::NodeProto &node, Location loc);
   LogicalResult importSlice(const onnx::NodeProto &node, Location loc);
   /// Split: one cnn.slice per output.
   LogicalResult importSplit(const onnx::NodeProto &node, Location loc);
@@ -148,7 +150,7 @@ const llvm::StringSet<> kSupportedOperators = {
     "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Sqrt", "Sub", "Relu",
     "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Split", "Transpose",
     "Upsample", "LeakyRelu", "PRelu", "Elu", "Selu", "Tanh", "Softplus",
-    "Mish",
+    "Mish", "InstanceNormalization", "ConvTranspose", "DepthToSpace",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
@@ -966,6 +968,321 @@ LogicalResult OnnxImporter::importLayerNorm(const onnx::NodeProto &node,
                    builder.getI64IntegerAttr(axis),
                    builder.getF32FloatAttr(getFloat(node, "epsilon", 1e-5f)))
                    .getResult());
+  return success();
+}
+
+/// ConvTranspose (2-D) as a convolution of the input, by sub-pixel
+/// decomposition: output row `q * stride + r` gathers only the filter taps
+/// `r, r + stride, ...`, so all `stride x stride` phases are one ordinary
+/// convolution of the input (stride 1, `m = K / stride` taps per side, the
+/// flipped phase taps as `stride * stride` output channels per channel),
+/// followed by a `cnn.depth_to_space` that interleaves the phases (a
+/// reshape-transpose-reshape for a rectangular stride). The kernel is first dilated and padded with zero
+/// taps to K, a multiple of the stride. That gives the full transposed
+/// convolution, `(H - 1) * stride + K` rows; the output is its window
+/// `[pads_begin, pads_begin + out)`, zeros beyond it (the bias alone).
+/// No multiply by an inserted zero: a 2x2 stride-2 layer (U-Net's) is a 1x1
+/// convolution to 4x the channels.
+LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
+                                                Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto inputType = dyn_cast<RankedTensorType>(input->getType());
+  DenseElementsAttr weight = getConstantAttr(node, 1);
+  if (!inputType || inputType.getRank() != 4)
+    return emitError(loc) << "ConvTranspose: only 2-D transposed convolutions "
+                             "of rank-4 tensors are supported, got "
+                          << input->getType();
+  if (!weight || !weight.getElementType().isF32() ||
+      weight.getType().getRank() != 4)
+    return emitError(loc) << "ConvTranspose: the weight must be a constant f32 "
+                             "tensor [C_in, C_out / group, kH, kW]";
+  ArrayRef<int64_t> in = inputType.getShape();
+  ArrayRef<int64_t> wShape = weight.getType().getShape();
+  int64_t group = getInt(node, "group", 1);
+  int64_t cin = in[1];
+  if (group < 1 || cin % group != 0 || wShape[0] != cin)
+    return emitError(loc) << "ConvTranspose: weight " << weight.getType()
+                          << " does not fit " << cin
+                          << " input channels in " << group << " groups";
+  int64_t coutPerGroup = wShape[1], cout = coutPerGroup * group;
+  int64_t cinPerGroup = cin / group;
+  SmallVector<int64_t> kernel = {wShape[2], wShape[3]};
+  SmallVector<int64_t> strides = getInts(node, "strides", {1, 1});
+  SmallVector<int64_t> dilations = getInts(node, "dilations", {1, 1});
+  SmallVector<int64_t> outputPadding = getInts(node, "output_padding", {0, 0});
+  SmallVector<int64_t> pads = getInts(node, "pads", {0, 0, 0, 0});
+  SmallVector<int64_t> outputShape = getInts(node, "output_shape", {});
+  std::string autoPad = getString(node, "auto_pad", "NOTSET");
+  if (getInts(node, "kernel_shape", kernel) != kernel)
+    return emitError(loc) << "ConvTranspose: kernel_shape does not match the "
+                             "weight's "
+                          << formatList(kernel);
+  auto positive = [](ArrayRef<int64_t> v) {
+    return llvm::all_of(v, [](int64_t x) { return x >= 1; });
+  };
+  if (strides.size() != 2 || dilations.size() != 2 ||
+      outputPadding.size() != 2 || pads.size() != 4 || !positive(strides) ||
+      !positive(dilations) ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0; }) ||
+      llvm::any_of(outputPadding, [](int64_t p) { return p < 0; }))
+    return emitError(loc) << "ConvTranspose: strides " << formatList(strides)
+                          << ", dilations " << formatList(dilations)
+                          << ", pads " << formatList(pads)
+                          << " and output_padding "
+                          << formatList(outputPadding)
+                          << " must be two positive, two positive, four and "
+                             "two non-negative values";
+  if (!outputShape.empty() && outputShape.size() != 2) {
+    if (outputShape.size() != 4)
+      return emitError(loc) << "ConvTranspose: output_shape "
+                            << formatList(outputShape)
+                            << " must have two values (H, W)";
+    outputShape = {outputShape[2], outputShape[3]};
+  }
+  // Per spatial dimension: the dilated kernel, its padded size K and the
+  // output's window [begin, begin + size) of the full result.
+  // An input of one row (a generator's 1x1 latent) has no overlapping
+  // windows: any stride of at least the kernel's gives the same result, and
+  // the dilated kernel's own makes it one tap per phase (a 1x1 convolution
+  // to C * kH * kW channels, no multiply by padding).
+  SmallVector<int64_t> dilated(2), taps(2), begin(2), size(2), full(2);
+  SmallVector<int64_t> phases(strides);
+  for (int d = 0; d < 2; ++d) {
+    dilated[d] = (kernel[d] - 1) * dilations[d] + 1;
+    if (in[2 + d] == 1)
+      phases[d] = dilated[d];
+    taps[d] = llvm::divideCeil(dilated[d], phases[d]);
+    full[d] = (in[2 + d] - 1 + taps[d]) * phases[d];
+    int64_t natural =
+        strides[d] * (in[2 + d] - 1) + outputPadding[d] + dilated[d];
+    if (autoPad != "NOTSET" && autoPad != "VALID" && outputShape.empty())
+      outputShape = {in[2] * strides[0], in[3] * strides[1]};
+    if (!outputShape.empty()) {
+      int64_t total = natural - outputShape[d];
+      bool upper = autoPad == "SAME_UPPER";
+      begin[d] = upper ? total / 2 : total - total / 2;
+      size[d] = outputShape[d];
+    } else {
+      begin[d] = pads[d];
+      size[d] = natural - pads[d] - pads[d + 2];
+    }
+    if (size[d] < 1)
+      return emitError(loc) << "ConvTranspose: the output of " << inputType
+                            << " would be empty in dimension " << (2 + d);
+  }
+
+  // The phase filter: tap (uH, uW) of phase (rH, rW) of channel c is the
+  // dilated kernel's tap ((m - 1 - u) * s + r), zero past it. The phases of
+  // a channel are its output channels (c * sH + rH) * sW + rW (CRD order,
+  // each group's channels together), or, without groups and with a square
+  // stride, (rH * sW + rW) * C + c (DCR: in NHWC each output pixel's
+  // channels are contiguous).
+  int64_t sH = phases[0], sW = phases[1], mH = taps[0], mW = taps[1];
+  bool dcr = group == 1 && sH == sW && sH > 1;
+  auto phaseChannel = [&](int64_t c, int64_t rH, int64_t rW) {
+    return dcr ? (rH * sW + rW) * cout + c : (c * sH + rH) * sW + rW;
+  };
+  SmallVector<float> source(weight.getValues<float>());
+  auto filterType = RankedTensorType::get({cout * sH * sW, cinPerGroup, mH, mW},
+                                          builder.getF32Type());
+  SmallVector<float> filter(filterType.getNumElements(), 0.0f);
+  for (int64_t c = 0; c < cout; ++c) {
+    int64_t g = c / coutPerGroup, co = c % coutPerGroup;
+    for (int64_t rH = 0; rH < sH; ++rH)
+      for (int64_t rW = 0; rW < sW; ++rW)
+        for (int64_t ci = 0; ci < cinPerGroup; ++ci)
+          for (int64_t uH = 0; uH < mH; ++uH)
+            for (int64_t uW = 0; uW < mW; ++uW) {
+              int64_t tH = (mH - 1 - uH) * sH + rH, tW = (mW - 1 - uW) * sW + rW;
+              if (tH % dilations[0] || tW % dilations[1])
+                continue;
+              int64_t kH = tH / dilations[0], kW = tW / dilations[1];
+              if (kH >= kernel[0] || kW >= kernel[1])
+                continue;
+              int64_t oc = phaseChannel(c, rH, rW);
+              filter[((oc * cinPerGroup + ci) * mH + uH) * mW + uW] =
+                  source[(((g * cinPerGroup + ci) * coutPerGroup + co) *
+                              kernel[0] +
+                          kH) *
+                             kernel[1] +
+                         kW];
+            }
+  }
+  Value filterValue = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(filterType, ArrayRef<float>(filter)));
+
+  // The bias: in the convolution (one per phase channel) when the output
+  // lies within the full result, else added after the zeros around it.
+  DenseElementsAttr bias;
+  if (node.input_size() > 2 && !node.input(2).empty()) {
+    bias = getConstantAttr(node, 2);
+    if (!bias || !bias.getElementType().isF32() ||
+        bias.getNumElements() != cout)
+      return emitError(loc) << "ConvTranspose: the bias must be a constant f32 "
+                               "tensor of "
+                            << cout << " elements";
+  }
+  bool within = begin[0] >= 0 && begin[1] >= 0 &&
+                begin[0] + size[0] <= full[0] && begin[1] + size[1] <= full[1];
+  Value convBias;
+  if (bias && within) {
+    SmallVector<float> values(bias.getValues<float>());
+    SmallVector<float> phaseBias(cout * sH * sW);
+    for (int64_t c = 0; c < cout; ++c)
+      for (int64_t rH = 0; rH < sH; ++rH)
+        for (int64_t rW = 0; rW < sW; ++rW)
+          phaseBias[phaseChannel(c, rH, rW)] = values[c];
+    convBias = arith::ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({cout * sH * sW}, builder.getF32Type()),
+            ArrayRef<float>(phaseBias)));
+  }
+  FailureOr<Value> conv = createInferred<Conv2DOp>(
+      builder, loc, inputType, *input, filterValue, convBias, Value(),
+      builder.getDenseI64ArrayAttr({1, 1}),
+      builder.getDenseI64ArrayAttr({mH - 1, mW - 1, mH - 1, mW - 1}),
+      builder.getDenseI64ArrayAttr({1, 1}), builder.getI64IntegerAttr(group),
+      UnitAttr(), ActivationAttr());
+  if (failed(conv))
+    return failure();
+  Value y = *conv;
+  int64_t n = in[0], qH = in[2] + mH - 1, qW = in[3] + mW - 1;
+  Type f32 = builder.getF32Type();
+  if (sH == sW && sH > 1) {
+    FailureOr<Value> interleaved = createInferred<DepthToSpaceOp>(
+        builder, loc, y.getType(), y, builder.getI64IntegerAttr(sH),
+        dcr ? UnitAttr() : builder.getUnitAttr());
+    if (failed(interleaved))
+      return failure();
+    y = *interleaved;
+  } else if (sH * sW > 1) {
+    // Depth to space with a rectangular block: [N, C, sH, sW, qH, qW] ->
+    // [N, C, qH, sH, qW, sW].
+    y = ReshapeOp::create(
+        builder, loc, RankedTensorType::get({n, cout, sH, sW, qH, qW}, f32), y);
+    FailureOr<Value> interleaved = createInferred<TransposeOp>(
+        builder, loc, y.getType(), y,
+        builder.getDenseI64ArrayAttr({0, 1, 4, 2, 5, 3}));
+    if (failed(interleaved))
+      return failure();
+    y = ReshapeOp::create(builder, loc,
+                          RankedTensorType::get({n, cout, full[0], full[1]}, f32),
+                          *interleaved);
+  }
+  // The window [begin, begin + size) of the full result: a slice of what
+  // overlaps it, zeros around.
+  SmallVector<int64_t> lo(2), hi(2), start(2), extent(2);
+  for (int d = 0; d < 2; ++d) {
+    start[d] = std::clamp<int64_t>(begin[d], 0, full[d]);
+    int64_t end = std::clamp<int64_t>(begin[d] + size[d], 0, full[d]);
+    extent[d] = std::max<int64_t>(end - start[d], 0);
+    lo[d] = std::max<int64_t>(-begin[d], 0);
+    hi[d] = size[d] - lo[d] - extent[d];
+  }
+  if (extent[0] == 0 || extent[1] == 0)
+    return emitError(loc) << "ConvTranspose: the output window lies outside "
+                             "the transposed convolution's result";
+  if (start[0] != 0 || start[1] != 0 || extent[0] != full[0] ||
+      extent[1] != full[1]) {
+    FailureOr<Value> slice = createInferred<SliceOp>(
+        builder, loc, y.getType(), y,
+        builder.getDenseI64ArrayAttr({0, 0, start[0], start[1]}),
+        builder.getDenseI64ArrayAttr({n, cout, extent[0], extent[1]}),
+        builder.getDenseI64ArrayAttr({1, 1, 1, 1}));
+    if (failed(slice))
+      return failure();
+    y = *slice;
+  }
+  if (!within) {
+    FailureOr<Value> padded = createInferred<PadOp>(
+        builder, loc, y.getType(), y,
+        builder.getDenseI64ArrayAttr({0, 0, lo[0], lo[1]}),
+        builder.getDenseI64ArrayAttr({0, 0, hi[0], hi[1]}),
+        builder.getF32FloatAttr(0.0f));
+    if (failed(padded))
+      return failure();
+    y = *padded;
+    if (bias)
+      y = AddOp::create(
+              builder, loc, y.getType(), y,
+              arith::ConstantOp::create(
+                  builder, loc,
+                  bias.reshape(RankedTensorType::get({1, cout, 1, 1}, f32))))
+              .getResult();
+  }
+  define(node, y);
+  return success();
+}
+
+/// InstanceNormalization (InstanceNorm, and GroupNorm as PyTorch exports it:
+/// a reshape to [N, groups, -1] around it): each [n, c] plane normalized
+/// over its own elements, then scaled and shifted per channel. Imported as
+/// a layer_norm of the planes, [N, C, H * W] over the last axis, with unit
+/// scale and zero shift, then the channel scale and shift where they are
+/// not 1 and 0.
+LogicalResult OnnxImporter::importInstanceNorm(const onnx::NodeProto &node,
+                                               Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  int64_t rank = type.getRank();
+  if (rank < 3)
+    return emitError(loc) << "InstanceNormalization needs an input of rank 3 "
+                             "or more ([N, C, spatial...]), got "
+                          << type;
+  int64_t channels = type.getDimSize(1);
+  Type elementType = type.getElementType();
+  SmallVector<DenseElementsAttr, 2> params;
+  for (int i = 1; i <= 2; ++i) {
+    DenseElementsAttr attr = getConstantAttr(node, i);
+    if (!attr || attr.getNumElements() != channels ||
+        !attr.getElementType().isF32())
+      return emitError(loc) << "InstanceNormalization: "
+                            << (i == 1 ? "scale" : "B")
+                            << " must be a constant f32 tensor of " << channels
+                            << " elements";
+    params.push_back(attr);
+  }
+  int64_t plane = 1;
+  for (int64_t d = 2; d < rank; ++d)
+    plane *= type.getDimSize(d);
+  auto planes = RankedTensorType::get({type.getDimSize(0), channels, plane},
+                                      elementType);
+  auto vectorType = RankedTensorType::get({plane}, elementType);
+  Value x = ReshapeOp::create(builder, loc, planes, *input);
+  Value one = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(vectorType, 1.0f));
+  Value zero = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(vectorType, 0.0f));
+  Value y = LayerNormOp::create(
+                builder, loc, planes, x, one, zero,
+                builder.getI64IntegerAttr(2),
+                builder.getF32FloatAttr(getFloat(node, "epsilon", 1e-5f)))
+                .getResult();
+  y = ReshapeOp::create(builder, loc, type, y);
+  // [1, C, 1, ...]: the per-channel parameters, broadcast.
+  SmallVector<int64_t> perChannel(rank, 1);
+  perChannel[1] = channels;
+  auto perChannelType = RankedTensorType::get(perChannel, elementType);
+  auto isSplat = [](DenseElementsAttr attr, float value) {
+    return llvm::all_of(attr.getValues<float>(),
+                        [&](float v) { return v == value; });
+  };
+  if (!isSplat(params[0], 1.0f))
+    y = MulOp::create(builder, loc, type, y,
+                      arith::ConstantOp::create(
+                          builder, loc, params[0].reshape(perChannelType)))
+            .getResult();
+  if (!isSplat(params[1], 0.0f))
+    y = AddOp::create(builder, loc, type, y,
+                      arith::ConstantOp::create(
+                          builder, loc, params[1].reshape(perChannelType)))
+            .getResult();
+  define(node, y);
   return success();
 }
 
@@ -2041,6 +2358,24 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return importPow(node, loc);
   if (type == "LayerNormalization")
     return importLayerNorm(node, loc);
+  if (type == "InstanceNormalization")
+    return importInstanceNorm(node, loc);
+  if (type == "ConvTranspose")
+    return importConvTranspose(node, loc);
+  if (type == "DepthToSpace")
+    return unary([&](Value x) -> FailureOr<Value> {
+      std::string mode = getString(node, "mode", "DCR");
+      if (mode != "DCR" && mode != "CRD")
+        return emitError(loc) << "DepthToSpace: mode '" << mode
+                              << "' is not DCR or CRD";
+      if (cast<RankedTensorType>(x.getType()).getRank() != 4)
+        return emitError(loc) << "DepthToSpace: the input " << x.getType()
+                              << " is not of rank 4";
+      return createInferred<DepthToSpaceOp>(
+          builder, loc, x.getType(), x,
+          builder.getI64IntegerAttr(getInt(node, "blocksize", 0)),
+          mode == "CRD" ? builder.getUnitAttr() : UnitAttr());
+    });
   if (type == "Sqrt")
     return unary([&](Value x) -> FailureOr<Value> {
       return SqrtOp::create(builder, loc, x).getResult();

@@ -1723,6 +1723,55 @@ struct ChannelShuffleLowering final : DataMovementLowering<ChannelShuffleOp> {
   }
 };
 
+/// The channels split into (i, j, c) (DCR) or (c, i, j) (CRD), the block
+/// offsets moved next to the rows and columns, collapsed: in NHWC
+/// [N, H, W, .., .., ..] -> [N, H, i, W, j, C], in NCHW
+/// [N, .., .., .., H, W] -> [N, C, H, i, W, j]. DCR in NHWC moves whole
+/// pixels of C contiguous channels.
+struct DepthToSpaceLowering final : DataMovementLowering<DepthToSpaceOp> {
+  using DataMovementLowering::DataMovementLowering;
+
+  Value lower(OpBuilder &b, DepthToSpaceOp op, Value input,
+              bool nhwc) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(input.getType());
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t block = static_cast<int64_t>(op.getBlock());
+    int64_t channels = op.getType().getDimSize(1);
+    bool crd = op.getCrd();
+    SmallVector<int64_t> split =
+        crd ? SmallVector<int64_t>{channels, block, block}
+            : SmallVector<int64_t>{block, block, channels};
+    SmallVector<int64_t> expanded;
+    SmallVector<ReassociationIndices> expand;
+    SmallVector<int64_t> perm;
+    SmallVector<ReassociationIndices> collapse;
+    if (nhwc) {
+      expanded = {shape[0], shape[1], shape[2], split[0], split[1], split[2]};
+      expand = {{0}, {1}, {2}, {3, 4, 5}};
+      perm = crd ? SmallVector<int64_t>{0, 1, 4, 2, 5, 3}
+                 : SmallVector<int64_t>{0, 1, 3, 2, 4, 5};
+      collapse = {{0}, {1, 2}, {3, 4}, {5}};
+    } else {
+      expanded = {shape[0], split[0], split[1], split[2], shape[2], shape[3]};
+      expand = {{0}, {1, 2, 3}, {4}, {5}};
+      perm = crd ? SmallVector<int64_t>{0, 1, 4, 2, 5, 3}
+                 : SmallVector<int64_t>{0, 3, 4, 1, 5, 2};
+      collapse = {{0}, {1}, {2, 3}, {4, 5}};
+    }
+    Value blocks = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(expanded, type.getElementType()), input,
+        expand);
+    Value moved = transpose(b, loc, blocks, perm);
+    SmallVector<int64_t> result =
+        nhwc ? permuteToChannelsLast(op.getType().getShape())
+             : llvm::to_vector(op.getType().getShape());
+    return tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get(result, type.getElementType()), moved,
+        collapse);
+  }
+};
+
 /// Where the output pixels of one axis of a resize sample the input: the
 /// two neighbours and the weight of the second (0 for nearest), computed in
 /// f32 as ONNX Runtime and PyTorch do.
@@ -2130,6 +2179,6 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                LeakyReluLowering, EluLowering, TanhLowering, SoftplusLowering,
                MishLowering, PReluLowering, LinearLowering, MaxPool2DLowering, SqrtLowering, PadLowering,
                ReluLowering, ResizeLowering, SigmoidLowering, SiluLowering,
-               SliceLowering, ChannelShuffleLowering>(patterns.getContext(),
+               SliceLowering, ChannelShuffleLowering, DepthToSpaceLowering>(patterns.getContext(),
                                                       channelsLast);
 }

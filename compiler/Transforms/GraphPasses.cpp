@@ -90,6 +90,56 @@ static FailureOr<Conv2DOp> rescaleConv(PatternRewriter &rewriter, Location loc,
   return rebuildConv(rewriter, loc, conv, filterValue, biasValue, Value());
 }
 
+/// The convolution whose result reaches `value` through data movement that
+/// keeps each element's channel: single-use `cnn.depth_to_space` ops and
+/// single-use `cnn.slice` ops of whole channels (a transposed convolution's
+/// phases interleaved and cropped). A per-channel elementwise op of `value`
+/// (batch norm, activation) is then one of the convolution's output.
+/// `chain` gets the data movement, from the convolution's user to `value`'s
+/// producer; empty when the convolution produces `value`. Null if no
+/// convolution is there.
+static Conv2DOp findConvThroughDataMovement(Value value,
+                                            SmallVectorImpl<Operation *> &chain) {
+  chain.clear();
+  while (Operation *op = value.getDefiningOp()) {
+    if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      std::reverse(chain.begin(), chain.end());
+      return conv;
+    }
+    if (!op->hasOneUse())
+      return {};
+    if (auto slice = dyn_cast<SliceOp>(op)) {
+      if (slice.getType().getRank() != 4 || slice.getStarts()[1] != 0 ||
+          slice.getSteps()[1] != 1 ||
+          slice.getSizes()[1] != slice.getInput().getType().getDimSize(1))
+        return {};
+      chain.push_back(op);
+      value = slice.getInput();
+      continue;
+    }
+    if (auto depthToSpace = dyn_cast<DepthToSpaceOp>(op)) {
+      chain.push_back(op);
+      value = depthToSpace.getInput();
+      continue;
+    }
+    return {};
+  }
+  return {};
+}
+
+/// The channel of the end of `chain` (findConvThroughDataMovement) that
+/// channel `c` of its start lands in.
+static int64_t channelThroughDataMovement(ArrayRef<Operation *> chain,
+                                          int64_t c) {
+  for (Operation *op : chain)
+    if (auto depthToSpace = dyn_cast<DepthToSpaceOp>(op)) {
+      int64_t block = static_cast<int64_t>(depthToSpace.getBlock());
+      c = depthToSpace.getCrd() ? c / (block * block)
+                                : c % depthToSpace.getType().getDimSize(1);
+    }
+  return c;
+}
+
 namespace {
 //===----------------------------------------------------------------------===//
 // cnn-recognize-composites
@@ -492,7 +542,8 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
 
   LogicalResult matchAndRewrite(BatchNormOp norm,
                                 PatternRewriter &rewriter) const override {
-    auto conv = norm.getInput().getDefiningOp<Conv2DOp>();
+    SmallVector<Operation *> chain;
+    Conv2DOp conv = findConvThroughDataMovement(norm.getInput(), chain);
     if (!conv)
       return rewriter.notifyMatchFailure(norm, "input is not a convolution");
     if (!conv->hasOneUse())
@@ -509,21 +560,25 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(norm,
                                          "statistics are not f32 constants");
 
-    int64_t channels = scale->size();
+    // Per output channel of the convolution: the norm of the channel it
+    // becomes.
+    int64_t channels = conv.getType().getDimSize(1);
     double epsilon = norm.getEpsilon().convertToDouble();
     SmallVector<double> factor(channels), offset(channels);
-    for (int64_t c = 0; c < channels; ++c) {
-      factor[c] = (*scale)[c] / std::sqrt(double((*variance)[c]) + epsilon);
-      offset[c] = (*shift)[c] - (*mean)[c] * factor[c];
+    for (int64_t k = 0; k < channels; ++k) {
+      int64_t c = channelThroughDataMovement(chain, k);
+      factor[k] = (*scale)[c] / std::sqrt(double((*variance)[c]) + epsilon);
+      offset[k] = (*shift)[c] - (*mean)[c] * factor[k];
     }
+    rewriter.setInsertionPoint(conv);
     FailureOr<Conv2DOp> folded = rescaleConv(
         rewriter, rewriter.getFusedLoc({conv.getLoc(), norm.getLoc()}), conv,
         factor, offset);
     if (failed(folded))
       return rewriter.notifyMatchFailure(
           norm, "filter or bias is not an f32 constant");
-    rewriter.replaceOp(norm, folded->getResult());
-    rewriter.eraseOp(conv);
+    rewriter.replaceOp(conv, folded->getResult());
+    rewriter.replaceOp(norm, norm.getInput());
     ++numFolded;
     return success();
   }
@@ -623,14 +678,18 @@ struct CnnFoldBatchNormPass final
 // cnn-fuse-conv-epilogue
 //===----------------------------------------------------------------------===//
 
-// relu(conv(...)) -> conv(...) relu ; relu(linear(...)) -> linear(...) relu
+// relu(conv(...)) -> conv(...) relu ; relu(linear(...)) -> linear(...) relu;
+// also through a convolution's depth_to_space and slices.
 struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
   FuseReluIntoProducer(MLIRContext *context, uint64_t &numFused)
       : OpRewritePattern(context), numFused(numFused) {}
 
   LogicalResult matchAndRewrite(ReluOp relu,
                                 PatternRewriter &rewriter) const override {
-    Operation *producer = relu.getInput().getDefiningOp();
+    SmallVector<Operation *> chain;
+    Operation *producer = findConvThroughDataMovement(relu.getInput(), chain);
+    if (!producer)
+      producer = relu.getInput().getDefiningOp();
     if (!producer || !isa<Conv2DOp, LinearOp>(producer))
       return rewriter.notifyMatchFailure(relu, "not a convolution or linear");
     if (!producer->hasOneUse())
@@ -647,7 +706,7 @@ struct FuseReluIntoProducer final : OpRewritePattern<ReluOp> {
       producer->setLoc(
           rewriter.getFusedLoc({producer->getLoc(), relu.getLoc()}));
     });
-    rewriter.replaceOp(relu, producer->getResults());
+    rewriter.replaceOp(relu, relu.getInput());
     ++numFused;
     return success();
   }
@@ -689,7 +748,8 @@ static ActivationAttr getActivationAttr(Operation *op) {
 
 // act(conv(...)) -> conv(...) activation #cnn.activation<act>, for the
 // activations of getActivationAttr: the convolution applies it to its
-// accumulators, as it applies ReLU.
+// accumulators, as it applies ReLU. Also through a convolution's
+// depth_to_space and slices (findConvThroughDataMovement).
 template <typename ActivationOp>
 struct FuseActivationIntoConv final : OpRewritePattern<ActivationOp> {
   FuseActivationIntoConv(MLIRContext *context, uint64_t &numFused)
@@ -698,16 +758,17 @@ struct FuseActivationIntoConv final : OpRewritePattern<ActivationOp> {
   LogicalResult matchAndRewrite(ActivationOp op,
                                 PatternRewriter &rewriter) const override {
     ActivationAttr activation = getActivationAttr(op);
-    auto conv = op.getInput().template getDefiningOp<Conv2DOp>();
+    SmallVector<Operation *> chain;
+    Conv2DOp conv = findConvThroughDataMovement(op.getInput(), chain);
     if (!conv || !conv->hasOneUse() || conv.hasActivation() ||
-        conv.getType() != op->getResult(0).getType())
+        op.getInput().getType() != op->getResult(0).getType())
       return rewriter.notifyMatchFailure(
           op, "input is not a single-use convolution without activation");
     rewriter.modifyOpInPlace(conv, [&] {
       conv.setActivationAttr(activation);
       conv->setLoc(rewriter.getFusedLoc({conv.getLoc(), op->getLoc()}));
     });
-    rewriter.replaceOp(op, conv.getResult());
+    rewriter.replaceOp(op, op.getInput());
     ++numFused;
     return success();
   }

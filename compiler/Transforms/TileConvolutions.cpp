@@ -897,7 +897,10 @@ static LogicalResult tileAndVectorizeRowReduction(PatternRewriter &rewriter,
 /// Tiles a 4-D layout change (the model input's NCHW to NHWC, the output's
 /// NHWC to NCHW) into parallel tasks of one (dim 0, dim 1) slab and blocks
 /// of at most 256 elements, each vectorized into one read, an in-register
-/// transpose and one write; a channel shuffle (5-D) likewise. Left to
+/// transpose and one write; a channel shuffle (5-D) likewise, and a
+/// permutation of the outer dimensions of 5 or more (a depth-to-space in
+/// NHWC, [N, H, W, b, b, C] to [N, H, b, W, b, C]) as whole-vector copies of
+/// its innermost rows. Left to
 /// linalg-to-parallel-loops it would be one OpenMP loop over every element,
 /// dividing its index into four.
 static LogicalResult tileAndVectorizeTranspose(PatternRewriter &rewriter,
@@ -920,6 +923,24 @@ static LogicalResult tileAndVectorizeTranspose(PatternRewriter &rewriter,
         ranges[2], std::max<int64_t>(1, 256 / (ranges[3] * ranges[4])));
     FailureOr<Operation *> blocks = tile(rewriter, cast<TilingInterface>(*rows),
                                          {0, 0, pixels, 0, 0}, LoopType::ForOp);
+    if (failed(blocks))
+      return failure();
+    return vectorizeEach(rewriter, {*blocks});
+  }
+  ArrayRef<int64_t> perm = transpose.getPermutation();
+  int64_t rank = ranges.size();
+  if (rank >= 5 && perm.back() == rank - 1) {
+    SmallVector<int64_t> taskSizes(rank, 0), blockSizes(rank, 1);
+    taskSizes[0] = taskSizes[1] = 1;
+    blockSizes[0] = blockSizes[1] = 0;
+    blockSizes.back() = largestDivisor(ranges.back(), 4 * vectorWidth);
+    FailureOr<Operation *> rows =
+        tile(rewriter, cast<TilingInterface>(transpose.getOperation()),
+             taskSizes, LoopType::ForallOp);
+    if (failed(rows))
+      return failure();
+    FailureOr<Operation *> blocks = tile(
+        rewriter, cast<TilingInterface>(*rows), blockSizes, LoopType::ForOp);
     if (failed(blocks))
       return failure();
     return vectorizeEach(rewriter, {*blocks});

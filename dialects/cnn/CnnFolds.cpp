@@ -138,6 +138,12 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 }
 
 // channel_shuffle(x) groups 1 -> x
+OpFoldResult DepthToSpaceOp::fold(FoldAdaptor) {
+  if (getBlock() == 1)
+    return getInput();
+  return {};
+}
+
 OpFoldResult ChannelShuffleOp::fold(FoldAdaptor) {
   if (getGroups() == 1)
     return getInput();

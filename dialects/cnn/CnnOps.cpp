@@ -580,6 +580,35 @@ LogicalResult ChannelShuffleOp::verify() {
   return success();
 }
 
+LogicalResult DepthToSpaceOp::verify() { return verifyInference(*this); }
+
+LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &results) {
+  auto inputType = getStaticTensorType(loc, adaptor.getInput(), "input");
+  if (failed(inputType))
+    return failure();
+  int64_t block = static_cast<int64_t>(adaptor.getBlock());
+  ArrayRef<int64_t> shape = inputType->getShape();
+  if (block < 1 || shape[1] % (block * block) != 0)
+    return emitOptionalError(loc, "block ", block,
+                             " must be positive and its square divide the ",
+                             shape[1], " channels");
+  results.push_back(RankedTensorType::get(
+      {shape[0], shape[1] / (block * block), shape[2] * block,
+       shape[3] * block},
+      inputType->getElementType()));
+  return success();
+}
+
+int64_t DepthToSpaceOp::getInputChannel(int64_t c, int64_t i, int64_t j) {
+  int64_t block = static_cast<int64_t>(getBlock());
+  if (getCrd())
+    return (c * block + i) * block + j;
+  return (i * block + j) * getType().getDimSize(1) + c;
+}
+
 //===----------------------------------------------------------------------===//
 // Activations, broadcast product, concatenation
 //===----------------------------------------------------------------------===//

@@ -883,6 +883,35 @@ def Cnn_ChannelShuffleOp : Cnn_Op<"channel_shuffle", [SameOperandsAndResultType]
   let hasFolder = 1;
 }
 
+def Cnn_DepthToSpaceOp : Cnn_InferredOp<"depth_to_space"> {
+  let summary = "Move blocks of channels into blocks of pixels (DepthToSpace, PixelShuffle)";
+  let description = [{
+    `[N, C * b * b, H, W] -> [N, C, H * b, W * b]` with `b` the `block`:
+    output pixel `(h * b + i, w * b + j)` of channel `c` is input channel
+    `(i * b + j) * C + c` (ONNX's default DCR order) or, with `crd`,
+    `(c * b + i) * b + j` (PyTorch's `pixel_shuffle`) at pixel `(h, w)`.
+    A transposed convolution is imported as a convolution to `b * b` times
+    the channels and this op (DCR without groups: each output pixel's
+    channels are contiguous in NHWC).
+
+    ```mlir
+    %y = cnn.depth_to_space %x block 2 : tensor<1x64x28x28xf32> -> tensor<1x16x56x56xf32>
+    %z = cnn.depth_to_space %x block 2 crd : tensor<1x64x28x28xf32> -> tensor<1x16x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Cnn_Tensor4D:$input, I64Attr:$block, UnitAttr:$crd);
+  let results = (outs Cnn_Tensor4D:$output);
+  let assemblyFormat = [{
+    $input `block` $block (`crd` $crd^)? attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The input channel that output channel `c` at block offset `(i, j)`
+    /// reads.
+    int64_t getInputChannel(int64_t c, int64_t i, int64_t j);
+  }];
+}
+
 def Cnn_ResizeMode : I32EnumAttr<"ResizeMode",
     "How cnn.resize interpolates", [
       I32EnumAttrCase<"Nearest", 0, "nearest">,
