@@ -1034,6 +1034,14 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
                           << formatList(outputPadding)
                           << " must be two positive, two positive, four and "
                              "two non-negative values";
+  // Far beyond any network's; keeps the sizes below from overflowing.
+  constexpr int64_t kMaxWindow = 1024;
+  if (llvm::any_of(llvm::concat<int64_t>(strides, dilations, kernel),
+                   [](int64_t v) { return v > kMaxWindow; }))
+    return emitError(loc) << "ConvTranspose: kernel " << formatList(kernel)
+                          << ", strides " << formatList(strides)
+                          << " and dilations " << formatList(dilations)
+                          << " must be at most " << kMaxWindow;
   if (!outputShape.empty() && outputShape.size() != 2) {
     if (outputShape.size() != 4)
       return emitError(loc) << "ConvTranspose: output_shape "
@@ -1085,6 +1093,13 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
     return dcr ? (rH * sW + rW) * cout + c : (c * sH + rH) * sW + rW;
   };
   SmallVector<float> source(weight.getValues<float>());
+  // The phase filter holds stride^2 / kernel^2 times the weight's taps (all
+  // zero where the stride exceeds the kernel).
+  if (cout * sH * sW * cinPerGroup * mH * mW > (int64_t(1) << 28))
+    return emitError(loc) << "ConvTranspose: strides " << formatList(strides)
+                          << " make a phase filter of more than 2^28 weights "
+                             "for a weight of "
+                          << weight.getType();
   auto filterType = RankedTensorType::get({cout * sH * sW, cinPerGroup, mH, mW},
                                           builder.getF32Type());
   SmallVector<float> filter(filterType.getNumElements(), 0.0f);

@@ -37,6 +37,8 @@ def CnnRecognizeComposites
     forms the op the layer is, so later passes see one op (and lower it in
     one pass over memory):
     - `mul(x, sigmoid(x))` becomes `silu(x)`;
+    - `mul(x, tanh(softplus(x)))` becomes `mish(x)` (ONNX before opset 18
+      has no Mish);
     - `mul(x, hard_sigmoid(x))` with alpha 1/6 and beta 1/2 becomes
       `hard_swish(x)`;
     - `reshape` of `[N, C, H, W]` to `[N, g, C / g, H, W]`, `transpose`
@@ -69,19 +71,29 @@ def CnnFoldBatchNorm : Pass<"cnn-fold-batch-norm", "func::FuncOp"> {
     no other user, it carries no residual or activation (those come before
     the folded op's input), and the weights and statistics are f32
     constants; anything else stays and lowers on its own.
+
+    A batch norm also folds through single-use `depth_to_space` ops and
+    crops (`slice` of whole channels) between it and the convolution (a
+    transposed convolution's norm, DCGAN's): each convolution channel takes
+    the statistics of the channel the depth-to-space moves it to.
   }];
   let dependentDialects = ["arith::ArithDialect"];
 }
 
 def CnnFuseConvEpilogue : Pass<"cnn-fuse-conv-epilogue", "func::FuncOp"> {
-  let summary = "Fuse ReLU and residual additions into convolutions";
+  let summary = "Fuse activations and residual additions into convolutions";
   let description = [{
     `relu(conv(...))` becomes `conv(...) relu`; `add(conv(...), r)` becomes
     `conv(...) residual(r)` (then a following ReLU fuses too);
-    `relu(linear(...))` becomes `linear(...) relu`. A producer fuses only
-    when the consumer is its only user and the epilogue keeps its order
-    (bias, residual, ReLU): a convolution that already applies ReLU takes no
-    residual.
+    `relu(linear(...))` becomes `linear(...) relu`. The other activations
+    of one operand (clip, sigmoid, hard-swish, SiLU, GELU, leaky ReLU,
+    ELU/SELU, tanh, softplus, Mish) become the convolution's
+    `#cnn.activation`. A producer fuses only when the consumer is its only
+    user and the epilogue keeps its order (bias, residual, activation): a
+    convolution that already applies one takes no residual. An activation
+    also fuses through single-use `depth_to_space` ops and crops (`slice`
+    of whole channels) after the convolution: elementwise ops commute with
+    data movement (a transposed convolution's ReLU).
   }];
 }
 
@@ -387,7 +399,9 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     left outside kernels (unfused activations, squeeze-excitation products,
     batch norms) are tiled into row tasks and vectorized blocks, and 4-D
     layout changes
-    (`linalg.transpose`: per-row tasks, in-register transposes) and fills
+    (`linalg.transpose`: per-row tasks, in-register transposes), channel
+    shuffles and permutations of outer dimensions of rank 5 or more (a
+    depth-to-space: whole innermost rows copied) and fills
     left over (padded buffers' borders) are tiled by rows and written with
     vector stores.
   }];

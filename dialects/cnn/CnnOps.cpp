@@ -591,7 +591,7 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *,
     return failure();
   int64_t block = static_cast<int64_t>(adaptor.getBlock());
   ArrayRef<int64_t> shape = inputType->getShape();
-  if (block < 1 || shape[1] % (block * block) != 0)
+  if (block < 1 || block > shape[1] || shape[1] % (block * block) != 0)
     return emitOptionalError(loc, "block ", block,
                              " must be positive and its square divide the ",
                              shape[1], " channels");

@@ -1,11 +1,12 @@
 // RUN: cnn-opt %s -split-input-file -cnn-fold-batch-norm | FileCheck %s
 // RUN: cnn-opt %s -split-input-file -cnn-fold-batch-norm -mlir-pass-statistics -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATS
 
-// Only @fold's and @fold_resource's batch norms fold; the other three stay.
+// Only the batch norms of @fold, @fold_resource, @fold_through_depth_to_space
+// and @fold_through_crd fold; the other four stay.
 // The products and sums of @fold_scale and @fold_scalar_shift fold, those
 // of @scale_not_per_channel and @scale_after_activation stay.
 // STATS:      CnnFoldBatchNorm
-// STATS-NEXT:   (S) 2 folded-batch-norms - Batch norms folded into convolutions
+// STATS-NEXT:   (S) 4 folded-batch-norms - Batch norms folded into convolutions
 // STATS-NEXT:   (S) 2 folded-channel-affines - Products and sums with a constant per output channel folded into convolutions
 
 // batch_norm(conv(x, W, b)) -> conv(x, W', b') with
@@ -172,3 +173,62 @@ func.func @fold_resource(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
     }
   }
 #-}
+
+// -----
+
+// A transposed convolution's norm (DCGAN): the batch norm of a
+// depth_to_space of a convolution, cropped, folds into the convolution. In
+// DCR order output channel c comes from convolution channels k with
+// k % 2 = c: s = g / sqrt(v + eps) = [4 / 2, 2 / 2] = [2, 1] repeats
+// across the four phases, b' = beta = [1, 0] likewise.
+// CHECK-LABEL: func @fold_through_depth_to_space
+// CHECK-DAG: %[[W:.+]] = arith.constant dense<{{\[}}[{{\[}}[2.000000e+00]]], [{{\[}}[1.000000e+00]]], [{{\[}}[2.000000e+00]]], [{{\[}}[1.000000e+00]]], [{{\[}}[2.000000e+00]]], [{{\[}}[1.000000e+00]]], [{{\[}}[2.000000e+00]]], [{{\[}}[1.000000e+00]]]]> : tensor<8x1x1x1xf32>
+// CHECK-DAG: %[[B:.+]] = arith.constant dense<[1.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00]> : tensor<8xf32>
+// CHECK: %[[C:.+]] = cnn.conv2d %arg0, %[[W]] bias(%[[B]])
+// CHECK-NEXT: %[[D:.+]] = cnn.depth_to_space %[[C]] block 2 :
+// CHECK-NEXT: %[[S:.+]] = cnn.slice %[[D]]
+// CHECK-NEXT: return %[[S]]
+// The norm of a slice of some channels stays.
+// CHECK-LABEL: func @not_through_channel_slice
+// CHECK: cnn.slice
+// CHECK-NEXT: cnn.batch_norm
+func.func @fold_through_depth_to_space(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x6x6xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x1x1x1xf32>
+  %g = arith.constant dense<[4.0, 2.0]> : tensor<2xf32>
+  %beta = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %m = arith.constant dense<0.0> : tensor<2xf32>
+  %v = arith.constant dense<3.0> : tensor<2xf32>
+  %0 = cnn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<8x1x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %1 = cnn.depth_to_space %0 block 2 : tensor<1x8x4x4xf32> -> tensor<1x2x8x8xf32>
+  %2 = cnn.slice %1 starts [0, 0, 1, 1] sizes [1, 2, 6, 6] steps [1, 1, 1, 1] : tensor<1x2x8x8xf32> -> tensor<1x2x6x6xf32>
+  %3 = cnn.batch_norm %2, %g, %beta, %m, %v epsilon 1.0 : (tensor<1x2x6x6xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x6x6xf32>
+  return %3 : tensor<1x2x6x6xf32>
+}
+func.func @not_through_channel_slice(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
+  %w = arith.constant dense<1.0> : tensor<2x1x1x1xf32>
+  %c = arith.constant dense<1.0> : tensor<1xf32>
+  %0 = cnn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = cnn.slice %0 starts [0, 1, 0, 0] sizes [1, 1, 4, 4] steps [1, 1, 1, 1] : tensor<1x2x4x4xf32> -> tensor<1x1x4x4xf32>
+  %2 = cnn.batch_norm %1, %c, %c, %c, %c : (tensor<1x1x4x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4x4xf32>
+  return %2 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// In CRD order (pixel shuffle, a grouped transposed convolution) output
+// channel c comes from convolution channels 4c to 4c + 3.
+// CHECK-LABEL: func @fold_through_crd
+// CHECK-DAG: %[[W:.+]] = arith.constant dense<{{\[}}[{{\[}}[2.000000e+00]]], [{{\[}}[2.000000e+00]]], [{{\[}}[2.000000e+00]]], [{{\[}}[2.000000e+00]]], [{{\[}}[1.000000e+00]]], [{{\[}}[1.000000e+00]]], [{{\[}}[1.000000e+00]]], [{{\[}}[1.000000e+00]]]]> : tensor<8x1x1x1xf32>
+// CHECK: %[[C:.+]] = cnn.conv2d %arg0, %[[W]] bias(%{{.+}})
+// CHECK-NEXT: cnn.depth_to_space %[[C]] block 2 crd
+func.func @fold_through_crd(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x8x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x1x1x1xf32>
+  %g = arith.constant dense<[4.0, 2.0]> : tensor<2xf32>
+  %beta = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %m = arith.constant dense<0.0> : tensor<2xf32>
+  %v = arith.constant dense<3.0> : tensor<2xf32>
+  %0 = cnn.conv2d %x, %w : (tensor<1x1x4x4xf32>, tensor<8x1x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %1 = cnn.depth_to_space %0 block 2 crd : tensor<1x8x4x4xf32> -> tensor<1x2x8x8xf32>
+  %2 = cnn.batch_norm %1, %g, %beta, %m, %v epsilon 1.0 : (tensor<1x2x8x8xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x8x8xf32>
+  return %2 : tensor<1x2x8x8xf32>
+}

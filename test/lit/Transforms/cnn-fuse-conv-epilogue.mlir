@@ -138,3 +138,33 @@ func.func @more_activations(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %s
   %11 = cnn.prelu %10, %slope : (tensor<1x4x6x6xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x6x6xf32>
   return %11 : tensor<1x4x6x6xf32>
 }
+
+// -----
+
+// A transposed convolution's activation fuses into its convolution through
+// the depth_to_space and the crop (elementwise ops commute with data
+// movement); not when the depth_to_space has another user.
+// CHECK-LABEL: func @through_depth_to_space
+// CHECK: %[[C:.+]] = cnn.conv2d %arg0, %arg1 relu :
+// CHECK-NEXT: %[[D:.+]] = cnn.depth_to_space %[[C]] block 2 :
+// CHECK-NEXT: %[[S:.+]] = cnn.slice %[[D]]
+// CHECK-NEXT: %[[E:.+]] = cnn.conv2d %arg0, %arg1 activation(<kind = tanh>) :
+// CHECK-NEXT: %[[F:.+]] = cnn.depth_to_space %[[E]] block 2 crd :
+// CHECK-NEXT: %[[G:.+]] = cnn.conv2d %arg0, %arg1 :
+// CHECK-NEXT: %[[H:.+]] = cnn.depth_to_space %[[G]] block 2 :
+// CHECK-NEXT: %[[I:.+]] = cnn.relu %[[H]]
+// CHECK-NEXT: return %[[S]], %[[F]], %[[H]], %[[I]]
+func.func @through_depth_to_space(%x: tensor<1x8x4x4xf32>, %w: tensor<8x8x1x1xf32>)
+    -> (tensor<1x2x6x6xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) {
+  %0 = cnn.conv2d %x, %w : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %1 = cnn.depth_to_space %0 block 2 : tensor<1x8x4x4xf32> -> tensor<1x2x8x8xf32>
+  %2 = cnn.slice %1 starts [0, 0, 1, 1] sizes [1, 2, 6, 6] steps [1, 1, 1, 1] : tensor<1x2x8x8xf32> -> tensor<1x2x6x6xf32>
+  %3 = cnn.relu %2 : tensor<1x2x6x6xf32>
+  %4 = cnn.conv2d %x, %w : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %5 = cnn.depth_to_space %4 block 2 crd : tensor<1x8x4x4xf32> -> tensor<1x2x8x8xf32>
+  %6 = cnn.tanh %5 : tensor<1x2x8x8xf32>
+  %7 = cnn.conv2d %x, %w : (tensor<1x8x4x4xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %8 = cnn.depth_to_space %7 block 2 : tensor<1x8x4x4xf32> -> tensor<1x2x8x8xf32>
+  %9 = cnn.relu %8 : tensor<1x2x8x8xf32>
+  return %3, %6, %8, %9 : tensor<1x2x6x6xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>
+}

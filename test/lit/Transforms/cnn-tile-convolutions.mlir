@@ -212,6 +212,26 @@ func.func @layout_change(%x: tensor<1x3x8x16xf32>) -> tensor<1x8x16x3xf32> {
 
 // -----
 
+// A permutation of outer dimensions only (a depth-to-space in NHWC, DCR):
+// one task per (dim 0, dim 1) slab and, per block, one whole innermost row
+// (32 channels) copied; no linalg.transpose is left to
+// linalg-to-parallel-loops.
+// CHECK-LABEL: func @outer_permutation
+// CHECK: scf.forall (%[[ROW:.+]]) in (3)
+// CHECK: scf.for %[[I:[^ ]+]] =
+// CHECK: scf.for %[[W:[^ ]+]] =
+// CHECK: scf.for %[[J:[^ ]+]] =
+// CHECK: %[[PIXEL:.+]] = tensor.extract_slice %{{.+}}[0, 0, %[[W]], %[[I]], %[[J]], 0] [1, 1, 1, 1, 1, 32]
+// CHECK: tensor.insert_slice %[[PIXEL]] into %{{.+}}[0, 0, %[[I]], %[[W]], %[[J]], 0] [1, 1, 1, 1, 1, 32]
+// CHECK-NOT: linalg.transpose
+func.func @outer_permutation(%x: tensor<1x3x5x2x2x32xf32>) -> tensor<1x3x2x5x2x32xf32> {
+  %e = tensor.empty() : tensor<1x3x2x5x2x32xf32>
+  %t = linalg.transpose ins(%x : tensor<1x3x5x2x2x32xf32>) outs(%e : tensor<1x3x2x5x2x32xf32>) permutation = [0, 1, 3, 2, 4, 5]
+  return %t : tensor<1x3x2x5x2x32xf32>
+}
+
+// -----
+
 // A width with no good divisor (17 is prime): each row gets two blocks of
 // 8 pixels x 32 channels in a loop and one peeled tail block of 1 pixel,
 // both vectorized; the bias and the ReLU fuse into both.

@@ -186,3 +186,24 @@ func.func @gelu(%x: tensor<1x2x2x4xf32>) -> tensor<1x2x2x4xf32> {
   %0 = cnn.gelu %x : tensor<1x2x2x4xf32>
   return %0 : tensor<1x2x2x4xf32>
 }
+
+// -----
+
+// A depth-to-space in NHWC: split the trailing channels into the block
+// offsets and the channels (DCR: i, j, c; CRD: c, i, j), move the offsets
+// next to the rows and columns, merge. In DCR order the innermost dimension
+// stays the channels: each output pixel is a contiguous copy.
+// CHECK-LABEL: func @depth_to_space
+// CHECK: linalg.transpose {{.*}} permutation = [0, 2, 3, 1]
+// CHECK: tensor.expand_shape %{{.+}} {{\[\[}}0], [1], [2], [3, 4, 5]] output_shape [1, 3, 5, 2, 2, 2]
+// CHECK: linalg.transpose {{.*}} permutation = [0, 1, 3, 2, 4, 5]
+// CHECK: tensor.collapse_shape %{{.+}} {{\[\[}}0], [1, 2], [3, 4], [5]] : tensor<1x3x2x5x2x2xf32> into tensor<1x6x10x2xf32>
+// CHECK: linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
+// CHECK: tensor.expand_shape
+// CHECK: linalg.transpose {{.*}} permutation = [0, 1, 4, 2, 5, 3]
+// CHECK: tensor.collapse_shape
+func.func @depth_to_space(%x: tensor<1x8x3x5xf32>) -> (tensor<1x2x6x10xf32>, tensor<1x2x6x10xf32>) {
+  %0 = cnn.depth_to_space %x block 2 : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
+  %1 = cnn.depth_to_space %x block 2 crd : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
+  return %0, %1 : tensor<1x2x6x10xf32>, tensor<1x2x6x10xf32>
+}

@@ -136,3 +136,20 @@ func.func @elementwise(%x: tensor<1x4x2x2xf32>, %c: tensor<4xf32>) -> tensor<1x4
   %2 = cnn.add %1, %x : tensor<1x4x2x2xf32>
   return %2 : tensor<1x4x2x2xf32>
 }
+
+// -----
+
+// A depth-to-space in NCHW: the channels split into (i, j, c) (DCR) or
+// (c, i, j) (CRD), permuted to [N, c, H, i, W, j], merged.
+// CHECK-LABEL: func @depth_to_space
+// CHECK: tensor.expand_shape %arg0 {{\[\[}}0], [1, 2, 3], [4], [5]] output_shape [1, 2, 2, 2, 3, 5]
+// CHECK: linalg.transpose {{.*}} permutation = [0, 3, 4, 1, 5, 2]
+// CHECK: tensor.collapse_shape %{{.+}} {{\[\[}}0], [1], [2, 3], [4, 5]] : tensor<1x2x3x2x5x2xf32> into tensor<1x2x6x10xf32>
+// CHECK: tensor.expand_shape %arg0 {{\[\[}}0], [1, 2, 3], [4], [5]] output_shape [1, 2, 2, 2, 3, 5]
+// CHECK: linalg.transpose {{.*}} permutation = [0, 1, 4, 2, 5, 3]
+// CHECK: tensor.collapse_shape
+func.func @depth_to_space(%x: tensor<1x8x3x5xf32>) -> (tensor<1x2x6x10xf32>, tensor<1x2x6x10xf32>) {
+  %0 = cnn.depth_to_space %x block 2 : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
+  %1 = cnn.depth_to_space %x block 2 crd : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
+  return %0, %1 : tensor<1x2x6x10xf32>, tensor<1x2x6x10xf32>
+}

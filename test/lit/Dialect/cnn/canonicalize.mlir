@@ -128,3 +128,14 @@ func.func @data_movement_folds(%x: tensor<1x6x4x4xf32>)
   %6 = cnn.channel_shuffle %5 groups 1 : tensor<1x6x4x4xf32>
   return %0, %2, %4, %6 : tensor<1x6x4x4xf32>, tensor<6x16xf32>, tensor<1x4x4x6xf32>, tensor<1x6x4x4xf32>
 }
+
+// -----
+
+// A depth_to_space of block 1 is the identity.
+// CHECK-LABEL: func @unit_depth_to_space
+// CHECK-SAME: (%[[X:.+]]: tensor<1x6x4x4xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @unit_depth_to_space(%x: tensor<1x6x4x4xf32>) -> tensor<1x6x4x4xf32> {
+  %0 = cnn.depth_to_space %x block 1 : tensor<1x6x4x4xf32> -> tensor<1x6x4x4xf32>
+  return %0 : tensor<1x6x4x4xf32>
+}

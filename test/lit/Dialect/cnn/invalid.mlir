@@ -766,6 +766,22 @@ func.func @f(%x: tensor<1x8x1x1xf32>, %s: tensor<1x8x4x4xf32>) {
 
 // -----
 
+func.func @f(%x: tensor<1x6x4x4xf32>) {
+  // expected-error @+1 {{block 2 must be positive and its square divide the 6 channels}}
+  %0 = cnn.depth_to_space %x block 2 : tensor<1x6x4x4xf32> -> tensor<1x1x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x8x4x4xf32>) {
+  // expected-error @+1 {{'cnn.depth_to_space' op result type 'tensor<1x2x4x16xf32>' does not match the inferred type 'tensor<1x2x8x8xf32>'}}
+  %0 = cnn.depth_to_space %x block 2 : tensor<1x8x4x4xf32> -> tensor<1x2x4x16xf32>
+  return
+}
+
+// -----
+
 // expected-error @+1 {{layer_info shape dimensions must be sizes, or -1 for an unknown one}}
 module attributes {cnn.layer_table = [#cnn.layer_info<name = "a", op = "relu", shape = [1, -2], flops = 0, algorithm = "-">]} {}
 

@@ -186,3 +186,12 @@ func.func @convnext_ops(%x: tensor<1x7x7x96xf32>, %c: tensor<1x1x1x96xf32>, %s: 
   %l = cnn.layer_norm %x, %s, %s axis 3 epsilon 1.0e-6 : (tensor<1x7x7x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<1x7x7x96xf32>
   return %a2, %g, %l : tensor<1x7x7x96xf32>, tensor<1x7x7x96xf32>, tensor<1x7x7x96xf32>
 }
+
+// CHECK-LABEL: func @depth_to_space
+func.func @depth_to_space(%x: tensor<1x8x3x5xf32>) -> (tensor<1x2x6x10xf32>, tensor<1x2x6x10xf32>) {
+  // CHECK: cnn.depth_to_space %{{.+}} block 2 : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
+  %0 = cnn.depth_to_space %x block 2 : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
+  // CHECK: cnn.depth_to_space %{{.+}} block 2 crd : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
+  %1 = cnn.depth_to_space %x block 2 crd : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
+  return %0, %1 : tensor<1x2x6x10xf32>, tensor<1x2x6x10xf32>
+}

@@ -94,6 +94,20 @@ save("zero_stride",
      [tensor("w", [4, 3, 3, 3])])
 save("kernel_too_large",
      [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_huge")], [tensor("w", [4, 3, 9, 9])])
+save("deconv_computed_weight",
+     [helper.make_node("Relu", ["x"], ["r"], name="relu"),
+      helper.make_node("ConvTranspose", ["x", "r"], ["y"], name="deconv_w")], [])
+save("deconv_huge_stride",
+     [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="deconv_s", strides=[4096, 1])],
+     [tensor("w", [3, 4, 3, 3])])
+save("deconv_group_mismatch",
+     [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="deconv_g", group=2)],
+     [tensor("w", [3, 4, 3, 3])])
+save("depth_to_space_block",
+     [helper.make_node("DepthToSpace", ["x"], ["y"], name="d2s", blocksize=2)], [])
+save("instance_norm_scale",
+     [helper.make_node("InstanceNormalization", ["x", "s", "b"], ["y"], name="in")],
+     [const("s", np.ones(4), np.float32), const("b", np.zeros(3), np.float32)])
 save("old_opset", good_nodes, good_inits, opset=5)
 two_inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8]),
               helper.make_tensor_value_info("x2", TensorProto.FLOAT, [1, 3, 8, 8])]

@@ -1,0 +1,125 @@
+"""Writes small PyTorch models with the layers of CNN families beyond the
+torchvision classifiers, exported to ONNX, each with a reference input and
+its output from PyTorch in float64, for more-ops.test:
+
+  activations    leaky ReLU, PReLU (per channel and shared), ELU, SELU,
+                 softplus, tanh, Mish (exported as Softplus, Tanh, Mul)
+  deconv_*       ConvTranspose2d: U-Net's 2x2 stride 2; DCGAN's 4x4 stride 2
+                 pad 1 with BatchNorm and ReLU (folded and fused through the
+                 depth-to-space); 3x3 stride 2 with output_padding; groups;
+                 dilation; a rectangular stride; a 1x1 latent input; an
+                 output_padding beyond the full result (zeros plus the bias)
+  norms          InstanceNorm2d (affine) and GroupNorm
+  pixel_shuffle  nn.PixelShuffle (ONNX DepthToSpace, CRD)
+
+usage: more_ops_models.py OUTDIR     prints the case names
+"""
+import os
+import sys
+import warnings
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+torch.manual_seed(0)
+
+
+def conv_bn(cin, cout, **kw):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, **kw), nn.BatchNorm2d(cout))
+
+
+class Activations(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.convs = nn.ModuleList([conv_bn(3 if i == 0 else 16, 16) for i in range(8)])
+        self.acts = nn.ModuleList([nn.LeakyReLU(0.1), nn.PReLU(16), nn.ELU(), nn.SELU(),
+                                   nn.Softplus(), nn.Tanh(), nn.Mish(), nn.PReLU()])
+
+    def forward(self, x):
+        for conv, act in zip(self.convs, self.acts):
+            x = act(conv(x))
+        return x
+
+
+class Deconv(nn.Module):
+    def __init__(self, cin, cout, norm=False, **kw):
+        super().__init__()
+        self.conv = nn.Conv2d(3, cin, 1)
+        self.deconv = nn.ConvTranspose2d(cin, cout, **kw)
+        self.post = nn.Sequential(nn.BatchNorm2d(cout), nn.ReLU()) if norm else nn.Identity()
+
+    def forward(self, x):
+        return self.post(self.deconv(self.conv(x)))
+
+
+class Norms(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 32, 3, padding=1)
+        self.instance = nn.InstanceNorm2d(32, affine=True)
+        self.b = nn.Conv2d(32, 32, 3, padding=1)
+        self.group = nn.GroupNorm(8, 32)
+
+    def forward(self, x):
+        return self.group(self.b(F.relu(self.instance(self.a(x)))))
+
+
+class PixelShuffle(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 36, 3, padding=1)
+        self.shuffle = nn.PixelShuffle(3)
+
+    def forward(self, x):
+        return self.shuffle(self.conv(x))
+
+
+CASES = {
+    "activations": (Activations(), (2, 3, 9, 7)),
+    "deconv_unet": (Deconv(16, 8, kernel_size=2, stride=2), (1, 3, 7, 9)),
+    "deconv_dcgan": (Deconv(16, 32, norm=True, kernel_size=4, stride=2, padding=1,
+                            bias=False), (2, 3, 6, 5)),
+    "deconv_output_padding": (Deconv(16, 8, kernel_size=3, stride=2, padding=1,
+                                     output_padding=1), (1, 3, 8, 8)),
+    "deconv_groups": (Deconv(16, 16, norm=True, kernel_size=3, stride=2, padding=1,
+                             groups=4), (1, 3, 6, 6)),
+    "deconv_dilation": (Deconv(8, 8, kernel_size=3, stride=2, dilation=2, padding=2),
+                        (1, 3, 6, 6)),
+    "deconv_rect": (Deconv(8, 8, kernel_size=(3, 2), stride=(2, 1), padding=(1, 0)),
+                    (1, 3, 6, 6)),
+    "deconv_latent": (Deconv(8, 16, norm=True, kernel_size=4, stride=1), (2, 3, 1, 1)),
+    "deconv_beyond": (Deconv(8, 8, kernel_size=4, stride=2, output_padding=1),
+                      (1, 3, 5, 6)),
+    "norms": (Norms(), (2, 3, 8, 6)),
+    "pixel_shuffle": (PixelShuffle(), (1, 3, 5, 4)),
+}
+
+for name, (model, shape) in CASES.items():
+    # BatchNorm statistics and affine parameters that are not the identity.
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.normal_(0.0, 0.2)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.normal_(0.0, 0.2)
+        if isinstance(m, (nn.InstanceNorm2d, nn.GroupNorm, nn.PReLU)):
+            m.weight.data.uniform_(0.1, 1.5)
+            if getattr(m, "bias", None) is not None:
+                m.bias.data.normal_(0.0, 0.2)
+    model.eval()
+    x = torch.randn(*shape)
+    np.save(os.path.join(out, name + ".input.npy"), x.numpy())
+    with torch.no_grad():
+        np.save(os.path.join(out, name + ".npy"),
+                model.double()(x.double()).float().numpy())
+        model.float()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(model, x, os.path.join(out, name + ".onnx"),
+                              opset_version=13, input_names=["input"],
+                              output_names=["output"])
+print(" ".join(CASES))
