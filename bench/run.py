@@ -43,7 +43,8 @@ from onnx import shape_inference  # noqa: E402
 
 
 def model_flops(path):
-    """2 * MACs of every Conv and Gemm/MatMul, from ONNX shape inference."""
+    """2 * MACs of every Conv, ConvTranspose and Gemm/MatMul, from ONNX shape
+    inference."""
     model = shape_inference.infer_shapes(onnx.load(path))
     shapes = {}
     for value in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output):
@@ -57,6 +58,10 @@ def model_flops(path):
             out = shapes[node.output[0]]
             weight = shapes[node.input[1]]
             flops += 2 * int(np.prod(out)) * int(np.prod(weight[1:]))
+        elif node.op_type == "ConvTranspose":
+            # Each input element times its [C_out / group, kH, kW] taps.
+            flops += 2 * int(np.prod(shapes[node.input[0]])) * \
+                int(np.prod(shapes[node.input[1]][1:]))
         elif node.op_type in ("Gemm", "MatMul"):
             # A MatMul of a larger tensor (ConvNeXt's per-pixel linear
             # layers) multiplies every row of its last dimension.

@@ -26,6 +26,12 @@ defined here in plain torch.nn (family "cifar", default input 32x32):
   and 64 channels (stride 2 in the first block of stages 2 and 3), global
   average pool, Linear(64, 10). Parameter names follow akamaster's, so its
   checkpoints load with --weights.
+The efficient torchvision families (MobileNet, EfficientNet, RegNet,
+DenseNet, GoogLeNet/Inception, SqueezeNet, ShuffleNet, ConvNeXt, MNASNet),
+FCN-ResNet50, and three networks beyond torchvision, also in plain torch.nn
+(family "beyond"): unet (U-Net with transposed convolutions), darknet53
+(YOLOv3's backbone, leaky ReLU) and dcgan (DCGAN's generator: input
+N x 100 x 1 x 1, output N x 3 x 64 x 64). --list prints every name.
 
 Export modes
   default     eval-mode export with do_constant_folding=True. torch.onnx folds
@@ -143,6 +149,17 @@ LARGE_EFFICIENT_ARCHS = [
 SEGMENTATION_ARCHS = ["fcn_resnet50"]
 TORCHVISION_ARCHS += SEGMENTATION_ARCHS
 
+# Beyond torchvision, defined here in plain torch.nn (family "beyond"):
+#   unet       U-Net (Ronneberger et al. 2015) with BatchNorm, padded 3x3
+#              convolutions, 2x2 stride-2 transposed convolutions up, 2 classes
+#   darknet53  YOLOv3's backbone (Redmon & Farhadi 2018): conv-BN-leaky ReLU,
+#              residual blocks, global pool and a 1000-way classifier
+#   dcgan      DCGAN's generator (Radford et al. 2016): a 100-d latent
+#              (input N x 100 x 1 x 1, whatever the size asked) through 4x4
+#              transposed convolutions with BN and ReLU to a 64x64 tanh image
+BEYOND_ARCHS = ["unet", "darknet53", "dcgan"]
+TORCHVISION_ARCHS += BEYOND_ARCHS
+
 # He et al. 2015, section 4.2: depth 6n+2, n basic blocks per stage.
 CIFAR_DEPTHS = (20, 32, 44, 56, 110)
 CIFAR_ARCHS = [name % d for d in CIFAR_DEPTHS
@@ -158,9 +175,12 @@ PLAIN_BN_BIAS_MEAN = 1.0
 
 
 def family(arch):
-    """"vgg", "resnet" (torchvision ResNet / ResNeXt / Wide ResNet) or "cifar"."""
+    """"vgg", "resnet" (torchvision ResNet / ResNeXt / Wide ResNet and the
+    other torchvision nets), "cifar" or "beyond" (BEYOND_ARCHS)."""
     if arch in CIFAR_ARCHS:
         return "cifar"
+    if arch in BEYOND_ARCHS:
+        return "beyond"
     return "vgg" if arch.startswith("vgg") else "resnet"
 
 
@@ -177,6 +197,14 @@ def min_size(arch):
     pooling to 6x6 exports as an AveragePool only from features that 6
     divides, 6x6 itself from 223 to 226 pixels)."""
     return {"inception_v3": 75, "alexnet": 224}.get(arch, 32)
+
+
+def input_shape(arch, batch, height, width):
+    """The model's input shape: [batch, 3, height, width], or DCGAN's latent
+    [batch, 100, 1, 1] (its output is 64x64 whatever is asked)."""
+    if arch == "dcgan":
+        return (batch, 100, 1, 1)
+    return (batch, 3, height, width)
 
 
 def cifar_config(arch):
@@ -282,6 +310,96 @@ def _cifar_classes():
     return {"ShortcutA": ShortcutA, "BasicBlock": BasicBlock, "CifarResNet": CifarResNet}
 
 
+@functools.lru_cache(maxsize=None)
+def _beyond_classes():
+    """BEYOND_ARCHS in plain torch.nn (defined on first use)."""
+    torch = _torch()
+    nn = torch.nn
+    F = torch.nn.functional
+
+    def double_conv(cin, cout):
+        return nn.Sequential(
+            nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True),
+            nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True))
+
+    class UNet(nn.Module):
+        """Four 2x2 max-pool downsamplings (64 to 1024 channels), four 2x2
+        stride-2 transposed convolutions up, each concatenated with the
+        encoder's features of its size; a 1x1 classifier. Input sizes are
+        multiples of 16."""
+
+        def __init__(self, channels=(64, 128, 256, 512, 1024), classes=2):
+            super().__init__()
+            c = channels
+            self.inc = double_conv(3, c[0])
+            self.down = nn.ModuleList([double_conv(c[i], c[i + 1]) for i in range(4)])
+            self.up = nn.ModuleList([nn.ConvTranspose2d(c[i + 1], c[i], 2, stride=2)
+                                     for i in reversed(range(4))])
+            self.dec = nn.ModuleList([double_conv(2 * c[i], c[i]) for i in reversed(range(4))])
+            self.outc = nn.Conv2d(c[0], classes, 1)
+
+        def forward(self, x):
+            skips = [self.inc(x)]
+            for down in self.down:
+                skips.append(down(F.max_pool2d(skips[-1], 2)))
+            y = skips.pop()
+            for up, dec in zip(self.up, self.dec):
+                y = dec(torch.cat([skips.pop(), up(y)], 1))
+            return self.outc(y)
+
+    def conv_bn_leaky(cin, cout, k, stride=1):
+        return nn.Sequential(nn.Conv2d(cin, cout, k, stride, k // 2, bias=False),
+                             nn.BatchNorm2d(cout), nn.LeakyReLU(0.1, True))
+
+    class DarkResidual(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.a = conv_bn_leaky(c, c // 2, 1)
+            self.b = conv_bn_leaky(c // 2, c, 3)
+
+        def forward(self, x):
+            return x + self.b(self.a(x))
+
+    class Darknet53(nn.Module):
+        """conv 32, then five stages (a stride-2 3x3 convolution doubling
+        the channels, then 1, 2, 8, 8, 4 residual blocks), global average
+        pool, Linear(1024, 1000)."""
+
+        def __init__(self, classes=1000):
+            super().__init__()
+            layers, c = [conv_bn_leaky(3, 32, 3)], 32
+            for blocks in (1, 2, 8, 8, 4):
+                layers.append(conv_bn_leaky(c, 2 * c, 3, 2))
+                c *= 2
+                layers += [DarkResidual(c) for _ in range(blocks)]
+            self.features = nn.Sequential(*layers)
+            self.fc = nn.Linear(c, classes)
+
+        def forward(self, x):
+            return self.fc(torch.flatten(F.adaptive_avg_pool2d(self.features(x), 1), 1))
+
+    class DCGANGenerator(nn.Module):
+        """100 -> 512 x 4 x 4 (4x4 transposed convolution of the 1x1 latent),
+        then 4x4 stride-2 padding-1 transposed convolutions with BN and ReLU
+        to 256, 128, 64 channels and to 3 with tanh: 64 x 64."""
+
+        def __init__(self, nz=100, ngf=64):
+            super().__init__()
+            ch = [nz, ngf * 8, ngf * 4, ngf * 2, ngf]
+            layers = [nn.ConvTranspose2d(nz, ch[1], 4, 1, 0, bias=False),
+                      nn.BatchNorm2d(ch[1]), nn.ReLU(True)]
+            for i in range(1, 4):
+                layers += [nn.ConvTranspose2d(ch[i], ch[i + 1], 4, 2, 1, bias=False),
+                           nn.BatchNorm2d(ch[i + 1]), nn.ReLU(True)]
+            layers += [nn.ConvTranspose2d(ngf, 3, 4, 2, 1, bias=False), nn.Tanh()]
+            self.main = nn.Sequential(*layers)
+
+        def forward(self, x):
+            return self.main(x)
+
+    return {"unet": UNet, "darknet53": Darknet53, "dcgan": DCGANGenerator}
+
+
 def construct(arch, init=True):
     """The architecture's nn.Module with its constructor's own initialization
     (init=False skips VGG's, which build() overwrites anyway)."""
@@ -290,6 +408,8 @@ def construct(arch, init=True):
     if family(arch) == "cifar":
         depth, shortcut = cifar_config(arch)
         return _cifar_classes()["CifarResNet"](depth, shortcut)
+    if family(arch) == "beyond":
+        return _beyond_classes()[arch]()
     import torchvision
     kw = {"init_weights": False} if family(arch) == "vgg" and not init else {}
     if arch in SEGMENTATION_ARCHS:
@@ -340,7 +460,9 @@ def build(arch, seed=0, weights=None):
         model.load_state_dict(state, strict=True)
     else:
         cifar = family(arch) == "cifar"
-        randomize_(model, seed, calib_shape=CIFAR_CALIB_SHAPE if cifar else CALIB_SHAPE,
+        calib = CIFAR_CALIB_SHAPE if cifar else input_shape(arch, *CALIB_SHAPE[:1],
+                                                            *CALIB_SHAPE[2:])
+        randomize_(model, seed, calib_shape=calib,
                    bn_bias_mean=PLAIN_BN_BIAS_MEAN if arch.startswith("plain") else 0.0)
     return model.eval()
 
@@ -353,8 +475,11 @@ def randomize_(model, seed, calib_shape=CALIB_SHAPE, bn_bias_mean=0.0):
     bns = []
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, (nn.Conv2d, nn.Linear)):
-                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+            if isinstance(m, (nn.Conv2d, nn.Linear, nn.ConvTranspose2d)):
+                # A transposed convolution's weight is [C_in, C_out, kH, kW]:
+                # torch's "fan_out" is its C_in * kH * kW.
+                mode = "fan_out" if isinstance(m, nn.ConvTranspose2d) else "fan_in"
+                nn.init.kaiming_normal_(m.weight, mode=mode, nonlinearity="relu")
                 if m.bias is not None:
                     m.bias.normal_(0.0, 0.1)
             elif isinstance(m, nn.BatchNorm2d):
@@ -626,7 +751,7 @@ def export(arch, path, batch=1, height=None, width=None, seed=0, weights=None,
     t0 = time.time()
     model = build(arch, seed=seed, weights=weights)
     t1 = time.time()
-    shape = (batch, 3, height, width)
+    shape = input_shape(arch, batch, height, width)
     module, note = export_module(model, arch, height, width)
     export_onnx(module, shape, path, opset=opset, keep_bn=keep_bn)
     folded = fold_constants(path) if fold and family(arch) == "cifar" else 0

@@ -54,7 +54,7 @@ class Config:
 
     @property
     def shape(self):
-        return "%dx3x%dx%d" % (self.batch, self.h, self.w)
+        return "x".join(map(str, zoo.input_shape(self.model, self.batch, self.h, self.w)))
 
     @property
     def bn(self):
