@@ -102,6 +102,7 @@ private:
   template <typename OpTy>
   LogicalResult importBroadcast(const onnx::NodeProto &node, Location loc);
   LogicalResult importPRelu(const onnx::NodeProto &node, Location loc);
+  LogicalResult importSqueeze(const onnx::NodeProto &node, Location loc);
   /// The two operands of a binary node at one rank: the lower-rank one
   /// gets leading extent-1 dimensions, as ONNX's broadcasting does.
   FailureOr<std::pair<Value, Value>>
@@ -151,6 +152,7 @@ const llvm::StringSet<> kSupportedOperators = {
     "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Split", "Transpose",
     "Upsample", "LeakyRelu", "PRelu", "Elu", "Selu", "Tanh", "Softplus",
     "Mish", "InstanceNormalization", "ConvTranspose", "DepthToSpace",
+    "LogSoftmax",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
@@ -892,6 +894,56 @@ LogicalResult OnnxImporter::importPRelu(const onnx::NodeProto &node,
                           << " does not broadcast to its input "
                           << x.getType();
   define(node, *result);
+  return success();
+}
+
+/// Squeeze and Unsqueeze of a computed tensor (`x.squeeze(-1)` in a
+/// squeeze-excitation block, `x[:, None]`): a `cnn.reshape` to the shape
+/// without or with the unit dimensions. (On constants they fold at import.)
+LogicalResult OnnxImporter::importSqueeze(const onnx::NodeProto &node,
+                                          Location loc) {
+  FailureOr<Value> input = getValue(node, 0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  SmallVector<int64_t> axes;
+  if (opset < 13) {
+    axes = getInts(node, "axes", {});
+  } else if (node.input_size() > 1 && !node.input(1).empty()) {
+    FailureOr<SmallVector<int64_t>> given =
+        getIntsInput(node, 1, "axes", std::nullopt);
+    if (failed(given))
+      return failure();
+    axes = *given;
+  }
+  bool squeeze = node.op_type() == "Squeeze";
+  int64_t rank = type.getRank() + (squeeze ? 0 : int64_t(axes.size()));
+  SmallVector<bool> listed(rank, false);
+  for (int64_t axis : axes) {
+    int64_t a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= rank || listed[a])
+      return emitError(loc) << node.op_type() << ": axes " << formatList(axes)
+                            << " are not distinct dimensions of rank " << rank;
+    listed[a] = true;
+  }
+  SmallVector<int64_t> shape;
+  if (squeeze) {
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t extent = type.getDimSize(d);
+      if (listed[d] && extent != 1)
+        return emitError(loc) << "Squeeze of dimension " << d << " of " << type
+                              << ", which is not 1";
+      if (axes.empty() ? extent != 1 : !listed[d])
+        shape.push_back(extent);
+    }
+  } else {
+    for (int64_t d = 0, next = 0; d < rank; ++d)
+      shape.push_back(listed[d] ? 1 : type.getDimSize(next++));
+  }
+  define(node, ReshapeOp::create(builder, loc,
+                                 RankedTensorType::get(shape, type.getElementType()),
+                                 *input)
+                   .getResult());
   return success();
 }
 
@@ -2263,6 +2315,8 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
       return failure();
     if (*folded)
       return success();
+    if ((type == "Squeeze" || type == "Unsqueeze") && values.count(node.input(0)))
+      return importSqueeze(node, loc);
     if (kFoldableOperators.contains(type))
       return emitError(loc) << type
                             << " is supported on constants and shapes only "
@@ -2430,7 +2484,7 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
           builder, loc, x.getType(), x,
           builder.getI64IntegerAttr(getInt(node, "axis", 1)));
     });
-  if (type == "Softmax") {
+  if (type == "Softmax" || type == "LogSoftmax") {
     FailureOr<Value> input = getValue(node, 0);
     if (failed(input))
       return failure();
@@ -2441,10 +2495,12 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     // Before opset 13, Softmax normalizes the flattened trailing dimensions.
     if (opset < 13 && normalized != rank - 1)
       return emitError(loc)
-             << "Softmax (opset " << opset << ") over axis " << axis << " of "
+             << type << " (opset " << opset << ") over axis " << axis << " of "
              << inputType << " is not supported; only the last axis is";
     define(node, SoftmaxOp::create(builder, loc, *input,
-                                   builder.getI64IntegerAttr(axis))
+                                   builder.getI64IntegerAttr(axis),
+                                   type == "LogSoftmax" ? builder.getUnitAttr()
+                                                        : UnitAttr())
                      .getResult());
     return success();
   }

@@ -1330,6 +1330,21 @@ struct SoftmaxLowering final : OpConversionPattern<SoftmaxOp> {
         [](OpBuilder &b, Location l, ValueRange x, Value acc) -> Value {
           return arith::AddFOp::create(b, l, x[0], acc);
         });
+    if (op.getLog()) {
+      // x - max - log(sum): the shifted input, then the log of the sum.
+      Value shifted = broadcastGeneric(
+          input, maximum, [](OpBuilder &b, Location l, Value x, Value m) {
+            return arith::SubFOp::create(b, l, x, m).getResult();
+          });
+      rewriter.replaceOp(
+          op, broadcastGeneric(shifted, sum,
+                               [](OpBuilder &b, Location l, Value d, Value s) {
+                                 return arith::SubFOp::create(
+                                            b, l, d, math::LogOp::create(b, l, s))
+                                     .getResult();
+                               }));
+      return success();
+    }
     rewriter.replaceOp(
         op,
         broadcastGeneric(exponentials, sum,

@@ -706,21 +706,26 @@ def Cnn_ConcatOp : Cnn_InferredOp<"concat"> {
 }
 
 def Cnn_SoftmaxOp : Cnn_Op<"softmax", [SameOperandsAndResultType]> {
-  let summary = "Softmax along one axis";
+  let summary = "Softmax, or its logarithm, along one axis";
   let description = [{
     `y = exp(x - max(x)) / sum(exp(x - max(x)))` along `axis` (default: the
-    last one; negative values count from the end).
+    last one; negative values count from the end). With `log` (ONNX's
+    LogSoftmax), `y = x - max(x) - log(sum(exp(x - max(x))))`, exact where
+    the softmax itself would round to zero.
 
     ```mlir
     %y = cnn.softmax %x : tensor<1x1000xf32>
+    %z = cnn.softmax %x axis 1 log : tensor<1x1000xf32>
     ```
   }];
   let arguments = (ins
     Cnn_FloatTensor:$input,
-    DefaultValuedAttr<I64Attr, "-1">:$axis
+    DefaultValuedAttr<I64Attr, "-1">:$axis,
+    UnitAttr:$log
   );
   let results = (outs Cnn_FloatTensor:$output);
-  let assemblyFormat = "$input (`axis` $axis^)? attr-dict `:` type($input)";
+  let assemblyFormat =
+      "$input (`axis` $axis^)? (`log` $log^)? attr-dict `:` type($input)";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// The reduction axis in [0, rank).

@@ -121,6 +121,26 @@ func.func @softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
 
 // -----
 
+// Log-softmax: the sum of exp(x - max) as for softmax, then x - max minus
+// the log of the sum; no division, no log of a rounded-to-zero quotient.
+// CHECK-LABEL: func @log_softmax
+// CHECK: arith.maximumf
+// CHECK: math.exp
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK: arith.addf
+// CHECK: linalg.generic
+// CHECK: arith.subf
+// CHECK: linalg.generic
+// CHECK: %[[LOG:.+]] = math.log
+// CHECK-NEXT: arith.subf %{{.+}}, %[[LOG]]
+// CHECK-NOT: arith.divf
+func.func @log_softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
+  %0 = cnn.softmax %x axis 1 log : tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
 // Batch norm, relu and add become elementwise generics.
 // CHECK-LABEL: func @elementwise
 // CHECK: linalg.generic

@@ -195,3 +195,10 @@ func.func @depth_to_space(%x: tensor<1x8x3x5xf32>) -> (tensor<1x2x6x10xf32>, ten
   %1 = cnn.depth_to_space %x block 2 crd : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
   return %0, %1 : tensor<1x2x6x10xf32>, tensor<1x2x6x10xf32>
 }
+
+// CHECK-LABEL: func @log_softmax
+func.func @log_softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
+  // CHECK: cnn.softmax %{{.+}} axis 1 log : tensor<2x10xf32>
+  %0 = cnn.softmax %x axis 1 log : tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}

@@ -22,6 +22,10 @@ def save(name, nodes, inits, inputs=None, outputs=None, opset=13):
     onnx.save(model, os.path.join(out, name + ".onnx"))
 
 
+def ints_early(name, values):
+    return numpy_helper.from_array(np.array(values, np.int64), name)
+
+
 def tensor(name, shape):
     return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
 
@@ -108,6 +112,10 @@ save("depth_to_space_block",
 save("instance_norm_scale",
      [helper.make_node("InstanceNormalization", ["x", "s", "b"], ["y"], name="in")],
      [const("s", np.ones(4), np.float32), const("b", np.zeros(3), np.float32)])
+save("squeeze_non_unit",
+     [helper.make_node("Relu", ["x"], ["r"], name="relu"),
+      helper.make_node("Squeeze", ["r", "ax"], ["y"], name="squeeze_c")],
+     [ints_early("ax", [1])])
 save("old_opset", good_nodes, good_inits, opset=5)
 two_inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8]),
               helper.make_tensor_value_info("x2", TensorProto.FLOAT, [1, 3, 8, 8])]

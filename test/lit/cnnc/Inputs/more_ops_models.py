@@ -11,6 +11,8 @@ its output from PyTorch in float64, for more-ops.test:
                  output_padding beyond the full result (zeros plus the bias)
   norms          InstanceNorm2d (affine) and GroupNorm
   pixel_shuffle  nn.PixelShuffle (ONNX DepthToSpace, CRD)
+  squeeze_head   a squeeze-excitation block written with squeeze() and
+                 unsqueeze() of computed tensors, and a log_softmax head
 
 usage: more_ops_models.py OUTDIR     prints the case names
 """
@@ -78,6 +80,22 @@ class PixelShuffle(nn.Module):
         return self.shuffle(self.conv(x))
 
 
+class SqueezeHead(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 16, 3, padding=1)
+        self.fc1 = nn.Linear(16, 4)
+        self.fc2 = nn.Linear(4, 16)
+        self.head = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        s = F.adaptive_avg_pool2d(x, 1).squeeze(-1).squeeze(-1)
+        s = torch.sigmoid(self.fc2(F.relu(self.fc1(s))))
+        x = x * s.unsqueeze(-1).unsqueeze(-1)
+        return F.log_softmax(self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)), dim=1)
+
+
 CASES = {
     "activations": (Activations(), (2, 3, 9, 7)),
     "deconv_unet": (Deconv(16, 8, kernel_size=2, stride=2), (1, 3, 7, 9)),
@@ -96,6 +114,7 @@ CASES = {
                       (1, 3, 5, 6)),
     "norms": (Norms(), (2, 3, 8, 6)),
     "pixel_shuffle": (PixelShuffle(), (1, 3, 5, 4)),
+    "squeeze_head": (SqueezeHead(), (2, 3, 6, 6)),
 }
 
 for name, (model, shape) in CASES.items():
