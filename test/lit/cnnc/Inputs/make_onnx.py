@@ -60,6 +60,22 @@ save("symbolic_batch", good_nodes, good_inits, inputs=sym_input)
 sym_h = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, "height", 8])]
 save("symbolic_height", good_nodes, good_inits, inputs=sym_h)
 
+# The layers beyond the classifiers in one valid graph (also a seed of the
+# ONNX fuzzer): ConvTranspose, InstanceNormalization, LeakyRelu, PRelu,
+# DepthToSpace, and Mish as Softplus, Tanh, Mul.
+save("more_layers", [
+    helper.make_node("ConvTranspose", ["x", "wt", "bt"], ["t"], name="deconv",
+                     strides=[2, 2], pads=[1, 1, 1, 1]),
+    helper.make_node("InstanceNormalization", ["t", "is", "ib"], ["n"], name="inorm"),
+    helper.make_node("LeakyRelu", ["n"], ["l"], name="leaky", alpha=0.2),
+    helper.make_node("PRelu", ["l", "slope"], ["p"], name="prelu"),
+    helper.make_node("DepthToSpace", ["p"], ["d"], name="d2s", blocksize=2),
+    helper.make_node("Softplus", ["d"], ["sp"], name="softplus"),
+    helper.make_node("Tanh", ["sp"], ["th"], name="tanh"),
+    helper.make_node("Mul", ["d", "th"], ["y"], name="mish"),
+], [tensor("wt", [3, 4, 4, 4]), tensor("bt", [4]), tensor("is", [4]), tensor("ib", [4]),
+    tensor("slope", [4, 1, 1])])
+
 # Bad models.
 save("unsupported_op", [helper.make_node("Hardmax", ["x"], ["y"], name="hardmax")], [])
 # Resizes cnnc does not do: cubic, of the channels, with computed sizes.
