@@ -21,6 +21,7 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -737,16 +738,19 @@ LogicalResult OnnxImporter::importReshape(const onnx::NodeProto &node,
       inferred = i;
     } else if (dim <= 0) {
       return emitError(loc) << "Reshape: invalid shape " << formatList(target);
+    } else if (std::optional<int64_t> next = llvm::checkedMul(known, dim)) {
+      known = *next;
     } else {
-      known *= dim;
+      known = -1; // overflows: more elements than any tensor has
     }
   }
   if (inferred >= 0 && known > 0)
     target[inferred] = total / known;
-  int64_t product = 1;
+  std::optional<int64_t> product = 1;
   for (int64_t dim : target)
-    product *= dim;
-  if (product != total)
+    if (product)
+      product = llvm::checkedMul(*product, dim);
+  if (!product || *product != total)
     return emitError(loc) << "Reshape: cannot reshape " << inputType << " to "
                           << formatList(target);
   // Only the flattening reshape [d0 * ... * da-1, da * ... * dn-1] is a
@@ -1147,7 +1151,7 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
   SmallVector<float> source(weight.getValues<float>());
   // The phase filter holds stride^2 / kernel^2 times the weight's taps (all
   // zero where the stride exceeds the kernel).
-  if (cout * sH * sW * cinPerGroup * mH * mW > (int64_t(1) << 28))
+  if (double(cout) * sH * sW * cinPerGroup * mH * mW > double(int64_t(1) << 28))
     return emitError(loc) << "ConvTranspose: strides " << formatList(strides)
                           << " make a phase filter of more than 2^28 weights "
                              "for a weight of "
@@ -2315,7 +2319,8 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
       return failure();
     if (*folded)
       return success();
-    if ((type == "Squeeze" || type == "Unsqueeze") && values.count(node.input(0)))
+    if ((type == "Squeeze" || type == "Unsqueeze") &&
+        (node.input_size() == 0 || values.count(node.input(0))))
       return importSqueeze(node, loc);
     if (kFoldableOperators.contains(type))
       return emitError(loc) << type

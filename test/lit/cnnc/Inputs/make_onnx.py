@@ -132,6 +132,9 @@ save("squeeze_non_unit",
      [helper.make_node("Relu", ["x"], ["r"], name="relu"),
       helper.make_node("Squeeze", ["r", "ax"], ["y"], name="squeeze_c")],
      [ints_early("ax", [1])])
+save("reshape_overflow",
+     [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape_big")],
+     [ints_early("shape", [1, 2**63 - 1, 64])])
 save("old_opset", good_nodes, good_inits, opset=5)
 two_inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8]),
               helper.make_tensor_value_info("x2", TensorProto.FLOAT, [1, 3, 8, 8])]
