@@ -1037,7 +1037,8 @@ LogicalResult OnnxImporter::importLayerNorm(const onnx::NodeProto &node,
 /// taps to K, a multiple of the stride. That gives the full transposed
 /// convolution, `(H - 1) * stride + K` rows; the output is its window
 /// `[pads_begin, pads_begin + out)`, zeros beyond it (the bias alone).
-/// No multiply by an inserted zero: a 2x2 stride-2 layer (U-Net's) is a 1x1
+/// No product with a zero inserted between input pixels (that form does
+/// stride^2 times the work): a 2x2 stride-2 layer (U-Net's) is a 1x1
 /// convolution to 4x the channels.
 LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
                                                 Location loc) {
