@@ -151,9 +151,8 @@ const llvm::StringSet<> kSupportedOperators = {
     "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "MatMul",
     "MaxPool", "Mul", "Pad", "Pow", "ReduceMean", "Sqrt", "Sub", "Relu",
     "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Split", "Transpose",
-    "Upsample", "LeakyRelu", "PRelu", "Elu", "Selu", "Tanh", "Softplus",
-    "Mish", "InstanceNormalization", "ConvTranspose", "DepthToSpace",
-    "LogSoftmax",
+    "Upsample", "LeakyRelu", "PRelu", "Elu", "Selu", "Tanh", "Softplus", "Mish",
+    "InstanceNormalization", "ConvTranspose", "DepthToSpace", "LogSoftmax",
     // Evaluated at import when their inputs are constants (shape
     // arithmetic of exported models).
     "Shape", "Gather", "Unsqueeze", "Squeeze", "ConstantOfShape", "Cast",
@@ -895,8 +894,7 @@ LogicalResult OnnxImporter::importPRelu(const onnx::NodeProto &node,
     return failure();
   if (result->getType() != x.getType())
     return emitError(loc) << "PRelu's slope " << slope.getType()
-                          << " does not broadcast to its input "
-                          << x.getType();
+                          << " does not broadcast to its input " << x.getType();
   define(node, *result);
   return success();
 }
@@ -944,9 +942,9 @@ LogicalResult OnnxImporter::importSqueeze(const onnx::NodeProto &node,
     for (int64_t d = 0, next = 0; d < rank; ++d)
       shape.push_back(listed[d] ? 1 : type.getDimSize(next++));
   }
-  define(node, ReshapeOp::create(builder, loc,
-                                 RankedTensorType::get(shape, type.getElementType()),
-                                 *input)
+  define(node, ReshapeOp::create(
+                   builder, loc,
+                   RankedTensorType::get(shape, type.getElementType()), *input)
                    .getResult());
   return success();
 }
@@ -1033,9 +1031,10 @@ LogicalResult OnnxImporter::importLayerNorm(const onnx::NodeProto &node,
 /// convolution of the input (stride 1, `m = K / stride` taps per side, the
 /// flipped phase taps as `stride * stride` output channels per channel),
 /// followed by a `cnn.depth_to_space` that interleaves the phases (a
-/// reshape-transpose-reshape for a rectangular stride). The kernel is first dilated and padded with zero
-/// taps to K, a multiple of the stride. That gives the full transposed
-/// convolution, `(H - 1) * stride + K` rows; the output is its window
+/// reshape-transpose-reshape for a rectangular stride). The kernel is first
+/// dilated and padded with zero taps to K, a multiple of the stride. That gives
+/// the full transposed convolution, `(H - 1) * stride + K` rows; the output is
+/// its window
 /// `[pads_begin, pads_begin + out)`, zeros beyond it (the bias alone).
 /// No product with a zero inserted between input pixels (that form does
 /// stride^2 times the work): a 2x2 stride-2 layer (U-Net's) is a 1x1
@@ -1061,8 +1060,8 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
   int64_t cin = in[1];
   if (group < 1 || cin % group != 0 || wShape[0] != cin)
     return emitError(loc) << "ConvTranspose: weight " << weight.getType()
-                          << " does not fit " << cin
-                          << " input channels in " << group << " groups";
+                          << " does not fit " << cin << " input channels in "
+                          << group << " groups";
   int64_t coutPerGroup = wShape[1], cout = coutPerGroup * group;
   int64_t cinPerGroup = cin / group;
   SmallVector<int64_t> kernel = {wShape[2], wShape[3]};
@@ -1087,8 +1086,7 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
     return emitError(loc) << "ConvTranspose: strides " << formatList(strides)
                           << ", dilations " << formatList(dilations)
                           << ", pads " << formatList(pads)
-                          << " and output_padding "
-                          << formatList(outputPadding)
+                          << " and output_padding " << formatList(outputPadding)
                           << " must be two positive, two positive, four and "
                              "two non-negative values";
   // Far beyond any network's; keeps the sizes below from overflowing.
@@ -1101,9 +1099,9 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
                           << " must be at most " << kMaxWindow;
   if (!outputShape.empty() && outputShape.size() != 2) {
     if (outputShape.size() != 4)
-      return emitError(loc) << "ConvTranspose: output_shape "
-                            << formatList(outputShape)
-                            << " must have two values (H, W)";
+      return emitError(loc)
+             << "ConvTranspose: output_shape " << formatList(outputShape)
+             << " must have two values (H, W)";
     outputShape = {outputShape[2], outputShape[3]};
   }
   // Per spatial dimension: the dilated kernel, its padded size K and the
@@ -1167,7 +1165,8 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
         for (int64_t ci = 0; ci < cinPerGroup; ++ci)
           for (int64_t uH = 0; uH < mH; ++uH)
             for (int64_t uW = 0; uW < mW; ++uW) {
-              int64_t tH = (mH - 1 - uH) * sH + rH, tW = (mW - 1 - uW) * sW + rW;
+              int64_t tH = (mH - 1 - uH) * sH + rH,
+                      tW = (mW - 1 - uW) * sW + rW;
               if (tH % dilations[0] || tW % dilations[1])
                 continue;
               int64_t kH = tH / dilations[0], kW = tW / dilations[1];
@@ -1183,7 +1182,8 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
             }
   }
   Value filterValue = arith::ConstantOp::create(
-      builder, loc, DenseElementsAttr::get(filterType, ArrayRef<float>(filter)));
+      builder, loc,
+      DenseElementsAttr::get(filterType, ArrayRef<float>(filter)));
 
   // The bias: in the convolution (one per phase channel) when the output
   // lies within the full result, else added after the zeros around it.
@@ -1240,9 +1240,9 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
         builder.getDenseI64ArrayAttr({0, 1, 4, 2, 5, 3}));
     if (failed(interleaved))
       return failure();
-    y = ReshapeOp::create(builder, loc,
-                          RankedTensorType::get({n, cout, full[0], full[1]}, f32),
-                          *interleaved);
+    y = ReshapeOp::create(
+        builder, loc, RankedTensorType::get({n, cout, full[0], full[1]}, f32),
+        *interleaved);
   }
   // The window [begin, begin + size) of the full result: a slice of what
   // overlaps it, zeros around.
@@ -1313,28 +1313,27 @@ LogicalResult OnnxImporter::importInstanceNorm(const onnx::NodeProto &node,
     DenseElementsAttr attr = getConstantAttr(node, i);
     if (!attr || attr.getNumElements() != channels ||
         !attr.getElementType().isF32())
-      return emitError(loc) << "InstanceNormalization: "
-                            << (i == 1 ? "scale" : "B")
-                            << " must be a constant f32 tensor of " << channels
-                            << " elements";
+      return emitError(loc)
+             << "InstanceNormalization: " << (i == 1 ? "scale" : "B")
+             << " must be a constant f32 tensor of " << channels << " elements";
     params.push_back(attr);
   }
   int64_t plane = 1;
   for (int64_t d = 2; d < rank; ++d)
     plane *= type.getDimSize(d);
-  auto planes = RankedTensorType::get({type.getDimSize(0), channels, plane},
-                                      elementType);
+  auto planes =
+      RankedTensorType::get({type.getDimSize(0), channels, plane}, elementType);
   auto vectorType = RankedTensorType::get({plane}, elementType);
   Value x = ReshapeOp::create(builder, loc, planes, *input);
   Value one = arith::ConstantOp::create(
       builder, loc, DenseElementsAttr::get(vectorType, 1.0f));
   Value zero = arith::ConstantOp::create(
       builder, loc, DenseElementsAttr::get(vectorType, 0.0f));
-  Value y = LayerNormOp::create(
-                builder, loc, planes, x, one, zero,
-                builder.getI64IntegerAttr(2),
-                builder.getF32FloatAttr(getFloat(node, "epsilon", 1e-5f)))
-                .getResult();
+  Value y =
+      LayerNormOp::create(
+          builder, loc, planes, x, one, zero, builder.getI64IntegerAttr(2),
+          builder.getF32FloatAttr(getFloat(node, "epsilon", 1e-5f)))
+          .getResult();
   y = ReshapeOp::create(builder, loc, type, y);
   // [1, C, 1, ...]: the per-channel parameters, broadcast.
   SmallVector<int64_t> perChannel(rank, 1);
@@ -2399,8 +2398,10 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
   if (type == "Elu" || type == "Selu") {
     // ONNX's defaults: Elu alpha 1; Selu alpha 1.67326..., gamma 1.0507...
     bool selu = type == "Selu";
-    float alpha = getFloat(node, "alpha", selu ? 1.67326319217681884765625f : 1.0f);
-    float gamma = selu ? getFloat(node, "gamma", 1.05070102214813232421875f) : 1.0f;
+    float alpha =
+        getFloat(node, "alpha", selu ? 1.67326319217681884765625f : 1.0f);
+    float gamma =
+        selu ? getFloat(node, "gamma", 1.05070102214813232421875f) : 1.0f;
     return unary([&](Value x) -> FailureOr<Value> {
       return EluOp::create(builder, loc, x, builder.getF32FloatAttr(alpha),
                            builder.getF32FloatAttr(gamma))
@@ -2441,8 +2442,8 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
     return unary([&](Value x) -> FailureOr<Value> {
       std::string mode = getString(node, "mode", "DCR");
       if (mode != "DCR" && mode != "CRD")
-        return emitError(loc) << "DepthToSpace: mode '" << mode
-                              << "' is not DCR or CRD";
+        return emitError(loc)
+               << "DepthToSpace: mode '" << mode << "' is not DCR or CRD";
       if (cast<RankedTensorType>(x.getType()).getRank() != 4)
         return emitError(loc) << "DepthToSpace: the input " << x.getType()
                               << " is not of rank 4";
@@ -2503,10 +2504,9 @@ LogicalResult OnnxImporter::importNode(const onnx::NodeProto &node,
       return emitError(loc)
              << type << " (opset " << opset << ") over axis " << axis << " of "
              << inputType << " is not supported; only the last axis is";
-    define(node, SoftmaxOp::create(builder, loc, *input,
-                                   builder.getI64IntegerAttr(axis),
-                                   type == "LogSoftmax" ? builder.getUnitAttr()
-                                                        : UnitAttr())
+    define(node, SoftmaxOp::create(
+                     builder, loc, *input, builder.getI64IntegerAttr(axis),
+                     type == "LogSoftmax" ? builder.getUnitAttr() : UnitAttr())
                      .getResult());
     return success();
   }

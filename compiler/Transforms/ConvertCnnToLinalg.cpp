@@ -161,12 +161,10 @@ static Value buildGelu(OpBuilder &b, Location loc, Value x) {
 }
 
 /// x if x > 0, else alpha * x
-static Value buildLeakyRelu(OpBuilder &b, Location loc, Value x,
-                            double alpha) {
+static Value buildLeakyRelu(OpBuilder &b, Location loc, Value x, double alpha) {
   Type type = x.getType();
-  Value positive =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
-                            floatConstant(b, loc, type, 0.0));
+  Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                         floatConstant(b, loc, type, 0.0));
   Value scaled =
       arith::MulFOp::create(b, loc, x, floatConstant(b, loc, type, alpha));
   return arith::SelectOp::create(b, loc, positive, x, scaled);
@@ -176,11 +174,11 @@ static Value buildLeakyRelu(OpBuilder &b, Location loc, Value x,
 static Value buildElu(OpBuilder &b, Location loc, Value x, double alpha,
                       double gamma) {
   Type type = x.getType();
-  Value positive =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
-                            floatConstant(b, loc, type, 0.0));
-  Value negative = arith::MulFOp::create(b, loc, math::ExpM1Op::create(b, loc, x),
-                                         floatConstant(b, loc, type, alpha));
+  Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                         floatConstant(b, loc, type, 0.0));
+  Value negative =
+      arith::MulFOp::create(b, loc, math::ExpM1Op::create(b, loc, x),
+                            floatConstant(b, loc, type, alpha));
   Value elu = arith::SelectOp::create(b, loc, positive, x, negative);
   if (gamma == 1.0)
     return elu;
@@ -190,9 +188,9 @@ static Value buildElu(OpBuilder &b, Location loc, Value x, double alpha,
 /// log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): no overflow for large
 /// x, no loss of the small values for very negative x.
 static Value buildSoftplus(OpBuilder &b, Location loc, Value x) {
-  Value negAbs =
-      arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
-  Value tail = math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
+  Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+  Value tail =
+      math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
   return arith::AddFOp::create(b, loc, buildRelu(b, loc, x), tail);
 }
 
@@ -1337,12 +1335,12 @@ struct SoftmaxLowering final : OpConversionPattern<SoftmaxOp> {
             return arith::SubFOp::create(b, l, x, m).getResult();
           });
       rewriter.replaceOp(
-          op, broadcastGeneric(shifted, sum,
-                               [](OpBuilder &b, Location l, Value d, Value s) {
-                                 return arith::SubFOp::create(
-                                            b, l, d, math::LogOp::create(b, l, s))
-                                     .getResult();
-                               }));
+          op, broadcastGeneric(
+                  shifted, sum, [](OpBuilder &b, Location l, Value d, Value s) {
+                    return arith::SubFOp::create(b, l, d,
+                                                 math::LogOp::create(b, l, s))
+                        .getResult();
+                  }));
       return success();
     }
     rewriter.replaceOp(
@@ -2192,8 +2190,9 @@ void mlir::cnn::populateCnnToLinalgPatterns(RewritePatternSet &patterns,
                ConcatLowering, Conv2DLowering, ErfLowering, GeluLowering,
                GlobalAvgPoolLowering, HardSigmoidLowering, HardSwishLowering,
                LeakyReluLowering, EluLowering, TanhLowering, SoftplusLowering,
-               MishLowering, PReluLowering, LinearLowering, MaxPool2DLowering, SqrtLowering, PadLowering,
-               ReluLowering, ResizeLowering, SigmoidLowering, SiluLowering,
-               SliceLowering, ChannelShuffleLowering, DepthToSpaceLowering>(patterns.getContext(),
-                                                      channelsLast);
+               MishLowering, PReluLowering, LinearLowering, MaxPool2DLowering,
+               SqrtLowering, PadLowering, ReluLowering, ResizeLowering,
+               SigmoidLowering, SiluLowering, SliceLowering,
+               ChannelShuffleLowering, DepthToSpaceLowering>(
+      patterns.getContext(), channelsLast);
 }

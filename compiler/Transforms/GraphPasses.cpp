@@ -98,8 +98,8 @@ static FailureOr<Conv2DOp> rescaleConv(PatternRewriter &rewriter, Location loc,
 /// `chain` gets the data movement, from the convolution's user to `value`'s
 /// producer; empty when the convolution produces `value`. Null if no
 /// convolution is there.
-static Conv2DOp findConvThroughDataMovement(Value value,
-                                            SmallVectorImpl<Operation *> &chain) {
+static Conv2DOp
+findConvThroughDataMovement(Value value, SmallVectorImpl<Operation *> &chain) {
   chain.clear();
   while (Operation *op = value.getDefiningOp()) {
     if (auto conv = dyn_cast<Conv2DOp>(op)) {
@@ -196,11 +196,11 @@ struct RecognizeMish final : OpRewritePattern<MulOp> {
           tanh ? tanh.getInput().getDefiningOp<SoftplusOp>() : SoftplusOp();
       if (!softplus || softplus.getInput() != x || x.getType() != mul.getType())
         continue;
-      rewriter.replaceOp(
-          mul, MishOp::create(rewriter,
-                              rewriter.getFusedLoc({softplus.getLoc(),
-                                                    tanh.getLoc(), mul.getLoc()}),
-                              x));
+      rewriter.replaceOp(mul, MishOp::create(rewriter,
+                                             rewriter.getFusedLoc(
+                                                 {softplus.getLoc(),
+                                                  tanh.getLoc(), mul.getLoc()}),
+                                             x));
       ++numFormed;
       return success();
     }
@@ -826,8 +826,7 @@ struct CnnFuseConvEpiloguePass final
              FuseActivationIntoConv<SiluOp>, FuseActivationIntoConv<GeluOp>,
              FuseActivationIntoConv<LeakyReluOp>, FuseActivationIntoConv<EluOp>,
              FuseActivationIntoConv<TanhOp>, FuseActivationIntoConv<SoftplusOp>,
-             FuseActivationIntoConv<MishOp>>(
-            &getContext(), activations);
+             FuseActivationIntoConv<MishOp>>(&getContext(), activations);
     patterns.add<FuseResidualAddIntoConv>(&getContext(), residuals);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -939,8 +939,8 @@ static LogicalResult tileAndVectorizeTranspose(PatternRewriter &rewriter,
              taskSizes, LoopType::ForallOp);
     if (failed(rows))
       return failure();
-    FailureOr<Operation *> blocks = tile(
-        rewriter, cast<TilingInterface>(*rows), blockSizes, LoopType::ForOp);
+    FailureOr<Operation *> blocks = tile(rewriter, cast<TilingInterface>(*rows),
+                                         blockSizes, LoopType::ForOp);
     if (failed(blocks))
       return failure();
     return vectorizeEach(rewriter, {*blocks});

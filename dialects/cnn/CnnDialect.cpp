@@ -35,7 +35,8 @@ ActivationAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        ActivationKind kind, FloatAttr min, FloatAttr max,
                        FloatAttr alpha, FloatAttr gamma) {
   bool isClip = kind == ActivationKind::Clip;
-  bool hasAlpha = kind == ActivationKind::LeakyRelu || kind == ActivationKind::Elu;
+  bool hasAlpha =
+      kind == ActivationKind::LeakyRelu || kind == ActivationKind::Elu;
   bool hasGamma = kind == ActivationKind::Elu;
   StringRef name = stringifyActivationKind(kind);
   if (!isClip && (min || max))

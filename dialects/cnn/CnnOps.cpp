@@ -595,10 +595,9 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *,
     return emitOptionalError(loc, "block ", block,
                              " must be positive and its square divide the ",
                              shape[1], " channels");
-  results.push_back(RankedTensorType::get(
-      {shape[0], shape[1] / (block * block), shape[2] * block,
-       shape[3] * block},
-      inputType->getElementType()));
+  results.push_back(RankedTensorType::get({shape[0], shape[1] / (block * block),
+                                           shape[2] * block, shape[3] * block},
+                                          inputType->getElementType()));
   return success();
 }
 
