@@ -532,7 +532,7 @@ LogicalResult OnnxImporter::importConv(const onnx::NodeProto &node,
   if (failed(pads))
     return failure();
   FailureOr<Value> conv = createInferred<Conv2DOp>(
-      builder, loc, inputType, *input, *filter, bias, Value(),
+      builder, loc, inputType, *input, *filter, bias, Value(), Value(),
       builder.getDenseI64ArrayAttr(strides),
       builder.getDenseI64ArrayAttr(*pads),
       builder.getDenseI64ArrayAttr(dilations),
@@ -668,7 +668,7 @@ LogicalResult OnnxImporter::importGemm(const onnx::NodeProto &node,
     if (failed(nchw))
       return failure();
     FailureOr<Value> conv = createInferred<Conv2DOp>(
-        builder, loc, nchw->getType(), *nchw, filter, Value(), Value(),
+        builder, loc, nchw->getType(), *nchw, filter, Value(), Value(), Value(),
         builder.getDenseI64ArrayAttr({1, 1}),
         builder.getDenseI64ArrayAttr({0, 0, 0, 0}),
         builder.getDenseI64ArrayAttr({1, 1}), builder.getI64IntegerAttr(1),
@@ -1213,7 +1213,7 @@ LogicalResult OnnxImporter::importConvTranspose(const onnx::NodeProto &node,
             ArrayRef<float>(phaseBias)));
   }
   FailureOr<Value> conv = createInferred<Conv2DOp>(
-      builder, loc, inputType, *input, filterValue, convBias, Value(),
+      builder, loc, inputType, *input, filterValue, convBias, Value(), Value(),
       builder.getDenseI64ArrayAttr({1, 1}),
       builder.getDenseI64ArrayAttr({mH - 1, mW - 1, mH - 1, mW - 1}),
       builder.getDenseI64ArrayAttr({1, 1}), builder.getI64IntegerAttr(group),

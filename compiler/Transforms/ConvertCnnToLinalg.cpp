@@ -357,6 +357,49 @@ linalg::GenericOp mlir::cnn::createGroupedConvolution(
   return conv;
 }
 
+linalg::GenericOp mlir::cnn::createPerImageFilterConvolution(
+    OpBuilder &b, Location loc, Value input, Value filter, Value init,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr n, oh, ow, f, kh, kw, c;
+  bindDims(ctx, n, oh, ow, f, kh, kw, c);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(7, 0,
+                     {n, oh * strides[0] + kh * dilations[0],
+                      ow * strides[1] + kw * dilations[1], c},
+                     ctx),
+      AffineMap::get(7, 0, {n, kh, kw, c, f}, ctx),
+      AffineMap::get(7, 0, {n, oh, ow, f}, ctx)};
+  SmallVector<utils::IteratorType> iterators = parallelIterators(4);
+  iterators.append(3, utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{input, filter},
+      ValueRange{init}, maps, iterators,
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
+      });
+}
+
+bool mlir::cnn::isPerImageFilterConvolution(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumLoops() != 7 ||
+      generic.getNumReductionLoops() != 3 || generic.getNumDpsInputs() != 2)
+    return false;
+  auto filterType =
+      dyn_cast<RankedTensorType>(generic.getDpsInputs()[1].getType());
+  return filterType && filterType.getRank() == 5 &&
+         generic.getMatchingIndexingMap(generic.getDpsInputOperand(1)) ==
+             AffineMap::get(7, 0,
+                            {getAffineDimExpr(0, op->getContext()),
+                             getAffineDimExpr(4, op->getContext()),
+                             getAffineDimExpr(5, op->getContext()),
+                             getAffineDimExpr(6, op->getContext()),
+                             getAffineDimExpr(3, op->getContext())},
+                            op->getContext());
+}
+
 //===----------------------------------------------------------------------===//
 // Channels-last layout
 //===----------------------------------------------------------------------===//
@@ -516,7 +559,50 @@ static Value createConvActivation(OpBuilder &b, Location loc, Conv2DOp op,
 // Convolution and fully connected layers
 //===----------------------------------------------------------------------===//
 
+/// `filter` (HWCF [KH, KW, C, F]) times `scale` (NCHW [N, C, 1, 1]) per
+/// image and input channel: [N, KH, KW, C, F], filter[n][kh][kw][c][f] =
+/// filter[kh][kw][c][f] * scale[n][c]. Built as a 4-D elementwise op over
+/// [N, KH * KW, C, F], which the tiler vectorizes along F.
+static Value scaleFilterPerImage(OpBuilder &b, Location loc, Value filter,
+                                 Value scale) {
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  ArrayRef<int64_t> hwcf = filterType.getShape();
+  int64_t n = cast<RankedTensorType>(scale.getType()).getDimSize(0);
+  Type elementType = filterType.getElementType();
+  Value taps = tensor::CollapseShapeOp::create(
+      b, loc, filter, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+  Value gates = tensor::CollapseShapeOp::create(
+      b, loc, scale, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  MLIRContext *ctx = b.getContext();
+  AffineExpr d0, d1, d2, d3;
+  bindDims(ctx, d0, d1, d2, d3);
+  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {d1, d2, d3}, ctx),
+                                 AffineMap::get(4, 0, {d0, d2}, ctx),
+                                 AffineMap::getMultiDimIdentityMap(4, ctx)};
+  SmallVector<int64_t> shape = {n, hwcf[0] * hwcf[1], hwcf[2], hwcf[3]};
+  Value empty = tensor::EmptyOp::create(b, loc, shape, elementType);
+  Value scaled =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{empty.getType()}, ValueRange{taps, gates},
+          ValueRange{empty}, maps, parallelIterators(4),
+          [](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+            linalg::YieldOp::create(nb, nloc, product);
+          })
+          .getResult(0);
+  return tensor::ExpandShapeOp::create(
+      b, loc,
+      RankedTensorType::get({n, hwcf[0], hwcf[1], hwcf[2], hwcf[3]},
+                            elementType),
+      scaled, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+}
+
 namespace {
+static Value createBroadcastElementwise(
+    OpBuilder &b, Location loc, ValueRange inputs, RankedTensorType type,
+    bool channelsLast,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
+
 /// Patterns whose lowering has a channels-last and a channels-first form.
 template <typename SourceOp>
 struct LayoutAwareLowering : OpConversionPattern<SourceOp> {
@@ -535,6 +621,16 @@ struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (channelsLast && op.getGroups() == 1)
       return lowerChannelsLast(op, adaptor, rewriter);
+    // Without the channels-last kernel, an input scale is the product it
+    // stands for.
+    Value scaledInput = adaptor.getInput();
+    if (Value scale = adaptor.getInputScale())
+      scaledInput = createBroadcastElementwise(
+          rewriter, op.getLoc(), ValueRange{adaptor.getInput(), scale},
+          op.getInput().getType(), channelsLast,
+          [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+            return arith::MulFOp::create(b, loc, args[0], args[1]);
+          });
     // A grouped convolution with a kernel: depthwise, or the groups'
     // convolutions side by side, both in NHWC vector form.
     if (channelsLast && getKernel(op)) {
@@ -550,7 +646,7 @@ struct Conv2DLowering final : LayoutAwareLowering<Conv2DOp> {
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     Type elementType = resultType.getElementType();
-    Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPadding(),
+    Value input = padSpatial(rewriter, loc, scaledInput, op.getPadding(),
                              rewriter.getZeroAttr(elementType));
     auto strides = rewriter.getI64TensorAttr(op.getStrides());
     auto dilations = rewriter.getI64TensorAttr(op.getDilations());
@@ -776,6 +872,12 @@ private:
     Value residual = adaptor.getResidual();
     if (residual)
       residual = transpose(rewriter, loc, residual, kToChannelsLast);
+    Value inputScale = adaptor.getInputScale();
+    if (inputScale && kernel &&
+        (kernel.getAlgorithm() != KernelAlgorithm::Direct ||
+         kernel.packsFilter()))
+      return rewriter.notifyMatchFailure(op, "an input scale needs a direct "
+                                             "kernel without pack_filter");
     if (kernel && kernel.isWinograd()) {
       std::optional<SmallVector<float>> data =
           getF32ConstantData(adaptor.getFilter());
@@ -860,11 +962,19 @@ private:
     }
     Value init =
         createAccumulatorInit(rewriter, loc, kernelType, bias, residual);
-    auto convOp = linalg::Conv2DNhwcHwcfOp::create(
-        rewriter, loc, TypeRange{kernelType}, ValueRange{input, filter},
-        ValueRange{init}, rewriter.getI64TensorAttr(strides),
-        rewriter.getI64TensorAttr(op.getDilations()));
-    Value conv = convOp.getResult(0);
+    Operation *convOp;
+    if (inputScale) {
+      // Each image's filter: the constant times the image's gate.
+      filter = scaleFilterPerImage(rewriter, loc, filter, inputScale);
+      convOp = createPerImageFilterConvolution(
+          rewriter, loc, input, filter, init, strides, op.getDilations());
+    } else {
+      convOp = linalg::Conv2DNhwcHwcfOp::create(
+          rewriter, loc, TypeRange{kernelType}, ValueRange{input, filter},
+          ValueRange{init}, rewriter.getI64TensorAttr(strides),
+          rewriter.getI64TensorAttr(op.getDilations()));
+    }
+    Value conv = convOp->getResult(0);
     // The kernel's root: the ReLU (whose input is the convolution) when
     // there is one, else the convolution. The tiler fuses the convolution
     // and its accumulator's initialization into the root's tiles.
@@ -990,10 +1100,6 @@ private:
 static SmallVector<int64_t> permuteToChannelsLast(ArrayRef<int64_t> values);
 static Value reshape(OpBuilder &b, Location loc, Value value,
                      RankedTensorType type);
-static Value createBroadcastElementwise(
-    OpBuilder &b, Location loc, ValueRange inputs, RankedTensorType type,
-    bool channelsLast,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
 
 /// Inference batch norm as one elementwise generic; rank-4 values in NHWC
 /// (channel parameters along the last dimension) with channels-last.

@@ -39,21 +39,23 @@ namespace mlir::cnn {
 #define GEN_PASS_DEF_CNNRECOGNIZECOMPOSITES
 #define GEN_PASS_DEF_CNNFOLDBATCHNORM
 #define GEN_PASS_DEF_CNNFUSECONVEPILOGUE
+#define GEN_PASS_DEF_CNNFUSESQUEEZEEXCITATION
 #include "Transforms/Passes.h.inc"
 } // namespace mlir::cnn
 
 using namespace mlir;
 using namespace mlir::cnn;
 
-/// A convolution like `conv` with another filter, bias and residual, and
-/// no activation.
+/// A convolution like `conv` (its input scale too) with another filter, bias
+/// and residual, and no activation.
 static Conv2DOp rebuildConv(PatternRewriter &rewriter, Location loc,
                             Conv2DOp conv, Value filter, Value bias,
                             Value residual) {
   return Conv2DOp::create(rewriter, loc, conv.getType(), conv.getInput(),
-                          filter, bias, residual, conv.getStridesAttr(),
-                          conv.getPaddingAttr(), conv.getDilationsAttr(),
-                          conv.getGroupsAttr(), UnitAttr(), ActivationAttr());
+                          filter, bias, residual, conv.getInputScale(),
+                          conv.getStridesAttr(), conv.getPaddingAttr(),
+                          conv.getDilationsAttr(), conv.getGroupsAttr(),
+                          UnitAttr(), ActivationAttr());
 }
 
 /// `conv` with its output channel c scaled by `factor[c]` and shifted by
@@ -846,3 +848,65 @@ struct CnnFuseConvEpiloguePass final
       "Residual additions fused into convolutions"};
 };
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// cnn-fuse-squeeze-excitation
+//===----------------------------------------------------------------------===//
+
+// conv(mul(x, s), W) -> conv(x, W) input_scale(s), for s [N, C, 1, 1] per
+// image and channel of x [N, C, H, W] and the product used only there.
+struct FuseGateIntoConv final : OpRewritePattern<MulOp> {
+  FuseGateIntoConv(MLIRContext *context, uint64_t &numFused)
+      : OpRewritePattern(context), numFused(numFused) {}
+
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    if (!mul->hasOneUse())
+      return rewriter.notifyMatchFailure(mul, "the product has other users");
+    auto conv = dyn_cast<Conv2DOp>(*mul->getUsers().begin());
+    if (!conv || conv.getInput() != mul.getResult() || conv.getInputScale() ||
+        conv.getGroups() != 1)
+      return rewriter.notifyMatchFailure(
+          mul, "not the input of an ungrouped convolution without an input "
+               "scale");
+    ArrayRef<int64_t> shape = mul.getType().getShape();
+    auto isGate = [&](Value value) {
+      ArrayRef<int64_t> gate =
+          cast<RankedTensorType>(value.getType()).getShape();
+      return gate.size() == 4 && gate[0] == shape[0] && gate[1] == shape[1] &&
+             gate[2] == 1 && gate[3] == 1 && value.getType() != mul.getType();
+    };
+    Value map = mul.getLhs(), gate = mul.getRhs();
+    if (!isGate(gate))
+      std::swap(map, gate);
+    if (!isGate(gate) || map.getType() != mul.getType())
+      return rewriter.notifyMatchFailure(
+          mul, "not a feature map times one factor per image and channel");
+    rewriter.modifyOpInPlace(conv, [&] {
+      conv.getInputMutable().assign(map);
+      conv.getInputScaleMutable().assign(gate);
+      conv->setLoc(rewriter.getFusedLoc({conv.getLoc(), mul.getLoc()}));
+    });
+    rewriter.eraseOp(mul);
+    ++numFused;
+    return success();
+  }
+
+  uint64_t &numFused;
+};
+
+struct CnnFuseSqueezeExcitationPass final
+    : cnn::impl::CnnFuseSqueezeExcitationBase<CnnFuseSqueezeExcitationPass> {
+  void runOnOperation() override {
+    uint64_t gates = 0;
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseGateIntoConv>(&getContext(), gates);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+    numGatesFused += gates;
+  }
+
+  cnn::PassStatistic numGatesFused{
+      this, "fused-gates",
+      "Squeeze-excitation products applied as convolutions' input scales"};
+};

@@ -87,6 +87,8 @@ std::string mlir::cnn::getLayerKind(Operation *op) {
       kind += "/s" + std::to_string(conv.getStrides()[0]);
     if (conv.getGroups() != 1)
       kind += " g" + std::to_string(conv.getGroups());
+    if (conv.getInputScale())
+      kind += "+gate";
     if (conv.getBias())
       kind += "+bias";
     if (conv.getResidual())

@@ -50,6 +50,23 @@ createGroupedConvolution(OpBuilder &b, Location loc, Value input, Value filter,
                          ArrayRef<int64_t> dilations, KernelAttr kernel,
                          int64_t spanned = 1);
 
+/// An ungrouped convolution with one filter per image, loops
+/// (n, oh, ow, f, kh, kw, c) as linalg.conv_2d_nhwc_hwcf's:
+///   init[n, oh, ow, f] += input[n, oh*sh + kh*dh, ow*sw + kw*dw, c]
+///                         * filter[n, kh, kw, c, f]
+/// on the padded NHWC input, the filter [N, KH, KW, C, F] (a convolution
+/// with an input scale: each image's filter scaled by its gate) and the
+/// NHWC accumulator. One image of it is an HWCF convolution
+/// (isPerImageFilterConvolution).
+linalg::GenericOp createPerImageFilterConvolution(OpBuilder &b, Location loc,
+                                                  Value input, Value filter,
+                                                  Value init,
+                                                  ArrayRef<int64_t> strides,
+                                                  ArrayRef<int64_t> dilations);
+
+/// Whether `op` has createPerImageFilterConvolution's form.
+bool isPerImageFilterConvolution(Operation *op);
+
 /// The NHWC result of a 3x3 stride-1 convolution computed as Winograd
 /// F(4x4, 3x3) or F(2x2, 3x3) (`kernel`'s algorithm): `input` is the
 /// padded NHWC input, `hwcf` the filter's data, `bias` ([F]) and

@@ -97,6 +97,22 @@ def CnnFuseConvEpilogue : Pass<"cnn-fuse-conv-epilogue", "func::FuncOp"> {
   }];
 }
 
+def CnnFuseSqueezeExcitation
+    : Pass<"cnn-fuse-squeeze-excitation", "func::FuncOp"> {
+  let summary = "Apply squeeze-excitation gates inside the next convolution";
+  let description = [{
+    A squeeze-excitation block ends in `mul(x, s)`: the feature map `x`
+    `[N, C, H, W]` times a gate `s` `[N, C, 1, 1]` computed from it. When the
+    product's only user is an ungrouped convolution reading it as its input,
+    the convolution takes `x` with `input_scale(s)` instead, and the product
+    is gone: its lowering scales each image's filter (`C x F` products)
+    rather than the feature map (`C x H x W`), so the map is read once, by
+    the convolution, instead of three times (read and written by the
+    product, read by the convolution). EfficientNet, MobileNetV3 and RegNetY
+    end every squeeze-excitation block this way.
+  }];
+}
+
 def CnnSelectKernels : Pass<"cnn-select-kernels", "ModuleOp"> {
   let summary = "Decide each layer's kernel for the target, as #cnn.kernel";
   let description = [{

@@ -42,6 +42,7 @@ void mlir::cnn::buildCnnGraphPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createCnnRecognizeComposites());
     pm.addNestedPass<func::FuncOp>(createCnnFoldBatchNorm());
     pm.addNestedPass<func::FuncOp>(createCnnFuseConvEpilogue());
+    pm.addNestedPass<func::FuncOp>(createCnnFuseSqueezeExcitation());
   }
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

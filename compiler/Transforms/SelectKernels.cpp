@@ -302,8 +302,15 @@ static bool isF32Constant(Value value) {
          matchPattern(value, m_Constant());
 }
 
+/// Whether the kernel can transform or repack `conv`'s filter at compile
+/// time: a constant, and no input scale (which makes each image's filter a
+/// run-time product of the constant and the scale).
+static bool hasCompileTimeFilter(Conv2DOp conv) {
+  return isF32Constant(conv.getFilter()) && !conv.getInputScale();
+}
+
 /// Whether Winograd can compute `conv`: a 3x3, stride-1, dilation-1,
-/// ungrouped convolution with a constant filter and channel counts in whole
+/// ungrouped convolution with a compile-time filter and channel counts in whole
 /// vectors.
 static bool winogradApplies(Conv2DOp conv, int64_t vectorWidth) {
   ArrayRef<int64_t> filter = conv.getFilter().getType().getShape();
@@ -311,7 +318,7 @@ static bool winogradApplies(Conv2DOp conv, int64_t vectorWidth) {
          llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
          llvm::all_of(conv.getDilations(), [](int64_t d) { return d == 1; }) &&
          filter[0] % vectorWidth == 0 && filter[1] % vectorWidth == 0 &&
-         isF32Constant(conv.getFilter());
+         hasCompileTimeFilter(conv);
 }
 
 /// Whether the stem form applies: width stride 2 with few input channels
@@ -319,7 +326,7 @@ static bool winogradApplies(Conv2DOp conv, int64_t vectorWidth) {
 static bool pairedColumnsApplies(Conv2DOp conv) {
   return conv.getStrides()[1] == 2 && conv.getDilations()[1] == 1 &&
          conv.getFilter().getType().getDimSize(1) <= 4 &&
-         conv.getGroups() == 1 && isF32Constant(conv.getFilter());
+         conv.getGroups() == 1 && hasCompileTimeFilter(conv);
 }
 
 /// The shapes the channels-last lowering gives `conv` under `algorithm`:
@@ -500,7 +507,7 @@ decideConv(Conv2DOp conv, const TargetModel &target,
   Decision d = chooseConvBlocks(output, ic, kh, kw, target);
   d.algorithm = algorithm;
   d.paddedChannels = padded;
-  d.packFilter = d.channels < output[3] && isF32Constant(conv.getFilter());
+  d.packFilter = d.channels < output[3] && hasCompileTimeFilter(conv);
   return d;
 }
 
@@ -638,7 +645,8 @@ static std::string checkFeasible(Operation *op, const Decision &d,
         d.algorithm == KernelAlgorithm::WinogradF4) {
       if (!winogradApplies(conv, target.vectorWidth))
         return "winograd needs a 3x3, stride-1, ungrouped convolution with a "
-               "constant filter and channels in whole vectors of " +
+               "constant filter, no input_scale and channels in whole vectors "
+               "of " +
                std::to_string(target.vectorWidth);
       int64_t tiles =
           countTiles(nhwc, d.algorithm == KernelAlgorithm::WinogradF4 ? 4 : 2);
@@ -661,7 +669,8 @@ static std::string checkFeasible(Operation *op, const Decision &d,
     if (d.algorithm == KernelAlgorithm::PairedColumns &&
         !pairedColumnsApplies(conv))
       return "paired_columns needs a width stride of 2, width dilation 1 "
-             "and at most 4 input channels with a constant filter";
+             "and at most 4 input channels with a constant filter and no "
+             "input_scale";
     SmallVector<int64_t> output;
     int64_t kh, kw, ic;
     loweredConvShape(conv, d.algorithm, output, kh, kw, ic);
@@ -691,8 +700,8 @@ static std::string checkFeasible(Operation *op, const Decision &d,
     else if (!divides(d.taskRows, oh))
       os << "task_rows (" << d.taskRows << ") must divide the " << oh
          << " output rows";
-    else if (d.packFilter && !isF32Constant(conv.getFilter()))
-      os << "pack_filter needs a constant filter";
+    else if (d.packFilter && !hasCompileTimeFilter(conv))
+      os << "pack_filter needs a constant filter and no input_scale";
     return error;
   }
   if (d.algorithm != KernelAlgorithm::Direct)

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Transforms/ConstantData.h"
+#include "Transforms/KernelBuilders.h"
 #include "Transforms/KernelSelection.h"
 #include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
@@ -230,11 +231,13 @@ static void packBlockFilter(RewriterBase &rewriter,
 }
 
 /// Whether `op` is the convolution of a kernel, or of one of its register
-/// blocks: an HWCF convolution, or, for a grouped kernel (its `groups`
-/// field), the grouped convolution createGroupedConvolution builds (the
-/// only op of such a kernel with reduction loops; its epilogue has none).
+/// blocks: an HWCF convolution, one with a filter per image
+/// (createPerImageFilterConvolution: a convolution with an input scale),
+/// or, for a grouped kernel (its `groups` field), the grouped convolution
+/// createGroupedConvolution builds (the only op of such a kernel with
+/// reduction loops; its epilogue has none).
 static bool isKernelConvolution(Operation *op, KernelAttr kernel) {
-  if (isa<linalg::Conv2DNhwcHwcfOp>(op))
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op) || isPerImageFilterConvolution(op))
     return true;
   auto generic = dyn_cast<linalg::GenericOp>(op);
   return generic && kernel && kernel.isGrouped() &&
@@ -439,6 +442,32 @@ getGroupBlockAsHwcf(RewriterBase &rewriter, linalg::GenericOp block) {
   return conv;
 }
 
+/// A register block of a convolution with a filter per image (one image:
+/// loops [1, 1, pixels, channels, KH, KW, C]) as the HWCF convolution it
+/// is, on the image's filter [KH, KW, C, channels] (a rank-reduced slice).
+static FailureOr<linalg::Conv2DNhwcHwcfOp>
+getImageBlockAsHwcf(RewriterBase &rewriter, linalg::GenericOp block) {
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(block);
+  if (failed(dims) || dims->strides.size() != 2 ||
+      dims->dilations.size() != 2 || block.getStaticLoopRanges()[0] != 1)
+    return failure();
+  rewriter.setInsertionPoint(block);
+  Value filter = block.getDpsInputs()[1];
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  filter = tensor::createCanonicalRankReducingExtractSliceOp(
+      rewriter, block.getLoc(), filter,
+      RankedTensorType::get(filterType.getShape().drop_front(),
+                            filterType.getElementType()));
+  auto conv = linalg::Conv2DNhwcHwcfOp::create(
+      rewriter, block.getLoc(), block->getResultTypes(),
+      ValueRange{block.getDpsInputs()[0], filter}, block.getDpsInits(),
+      rewriter.getI64TensorAttr(dims->strides),
+      rewriter.getI64TensorAttr(dims->dilations));
+  rewriter.replaceOp(block, conv->getResults());
+  return conv;
+}
+
 /// `op`, an elementwise op (fill or generic) over a spanning block's
 /// accumulator [1, 1, P, 1, S, K], over [1, 1, P, 1, S * K] instead: its
 /// vectors then have whole registers of lanes, not K-lane pieces.
@@ -628,6 +657,12 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
   if (grouped && kernel.isGrouped()) {
     FailureOr<linalg::Conv2DNhwcHwcfOp> hwcf =
         getGroupBlockAsHwcf(rewriter, grouped);
+    if (failed(hwcf))
+      return failure();
+    blockConv = *hwcf;
+  } else if (grouped && isPerImageFilterConvolution(grouped)) {
+    FailureOr<linalg::Conv2DNhwcHwcfOp> hwcf =
+        getImageBlockAsHwcf(rewriter, grouped);
     if (failed(hwcf))
       return failure();
     blockConv = *hwcf;

@@ -150,6 +150,13 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError("kernel paired_columns needs a width stride of "
                              "2, width dilation 1, one group and at most 4 "
                              "input channels");
+    // An input scale makes each image's filter a run-time value: nothing
+    // transforms or repacks it at compile time.
+    if (conv.getInputScale() &&
+        (algorithm != KernelAlgorithm::Direct || kernel.packsFilter()))
+      return op->emitOpError("kernel with an input_scale must be direct "
+                             "without pack_filter (each image's filter is "
+                             "computed at run time)");
     // A grouped kernel for exactly the grouped convolutions the lowering
     // computes group by group.
     int64_t groups =

@@ -211,6 +211,19 @@ LogicalResult Conv2DOp::verify() {
       return emitOpError("residual type ")
              << residual.getType() << " does not match the result type "
              << getType();
+  if (Value scale = getInputScale()) {
+    ArrayRef<int64_t> input = getInput().getType().getShape();
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(scale.getType()).getShape();
+    if (shape[0] != input[0] || shape[1] != input[1] || shape[2] != 1 ||
+        shape[3] != 1)
+      return emitOpError("input_scale must be [")
+             << input[0] << ", " << input[1] << ", 1, 1] (one factor per "
+             << "image and input channel), got " << scale.getType();
+    if (getGroups() != 1)
+      return emitOpError("input_scale needs an ungrouped convolution, got ")
+             << getGroups() << " groups";
+  }
   if (getRelu() && getActivation())
     return emitOpError("applies either relu or an activation, not both");
   return verifySameElementType(*this);

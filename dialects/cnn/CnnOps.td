@@ -275,6 +275,12 @@ def Cnn_Conv2DOp : Cnn_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
     of the output's shape, the shortcut of a residual block), then `relu` or
     another `activation` (see `#cnn.activation`; not both).
 
+    The optional `input_scale`, `[N, C, 1, 1]`, multiplies input channel `c`
+    of image `n` by `input_scale[n, c]` before the convolution (padding stays
+    zero): a squeeze-excitation block's gate, applied by scaling each image's
+    filter (`C x F` products) instead of its feature map (`C x H x W`). Only
+    ungrouped convolutions take it.
+
     ```mlir
     %y = cnn.conv2d %x, %w bias(%b) strides [2, 2] padding [3, 3, 3, 3] relu
         : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>)
@@ -289,6 +295,7 @@ def Cnn_Conv2DOp : Cnn_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
     Cnn_Tensor4D:$filter,
     Optional<Cnn_Tensor1D>:$bias,
     Optional<Cnn_Tensor4D>:$residual,
+    Optional<Cnn_Tensor4D>:$input_scale,
     Cnn_PairDefaultOnes:$strides,
     Cnn_PaddingDefaultZeros:$padding,
     Cnn_PairDefaultOnes:$dilations,
@@ -300,7 +307,8 @@ def Cnn_Conv2DOp : Cnn_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
   let assemblyFormat = [{
     $input `,` $filter (`bias` `(` $bias^ `)`)?
     (`strides` $strides^)? (`padding` $padding^)? (`dilations` $dilations^)?
-    (`groups` $groups^)? (`residual` `(` $residual^ `)`)? (`relu` $relu^)?
+    (`groups` $groups^)? (`residual` `(` $residual^ `)`)?
+    (`input_scale` `(` $input_scale^ `)`)? (`relu` $relu^)?
     (`activation` `(` $activation^ `)`)?
     attr-dict `:` functional-type(operands, results)
   }];

@@ -452,3 +452,30 @@ func.func @valid_part_copy(%aligned: tensor<1x8x8x32xf32>) -> tensor<1x7x7x32xf3
   %c = linalg.copy ins(%valid : tensor<1x7x7x32xf32>) outs(%e : tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32>
   return %c : tensor<1x7x7x32xf32>
 }
+
+// -----
+
+// A convolution with a filter per image (an input scale's lowering:
+// createPerImageFilterConvolution) tiles like an HWCF convolution: each
+// task is one row of one image, and its register block is the HWCF
+// convolution of that image's filter, [KH, KW, C, F] at [n, 0, 0, 0, 0].
+// CHECK-LABEL: func @per_image_filter
+// CHECK: scf.forall (%[[N:.+]], %[[ROW:.+]]) in (2, 8)
+// CHECK: scf.for %[[KH:.+]] = %c0 to %c3 step %c1
+// CHECK: scf.for %[[KW:.+]] = %c0 to %c3 step %c1
+// CHECK: scf.for %[[IC:.+]] = %c0 to %c16 step %c8
+// CHECK: %[[W:.+]] = vector.transfer_read %{{.+}}[%[[N]], %[[KH]], %[[KW]], %[[IC]], %c0]{{.*}} : tensor<2x3x3x16x32xf32>, vector<8x32xf32>
+// CHECK: vector.contract {{.*}} %{{.+}}, %[[W]], %{{.+}} : vector<8x8xf32>, vector<8x32xf32> into vector<8x32xf32>
+// CHECK-NOT: linalg.generic
+#input = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#filter = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, kh, kw, c, f)>
+#output = affine_map<(n, oh, ow, f, kh, kw, c) -> (n, oh, ow, f)>
+func.func @per_image_filter(%x: tensor<2x10x10x16xf32>, %w: tensor<2x3x3x16x32xf32>, %init: tensor<2x8x8x32xf32>) -> tensor<2x8x8x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#input, #filter, #output], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<2x10x10x16xf32>, tensor<2x3x3x16x32xf32>) outs(%init : tensor<2x8x8x32xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 32, reduction = 8, task_rows = 1, task_channels = 32, pack_filter = false>} {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %1 = arith.mulf %in, %wt : f32
+    %2 = arith.addf %acc, %1 : f32
+    linalg.yield %2 : f32
+  } -> tensor<2x8x8x32xf32>
+  return %0 : tensor<2x8x8x32xf32>
+}

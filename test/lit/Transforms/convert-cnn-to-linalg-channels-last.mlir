@@ -203,3 +203,30 @@ func.func @global_avg_pool(%x: tensor<1x8x5x7xf32>) -> tensor<1x8x1x1xf32> {
   %0 = cnn.global_avg_pool %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 8, reduction = 1, task_rows = 1, task_channels = 8, pack_filter = false>} : tensor<1x8x5x7xf32> -> tensor<1x8x1x1xf32>
   return %0 : tensor<1x8x1x1xf32>
 }
+
+// -----
+
+// An input scale (a squeeze-excitation gate): each image's HWCF filter is
+// the constant times its gates, [N, KH*KW, C, F] elementwise (F innermost,
+// vectorized), and the convolution reads filter [n, kh, kw, c, f]; the
+// feature map is not multiplied.
+// CHECK-DAG: #[[TAPS:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3)>
+// CHECK-DAG: #[[GATES:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d2)>
+// CHECK-DAG: #[[IMAGE_FILTER:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d5, d6, d3)>
+// CHECK-LABEL: func @input_scale
+// CHECK-SAME: (%[[X:.+]]: tensor<2x4x3x5xf32>, %[[G:.+]]: tensor<2x4x1x1xf32>)
+// CHECK: %[[XT:.+]] = linalg.transpose ins(%[[X]] : tensor<2x4x3x5xf32>)
+// CHECK: %[[W:.+]] = arith.constant dense<1.000000e+00> : tensor<1x1x4x16xf32>
+// CHECK: %[[WT:.+]] = tensor.collapse_shape %[[W]] {{\[\[}}0, 1], [2], [3]] : tensor<1x1x4x16xf32> into tensor<1x4x16xf32>
+// CHECK: %[[GT:.+]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2, 3]] : tensor<2x4x1x1xf32> into tensor<2x4xf32>
+// CHECK: %[[SCALED:.+]] = linalg.generic {indexing_maps = [#[[TAPS]], #[[GATES]], #{{.+}}], {{.+}}} ins(%[[WT]], %[[GT]] : tensor<1x4x16xf32>, tensor<2x4xf32>)
+// CHECK: arith.mulf
+// CHECK: -> tensor<2x1x4x16xf32>
+// CHECK: %[[FILTERS:.+]] = tensor.expand_shape %[[SCALED]] {{.+}} into tensor<2x1x1x4x16xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[IMAGE_FILTER]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[XT]], %[[FILTERS]] : tensor<2x3x5x4xf32>, tensor<2x1x1x4x16xf32>) {{.+}} attrs = {cnn.kernel = #cnn.kernel<algorithm = direct
+// CHECK-NOT: linalg.conv_2d
+func.func @input_scale(%x: tensor<2x4x3x5xf32>, %g: tensor<2x4x1x1xf32>) -> tensor<2x16x3x5xf32> {
+  %w = arith.constant dense<1.0> : tensor<16x4x1x1xf32>
+  %0 = cnn.conv2d %x, %w input_scale(%g) {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 5, tail = 0, channels = 16, reduction = 4, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<2x4x3x5xf32>, tensor<16x4x1x1xf32>, tensor<2x4x1x1xf32>) -> tensor<2x16x3x5xf32>
+  return %0 : tensor<2x16x3x5xf32>
+}

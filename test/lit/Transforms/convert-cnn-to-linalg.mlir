@@ -173,3 +173,20 @@ func.func @depth_to_space(%x: tensor<1x8x3x5xf32>) -> (tensor<1x2x6x10xf32>, ten
   %1 = cnn.depth_to_space %x block 2 crd : tensor<1x8x3x5xf32> -> tensor<1x2x6x10xf32>
   return %0, %1 : tensor<1x2x6x10xf32>, tensor<1x2x6x10xf32>
 }
+
+// -----
+
+// Channels first, an input scale is the product it stands for, before the
+// convolution.
+// CHECK-DAG: #[[MAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[GATE:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0)>
+// CHECK-LABEL: func @input_scale
+// CHECK-SAME: (%[[X:.+]]: tensor<2x4x3x5xf32>, %[[G:.+]]: tensor<2x4x1x1xf32>)
+// CHECK: %[[Y:.+]] = linalg.generic {indexing_maps = [#[[MAP]], #[[GATE]], #[[MAP]]], {{.+}}} ins(%[[X]], %[[G]] :
+// CHECK: arith.mulf
+// CHECK: linalg.conv_2d_nchw_fchw {{.+}} ins(%[[Y]], %{{.+}} : tensor<2x4x3x5xf32>, tensor<16x4x1x1xf32>)
+func.func @input_scale(%x: tensor<2x4x3x5xf32>, %g: tensor<2x4x1x1xf32>) -> tensor<2x16x3x5xf32> {
+  %w = arith.constant dense<1.0> : tensor<16x4x1x1xf32>
+  %0 = cnn.conv2d %x, %w input_scale(%g) : (tensor<2x4x3x5xf32>, tensor<16x4x1x1xf32>, tensor<2x4x1x1xf32>) -> tensor<2x16x3x5xf32>
+  return %0 : tensor<2x16x3x5xf32>
+}

@@ -154,6 +154,22 @@ func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %r: tensor<1x4x8x
 
 // -----
 
+func.func @f(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %s: tensor<1x3x1x1xf32>) {
+  // expected-error @+1 {{'cnn.conv2d' op input_scale must be [2, 3, 1, 1] (one factor per image and input channel), got 'tensor<1x3x1x1xf32>'}}
+  %0 = cnn.conv2d %x, %w input_scale(%s) : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<1x3x1x1xf32>) -> tensor<2x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4x8x8xf32>, %w: tensor<4x1x3x3xf32>, %s: tensor<1x4x1x1xf32>) {
+  // expected-error @+1 {{'cnn.conv2d' op input_scale needs an ungrouped convolution, got 4 groups}}
+  %0 = cnn.conv2d %x, %w groups 4 input_scale(%s) : (tensor<1x4x8x8xf32>, tensor<4x1x3x3xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
 func.func @f(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf16>) {
   // expected-error @+1 {{'cnn.conv2d' op operands must share one element type, got 'f32' and 'f16'}}
   %0 = cnn.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf16>) -> tensor<1x4x6x6xf32>
@@ -352,6 +368,22 @@ func.func @f(%x: tensor<1x4x8x8xf32>) {
 func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x16x1x1xf32>) {
   // expected-error @+1 {{kernel winograd_f4 needs a 3x3 convolution with stride 1, dilation 1 and one group}}
   %0 = cnn.conv2d %x, %w {cnn.kernel = #cnn.kernel<algorithm = winograd_f4, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x16x3x3xf32>, %s: tensor<1x16x1x1xf32>) {
+  // expected-error @+1 {{kernel with an input_scale must be direct without pack_filter (each image's filter is computed at run time)}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] input_scale(%s) {cnn.kernel = #cnn.kernel<algorithm = winograd_f4, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = false>} : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>, tensor<1x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<32x16x1x1xf32>, %s: tensor<1x16x1x1xf32>) {
+  // expected-error @+1 {{kernel with an input_scale must be direct without pack_filter}}
+  %0 = cnn.conv2d %x, %w input_scale(%s) {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 32, pack_filter = true>} : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>, tensor<1x16x1x1xf32>) -> tensor<1x32x8x8xf32>
   return
 }
 

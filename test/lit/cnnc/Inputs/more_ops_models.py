@@ -13,6 +13,9 @@ its output from PyTorch in float64, for more-ops.test:
   pixel_shuffle  nn.PixelShuffle (ONNX DepthToSpace, CRD)
   squeeze_head   a squeeze-excitation block written with squeeze() and
                  unsqueeze() of computed tensors, and a log_softmax head
+  se_gates       squeeze-excitation gates (sigmoid, hard-sigmoid) applied by
+                 the next convolution: 1x1 with batch norm and a residual,
+                 3x3 padded, strided; ragged channel counts, batch 3
 
 usage: more_ops_models.py OUTDIR     prints the case names
 """
@@ -96,6 +99,33 @@ class SqueezeHead(nn.Module):
         return F.log_softmax(self.head(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)), dim=1)
 
 
+class SEGates(nn.Module):
+    """Squeeze-excitation blocks whose gated map feeds a convolution: the
+    product becomes the convolution's input scale (per image and channel)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 24, 3, padding=1), nn.BatchNorm2d(24), nn.SiLU())
+        self.dw = nn.Sequential(nn.Conv2d(24, 24, 3, padding=1, groups=24), nn.BatchNorm2d(24),
+                                nn.SiLU())
+        self.se1 = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(24, 6, 1), nn.SiLU(),
+                                 nn.Conv2d(6, 24, 1), nn.Sigmoid())
+        self.project = nn.Sequential(nn.Conv2d(24, 24, 1, bias=False), nn.BatchNorm2d(24))
+        self.se2 = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(24, 8, 1), nn.ReLU(),
+                                 nn.Conv2d(8, 24, 1), nn.Hardsigmoid())
+        self.conv3 = nn.Conv2d(24, 40, 3, padding=1)
+        self.se3 = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(40, 10, 1), nn.ReLU(),
+                                 nn.Conv2d(10, 40, 1), nn.Sigmoid())
+        self.down = nn.Conv2d(40, 20, 3, stride=2, padding=1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        y = self.dw(x)
+        x = x + self.project(y * self.se1(y))
+        x = F.relu(self.conv3(x * self.se2(x)))
+        return self.down(x * self.se3(x))
+
+
 CASES = {
     "activations": (Activations(), (2, 3, 9, 7)),
     "deconv_unet": (Deconv(16, 8, kernel_size=2, stride=2), (1, 3, 7, 9)),
@@ -115,6 +145,7 @@ CASES = {
     "norms": (Norms(), (2, 3, 8, 6)),
     "pixel_shuffle": (PixelShuffle(), (1, 3, 5, 4)),
     "squeeze_head": (SqueezeHead(), (2, 3, 6, 6)),
+    "se_gates": (SEGates(), (3, 3, 9, 11)),
 }
 
 for name, (model, shape) in CASES.items():
