@@ -439,8 +439,11 @@ def CnnLowerVectorKernels : Pass<"cnn-lower-vector-kernels", "func::FuncOp"> {
     drops leading unit vector dimensions, lowers `vector.contract` to
     `vector.outerproduct` (one broadcast input element times a row of
     filter vectors) and those to `vector.fma`, and replaces `math.exp`
-    (sigmoid, SiLU) by MLIR's polynomial approximation, which stays vector
-    code where LLVM would call the C library's scalar `expf` per element.
+    (softmax, ELU, softplus; sigmoid and SiLU expand their own, cheaper
+    exponential when lowered to linalg), `math.erf`, `math.tanh`,
+    `math.log` and `math.log1p` by MLIR's polynomial approximations, which
+    stay vector code where LLVM would call the C library's scalar function
+    per element.
     Each step is its own pattern group: mixed together, some never
     converge.
   }];

@@ -1228,7 +1228,8 @@ struct CnnLowerVectorKernelsPass final
                                 patterns);
                           })) ||
 
-        // exp (sigmoid, SiLU), erf (GELU), tanh, log1p (softplus, Mish)
+        // exp (softmax; sigmoid and SiLU build their own, buildExp), erf
+        // (GELU), tanh, log1p (softplus, Mish)
         // and expm1 (ELU) as polynomials on vectors: LLVM would call the C
         // library's scalar function per element (and has no lowering of
         // math.erf or math.tanh at all). log1p and expm1 expand into log and

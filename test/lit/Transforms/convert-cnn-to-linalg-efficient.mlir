@@ -9,9 +9,9 @@
 // CHECK: arith.maximumf %{{.+}}, %{{.+}} : f32
 // CHECK: arith.minimumf %{{.+}}, %{{.+}} : f32
 // CHECK: linalg.transpose {{.*}} permutation = [0, 3, 1, 2]
-// Sigmoid: 1 / (1 + exp(-x)).
+// Sigmoid: 1 / (1 + exp(-x)), exp as buildExp expands it (see @silu).
 // CHECK: arith.negf
-// CHECK: math.exp
+// CHECK: arith.shli
 // CHECK: arith.divf
 // Hard swish: x * min(max(x + 3, 0), 6) / 6.
 // CHECK: arith.addf
@@ -63,13 +63,33 @@ func.func @concat(%x: tensor<1x8x4x4xf32>, %y: tensor<1x4x4x4xf32>) -> tensor<1x
 
 // -----
 
-// SiLU is one elementwise generic: x / (1 + exp(-x)).
+// SiLU is one elementwise generic: x / (1 + exp(-x)), with exp(-x) in
+// elementwise arithmetic (buildExp): -x clamped, n = round(-x / ln 2) from
+// one FMA with the shifter 1.5 * 2^23 + 127 (0x4B40007F), r = -x - n ln 2,
+// e^r = 1 + r + r^2 q(r) with q of degree 3, times 2^n from the shifted
+// bits of the FMA's result.
 // CHECK-LABEL: func @silu
 // CHECK: linalg.generic
-// CHECK: arith.negf
-// CHECK-NEXT: math.exp
-// CHECK-NEXT: arith.addf
-// CHECK-NEXT: arith.divf %{{.+}}, %{{.+}} : f32
+// CHECK: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[NEG:.+]] = arith.negf %[[IN]] : f32
+// CHECK: %[[LOW:.+]] = arith.maximumf %[[NEG]], %{{.+}} : f32
+// CHECK: %[[X:.+]] = arith.minimumf %[[LOW]], %{{.+}} : f32
+// CHECK: %[[SHIFTER:.+]] = arith.constant 0x4B40007F : f32
+// CHECK: %[[BIASED:.+]] = math.fma %[[X]], %{{.+}}, %[[SHIFTER]] : f32
+// CHECK: %[[N:.+]] = arith.subf %[[BIASED]], %[[SHIFTER]] : f32
+// CHECK: %[[R0:.+]] = math.fma %[[N]], %{{.+}}, %[[X]] : f32
+// CHECK: %[[R:.+]] = math.fma %[[N]], %{{.+}}, %[[R0]] : f32
+// CHECK-COUNT-3: math.fma
+// CHECK: %[[R2:.+]] = arith.mulf %[[R]], %[[R]] : f32
+// CHECK: %[[Q:.+]] = math.fma %{{.+}}, %[[R2]], %[[R]] : f32
+// CHECK: %[[ER:.+]] = arith.addf %[[Q]], %{{.+}} : f32
+// CHECK: %[[BITS:.+]] = arith.bitcast %[[BIASED]] : f32 to i32
+// CHECK: %[[POW:.+]] = arith.shli %[[BITS]], %{{.+}} : i32
+// CHECK: %[[POW2:.+]] = arith.bitcast %[[POW]] : i32 to f32
+// CHECK: %[[E:.+]] = arith.mulf %[[ER]], %[[POW2]] : f32
+// CHECK: %[[D:.+]] = arith.addf %{{.+}}, %[[E]] : f32
+// CHECK: arith.divf %[[IN]], %[[D]] : f32
+// CHECK-NOT: math.exp
 func.func @silu(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
   %0 = cnn.silu %x : tensor<1x8x4x4xf32>
   return %0 : tensor<1x8x4x4xf32>
