@@ -854,7 +854,8 @@ struct CnnFuseConvEpiloguePass final
 //===----------------------------------------------------------------------===//
 
 // conv(mul(x, s), W) -> conv(x, W) input_scale(s), for s [N, C, 1, 1] per
-// image and channel of x [N, C, H, W] and the product used only there.
+// image and channel of x [N, C, H, W], the product used only there and W
+// [F, C, KH, KW] with F <= H x W.
 struct FuseGateIntoConv final : OpRewritePattern<MulOp> {
   FuseGateIntoConv(MLIRContext *context, uint64_t &numFused)
       : OpRewritePattern(context), numFused(numFused) {}
@@ -882,6 +883,14 @@ struct FuseGateIntoConv final : OpRewritePattern<MulOp> {
     if (!isGate(gate) || map.getType() != mul.getType())
       return rewriter.notifyMatchFailure(
           mul, "not a feature map times one factor per image and channel");
+    // Scaling the filter writes C x F values per image, scaling the map
+    // C x H x W: the filter only where it is the smaller (a 7x7 map of 960
+    // channels into 160 is cheaper to scale than its 960 x 160 filter).
+    int64_t outputs = conv.getFilter().getType().getDimSize(0);
+    if (outputs > shape[2] * shape[3])
+      return rewriter.notifyMatchFailure(
+          mul, "the filter has more outputs than the map has pixels: scaling "
+               "the map costs less");
     rewriter.modifyOpInPlace(conv, [&] {
       conv.getInputMutable().assign(map);
       conv.getInputScaleMutable().assign(gate);

@@ -108,8 +108,10 @@ def CnnFuseSqueezeExcitation
     is gone: its lowering scales each image's filter (`C x F` products)
     rather than the feature map (`C x H x W`), so the map is read once, by
     the convolution, instead of three times (read and written by the
-    product, read by the convolution). EfficientNet, MobileNetV3 and RegNetY
-    end every squeeze-excitation block this way.
+    product, read by the convolution). Only where the filter is the smaller
+    of the two (`F <= H x W`): a 7x7 map of 960 channels into 160 outputs
+    keeps its product. EfficientNet, MobileNetV3 and RegNetY end every
+    squeeze-excitation block this way.
   }];
 }
 

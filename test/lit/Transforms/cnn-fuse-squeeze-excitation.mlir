@@ -33,6 +33,19 @@ func.func @gate_first(%x: tensor<1x4x6x6xf32>, %g: tensor<1x4x1x1xf32>, %w: tens
 
 // -----
 
+// A 2x2 map into 8 outputs: scaling the 4 x 8 filter would cost more than
+// the 4 x 2 x 2 map, so the product stays.
+// CHECK-LABEL: func @small_map
+// CHECK: cnn.mul
+// CHECK-NOT: input_scale
+func.func @small_map(%x: tensor<1x4x2x2xf32>, %g: tensor<1x4x1x1xf32>, %w: tensor<8x4x1x1xf32>) -> tensor<1x8x2x2xf32> {
+  %y = cnn.mul %x, %g : (tensor<1x4x2x2xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x2x2xf32>
+  %z = cnn.conv2d %y, %w : (tensor<1x4x2x2xf32>, tensor<8x4x1x1xf32>) -> tensor<1x8x2x2xf32>
+  return %z : tensor<1x8x2x2xf32>
+}
+
+// -----
+
 // What stays a product: a gated map with another user, a grouped
 // (depthwise) consumer, the product as a residual rather than the input, a
 // factor shared by all images, a product of two maps.
