@@ -151,6 +151,8 @@ void cnn::printGraphDot(func::FuncOp model, ArrayRef<LayerInfoAttr> layers,
       os << "  " << producer->second << " -> " << id;
       if (conv && conv.getResidual() == operand.get())
         os << " [style=dashed, label=\"residual\", fontsize=9]";
+      else if (conv && conv.getInputScale() == operand.get())
+        os << " [style=dotted, label=\"gate\", fontsize=9]";
       os << ";\n";
     }
     for (Value result : op.getResults())
