@@ -338,6 +338,24 @@ createElementwise(OpBuilder &b, Location loc, ValueRange inputs,
   return generic.getResult(0);
 }
 
+/// init[out] += lhs[lhsMap] * rhs[rhsMap] over `parallel` parallel loops
+/// followed by `reductions` reduction loops: the multiply-accumulate generic
+/// of every convolution and contraction the kernels build.
+static linalg::GenericOp
+createMultiplyAccumulate(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                         Value init, ArrayRef<AffineMap> maps, int64_t parallel,
+                         int64_t reductions) {
+  SmallVector<utils::IteratorType> iterators = parallelIterators(parallel);
+  iterators.append(reductions, utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+      maps, iterators, [](OpBuilder &nb, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
+      });
+}
+
 linalg::GenericOp
 mlir::cnn::createBatchedContraction(OpBuilder &b, Location loc, Value lhs,
                                     Value rhs, Value init, AffineMap lhsMap,
@@ -345,18 +363,10 @@ mlir::cnn::createBatchedContraction(OpBuilder &b, Location loc, Value lhs,
   MLIRContext *ctx = b.getContext();
   AffineExpr batch, row, column;
   bindDims(ctx, batch, row, column);
-  auto contraction = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
-      SmallVector<AffineMap>{lhsMap, rhsMap,
-                             AffineMap::get(4, 0, {batch, row, column}, ctx)},
-      SmallVector<utils::IteratorType>{
-          utils::IteratorType::parallel, utils::IteratorType::parallel,
-          utils::IteratorType::parallel, utils::IteratorType::reduction},
-      [](OpBuilder &nb, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
-      });
+  linalg::GenericOp contraction = createMultiplyAccumulate(
+      b, loc, lhs, rhs, init,
+      {lhsMap, rhsMap, AffineMap::get(4, 0, {batch, row, column}, ctx)},
+      /*parallel=*/3, /*reductions=*/1);
   contraction->setAttr(KernelAttr::kAttrName, kernel);
   return contraction;
 }
@@ -388,16 +398,8 @@ linalg::GenericOp mlir::cnn::createGroupedConvolution(
             AffineMap::get(9, 0, {n, oh, ow, gb, gi, k}, ctx)};
     parallel = 6;
   }
-  SmallVector<utils::IteratorType> iterators = parallelIterators(parallel);
-  iterators.append(3, utils::IteratorType::reduction);
-  auto conv = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{input, filter},
-      ValueRange{init}, maps, iterators,
-      [](OpBuilder &nb, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
-      });
+  linalg::GenericOp conv = createMultiplyAccumulate(
+      b, loc, input, filter, init, maps, parallel, /*reductions=*/3);
   if (kernel)
     conv->setAttr(KernelAttr::kAttrName, kernel);
   return conv;
@@ -416,16 +418,8 @@ linalg::GenericOp mlir::cnn::createPerImageFilterConvolution(
                      ctx),
       AffineMap::get(7, 0, {n, kh, kw, c, f}, ctx),
       AffineMap::get(7, 0, {n, oh, ow, f}, ctx)};
-  SmallVector<utils::IteratorType> iterators = parallelIterators(4);
-  iterators.append(3, utils::IteratorType::reduction);
-  return linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{input, filter},
-      ValueRange{init}, maps, iterators,
-      [](OpBuilder &nb, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            nb, l, arith::AddFOp::create(nb, l, args[2], product).getResult());
-      });
+  return createMultiplyAccumulate(b, loc, input, filter, init, maps,
+                                  /*parallel=*/4, /*reductions=*/3);
 }
 
 bool mlir::cnn::isPerImageFilterConvolution(Operation *op) {
