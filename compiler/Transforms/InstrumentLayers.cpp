@@ -113,13 +113,26 @@ LayerInfoAttr mlir::cnn::getLayerInfo(Operation *op, int64_t index) {
     for (int64_t dim : type.getShape())
       shape.push_back(ShapedType::isDynamic(dim) ? -1 : dim);
   std::string algorithm = "-";
-  if (KernelAttr kernel = getKernel(op))
+  int64_t flops = getLayerFlops(op);
+  if (KernelAttr kernel = getKernel(op)) {
     algorithm = getKernelName(kernel);
-  else if (isa<Conv2DOp, LinearOp>(op))
+    if (kernel.getInConsumer())
+      flops = 0;
+  } else if (isa<Conv2DOp, LinearOp>(op)) {
     algorithm = "direct";
+  }
+  // A 1x1 layer that computes its depthwise producer (in_consumer): the
+  // profile times both here, so both layers' FLOPs count here.
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    if (Operation *producer = conv.getInput().getDefiningOp())
+      if (KernelAttr kernel = getKernel(producer);
+          kernel && kernel.getInConsumer()) {
+        algorithm += "+dw";
+        flops += getLayerFlops(producer);
+      }
   return LayerInfoAttr::get(ctx, getLayerName(op, index), getLayerKind(op),
-                            DenseI64ArrayAttr::get(ctx, shape),
-                            getLayerFlops(op), algorithm);
+                            DenseI64ArrayAttr::get(ctx, shape), flops,
+                            algorithm);
 }
 
 SmallVector<LayerInfoAttr> mlir::cnn::getLayerTable(ModuleOp module) {

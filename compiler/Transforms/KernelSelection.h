@@ -35,7 +35,9 @@ inline KernelAttr getKernel(Operation *op) {
 /// "direct", "paired cols", "winograd F2", "winograd F4".
 StringRef getKernelAlgorithmName(KernelAlgorithm algorithm);
 
-/// The name the layer table gives a kernel.
+/// The name the layer table gives a kernel: its algorithm's, or "in
+/// consumer" for a depthwise kernel computed in its consumer's tasks
+/// (`in_consumer`).
 std::string getKernelName(KernelAttr kernel);
 
 /// The algorithm the layer table names `name` (getKernelAlgorithmName's

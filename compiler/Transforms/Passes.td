@@ -287,7 +287,12 @@ def CnnPlanActivationMemory
     and an embedding program can supply the memory. Buffers that escape
     (returned, passed to calls) or have dynamic shapes keep their own
     allocation. The arena size N is also recorded on the function as
-    `cnn.arena_bytes`, for the runtime's `workspace_size` query.
+    `cnn.arena_bytes`, for the runtime's `workspace_size` query. A buffer
+    allocated in the body of an `scf.forall` (a task's own buffer: the rows
+    of a depthwise kernel computed in its consumer's tasks) becomes a
+    `memref.alloca` there instead: on the thread's stack, freed at the end
+    of each task (convert-scf-to-openmp makes each task's body an alloca
+    scope).
   }];
   let dependentDialects = ["memref::MemRefDialect", "arith::ArithDialect"];
 }
@@ -422,6 +427,14 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     depth-to-space: whole innermost rows copied) and fills
     left over (padded buffers' borders) are tiled by rows and written with
     vector stores.
+
+    A depthwise kernel whose decision says `in_consumer` is tiled with the
+    1x1 convolution that reads it: that convolution's tasks (whole rows of
+    all its output channels) each compute the depthwise rows they read, in
+    the depthwise kernel's register blocks, into a buffer of their own
+    (`bufferization.alloc_tensor`, on the task's stack after
+    `cnn-plan-activation-memory`), then the 1x1 register blocks read it. A
+    depthwise kernel that no consumer took is tiled on its own.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
@@ -430,7 +443,8 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
   ];
   let dependentDialects = [
     "scf::SCFDialect", "vector::VectorDialect", "tensor::TensorDialect",
-    "arith::ArithDialect", "affine::AffineDialect"
+    "arith::ArithDialect", "affine::AffineDialect",
+    "bufferization::BufferizationDialect"
   ];
 }
 

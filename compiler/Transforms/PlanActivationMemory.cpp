@@ -8,7 +8,8 @@
 // caller's workspace, a trailing `memref<Nxi8>` argument of the function
 // (N recorded as `cnn.arena_bytes`), which the runtime allocates once per
 // thread or takes from the program (runtime/src/model.c). A run of the
-// model allocates nothing.
+// model allocates nothing: a parallel task's own buffer (an alloc in the
+// body of an scf.forall) goes on its thread's stack.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +18,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -54,6 +56,27 @@ struct CnnPlanActivationMemoryPass final
       return signalPassFailure();
     }
     Block &block = func.getBody().front();
+    // A parallel task's own buffer (the rows of a depthwise kernel
+    // computed in its consumer's tasks) lives on its thread's stack: the
+    // task's body becomes an alloca scope (convert-scf-to-openmp), so it is
+    // freed at the end of each task.
+    SmallVector<memref::AllocOp> scratch;
+    func.walk([&](memref::AllocOp alloc) {
+      if (isa<scf::ForallOp>(alloc->getParentOp()) &&
+          alloc.getType().hasStaticShape())
+        scratch.push_back(alloc);
+    });
+    for (memref::AllocOp alloc : scratch) {
+      OpBuilder builder(alloc);
+      auto alloca =
+          memref::AllocaOp::create(builder, alloc.getLoc(), alloc.getType(),
+                                   ValueRange{}, alloc.getAlignmentAttr());
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+      alloc.replaceAllUsesWith(alloca.getResult());
+      alloc.erase();
+    }
     DenseMap<Operation *, int64_t> position;
     for (auto [index, op] : llvm::enumerate(block))
       position[&op] = index;

@@ -23,6 +23,7 @@
 #include "Transforms/PassStatistics.h"
 #include "Transforms/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -266,6 +267,11 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
 static Operation *getBlockConvolution(ArrayRef<Operation *> ops,
                                       KernelAttr kernel);
 static LogicalResult simplifyVectorCode(Operation *root);
+static SmallVector<Operation *> getDepthwiseKernelOps(Operation *root);
+static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
+                                         Operation *taskRoot,
+                                         ArrayRef<Operation *> taskOps,
+                                         KernelAttr kernel);
 
 /// Tiles, decomposes and vectorizes one convolution kernel as `kernel`
 /// says: `conv` (a linalg.conv_2d_nhwc_hwcf, or a grouped convolution of
@@ -279,7 +285,9 @@ static LogicalResult simplifyVectorCode(Operation *root);
 static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
                                       linalg::LinalgOp conv,
                                       linalg::GenericOp epilogue,
-                                      KernelAttr kernel) {
+                                      KernelAttr kernel,
+                                      Operation *depthwiseRoot = nullptr,
+                                      bool *depthwiseFused = nullptr) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   auto root = cast<TilingInterface>(epilogue ? epilogue.getOperation()
                                              : conv.getOperation());
@@ -330,13 +338,59 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
       : grouped ? SmallVector<int64_t>{0, 3, 4, 1, 2, 5, 6, 7}
                 : SmallVector<int64_t>{0, 3, 1, 2, 4, 5, 6};
   tasksChannelsOuter.resize(rootLoops);
+  // A depthwise producer computed in this kernel's tasks (its kernel's
+  // in_consumer; tasks of whole rows of all output channels): each task
+  // computes the depthwise rows it reads, all their channels.
+  KernelAttr depthwiseKernel;
+  if (depthwiseRoot) {
+    depthwiseKernel = getKernel(depthwiseRoot);
+    for (Operation *op : getDepthwiseKernelOps(depthwiseRoot))
+      fusable.insert(op);
+  }
   FailureOr<SmallVector<Operation *>> tasks =
       tileKernel(rewriter, root, rootSizes(taskSizes), LoopType::ForallOp,
                  fusable, tasksChannelsOuter);
   if (failed(tasks))
     return failure();
+  // The task's share of the depthwise kernel, blocked on its own, written
+  // to a buffer of the task's own (its thread's stack, after
+  // bufferization: cnn-plan-activation-memory) rather than to its slice of
+  // the whole map.
+  SmallVector<Operation *> depthwiseOps;
+  if (depthwiseRoot) {
+    if (depthwiseFused)
+      *depthwiseFused = true;
+    linalg::DepthwiseConv2DNhwcHwcOp depthwise;
+    for (Operation *op : *tasks)
+      if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op))
+        depthwise = dw;
+    if (!depthwise)
+      return failure();
+    Operation *taskRoot = depthwise;
+    if (depthwise->hasOneUse()) {
+      Operation *user = *depthwise->getUsers().begin();
+      if (llvm::is_contained(*tasks, user) &&
+          !isKernelConvolution(user, kernel))
+        taskRoot = user;
+    }
+    depthwiseOps = getDepthwiseKernelOps(taskRoot);
+    // A new buffer per task (an allocation, which no loop-invariant code
+    // motion hoists out of the task, as it would an empty tensor).
+    auto rows = cast<linalg::LinalgOp>(depthwiseOps.front());
+    OpOperand &init = rows.getDpsInitsMutable()[0];
+    auto slice = init.get().getDefiningOp<tensor::ExtractSliceOp>();
+    if (slice && slice.getSource().getDefiningOp<tensor::EmptyOp>() &&
+        slice.getType().hasStaticShape()) {
+      rewriter.setInsertionPoint(rows);
+      Value local = bufferization::AllocTensorOp::create(
+          rewriter, rows->getLoc(), slice.getType(), ValueRange{});
+      rewriter.modifyOpInPlace(rows, [&] { init.set(local); });
+    }
+  }
   fusable.clear();
-  fusable.insert(std::next(tasks->begin()), tasks->end());
+  for (Operation *op : llvm::drop_begin(*tasks))
+    if (!llvm::is_contained(depthwiseOps, op))
+      fusable.insert(op);
   // Channel blocks outside, pixel blocks inside: a block's filter slice
   // (kh*kw*ic*channels floats) is read from cache once per row rather than
   // once per pixel block.
@@ -349,6 +403,10 @@ static LogicalResult tileAndVectorize(PatternRewriter &rewriter,
       rewriter, cast<TilingInterface>(tasks->front()), rootSizes(blockSizes),
       LoopType::ForOp, fusable, channelsOuter);
   if (failed(blocks))
+    return failure();
+  if (!depthwiseOps.empty() &&
+      failed(tileDepthwiseBlocks(rewriter, depthwiseOps.front(), depthwiseOps,
+                                 depthwiseKernel)))
     return failure();
   if (kernel.packsFilter())
     if (auto blockConv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(
@@ -689,44 +747,29 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
   return vectorizeEach(rewriter, elementwise);
 }
 
-/// Tiles, decomposes and vectorizes one depthwise convolution kernel as
-/// `kernel` says: tasks of `task_rows` rows, register blocks of `pixels` x
-/// `channels` with the accumulator's initialization and the ReLU
-/// (`epilogue`, the root when present) fused, one filter row per step;
-/// each block's 1-D depthwise convolution vectorizes to FMAs over channel
-/// vectors.
-static LogicalResult
-tileAndVectorizeDepthwise(PatternRewriter &rewriter,
-                          linalg::DepthwiseConv2DNhwcHwcOp conv,
-                          linalg::GenericOp epilogue, KernelAttr kernel) {
+/// Tiles one task of a depthwise convolution kernel (`taskRoot`, the ReLU
+/// or the convolution, with the convolution and its accumulator's
+/// initialization among `taskOps`) into register blocks of `pixels` x
+/// `channels`, with the accumulator's initialization and the epilogue
+/// fused, one filter row per step; each block's 1-D depthwise convolution
+/// vectorizes to FMAs over channel vectors.
+static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
+                                         Operation *taskRoot,
+                                         ArrayRef<Operation *> taskOps,
+                                         KernelAttr kernel) {
   using LoopType = scf::SCFTilingOptions::LoopType;
-  auto root = cast<TilingInterface>(epilogue ? epilogue.getOperation()
-                                             : conv.getOperation());
   // The root's loops: (n, oh, ow, c), then the convolution's (kh, kw).
-  int64_t rootLoops = epilogue ? 4 : 6;
-  auto rootSizes = [&](SmallVector<int64_t> sizes) {
-    sizes.resize(rootLoops, 0);
-    return sizes;
-  };
+  int64_t rootLoops = isa<linalg::DepthwiseConv2DNhwcHwcOp>(taskRoot) ? 6 : 4;
   llvm::SmallPtrSet<Operation *, 2> fusable;
-  if (epilogue)
-    fusable.insert(conv);
-  Operation *init = conv.getDpsInits()[0].getDefiningOp();
-  if (isa_and_present<linalg::LinalgOp>(init) && init->hasOneUse())
-    fusable.insert(init);
-  FailureOr<SmallVector<Operation *>> tasks = tileKernel(
-      rewriter, root,
-      rootSizes({1, kernel.getTaskRows(), 0, kernel.getTaskChannels()}),
-      LoopType::ForallOp, fusable);
-  if (failed(tasks))
-    return failure();
-  fusable.clear();
-  fusable.insert(std::next(tasks->begin()), tasks->end());
+  for (Operation *op : taskOps)
+    if (op != taskRoot)
+      fusable.insert(op);
   SmallVector<int64_t> channelsOuter = {0, 1, 3, 2, 4, 5};
   channelsOuter.resize(rootLoops);
+  SmallVector<int64_t> sizes = {0, 1, kernel.getPixels(), kernel.getChannels()};
+  sizes.resize(rootLoops, 0);
   FailureOr<SmallVector<Operation *>> blocks =
-      tileKernel(rewriter, cast<TilingInterface>(tasks->front()),
-                 rootSizes({0, 1, kernel.getPixels(), kernel.getChannels()}),
+      tileKernel(rewriter, cast<TilingInterface>(taskRoot), sizes,
                  LoopType::ForOp, fusable, channelsOuter);
   if (failed(blocks))
     return failure();
@@ -762,6 +805,47 @@ tileAndVectorizeDepthwise(PatternRewriter &rewriter,
     return failure();
   elementwise.push_back(*conv1d);
   return vectorizeEach(rewriter, elementwise);
+}
+
+/// The ops of a depthwise kernel whose root is `root` (the convolution, or
+/// the ReLU over it): the root, the convolution and, when only the
+/// convolution uses it, the op computing its accumulator's initial value.
+static SmallVector<Operation *> getDepthwiseKernelOps(Operation *root) {
+  SmallVector<Operation *> ops = {root};
+  auto conv = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(root);
+  if (!conv) {
+    conv = cast<linalg::GenericOp>(root)
+               .getDpsInputs()[0]
+               .getDefiningOp<linalg::DepthwiseConv2DNhwcHwcOp>();
+    ops.push_back(conv);
+  }
+  Operation *init = conv.getDpsInits()[0].getDefiningOp();
+  if (isa_and_present<linalg::LinalgOp>(init) && init->hasOneUse())
+    ops.push_back(init);
+  return ops;
+}
+
+/// Tiles, decomposes and vectorizes one depthwise convolution kernel as
+/// `kernel` says: tasks of `task_rows` rows, register blocks of `pixels` x
+/// `channels` with the accumulator's initialization and the ReLU
+/// (`epilogue`, the root when present) fused (tileDepthwiseBlocks).
+static LogicalResult
+tileAndVectorizeDepthwise(PatternRewriter &rewriter,
+                          linalg::DepthwiseConv2DNhwcHwcOp conv,
+                          linalg::GenericOp epilogue, KernelAttr kernel) {
+  using LoopType = scf::SCFTilingOptions::LoopType;
+  Operation *root = epilogue ? epilogue.getOperation() : conv.getOperation();
+  SmallVector<Operation *> ops = getDepthwiseKernelOps(root);
+  llvm::SmallPtrSet<Operation *, 2> fusable(std::next(ops.begin()), ops.end());
+  SmallVector<int64_t> sizes = {1, kernel.getTaskRows(), 0,
+                                kernel.getTaskChannels()};
+  sizes.resize(epilogue ? 4 : 6, 0);
+  FailureOr<SmallVector<Operation *>> tasks =
+      tileKernel(rewriter, cast<TilingInterface>(root), sizes,
+                 LoopType::ForallOp, fusable);
+  if (failed(tasks))
+    return failure();
+  return tileDepthwiseBlocks(rewriter, tasks->front(), *tasks, kernel);
 }
 
 /// Tiles an NHWC pooling (max or sum) into parallel tasks of a row by the
@@ -1047,15 +1131,25 @@ struct CnnTileConvolutionsPass final
     });
 
     // Counted locally and published together, so zero counts show too.
-    uint64_t convolutions = 0, untiledConvolutions = 0, contractions = 0,
-             poolings = 0, layoutChanges = 0, elementwiseOps = 0;
+    uint64_t convolutions = 0, untiledConvolutions = 0, depthwiseInConsumer = 0,
+             contractions = 0, poolings = 0, layoutChanges = 0,
+             elementwiseOps = 0;
     for (linalg::TransposeOp transpose : transposes)
       if (succeeded(
               tileAndVectorizeTranspose(rewriter, transpose, vectorWidth)))
         ++layoutChanges;
+    // Depthwise kernels computed in their consumer's tasks (in_consumer):
+    // tiled with that consumer; one that no consumer took, on its own
+    // after the others.
+    llvm::SetVector<Operation *> inConsumer;
+    for (linalg::LinalgOp root : roots)
+      if (getKernel(root).getInConsumer())
+        inConsumer.insert(root);
     for (linalg::LinalgOp root : roots) {
       KernelAttr kernel = getKernel(root);
       Operation *op = root.getOperation();
+      if (inConsumer.contains(op))
+        continue;
       if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op)) {
         if (succeeded(tileAndVectorizePooling(rewriter, root, kernel)))
           ++poolings;
@@ -1086,13 +1180,21 @@ struct CnnTileConvolutionsPass final
       }
       if (conv) {
         // A convolution that does not tile stays whole: slower, still right.
+        Operation *depthwiseRoot = conv.getDpsInputs()[0].getDefiningOp();
+        if (!inConsumer.contains(depthwiseRoot))
+          depthwiseRoot = nullptr;
+        bool fused = false;
         if (succeeded(tileAndVectorize(
                 rewriter, conv,
                 op == conv.getOperation() ? linalg::GenericOp() : generic,
-                kernel)))
+                kernel, depthwiseRoot, &fused)))
           ++convolutions;
         else
           ++untiledConvolutions;
+        if (fused) {
+          inConsumer.remove(depthwiseRoot);
+          ++depthwiseInConsumer;
+        }
         continue;
       }
       // A linear layer's or a Winograd GEMM's batched contraction
@@ -1108,6 +1210,20 @@ struct CnnTileConvolutionsPass final
                       "is no convolution (or ReLU of one), pooling or "
                       "batched contraction");
       return signalPassFailure();
+    }
+    // Depthwise kernels whose consumer did not compute them (its input was
+    // no longer theirs): kernels of their own, as decided otherwise.
+    for (Operation *op : inConsumer) {
+      auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op);
+      auto epilogue = dyn_cast<linalg::GenericOp>(op);
+      if (epilogue)
+        depthwise = epilogue.getDpsInputs()[0]
+                        .getDefiningOp<linalg::DepthwiseConv2DNhwcHwcOp>();
+      if (depthwise && succeeded(tileAndVectorizeDepthwise(
+                           rewriter, depthwise, epilogue, getKernel(op))))
+        ++convolutions;
+      else
+        ++untiledConvolutions;
     }
     // Copies (a Winograd convolution's valid part of its tile-aligned
     // output) are elementwise ops too; left alone, linalg-to-parallel-loops
@@ -1151,6 +1267,7 @@ struct CnnTileConvolutionsPass final
     for (linalg::FillOp fill : fills)
       (void)tileAndVectorizeFill(rewriter, fill);
     numConvolutions += convolutions;
+    numDepthwiseInConsumer += depthwiseInConsumer;
     numUntiledConvolutions += untiledConvolutions;
     numContractions += contractions;
     numPoolings += poolings;
@@ -1176,6 +1293,10 @@ struct CnnTileConvolutionsPass final
   cnn::PassStatistic numUntiledConvolutions{
       this, "untiled-convolutions",
       "Direct convolutions left whole (no tiling applied)"};
+  cnn::PassStatistic numDepthwiseInConsumer{
+      this, "depthwise-in-consumer",
+      "Depthwise kernels computed in their 1x1 consumer's tasks (counted "
+      "with it among tiled-convolutions)"};
   cnn::PassStatistic numContractions{
       this, "tiled-contractions",
       "Linear layers and Winograd GEMMs given the register kernel"};

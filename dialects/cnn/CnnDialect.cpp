@@ -81,7 +81,8 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t pixels, int64_t tail, int64_t channels,
                                  int64_t reduction, int64_t taskRows,
                                  int64_t taskChannels, BoolAttr packFilter,
-                                 int64_t paddedChannels, int64_t groups) {
+                                 int64_t paddedChannels, int64_t groups,
+                                 bool inConsumer) {
   if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
     return emitError() << "kernel vector_width must be 4, 8 or 16, not "
                        << vectorWidth;
@@ -106,6 +107,11 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       (groups > 1 && (algorithm != KernelAlgorithm::Direct || paddedChannels)))
     return emitError() << "kernel groups must be 1, or above 1 with the "
                           "direct algorithm and no padded_channels";
+  if (inConsumer && (algorithm != KernelAlgorithm::Direct || groups != 1 ||
+                     paddedChannels || packFilter.getValue()))
+    return emitError() << "kernel in_consumer needs the direct algorithm, "
+                          "one group, no padded_channels and no pack_filter "
+                          "(a depthwise kernel's)";
   return success();
 }
 
@@ -166,6 +172,11 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
              << kernel.getGroups() << ") must be " << groups
              << (groups == 1 ? " (an ungrouped or depthwise convolution)"
                              : ", the convolution's groups");
+    // Where the consumer computes it is the cost model's and the lowering's
+    // concern (a consumer that cannot leaves it a kernel of its own).
+    if (kernel.getInConsumer() && !conv.isDepthwise())
+      return op->emitOpError("kernel in_consumer applies to depthwise "
+                             "convolutions only");
     int64_t outputChannels = conv.getType().getDimSize(1);
     if (int64_t padded = kernel.getPaddedChannels()) {
       if (padded <= outputChannels || conv.getGroups() != 1)
@@ -186,6 +197,9 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
                                         << " applies to convolutions only";
     if (kernel.isGrouped())
       return op->emitOpError("kernel groups applies to convolutions only");
+    if (kernel.getInConsumer())
+      return op->emitOpError("kernel in_consumer applies to depthwise "
+                             "convolutions only");
     return success();
   }
   return op->emitOpError("takes no 'cnn.kernel': kernels are chosen for "

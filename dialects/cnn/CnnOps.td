@@ -59,6 +59,20 @@ def Cnn_KernelAlgorithm : I32EnumAttr<"KernelAlgorithm",
   let genSpecializedAttr = 0;
 }
 
+// A flag of a `#cnn.kernel`: `true` or `false`, omitted when false.
+def Cnn_FlagParameter : AttrParameter<"bool", "a flag, false by default"> {
+  let parser = [{ [&]() -> ::mlir::FailureOr<bool> {
+    if (::mlir::succeeded($_parser.parseOptionalKeyword("true")))
+      return true;
+    if (::mlir::succeeded($_parser.parseOptionalKeyword("false")))
+      return false;
+    $_parser.emitError($_parser.getCurrentLocation(), "expected true or false");
+    return ::mlir::failure();
+  }() }];
+  let printer = [{ $_printer << ($_self ? "true" : "false") }];
+  let defaultValue = "false";
+}
+
 def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
   let mnemonic = "kernel";
   let summary = "The kernel chosen for one layer on the compilation target";
@@ -101,6 +115,14 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
       kernel config cannot set it): it tells the lowering which form the
       kernel takes.
       Depthwise convolutions have a kernel of their own and keep 1.
+    - `in_consumer` (depthwise kernels only; false, the default, when not
+      set): the layer is computed inside the tasks of the 1x1 convolution
+      that consumes it (a depthwise-separable block's pointwise layer, whose
+      kernel has tasks of whole rows of all its output channels). Each of
+      that kernel's tasks computes the depthwise rows it reads, all their
+      channels, with this kernel's register blocks, into a scratch buffer on
+      its thread's stack; the depthwise output never goes through memory.
+      This kernel's own task fields are then unused.
 
     ```mlir
     %y = cnn.conv2d %x, %w padding [1, 1, 1, 1] relu {cnn.kernel = #cnn.kernel<
@@ -120,7 +142,8 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
     "int64_t":$task_channels,
     "BoolAttr":$pack_filter,
     DefaultValuedParameter<"int64_t", "0">:$padded_channels,
-    DefaultValuedParameter<"int64_t", "1">:$groups
+    DefaultValuedParameter<"int64_t", "1">:$groups,
+    Cnn_FlagParameter:$in_consumer
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

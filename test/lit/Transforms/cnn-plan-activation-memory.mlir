@@ -75,3 +75,34 @@ func.func private @helper(%in: memref<64xf32>) {
   memref.dealloc %a : memref<64xf32>
   return
 }
+
+// -----
+
+// A task's own buffer (allocated in the body of an scf.forall) goes on the
+// task's stack: an alloca where the alloc was, without its dealloc. The
+// arena holds only the buffer outside the loop.
+// CHECK-LABEL: func @task_scratch
+// CHECK-SAME: attributes {cnn.arena_bytes = 256 : i64}
+// CHECK: memref.view
+// CHECK: scf.forall
+// CHECK-NEXT: %[[ROW:.+]] = memref.alloca() {alignment = 64 : i64} : memref<16xf32>
+// CHECK: linalg.copy ins(%{{.+}} : memref<16xf32, strided<[1], offset: ?>>) outs(%[[ROW]] : memref<16xf32>)
+// CHECK: linalg.copy ins(%[[ROW]] : memref<16xf32>)
+// CHECK-NOT: memref.alloc(
+// CHECK-NOT: memref.dealloc
+// CHECK: return
+func.func @task_scratch(%in: memref<64xf32>, %out: memref<64xf32>) {
+  %a = memref.alloc() : memref<64xf32>
+  linalg.copy ins(%in : memref<64xf32>) outs(%a : memref<64xf32>)
+  scf.forall (%i) in (4) {
+    %row = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+    %off = affine.apply affine_map<(d0) -> (d0 * 16)>(%i)
+    %src = memref.subview %a[%off] [16] [1] : memref<64xf32> to memref<16xf32, strided<[1], offset: ?>>
+    linalg.copy ins(%src : memref<16xf32, strided<[1], offset: ?>>) outs(%row : memref<16xf32>)
+    %dst = memref.subview %out[%off] [16] [1] : memref<64xf32> to memref<16xf32, strided<[1], offset: ?>>
+    linalg.copy ins(%row : memref<16xf32>) outs(%dst : memref<16xf32, strided<[1], offset: ?>>)
+    memref.dealloc %row : memref<16xf32>
+  }
+  memref.dealloc %a : memref<64xf32>
+  return
+}

@@ -292,6 +292,48 @@ func.func @depthwise(%x: tensor<1x10x10x32xf32>, %b: tensor<32xf32>) -> tensor<1
 
 // -----
 
+// A depthwise kernel computed in its 1x1 consumer's tasks (in_consumer):
+// the consumer's row tasks each compute the depthwise row they read, all
+// 32 channels, in blocks of 4 pixels x 32 channels (the depthwise kernel's)
+// into a buffer of the task's own (an allocation in the task, not a slice
+// of a whole map), then the 1x1 blocks (4 pixels x 16 channels) read it.
+// CHECK-LABEL: func @depthwise_in_consumer
+// CHECK: scf.forall (%{{.+}}) in (8)
+// CHECK-NEXT: %[[ROW:.+]] = bufferization.alloc_tensor() : tensor<1x1x8x32xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4 iter_args(%{{.+}} = %[[ROW]])
+// CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(%{{.+}} = %{{.+}}) -> (vector<4x32xf32>)
+// CHECK-COUNT-3: vector.fma {{.*}} : vector<4x32xf32>
+// CHECK: arith.maximumf {{.*}} : vector<4x32xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4
+// CHECK: vector.contract {{.*}} : vector<4x8xf32>, vector<8x16xf32> into vector<4x16xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: scf.forall
+// CHECK-NOT: linalg.depthwise
+func.func @depthwise_in_consumer(%x: tensor<1x10x10x32xf32>, %b: tensor<32xf32>) -> tensor<1x8x8x16xf32> {
+  %w = arith.constant dense<0.01> : tensor<3x3x32xf32>
+  %e = tensor.empty() : tensor<1x8x8x32xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<32xf32>) outs(%e : tensor<1x8x8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x8x32xf32>
+  %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x10x10x32xf32>, tensor<3x3x32xf32>) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  %e2 = tensor.empty() : tensor<1x8x8x32xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x8x8x32xf32>) outs(%e2 : tensor<1x8x8x32xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 32, reduction = 1, task_rows = 1, task_channels = 32, pack_filter = false, in_consumer = true>} {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x32xf32>
+  %p = arith.constant dense<0.02> : tensor<1x1x32x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e3 = tensor.empty() : tensor<1x8x8x16xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%e3 : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  %2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 16, pack_filter = false>} ins(%1, %p : tensor<1x8x8x32xf32>, tensor<1x1x32x16xf32>) outs(%fill : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  return %2 : tensor<1x8x8x16xf32>
+}
+
+// -----
+
 // A grouped convolution root (the ReLU over the generic of 2 groups of 8
 // channels): row tasks; register blocks of one group's 8 channels by 4
 // pixels, groups outside pixels, with the bias init and the ReLU fused;

@@ -839,3 +839,36 @@ func.func @f(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %0 = cnn.relu %x {cnn.layer_table = []} : tensor<1x8xf32>
   return %0 : tensor<1x8xf32>
 }
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<32x16x1x1xf32>) {
+  // expected-error @+1 {{kernel in_consumer applies to depthwise convolutions only}}
+  %0 = cnn.conv2d %x, %w {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 8, task_rows = 1, task_channels = 32, pack_filter = false, in_consumer = true>} : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{kernel in_consumer applies to depthwise convolutions only}}
+  %0 = cnn.max_pool2d %x kernel [2, 2] strides [2, 2] {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, in_consumer = true>} : tensor<1x16x8x8xf32> -> tensor<1x16x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x1x3x3xf32>) {
+  // expected-error @+1 {{kernel in_consumer needs the direct algorithm, one group, no padded_channels and no pack_filter}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 16 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = true, in_consumer = true>} : (tensor<1x16x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x1x3x3xf32>) {
+  // expected-error @+2 {{expected true or false}}
+  // expected-error @+1 {{failed to parse Cnn_KernelAttr parameter 'in_consumer' which is to be a `bool`}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 16 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, in_consumer = 1>} : (tensor<1x16x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return
+}

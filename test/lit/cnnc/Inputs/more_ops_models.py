@@ -16,6 +16,11 @@ its output from PyTorch in float64, for more-ops.test:
   se_gates       squeeze-excitation gates (sigmoid, hard-sigmoid) applied by
                  the next convolution: 1x1 with batch norm and a residual,
                  3x3 padded, strided; ragged channel counts, batch 3
+  separable      depthwise layers computed by the 1x1 convolution that
+                 follows (in_consumer): ragged channels, a 5x5 stride-2 and
+                 a dilated window, hard-swish, a residual; and two that stay
+                 layers of their own (an output with two users, a 3x3
+                 consumer); batch 3, odd sizes
 
 usage: more_ops_models.py OUTDIR     prints the case names
 """
@@ -126,6 +131,41 @@ class SEGates(nn.Module):
         return self.down(x * self.se3(x))
 
 
+def dw_bn(c, act, k=3, **kw):
+    return nn.Sequential(nn.Conv2d(c, c, k, groups=c, bias=False, **kw), nn.BatchNorm2d(c), act)
+
+
+def pw_bn(cin, cout):
+    return nn.Sequential(nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout))
+
+
+class Separable(nn.Module):
+    """Depthwise-separable and inverted-residual blocks (MobileNet's)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 24, 3, padding=1), nn.BatchNorm2d(24), nn.ReLU6())
+        self.dw1 = dw_bn(24, nn.ReLU6(), padding=1)
+        self.pw1 = pw_bn(24, 40)
+        self.expand = nn.Sequential(pw_bn(40, 96), nn.ReLU6())
+        self.dw2 = dw_bn(96, nn.ReLU6(), k=5, stride=2, padding=2)
+        self.pw2 = pw_bn(96, 32)
+        self.dw3 = dw_bn(32, nn.Hardswish(), padding=2, dilation=2)
+        self.pw3 = pw_bn(32, 32)
+        self.dw4 = dw_bn(32, nn.ReLU(), padding=1)
+        self.pw4 = pw_bn(32, 16)
+        self.dw5 = dw_bn(48, nn.ReLU(), padding=1)
+        self.conv5 = nn.Conv2d(48, 8, 3, padding=1)
+
+    def forward(self, x):
+        x = self.pw1(self.dw1(self.stem(x)))
+        x = self.pw2(self.dw2(self.expand(x)))
+        x = x + self.pw3(self.dw3(x))
+        y = self.dw4(x)
+        x = torch.cat([self.pw4(y), y], 1)
+        return self.conv5(self.dw5(x))
+
+
 CASES = {
     "activations": (Activations(), (2, 3, 9, 7)),
     "deconv_unet": (Deconv(16, 8, kernel_size=2, stride=2), (1, 3, 7, 9)),
@@ -146,6 +186,7 @@ CASES = {
     "pixel_shuffle": (PixelShuffle(), (1, 3, 5, 4)),
     "squeeze_head": (SqueezeHead(), (2, 3, 6, 6)),
     "se_gates": (SEGates(), (3, 3, 9, 11)),
+    "separable": (Separable(), (3, 3, 13, 11)),
 }
 
 for name, (model, shape) in CASES.items():
