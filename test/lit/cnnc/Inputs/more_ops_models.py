@@ -186,7 +186,7 @@ CASES = {
     "pixel_shuffle": (PixelShuffle(), (1, 3, 5, 4)),
     "squeeze_head": (SqueezeHead(), (2, 3, 6, 6)),
     "se_gates": (SEGates(), (3, 3, 9, 11)),
-    "separable": (Separable(), (3, 3, 13, 11)),
+    "separable": (Separable(), (3, 3, 13, 23)),
 }
 
 for name, (model, shape) in CASES.items():
