@@ -140,10 +140,17 @@ def CnnSelectKernels : Pass<"cnn-select-kernels", "ModuleOp"> {
     tiles, else F(2x2) with at least 16), `on` F(4x4) and `f2` F(2x2)
     wherever it applies, `off` never.
 
+    Once every layer is decided, a depthwise layer whose one user is an
+    ungrouped 1x1 convolution with stride 1, no padding and no input scale,
+    whose kernel has tasks of whole rows of all its output channels, gets
+    `in_consumer` when one such task's depthwise rows fit 64 KiB: that
+    convolution's tasks compute it (see `cnn-tile-convolutions`).
+
     `kernel-config` names a JSON file `{"layers": {"<layer name>": {...}}}`
     whose entries override any field of a layer's decision (`algorithm`,
     `pixels`, `tail`, `channels`, `reduction`, `task_rows`,
-    `task_channels`, `pack_filter`); an override that the layer cannot run,
+    `task_channels`, `pack_filter`, `padded_channels`, `in_consumer`); an
+    override that the layer cannot run,
     or a name that is no layer, is an error. Layer names are those of the
     layer table (`cnnc --emit=summary`, `--profile`). Decisions already on
     the ops are replaced: they belong to the target they were made for.

@@ -968,10 +968,11 @@ struct CnnSelectKernelsPass final
     // task of the consumer computes the depthwise rows it reads into a
     // stack scratch buffer and reads them back from L1/L2, instead of the
     // whole depthwise output going to memory and back. MobileNetV2 (Zen 5,
-    // alternated runs): batch 1 on two threads 3.60 -> 3.31 ms, batch 8
-    // 25.4 -> 23.2 ms on two threads and 45 -> 43 ms on one; batch 1 on one
-    // thread the same within noise (its maps stay in cache). No layer was
-    // slower, so every feasible layer is fused (checkInConsumer).
+    // alternated runs, docs/PERFORMANCE.md session 17): on two threads 3.90
+    // -> 3.70 ms at batch 1 and 31.9 -> 28.9 ms at batch 8; on one thread
+    // the same within the noise (the maps stay in cache). No model or layer
+    // measured slower, so every layer that can is computed there
+    // (checkInConsumer).
     for (DepthwiseDecision &layer : depthwiseLayers) {
       std::string reason = checkInConsumer(layer.conv);
       if (layer.configured) {
