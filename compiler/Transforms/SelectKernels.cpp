@@ -970,9 +970,9 @@ struct CnnSelectKernelsPass final
     // whole depthwise output going to memory and back. MobileNetV2 (Zen 5,
     // alternated runs, docs/PERFORMANCE.md session 17): on two threads 3.90
     // -> 3.70 ms at batch 1 and 31.9 -> 28.9 ms at batch 8; on one thread
-    // the same within the noise (the maps stay in cache). No model or layer
-    // measured slower, so every layer that can is computed there
-    // (checkInConsumer).
+    // the same within the noise (the maps stay in cache). No model measured
+    // slower beyond the noise (MobileNetV3-Large and ShuffleNetV2 too), so
+    // every layer that can is computed there (checkInConsumer).
     for (DepthwiseDecision &layer : depthwiseLayers) {
       std::string reason = checkInConsumer(layer.conv);
       if (layer.configured) {
