@@ -15,6 +15,7 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <unistd.h>
 
 using namespace mlir;
@@ -66,7 +67,17 @@ mlir::cnn::createKernelTarget(llvm::StringRef cpuName,
   std::string cpu = cpuName.str();
   std::string features = requestedFeatures.str();
   bool native = cpu == "native" || cpu == "host";
-  if (native) {
+  // CNNC_NATIVE_CPU names the CPU that "native" stands for, with that CPU's
+  // own features: it makes any host build (and the test suite check) the
+  // code and kernel decisions of another one, e.g. an AVX2-only host's
+  // (`CNNC_NATIVE_CPU=znver3`) on an AVX-512 machine. The caches stay the
+  // host's.
+  const char *nativeCpu = native ? std::getenv("CNNC_NATIVE_CPU") : nullptr;
+  llvm::StringRef cpuSource = "--target-cpu";
+  if (nativeCpu && *nativeCpu) {
+    cpu = nativeCpu;
+    cpuSource = "CNNC_NATIVE_CPU";
+  } else if (native) {
     cpu = llvm::sys::getHostCPUName().str();
     if (features.empty()) {
       llvm::SmallVector<std::string> hostFeatures;
@@ -81,7 +92,7 @@ mlir::cnn::createKernelTarget(llvm::StringRef cpuName,
   std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
       (*target)->createMCSubtargetInfo(triple, "", ""));
   if (subtarget && !subtarget->isCPUStringValid(cpu))
-    return makeError("unknown --target-cpu '" + cpu +
+    return makeError("unknown " + cpuSource + " '" + cpu +
                      "' (try 'native', 'x86-64-v3' or 'znver4')");
   if (subtarget && !requestedFeatures.empty()) {
     llvm::SmallVector<llvm::StringRef> requested;

@@ -32,6 +32,12 @@ for name in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"):
     if name in os.environ:
         config.environment[name] = os.environ[name]
 
+# CNNC_NATIVE_CPU=znver3 runs the suite with the code and kernel decisions
+# an AVX2-only host gets (scripts/test-isa.sh); the CPU features below stay
+# the real host's, which runs the binaries.
+if os.environ.get("CNNC_NATIVE_CPU"):
+    config.environment["CNNC_NATIVE_CPU"] = os.environ["CNNC_NATIVE_CPU"]
+
 # Transparent huge pages for madvise()d memory: a compiled model moves its
 # weights onto them (runtime/src/constants.c).
 try:
