@@ -1674,19 +1674,52 @@ struct GlobalAvgPoolLowering final : LayoutAwareLowering<GlobalAvgPoolOp> {
     // In NHWC: a sum pooling whose window is the whole image, read where
     // the producer wrote it (no layout change), vectorized over channels
     // by its kernel.
-    if (channelsLast && getKernel(op)) {
+    KernelAttr kernel = getKernel(op);
+    if (channelsLast && kernel) {
       Value input =
           transpose(rewriter, loc, adaptor.getInput(), kToChannelsLast);
+      SmallVector<int64_t> window = {in[2], in[3]};
+      // Summed in the producer's register blocks (in_producer): each row's
+      // sum [N, H, 1, C], a reduction over the width that the depthwise
+      // producer's kernel takes in (cnn-tile-convolutions; it carries this
+      // kernel to be found), then a sum pooling of the rows' sums.
+      if (kernel.getInProducer()) {
+        MLIRContext *ctx = rewriter.getContext();
+        // Loops (n, h, w, c): the width reduced, channels innermost, so
+        // that a vector of pixels adds up along its rows.
+        AffineExpr n, h, w, c;
+        bindDims(ctx, n, h, w, c);
+        auto rowsType =
+            RankedTensorType::get({in[0], in[2], 1, in[1]}, elementType);
+        auto rows = linalg::GenericOp::create(
+            rewriter, loc, TypeRange{rowsType}, ValueRange{input},
+            ValueRange{createZeroTensor(rewriter, loc, rowsType)},
+            SmallVector<AffineMap>{
+                AffineMap::get(4, 0, {n, h, w, c}, ctx),
+                AffineMap::get(
+                    4, 0, {n, h, rewriter.getAffineConstantExpr(0), c}, ctx)},
+            SmallVector<utils::IteratorType>{
+                utils::IteratorType::parallel, utils::IteratorType::parallel,
+                utils::IteratorType::reduction, utils::IteratorType::parallel},
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, l,
+                  arith::AddFOp::create(b, l, args[0], args[1]).getResult());
+            });
+        rows->setAttr(KernelAttr::kAttrName, kernel);
+        input = rows.getResult(0);
+        window = {in[2], 1};
+      }
       auto sumType = RankedTensorType::get({in[0], 1, 1, in[1]}, elementType);
-      Value window = tensor::EmptyOp::create(
-          rewriter, loc, ArrayRef<int64_t>{in[2], in[3]}, elementType);
+      Value windowTensor =
+          tensor::EmptyOp::create(rewriter, loc, window, elementType);
       Value init = createFilledTensor(rewriter, loc, sumType,
                                       rewriter.getZeroAttr(elementType));
       auto pool = linalg::PoolingNhwcSumOp::create(
-          rewriter, loc, TypeRange{sumType}, ValueRange{input, window},
+          rewriter, loc, TypeRange{sumType}, ValueRange{input, windowTensor},
           ValueRange{init}, rewriter.getI64TensorAttr({1, 1}),
           rewriter.getI64TensorAttr({1, 1}));
-      pool->setAttr(KernelAttr::kAttrName, getKernel(op));
+      pool->setAttr(KernelAttr::kAttrName, kernel);
       Value average =
           createElementwise(rewriter, loc, pool.getResult(0), divide);
       rewriter.replaceOp(op,

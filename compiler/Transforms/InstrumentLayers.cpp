@@ -130,6 +130,12 @@ LayerInfoAttr mlir::cnn::getLayerInfo(Operation *op, int64_t index) {
         algorithm += "+dw";
         flops += getLayerFlops(producer);
       }
+  // A depthwise layer that sums a global pooling's rows (in_producer).
+  if (isa<Conv2DOp>(op) && llvm::any_of(op->getUsers(), [](Operation *user) {
+        KernelAttr kernel = getKernel(user);
+        return isa<GlobalAvgPoolOp>(user) && kernel && kernel.getInProducer();
+      }))
+    algorithm += "+pool";
   return LayerInfoAttr::get(ctx, getLayerName(op, index), getLayerKind(op),
                             DenseI64ArrayAttr::get(ctx, shape), flops,
                             algorithm);

@@ -35,9 +35,10 @@ inline KernelAttr getKernel(Operation *op) {
 /// "direct", "paired cols", "winograd F2", "winograd F4".
 StringRef getKernelAlgorithmName(KernelAlgorithm algorithm);
 
-/// The name the layer table gives a kernel: its algorithm's, or "in
+/// The name the layer table gives a kernel: its algorithm's, "in
 /// consumer" for a depthwise kernel computed in its consumer's tasks
-/// (`in_consumer`).
+/// (`in_consumer`), or "in producer" for a global pooling summed in its
+/// producer's (`in_producer`).
 std::string getKernelName(KernelAttr kernel);
 
 /// The algorithm the layer table names `name` (getKernelAlgorithmName's

@@ -144,12 +144,16 @@ def CnnSelectKernels : Pass<"cnn-select-kernels", "ModuleOp"> {
     ungrouped 1x1 convolution with stride 1, no padding and no input scale,
     whose kernel has tasks of whole rows of all its output channels, gets
     `in_consumer` when one such task's depthwise rows fit 64 KiB: that
-    convolution's tasks compute it (see `cnn-tile-convolutions`).
+    convolution's tasks compute it (see `cnn-tile-convolutions`). A global
+    average pooling of the output of a depthwise layer with a kernel of its
+    own gets `in_producer`: that layer's register blocks compute its sums
+    (see `convert-cnn-to-linalg` and `cnn-tile-convolutions`).
 
     `kernel-config` names a JSON file `{"layers": {"<layer name>": {...}}}`
     whose entries override any field of a layer's decision (`algorithm`,
     `pixels`, `tail`, `channels`, `reduction`, `task_rows`,
-    `task_channels`, `pack_filter`, `padded_channels`, `in_consumer`); an
+    `task_channels`, `pack_filter`, `padded_channels`, `in_consumer`,
+    `in_producer`); an
     override that the layer cannot run,
     or a name that is no layer, is an error. Layer names are those of the
     layer table (`cnnc --emit=summary`, `--profile`). Decisions already on
@@ -201,7 +205,10 @@ def ConvertCnnToLinalg : Pass<"convert-cnn-to-linalg", "func::FuncOp"> {
     weights packed into blocks of `task_channels` features and becomes a
     batched contraction (the root). Pooling becomes
     `linalg.pooling_nhwc_max/sum` (the root); a global average pooling a
-    whole-image `linalg.pooling_nhwc_sum`.
+    whole-image `linalg.pooling_nhwc_sum`, or, when its decision says
+    `in_producer`, the sums of each row (a generic reducing the width,
+    carrying the decision: its depthwise producer's kernel computes them)
+    and a `linalg.pooling_nhwc_sum` of those rows.
     These ops meet NCHW values through `linalg.transpose`s that cancel in
     pairs under canonicalization, so activations stay NHWC between layers.
     Without it (and for grouped convolutions without a kernel) the ops
@@ -442,6 +449,13 @@ def CnnTileConvolutions : Pass<"cnn-tile-convolutions", "func::FuncOp"> {
     (`bufferization.alloc_tensor`, on the task's stack after
     `cnn-plan-activation-memory`), then the 1x1 register blocks read it. A
     depthwise kernel that no consumer took is tiled on its own.
+
+    A global pooling's row sums (a generic carrying a decision that says
+    `in_producer`, reading a depthwise kernel's output) are fused into that
+    kernel's task loop and then its block loops (upstream consumer fusion):
+    each register block adds its pixels into its row's sums, carried by the
+    pixel loop as a vector and written once per task. Row sums that no
+    depthwise kernel took are tiled on their own.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",

@@ -35,6 +35,7 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
@@ -271,7 +272,8 @@ static SmallVector<Operation *> getDepthwiseKernelOps(Operation *root);
 static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
                                          Operation *taskRoot,
                                          ArrayRef<Operation *> taskOps,
-                                         KernelAttr kernel);
+                                         KernelAttr kernel,
+                                         Operation *rowSums = nullptr);
 
 /// Tiles, decomposes and vectorizes one convolution kernel as `kernel`
 /// says: `conv` (a linalg.conv_2d_nhwc_hwcf, or a grouped convolution of
@@ -756,7 +758,8 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
 static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
                                          Operation *taskRoot,
                                          ArrayRef<Operation *> taskOps,
-                                         KernelAttr kernel) {
+                                         KernelAttr kernel,
+                                         Operation *rowSums) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   // The root's loops: (n, oh, ow, c), then the convolution's (kh, kw).
   int64_t rootLoops = isa<linalg::DepthwiseConv2DNhwcHwcOp>(taskRoot) ? 6 : 4;
@@ -791,6 +794,45 @@ static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
     if (isa<linalg::GenericOp>(user) && user->getBlock() == body)
       elementwise.push_back(user);
   }
+  // A pooling's row sums (in_producer) over the task's rows: each register
+  // block adds its pixels into its row's sums, carried from pixel block to
+  // pixel block (the block loops run over a row's pixels sequentially).
+  Operation *rowSumsLoop = nullptr;
+  if (rowSums) {
+    SmallVector<LoopLikeOpInterface> loops;
+    for (Operation *parent = blockConv->getParentOp();
+         parent && !isa<scf::ForallOp>(parent); parent = parent->getParentOp())
+      if (auto loop = dyn_cast<scf::ForOp>(parent))
+        loops.insert(loops.begin(), loop);
+    if (loops.empty())
+      return failure();
+    // Consumer fusion needs the consumer's other operands (the slice of
+    // the task's sums, which task fusion placed after the loops) defined
+    // before the loops.
+    Operation *outer = loops.front();
+    for (Value operand : rowSums->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          def && def != outer && def->getBlock() == outer->getBlock() &&
+          outer->isBeforeInBlock(def)) {
+        if (!isa<tensor::ExtractSliceOp>(def) ||
+            llvm::any_of(def->getOperands(), [&](Value value) {
+              Operation *inner = value.getDefiningOp();
+              return inner && inner->getBlock() == outer->getBlock() &&
+                     !inner->isBeforeInBlock(outer);
+            }))
+          return failure();
+        rewriter.moveOpBefore(def, outer);
+      }
+    rewriter.setInsertionPoint(rowSums);
+    FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
+        scf::tileAndFuseConsumer(rewriter, rowSums, loops);
+    if (failed(fused) || fused->tiledOps.empty())
+      return failure();
+    if (rowSums->use_empty())
+      rewriter.eraseOp(rowSums);
+    elementwise.push_back(fused->tiledOps.front());
+    rowSumsLoop = loops.front();
+  }
   FailureOr<Operation *> step =
       tile(rewriter, cast<TilingInterface>(blockConv.getOperation()),
            {0, 0, 0, 0, 1, 0}, LoopType::ForOp);
@@ -804,7 +846,16 @@ static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
   if (failed(conv1d))
     return failure();
   elementwise.push_back(*conv1d);
-  return vectorizeEach(rewriter, elementwise);
+  if (failed(vectorizeEach(rewriter, elementwise)))
+    return failure();
+  if (!rowSumsLoop)
+    return success();
+  // The block's pixels added into its row's sums: one vector add per
+  // pixel (the reduced dimension is not the vectors' own).
+  RewritePatternSet patterns(rewriter.getContext());
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerParallel);
+  return applyPatternsGreedily(rowSumsLoop, std::move(patterns));
 }
 
 /// The ops of a depthwise kernel whose root is `root` (the convolution, or
@@ -825,14 +876,47 @@ static SmallVector<Operation *> getDepthwiseKernelOps(Operation *root) {
   return ops;
 }
 
+/// Moves the side-effect-free ops that compute `value` (and that `point`'s
+/// block holds after `point`) before `point`, if they depend on nothing
+/// else after it.
+static LogicalResult hoistBefore(RewriterBase &rewriter, Value value,
+                                 Operation *point) {
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != point->getBlock() ||
+      def->isBeforeInBlock(point))
+    return success();
+  if (def == point || !isMemoryEffectFree(def))
+    return failure();
+  for (Value operand : def->getOperands())
+    if (failed(hoistBefore(rewriter, operand, point)))
+      return failure();
+  rewriter.moveOpBefore(def, point);
+  return success();
+}
+
+/// The row sums [N, H, 1, C] of a global pooling summed in its producer
+/// (its kernel's in_producer) that read `value`, or null.
+static linalg::GenericOp getRowSums(Value value) {
+  for (Operation *user : value.getUsers())
+    if (auto generic = dyn_cast<linalg::GenericOp>(user))
+      if (KernelAttr kernel = getKernel(generic);
+          kernel && kernel.getInProducer())
+        return generic;
+  return {};
+}
+
 /// Tiles, decomposes and vectorizes one depthwise convolution kernel as
 /// `kernel` says: tasks of `task_rows` rows, register blocks of `pixels` x
 /// `channels` with the accumulator's initialization and the ReLU
-/// (`epilogue`, the root when present) fused (tileDepthwiseBlocks).
+/// (`epilogue`, the root when present) fused (tileDepthwiseBlocks), and a
+/// global pooling's row sums (in_producer) over the output, if one reads
+/// it, added up in the register blocks. `*rowSumsFused` says whether they
+/// were.
 static LogicalResult
 tileAndVectorizeDepthwise(PatternRewriter &rewriter,
                           linalg::DepthwiseConv2DNhwcHwcOp conv,
-                          linalg::GenericOp epilogue, KernelAttr kernel) {
+                          linalg::GenericOp epilogue, KernelAttr kernel,
+                          bool *rowSumsFused = nullptr) {
   using LoopType = scf::SCFTilingOptions::LoopType;
   Operation *root = epilogue ? epilogue.getOperation() : conv.getOperation();
   SmallVector<Operation *> ops = getDepthwiseKernelOps(root);
@@ -840,12 +924,50 @@ tileAndVectorizeDepthwise(PatternRewriter &rewriter,
   SmallVector<int64_t> sizes = {1, kernel.getTaskRows(), 0,
                                 kernel.getTaskChannels()};
   sizes.resize(epilogue ? 4 : 6, 0);
+  linalg::GenericOp rowSums = getRowSums(root->getResult(0));
   FailureOr<SmallVector<Operation *>> tasks =
       tileKernel(rewriter, cast<TilingInterface>(root), sizes,
                  LoopType::ForallOp, fusable);
   if (failed(tasks))
     return failure();
-  return tileDepthwiseBlocks(rewriter, tasks->front(), *tasks, kernel);
+  // The row sums of a task's rows, in the task (its tiles span whole rows,
+  // so the sums need no other task's pixels).
+  Operation *taskRowSums = nullptr;
+  if (rowSums) {
+    auto task = tasks->front()->getParentOfType<scf::ForallOp>();
+    SmallVector<LoopLikeOpInterface> loops = {task};
+    // The fused loop takes the sums' initial value (their zero fill, which
+    // the lowering built at the pooling) as a new output: it is built
+    // before the loop, so that the loop stays where it was (the layer's
+    // place, which the profile's hooks delimit).
+    if (task && failed(hoistBefore(
+                    rewriter,
+                    cast<DestinationStyleOpInterface>(rowSums.getOperation())
+                        .getDpsInits()[0],
+                    task)))
+      task = nullptr;
+    Operation *before = task ? task->getPrevNode() : nullptr;
+    Block *block = task ? task->getBlock() : nullptr;
+    rewriter.setInsertionPoint(rowSums);
+    FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
+        task ? scf::tileAndFuseConsumer(rewriter, rowSums, loops)
+             : FailureOr<scf::SCFFuseConsumerOfSliceResult>(failure());
+    if (succeeded(fused) && !fused->tiledOps.empty()) {
+      // The new loop replaces the old one at the consumer; back to the old
+      // one's place.
+      if (before)
+        rewriter.moveOpAfter(loops.front(), before);
+      else
+        rewriter.moveOpBefore(loops.front(), &block->front());
+      if (rowSums->use_empty())
+        rewriter.eraseOp(rowSums);
+      taskRowSums = fused->tiledOps.front();
+      if (rowSumsFused)
+        *rowSumsFused = true;
+    }
+  }
+  return tileDepthwiseBlocks(rewriter, tasks->front(), *tasks, kernel,
+                             taskRowSums);
 }
 
 /// Tiles an NHWC pooling (max or sum) into parallel tasks of a row by the
@@ -879,6 +1001,21 @@ static LogicalResult tileAndVectorizePooling(PatternRewriter &rewriter,
       toVectorize.push_back(op);
   });
   return vectorizeEach(rewriter, toVectorize);
+}
+
+/// Tiles a global pooling's row sums (in_producer; loops (n, h, w, c), the
+/// width reduced) that its producer did not take in: parallel tasks of one
+/// row by the kernel's `channels`, each vectorized whole.
+static LogicalResult tileAndVectorizeRowSums(PatternRewriter &rewriter,
+                                             linalg::GenericOp rowSums,
+                                             KernelAttr kernel) {
+  FailureOr<Operation *> tasks =
+      tile(rewriter, cast<TilingInterface>(rowSums.getOperation()),
+           {1, 1, 0, kernel.getChannels()},
+           scf::SCFTilingOptions::LoopType::ForallOp);
+  if (failed(tasks))
+    return failure();
+  return vectorizeEach(rewriter, {*tasks});
 }
 
 /// Tiles a batched contraction generic, loops (batch, row, column, k) with
@@ -1133,7 +1270,7 @@ struct CnnTileConvolutionsPass final
     // Counted locally and published together, so zero counts show too.
     uint64_t convolutions = 0, untiledConvolutions = 0, depthwiseInConsumer = 0,
              contractions = 0, poolings = 0, layoutChanges = 0,
-             elementwiseOps = 0;
+             elementwiseOps = 0, poolRowsInProducer = 0;
     for (linalg::TransposeOp transpose : transposes)
       if (succeeded(
               tileAndVectorizeTranspose(rewriter, transpose, vectorWidth)))
@@ -1145,10 +1282,19 @@ struct CnnTileConvolutionsPass final
     for (linalg::LinalgOp root : roots)
       if (getKernel(root).getInConsumer())
         inConsumer.insert(root);
+    // Global poolings' row sums (in_producer): computed by the depthwise
+    // kernel that produces their input; ones it did not take, after the
+    // others.
+    llvm::SetVector<Operation *> inProducer;
+    for (linalg::LinalgOp root : roots)
+      if (isa<linalg::GenericOp>(root) && getKernel(root).getInProducer())
+        inProducer.insert(root);
+    llvm::SmallPtrSet<Operation *, 16> rowSumOps(inProducer.begin(),
+                                                 inProducer.end());
     for (linalg::LinalgOp root : roots) {
       KernelAttr kernel = getKernel(root);
       Operation *op = root.getOperation();
-      if (inConsumer.contains(op))
+      if (inConsumer.contains(op) || rowSumOps.contains(op))
         continue;
       if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op)) {
         if (succeeded(tileAndVectorizePooling(rewriter, root, kernel)))
@@ -1170,12 +1316,19 @@ struct CnnTileConvolutionsPass final
                         .getDefiningOp<linalg::DepthwiseConv2DNhwcHwcOp>();
       }
       if (depthwise) {
+        Operation *rowSums = getRowSums(op->getResult(0));
+        bool rowSumsFused = false;
         if (succeeded(tileAndVectorizeDepthwise(
                 rewriter, depthwise,
-                op == depthwise ? linalg::GenericOp() : generic, kernel)))
+                op == depthwise ? linalg::GenericOp() : generic, kernel,
+                &rowSumsFused)))
           ++convolutions;
         else
           ++untiledConvolutions;
+        if (rowSumsFused) {
+          inProducer.remove(rowSums);
+          ++poolRowsInProducer;
+        }
         continue;
       }
       if (conv) {
@@ -1219,12 +1372,24 @@ struct CnnTileConvolutionsPass final
       if (epilogue)
         depthwise = epilogue.getDpsInputs()[0]
                         .getDefiningOp<linalg::DepthwiseConv2DNhwcHwcOp>();
-      if (depthwise && succeeded(tileAndVectorizeDepthwise(
-                           rewriter, depthwise, epilogue, getKernel(op))))
+      Operation *rowSums = getRowSums(op->getResult(0));
+      bool rowSumsFused = false;
+      if (depthwise &&
+          succeeded(tileAndVectorizeDepthwise(rewriter, depthwise, epilogue,
+                                              getKernel(op), &rowSumsFused)))
         ++convolutions;
       else
         ++untiledConvolutions;
+      if (rowSumsFused) {
+        inProducer.remove(rowSums);
+        ++poolRowsInProducer;
+      }
     }
+    // Row sums that no producer took: a kernel of their own, tasks of one
+    // row by a block of channels.
+    for (Operation *op : inProducer)
+      (void)tileAndVectorizeRowSums(rewriter, cast<linalg::GenericOp>(op),
+                                    getKernel(op));
     // Copies (a Winograd convolution's valid part of its tile-aligned
     // output) are elementwise ops too; left alone, linalg-to-parallel-loops
     // would make them scalar loops over delinearized indices, which cost
@@ -1268,6 +1433,7 @@ struct CnnTileConvolutionsPass final
       (void)tileAndVectorizeFill(rewriter, fill);
     numConvolutions += convolutions;
     numDepthwiseInConsumer += depthwiseInConsumer;
+    numPoolRowsInProducer += poolRowsInProducer;
     numUntiledConvolutions += untiledConvolutions;
     numContractions += contractions;
     numPoolings += poolings;
@@ -1297,6 +1463,10 @@ struct CnnTileConvolutionsPass final
       this, "depthwise-in-consumer",
       "Depthwise kernels computed in their 1x1 consumer's tasks (counted "
       "with it among tiled-convolutions)"};
+  cnn::PassStatistic numPoolRowsInProducer{
+      this, "pool-rows-in-producer",
+      "Global poolings' row sums added up in their depthwise producer's "
+      "register blocks"};
   cnn::PassStatistic numContractions{
       this, "tiled-contractions",
       "Linear layers and Winograd GEMMs given the register kernel"};

@@ -82,7 +82,7 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t reduction, int64_t taskRows,
                                  int64_t taskChannels, BoolAttr packFilter,
                                  int64_t paddedChannels, int64_t groups,
-                                 bool inConsumer) {
+                                 bool inConsumer, bool inProducer) {
   if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16)
     return emitError() << "kernel vector_width must be 4, 8 or 16, not "
                        << vectorWidth;
@@ -112,6 +112,11 @@ LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "kernel in_consumer needs the direct algorithm, "
                           "one group, no padded_channels and no pack_filter "
                           "(a depthwise kernel's)";
+  if (inProducer && (inConsumer || algorithm != KernelAlgorithm::Direct ||
+                     groups != 1 || paddedChannels || packFilter.getValue()))
+    return emitError() << "kernel in_producer needs the direct algorithm, "
+                          "one group, no padded_channels, no pack_filter and "
+                          "no in_consumer (a global pooling's)";
   return success();
 }
 
@@ -177,6 +182,9 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
     if (kernel.getInConsumer() && !conv.isDepthwise())
       return op->emitOpError("kernel in_consumer applies to depthwise "
                              "convolutions only");
+    if (kernel.getInProducer())
+      return op->emitOpError("kernel in_producer applies to global average "
+                             "poolings only");
     int64_t outputChannels = conv.getType().getDimSize(1);
     if (int64_t padded = kernel.getPaddedChannels()) {
       if (padded <= outputChannels || conv.getGroups() != 1)
@@ -200,6 +208,11 @@ LogicalResult CnnDialect::verifyOperationAttribute(Operation *op,
     if (kernel.getInConsumer())
       return op->emitOpError("kernel in_consumer applies to depthwise "
                              "convolutions only");
+    // Whether the producer can compute the sums is the cost model's and the
+    // lowering's concern (one that cannot leaves it a kernel of its own).
+    if (kernel.getInProducer() && !isa<GlobalAvgPoolOp>(op))
+      return op->emitOpError("kernel in_producer applies to global average "
+                             "poolings only");
     return success();
   }
   return op->emitOpError("takes no 'cnn.kernel': kernels are chosen for "

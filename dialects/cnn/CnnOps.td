@@ -123,6 +123,13 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
       channels, with this kernel's register blocks, into a scratch buffer on
       its thread's stack; the depthwise output never goes through memory.
       This kernel's own task fields are then unused.
+    - `in_producer` (global average poolings only; false, the default, when
+      not set): the pooling's sums are computed inside the tasks of the
+      depthwise convolution that produces its input (a squeeze-excitation's
+      squeeze): each register block of that kernel adds its output pixels
+      into its row's sum while they are still in registers, and the
+      pooling only adds the rows' sums. The feature map is not read again.
+      This kernel's own blocks are then unused.
 
     ```mlir
     %y = cnn.conv2d %x, %w padding [1, 1, 1, 1] relu {cnn.kernel = #cnn.kernel<
@@ -143,7 +150,8 @@ def Cnn_KernelAttr : AttrDef<Cnn_Dialect, "Kernel"> {
     "BoolAttr":$pack_filter,
     DefaultValuedParameter<"int64_t", "0">:$padded_channels,
     DefaultValuedParameter<"int64_t", "1">:$groups,
-    Cnn_FlagParameter:$in_consumer
+    Cnn_FlagParameter:$in_consumer,
+    Cnn_FlagParameter:$in_producer
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -521,3 +521,46 @@ func.func @per_image_filter(%x: tensor<2x10x10x16xf32>, %w: tensor<2x3x3x16x32xf
   } -> tensor<2x8x8x32xf32>
   return %0 : tensor<2x8x8x32xf32>
 }
+
+// -----
+
+// A global pooling's row sums (in_producer) over a depthwise kernel's output:
+// fused into the depthwise tasks (a second output of the task loop) and into
+// its register blocks (4 pixels x 32 channels), where each block adds its
+// 4 pixels (post-ReLU) into the row's sums, carried from block to block in
+// registers and written once per task.
+// CHECK-LABEL: func @depthwise_pool_rows
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) in (2, 8) shared_outs(%{{.+}} = %{{.+}}, %[[SUMS:.+]] = %{{.+}}) -> (tensor<2x8x8x32xf32>, tensor<2x8x1x32xf32>)
+// CHECK: %[[SUMS0:.+]] = vector.transfer_read %[[SUMS]]{{.*}} vector<32xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4 iter_args(%{{.+}} = %{{.+}}, %[[ACC:.+]] = %[[SUMS0]]) -> (tensor<1x1x8x32xf32>, vector<32xf32>)
+// CHECK-COUNT-3: vector.fma {{.*}} : vector<4x32xf32>
+// CHECK: %[[RELU:.+]] = arith.maximumf {{.*}} : vector<4x32xf32>
+// CHECK: %[[P0:.+]] = vector.extract %[[RELU]][0] : vector<32xf32> from vector<4x32xf32>
+// CHECK: %[[S0:.+]] = arith.addf %[[P0]], %[[ACC]] : vector<32xf32>
+// CHECK-COUNT-3: arith.addf {{.*}} : vector<32xf32>
+// CHECK: scf.yield
+// CHECK: vector.transfer_write %{{.+}}#1, {{.*}} : vector<32xf32>, tensor<1x1x1x32xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-COUNT-2: tensor.parallel_insert_slice
+// CHECK-NOT: linalg.generic
+func.func @depthwise_pool_rows(%x: tensor<2x10x10x32xf32>) -> (tensor<2x8x8x32xf32>, tensor<2x8x1x32xf32>) {
+  %w = arith.constant dense<0.01> : tensor<3x3x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x8x8x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x8x8x32xf32>) -> tensor<2x8x8x32xf32>
+  %0 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<2x10x10x32xf32>, tensor<3x3x32xf32>) outs(%init : tensor<2x8x8x32xf32>) -> tensor<2x8x8x32xf32>
+  %e2 = tensor.empty() : tensor<2x8x8x32xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<2x8x8x32xf32>) outs(%e2 : tensor<2x8x8x32xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 32, reduction = 1, task_rows = 1, task_channels = 32, pack_filter = false>} {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x8x8x32xf32>
+  %e3 = tensor.empty() : tensor<2x8x1x32xf32>
+  %rows0 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<2x8x1x32xf32>) -> tensor<2x8x1x32xf32>
+  %rows = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, 0, c)>], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%1 : tensor<2x8x8x32xf32>) outs(%rows0 : tensor<2x8x1x32xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 32, reduction = 1, task_rows = 1, task_channels = 32, pack_filter = false, in_producer = true>} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8x1x32xf32>
+  return %1, %rows : tensor<2x8x8x32xf32>, tensor<2x8x1x32xf32>
+}

@@ -206,6 +206,29 @@ func.func @global_avg_pool(%x: tensor<1x8x5x7xf32>) -> tensor<1x8x1x1xf32> {
 
 // -----
 
+// Summed in the producer (in_producer): the sums of each row, [1, 5, 1, 8]
+// (loops n, h, w, c with the width reduced, carrying the decision for the
+// producer's kernel to find), then a sum pooling of those rows (a 5x1
+// window), the division by the 35 pixels and the layout change as before.
+// CHECK-DAG: #[[SAME:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, d3)>
+// CHECK-LABEL: func @global_avg_pool_in_producer
+// CHECK: %[[NHWC:.+]] = linalg.transpose ins(%arg0 : tensor<1x8x5x7xf32>) {{.*}} permutation = [0, 2, 3, 1]
+// CHECK: %[[ZERO:.+]] = linalg.fill {{.*}} -> tensor<1x5x1x8xf32>
+// CHECK: %[[ROWS:.+]] = linalg.generic {indexing_maps = [#[[SAME]], #[[ROW]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[NHWC]] : tensor<1x5x7x8xf32>) outs(%[[ZERO]] : tensor<1x5x1x8xf32>) attrs = {cnn.kernel = #cnn.kernel<{{.*}}in_producer = true>}
+// CHECK: arith.addf
+// CHECK: %[[WINDOW:.+]] = tensor.empty() : tensor<5x1xf32>
+// CHECK: %[[SUM:.+]] = linalg.pooling_nhwc_sum {cnn.kernel = #cnn.kernel<{{.*}}in_producer = true>, {{.*}}} ins(%[[ROWS]], %[[WINDOW]] : tensor<1x5x1x8xf32>, tensor<5x1xf32>) outs(%{{.+}} : tensor<1x1x1x8xf32>)
+// CHECK: arith.constant 3.500000e+01 : f32
+// CHECK: arith.divf
+// CHECK: linalg.transpose
+func.func @global_avg_pool_in_producer(%x: tensor<1x8x5x7xf32>) -> tensor<1x8x1x1xf32> {
+  %0 = cnn.global_avg_pool %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 8, reduction = 1, task_rows = 1, task_channels = 8, pack_filter = false, in_producer = true>} : tensor<1x8x5x7xf32> -> tensor<1x8x1x1xf32>
+  return %0 : tensor<1x8x1x1xf32>
+}
+
+// -----
+
 // An input scale (a squeeze-excitation gate): each image's HWCF filter is
 // the constant times its gates, [N, KH*KW, C, F] elementwise (F innermost,
 // vectorized), and the convolution reads filter [n, kh, kw, c, f]; the

@@ -872,3 +872,27 @@ func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x1x3x3xf32>) {
   %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 16 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, in_consumer = 1>} : (tensor<1x16x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>, %w: tensor<16x1x3x3xf32>) {
+  // expected-error @+1 {{kernel in_producer applies to global average poolings only}}
+  %0 = cnn.conv2d %x, %w padding [1, 1, 1, 1] groups 16 {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 8, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, in_producer = true>} : (tensor<1x16x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{kernel in_producer applies to global average poolings only}}
+  %0 = cnn.max_pool2d %x kernel [2, 2] strides [2, 2] {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 4, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, in_producer = true>} : tensor<1x16x8x8xf32> -> tensor<1x16x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<1x16x8x8xf32>) {
+  // expected-error @+1 {{kernel in_producer needs the direct algorithm, one group, no padded_channels, no pack_filter and no in_consumer}}
+  %0 = cnn.global_avg_pool %x {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, in_consumer = true, in_producer = true>} : tensor<1x16x8x8xf32> -> tensor<1x16x1x1xf32>
+  return
+}

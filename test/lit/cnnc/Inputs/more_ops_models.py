@@ -16,6 +16,11 @@ its output from PyTorch in float64, for more-ops.test:
   se_gates       squeeze-excitation gates (sigmoid, hard-sigmoid) applied by
                  the next convolution: 1x1 with batch norm and a residual,
                  3x3 padded, strided; ragged channel counts, batch 3
+  squeeze_rows   global poolings of depthwise outputs summed in the
+                 depthwise layers' blocks (in_producer): squeeze-excitation
+                 (sigmoid, hard-sigmoid) after a SiLU, an activation-free
+                 5x5 stride-2 and a dilated hard-swish layer, whose pooling
+                 feeds a linear classifier; a prime width; batch 3
   separable      depthwise layers computed by the 1x1 convolution that
                  follows (in_consumer): ragged channels, a 5x5 stride-2 and
                  a dilated window, hard-swish, a residual; and two that stay
@@ -166,6 +171,34 @@ class Separable(nn.Module):
         return self.conv5(self.dw5(x))
 
 
+class SqueezeRows(nn.Module):
+    """Global poolings of depthwise layers' outputs, summed in those layers'
+    register blocks (in_producer): squeeze-excitation's squeeze and a
+    classifier's pooling."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 24, 3, padding=1), nn.BatchNorm2d(24), nn.SiLU())
+        self.dw1 = dw_bn(24, nn.SiLU(), padding=1)
+        self.se1 = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(24, 6, 1), nn.SiLU(),
+                                 nn.Conv2d(6, 24, 1), nn.Sigmoid())
+        self.pw1 = pw_bn(24, 40)
+        self.dw2 = dw_bn(40, nn.Identity(), k=5, stride=2, padding=2)
+        self.se2 = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(40, 16, 1), nn.ReLU(),
+                                 nn.Conv2d(16, 40, 1), nn.Hardsigmoid())
+        self.pw2 = pw_bn(40, 48)
+        self.dw3 = dw_bn(48, nn.Hardswish(), padding=2, dilation=2)
+        self.head = nn.Linear(48, 10)
+
+    def forward(self, x):
+        y = self.dw1(self.stem(x))
+        x = self.pw1(y * self.se1(y))
+        y = self.dw2(x)
+        x = self.pw2(y * self.se2(y))
+        y = self.dw3(x)
+        return self.head(torch.flatten(F.adaptive_avg_pool2d(y, 1), 1))
+
+
 CASES = {
     "activations": (Activations(), (2, 3, 9, 7)),
     "deconv_unet": (Deconv(16, 8, kernel_size=2, stride=2), (1, 3, 7, 9)),
@@ -187,6 +220,7 @@ CASES = {
     "squeeze_head": (SqueezeHead(), (2, 3, 6, 6)),
     "se_gates": (SEGates(), (3, 3, 9, 11)),
     "separable": (Separable(), (3, 3, 13, 23)),
+    "squeeze_rows": (SqueezeRows(), (3, 3, 13, 23)),
 }
 
 for name, (model, shape) in CASES.items():
