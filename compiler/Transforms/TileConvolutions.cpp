@@ -804,34 +804,38 @@ static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
          parent && !isa<scf::ForallOp>(parent); parent = parent->getParentOp())
       if (auto loop = dyn_cast<scf::ForOp>(parent))
         loops.insert(loops.begin(), loop);
-    if (loops.empty())
-      return failure();
-    // Consumer fusion needs the consumer's other operands (the slice of
-    // the task's sums, which task fusion placed after the loops) defined
-    // before the loops.
-    Operation *outer = loops.front();
-    for (Value operand : rowSums->getOperands())
-      if (Operation *def = operand.getDefiningOp();
-          def && def != outer && def->getBlock() == outer->getBlock() &&
-          outer->isBeforeInBlock(def)) {
-        if (!isa<tensor::ExtractSliceOp>(def) ||
-            llvm::any_of(def->getOperands(), [&](Value value) {
-              Operation *inner = value.getDefiningOp();
-              return inner && inner->getBlock() == outer->getBlock() &&
-                     !inner->isBeforeInBlock(outer);
-            }))
-          return failure();
-        rewriter.moveOpBefore(def, outer);
-      }
-    rewriter.setInsertionPoint(rowSums);
-    FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
-        scf::tileAndFuseConsumer(rewriter, rowSums, loops);
-    if (failed(fused) || fused->tiledOps.empty())
-      return failure();
-    if (rowSums->use_empty())
-      rewriter.eraseOp(rowSums);
-    elementwise.push_back(fused->tiledOps.front());
-    rowSumsLoop = loops.front();
+    if (loops.empty()) {
+      // One register block per task: the task's sums are the block's.
+      elementwise.push_back(rowSums);
+      rowSumsLoop = rowSums->getParentOp();
+    } else {
+      // Consumer fusion needs the consumer's other operands (the slice of
+      // the task's sums, which task fusion placed after the loops) defined
+      // before the loops.
+      Operation *outer = loops.front();
+      for (Value operand : rowSums->getOperands())
+        if (Operation *def = operand.getDefiningOp();
+            def && def != outer && def->getBlock() == outer->getBlock() &&
+            outer->isBeforeInBlock(def)) {
+          if (!isa<tensor::ExtractSliceOp>(def) ||
+              llvm::any_of(def->getOperands(), [&](Value value) {
+                Operation *inner = value.getDefiningOp();
+                return inner && inner->getBlock() == outer->getBlock() &&
+                       !inner->isBeforeInBlock(outer);
+              }))
+            return failure();
+          rewriter.moveOpBefore(def, outer);
+        }
+      rewriter.setInsertionPoint(rowSums);
+      FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
+          scf::tileAndFuseConsumer(rewriter, rowSums, loops);
+      if (failed(fused) || fused->tiledOps.empty())
+        return failure();
+      if (rowSums->use_empty())
+        rewriter.eraseOp(rowSums);
+      elementwise.push_back(fused->tiledOps.front());
+      rowSumsLoop = loops.front();
+    }
   }
   FailureOr<Operation *> step =
       tile(rewriter, cast<TilingInterface>(blockConv.getOperation()),
@@ -936,29 +940,25 @@ tileAndVectorizeDepthwise(PatternRewriter &rewriter,
   if (rowSums) {
     auto task = tasks->front()->getParentOfType<scf::ForallOp>();
     SmallVector<LoopLikeOpInterface> loops = {task};
-    // The fused loop takes the sums' initial value (their zero fill, which
-    // the lowering built at the pooling) as a new output: it is built
-    // before the loop, so that the loop stays where it was (the layer's
-    // place, which the profile's hooks delimit).
+    // The fused loop replaces the loop at the consumer's place, with the
+    // sums' initial value (their zero fill, which the lowering built at the
+    // pooling) as a new output. So the consumer goes right after the loop
+    // (before the loop's other users: a layout change, a later layer) and
+    // its initial value before it: the loop stays at the layer's place,
+    // which the profile's hooks delimit.
     if (task && failed(hoistBefore(
                     rewriter,
                     cast<DestinationStyleOpInterface>(rowSums.getOperation())
                         .getDpsInits()[0],
                     task)))
       task = nullptr;
-    Operation *before = task ? task->getPrevNode() : nullptr;
-    Block *block = task ? task->getBlock() : nullptr;
+    if (task)
+      rewriter.moveOpAfter(rowSums, task);
     rewriter.setInsertionPoint(rowSums);
     FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
         task ? scf::tileAndFuseConsumer(rewriter, rowSums, loops)
              : FailureOr<scf::SCFFuseConsumerOfSliceResult>(failure());
     if (succeeded(fused) && !fused->tiledOps.empty()) {
-      // The new loop replaces the old one at the consumer; back to the old
-      // one's place.
-      if (before)
-        rewriter.moveOpAfter(loops.front(), before);
-      else
-        rewriter.moveOpBefore(loops.front(), &block->front());
       if (rowSums->use_empty())
         rewriter.eraseOp(rowSums);
       taskRowSums = fused->tiledOps.front();
@@ -1015,7 +1015,14 @@ static LogicalResult tileAndVectorizeRowSums(PatternRewriter &rewriter,
            scf::SCFTilingOptions::LoopType::ForallOp);
   if (failed(tasks))
     return failure();
-  return vectorizeEach(rewriter, {*tasks});
+  Operation *task = (*tasks)->getParentOp();
+  if (failed(vectorizeEach(rewriter, {*tasks})))
+    return failure();
+  // The width's pixels added one vector at a time.
+  RewritePatternSet patterns(rewriter.getContext());
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerParallel);
+  return applyPatternsGreedily(task, std::move(patterns));
 }
 
 /// Tiles a batched contraction generic, loops (batch, row, column, k) with
@@ -1271,10 +1278,6 @@ struct CnnTileConvolutionsPass final
     uint64_t convolutions = 0, untiledConvolutions = 0, depthwiseInConsumer = 0,
              contractions = 0, poolings = 0, layoutChanges = 0,
              elementwiseOps = 0, poolRowsInProducer = 0;
-    for (linalg::TransposeOp transpose : transposes)
-      if (succeeded(
-              tileAndVectorizeTranspose(rewriter, transpose, vectorWidth)))
-        ++layoutChanges;
     // Depthwise kernels computed in their consumer's tasks (in_consumer):
     // tiled with that consumer; one that no consumer took, on its own
     // after the others.
@@ -1385,6 +1388,14 @@ struct CnnTileConvolutionsPass final
         ++poolRowsInProducer;
       }
     }
+    // Layout changes (the model's input and output, an NCHW flatten), once
+    // the kernels that read or write them are tiled: a kernel's output
+    // read inside another loop would keep consumer fusion (in_producer)
+    // from fusing into that kernel's loop.
+    for (linalg::TransposeOp transpose : transposes)
+      if (succeeded(
+              tileAndVectorizeTranspose(rewriter, transpose, vectorWidth)))
+        ++layoutChanges;
     // Row sums that no producer took: a kernel of their own, tasks of one
     // row by a block of channels.
     for (Operation *op : inProducer)

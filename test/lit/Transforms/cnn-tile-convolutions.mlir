@@ -528,7 +528,8 @@ func.func @per_image_filter(%x: tensor<2x10x10x16xf32>, %w: tensor<2x3x3x16x32xf
 // fused into the depthwise tasks (a second output of the task loop) and into
 // its register blocks (4 pixels x 32 channels), where each block adds its
 // 4 pixels (post-ReLU) into the row's sums, carried from block to block in
-// registers and written once per task.
+// registers and written once per task. The map's other user (a layout
+// change, tiled after the kernels) does not keep the sums out.
 // CHECK-LABEL: func @depthwise_pool_rows
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) in (2, 8) shared_outs(%{{.+}} = %{{.+}}, %[[SUMS:.+]] = %{{.+}}) -> (tensor<2x8x8x32xf32>, tensor<2x8x1x32xf32>)
 // CHECK: %[[SUMS0:.+]] = vector.transfer_read %[[SUMS]]{{.*}} vector<32xf32>
@@ -543,7 +544,7 @@ func.func @per_image_filter(%x: tensor<2x10x10x16xf32>, %w: tensor<2x3x3x16x32xf
 // CHECK: scf.forall.in_parallel
 // CHECK-COUNT-2: tensor.parallel_insert_slice
 // CHECK-NOT: linalg.generic
-func.func @depthwise_pool_rows(%x: tensor<2x10x10x32xf32>) -> (tensor<2x8x8x32xf32>, tensor<2x8x1x32xf32>) {
+func.func @depthwise_pool_rows(%x: tensor<2x10x10x32xf32>) -> (tensor<2x32x8x8xf32>, tensor<2x8x1x32xf32>) {
   %w = arith.constant dense<0.01> : tensor<3x3x32xf32>
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<2x8x8x32xf32>
@@ -562,5 +563,30 @@ func.func @depthwise_pool_rows(%x: tensor<2x10x10x32xf32>) -> (tensor<2x8x8x32xf
     %s = arith.addf %in, %out : f32
     linalg.yield %s : f32
   } -> tensor<2x8x1x32xf32>
-  return %1, %rows : tensor<2x8x8x32xf32>, tensor<2x8x1x32xf32>
+  %e4 = tensor.empty() : tensor<2x32x8x8xf32>
+  %nchw = linalg.transpose ins(%1 : tensor<2x8x8x32xf32>) outs(%e4 : tensor<2x32x8x8xf32>) permutation = [0, 3, 1, 2]
+  return %nchw, %rows : tensor<2x32x8x8xf32>, tensor<2x8x1x32xf32>
+}
+
+// -----
+
+// Row sums (in_producer) that no depthwise kernel took (here: of the
+// function's argument): tasks of one row by the kernel's 16 channels, each
+// adding the row's 6 pixels one vector at a time.
+// CHECK-LABEL: func @pool_rows_alone
+// CHECK: scf.forall (%{{.+}}, %{{.+}}, %{{.+}}) = (0, 0, 0) to (2, 5, 32) step (1, 1, 16)
+// CHECK-COUNT-6: arith.addf {{.*}} : vector<16xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: vector.multi_reduction
+// CHECK-NOT: linalg.generic
+func.func @pool_rows_alone(%x: tensor<2x5x6x32xf32>) -> tensor<2x5x1x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x5x1x32xf32>
+  %rows0 = linalg.fill ins(%zero : f32) outs(%e : tensor<2x5x1x32xf32>) -> tensor<2x5x1x32xf32>
+  %rows = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, 0, c)>], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%x : tensor<2x5x6x32xf32>) outs(%rows0 : tensor<2x5x1x32xf32>) attrs = {cnn.kernel = #cnn.kernel<algorithm = direct, vector_width = 16, pixels = 1, tail = 0, channels = 16, reduction = 1, task_rows = 1, task_channels = 16, pack_filter = false, in_producer = true>} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<2x5x1x32xf32>
+  return %rows : tensor<2x5x1x32xf32>
 }
