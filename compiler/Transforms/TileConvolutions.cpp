@@ -749,6 +749,24 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
   return vectorizeEach(rewriter, elementwise);
 }
 
+/// Moves the side-effect-free ops that compute `value` (and that `point`'s
+/// block holds after `point`) before `point`, if they depend on nothing
+/// else after it.
+static LogicalResult hoistBefore(RewriterBase &rewriter, Value value,
+                                 Operation *point) {
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != point->getBlock() ||
+      def->isBeforeInBlock(point))
+    return success();
+  if (def == point || !isMemoryEffectFree(def))
+    return failure();
+  for (Value operand : def->getOperands())
+    if (failed(hoistBefore(rewriter, operand, point)))
+      return failure();
+  rewriter.moveOpBefore(def, point);
+  return success();
+}
+
 /// Tiles one task of a depthwise convolution kernel (`taskRoot`, the ReLU
 /// or the convolution, with the convolution and its accumulator's
 /// initialization among `taskOps`) into register blocks of `pixels` x
@@ -809,23 +827,13 @@ static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
       elementwise.push_back(rowSums);
       rowSumsLoop = rowSums->getParentOp();
     } else {
-      // Consumer fusion needs the consumer's other operands (the slice of
-      // the task's sums, which task fusion placed after the loops) defined
-      // before the loops.
+      // Consumer fusion needs the consumer's other operands (its slice of
+      // the task's sums, zeroed: zeroSumsInTask) defined before the loops.
       Operation *outer = loops.front();
       for (Value operand : rowSums->getOperands())
-        if (Operation *def = operand.getDefiningOp();
-            def && def != outer && def->getBlock() == outer->getBlock() &&
-            outer->isBeforeInBlock(def)) {
-          if (!isa<tensor::ExtractSliceOp>(def) ||
-              llvm::any_of(def->getOperands(), [&](Value value) {
-                Operation *inner = value.getDefiningOp();
-                return inner && inner->getBlock() == outer->getBlock() &&
-                       !inner->isBeforeInBlock(outer);
-              }))
-            return failure();
-          rewriter.moveOpBefore(def, outer);
-        }
+        if (operand.getDefiningOp() != outer &&
+            failed(hoistBefore(rewriter, operand, outer)))
+          return failure();
       rewriter.setInsertionPoint(rowSums);
       FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
           scf::tileAndFuseConsumer(rewriter, rowSums, loops);
@@ -880,22 +888,29 @@ static SmallVector<Operation *> getDepthwiseKernelOps(Operation *root) {
   return ops;
 }
 
-/// Moves the side-effect-free ops that compute `value` (and that `point`'s
-/// block holds after `point`) before `point`, if they depend on nothing
-/// else after it.
-static LogicalResult hoistBefore(RewriterBase &rewriter, Value value,
-                                 Operation *point) {
-  Operation *def = value.getDefiningOp();
-  if (!def || def->getBlock() != point->getBlock() ||
-      def->isBeforeInBlock(point))
-    return success();
-  if (def == point || !isMemoryEffectFree(def))
-    return failure();
-  for (Value operand : def->getOperands())
-    if (failed(hoistBefore(rewriter, operand, point)))
-      return failure();
-  rewriter.moveOpBefore(def, point);
-  return success();
+/// Zeroes a task's row sums (`taskSums`, fused into `task`) in the task, as
+/// vectors that the first block's sums then start from, rather than in a
+/// parallel loop of their own over the whole [N, H, 1, C] before the task
+/// loop: each sum belongs to one task, which writes it.
+static void zeroSumsInTask(RewriterBase &rewriter, scf::ForallOp task,
+                           linalg::GenericOp taskSums) {
+  OpOperand &init = taskSums.getDpsInitsMutable()[0];
+  auto slice = init.get().getDefiningOp<tensor::ExtractSliceOp>();
+  auto shared = slice ? dyn_cast<BlockArgument>(slice.getSource()) : nullptr;
+  if (!shared || shared.getOwner()->getParentOp() != task)
+    return;
+  OpOperand *outer = task.getTiedOpOperand(shared);
+  auto fill = outer ? outer->get().getDefiningOp<linalg::FillOp>() : nullptr;
+  if (!fill)
+    return;
+  rewriter.setInsertionPoint(taskSums);
+  auto zero = linalg::FillOp::create(rewriter, fill.getLoc(),
+                                     fill.getInputs()[0], init.get());
+  rewriter.modifyOpInPlace(taskSums, [&] { init.set(zero.getResult(0)); });
+  rewriter.modifyOpInPlace(task, [&] { outer->set(fill.getOutputs()[0]); });
+  if (fill->use_empty())
+    rewriter.eraseOp(fill);
+  (void)vectorizeEach(rewriter, {zero.getOperation()});
 }
 
 /// The row sums [N, H, 1, C] of a global pooling summed in its producer
@@ -964,6 +979,9 @@ tileAndVectorizeDepthwise(PatternRewriter &rewriter,
       taskRowSums = fused->tiledOps.front();
       if (rowSumsFused)
         *rowSumsFused = true;
+      zeroSumsInTask(rewriter,
+                     cast<scf::ForallOp>(loops.front().getOperation()),
+                     cast<linalg::GenericOp>(taskRowSums));
     }
   }
   return tileDepthwiseBlocks(rewriter, tasks->front(), *tasks, kernel,

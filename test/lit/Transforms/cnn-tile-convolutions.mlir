@@ -528,12 +528,15 @@ func.func @per_image_filter(%x: tensor<2x10x10x16xf32>, %w: tensor<2x3x3x16x32xf
 // fused into the depthwise tasks (a second output of the task loop) and into
 // its register blocks (4 pixels x 32 channels), where each block adds its
 // 4 pixels (post-ReLU) into the row's sums, carried from block to block in
-// registers and written once per task. The map's other user (a layout
+// registers from zero and written once per task (no fill of the sums before
+// the task loop). The map's other user (a layout
 // change, tiled after the kernels) does not keep the sums out.
 // CHECK-LABEL: func @depthwise_pool_rows
-// CHECK: scf.forall (%{{.+}}, %{{.+}}) in (2, 8) shared_outs(%{{.+}} = %{{.+}}, %[[SUMS:.+]] = %{{.+}}) -> (tensor<2x8x8x32xf32>, tensor<2x8x1x32xf32>)
-// CHECK: %[[SUMS0:.+]] = vector.transfer_read %[[SUMS]]{{.*}} vector<32xf32>
-// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4 iter_args(%{{.+}} = %{{.+}}, %[[ACC:.+]] = %[[SUMS0]]) -> (tensor<1x1x8x32xf32>, vector<32xf32>)
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : vector<32xf32>
+// CHECK-DAG: %[[EMPTY:.+]] = tensor.empty() : tensor<2x8x1x32xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: scf.forall (%{{.+}}, %{{.+}}) in (2, 8) shared_outs(%{{.+}} = %{{.+}}, %{{.+}} = %[[EMPTY]]) -> (tensor<2x8x8x32xf32>, tensor<2x8x1x32xf32>)
+// CHECK: scf.for %{{.+}} = %c0 to %c8 step %c4 iter_args(%{{.+}} = %{{.+}}, %[[ACC:.+]] = %[[ZERO]]) -> (tensor<1x1x8x32xf32>, vector<32xf32>)
 // CHECK-COUNT-3: vector.fma {{.*}} : vector<4x32xf32>
 // CHECK: %[[RELU:.+]] = arith.maximumf {{.*}} : vector<4x32xf32>
 // CHECK: %[[P0:.+]] = vector.extract %[[RELU]][0] : vector<32xf32> from vector<4x32xf32>
