@@ -1313,10 +1313,11 @@ struct CnnTileConvolutionsPass final
     llvm::SmallPtrSet<Operation *, 16> rowSumOps(inProducer.begin(),
                                                  inProducer.end());
     for (linalg::LinalgOp root : roots) {
-      KernelAttr kernel = getKernel(root);
+      // (Row sums may have been fused and erased already: not touched.)
       Operation *op = root.getOperation();
       if (inConsumer.contains(op) || rowSumOps.contains(op))
         continue;
+      KernelAttr kernel = getKernel(root);
       if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(op)) {
         if (succeeded(tileAndVectorizePooling(rewriter, root, kernel)))
           ++poolings;
