@@ -1030,7 +1030,9 @@ struct CnnSelectKernelsPass final
     // of squeeze-excitation: EfficientNet, MobileNetV3) has its sums
     // computed in that layer's register blocks, while the pixels are in
     // registers: the pooling read the whole map again after it was written
-    // (EfficientNet-B0: 16 poolings, 0.12 ms of 7.1 on one thread, Zen 5).
+    // (EfficientNet-B0: 16 poolings, 0.127 -> 0.022 ms on one thread, Zen 5;
+    // whole models 0-1% faster in interleaved runs, bench/ab.sh, and slower
+    // nowhere beyond the noise: docs/PERFORMANCE.md session 18).
     for (PoolDecision &layer : globalPools) {
       std::string reason = checkInProducer(layer.pool);
       if (layer.configured) {
