@@ -49,7 +49,8 @@ int main(int argc, char **argv) {
   }
   float *x = malloc(in * sizeof(float));
   float *ya = malloc(out * sizeof(float)), *yb = malloc(out * sizeof(float));
-  double *ta = malloc(pairs * sizeof(double)), *tb = malloc(pairs * sizeof(double));
+  double *ta = malloc(pairs * sizeof(double)),
+         *tb = malloc(pairs * sizeof(double));
   double *ratio = malloc(pairs * sizeof(double));
   if (!x || !ya || !yb || !ta || !tb || !ratio) {
     fprintf(stderr, "ab: error: out of memory\n");
@@ -62,7 +63,8 @@ int main(int argc, char **argv) {
   }
   for (int i = 0; i < 5; ++i) // warm-up: workspaces, pages, caches
     if (a_run(x, ya) || b_run(x, yb)) {
-      fprintf(stderr, "ab: error: %s%s\n", a_error_message(), b_error_message());
+      fprintf(stderr, "ab: error: %s%s\n", a_error_message(),
+              b_error_message());
       return 1;
     }
   for (int i = 0; i < pairs; ++i) {

@@ -1655,6 +1655,12 @@ struct AvgPool2DLowering final : LayoutAwareLowering<AvgPool2DOp> {
   }
 };
 
+/// The body of a sum's generic: the input added to the accumulator.
+static void buildSum(OpBuilder &b, Location loc, ValueRange args) {
+  linalg::YieldOp::create(
+      b, loc, arith::AddFOp::create(b, loc, args[0], args[1]).getResult());
+}
+
 struct GlobalAvgPoolLowering final : LayoutAwareLowering<GlobalAvgPoolOp> {
   using LayoutAwareLowering::LayoutAwareLowering;
 
@@ -1701,11 +1707,7 @@ struct GlobalAvgPoolLowering final : LayoutAwareLowering<GlobalAvgPoolOp> {
             SmallVector<utils::IteratorType>{
                 utils::IteratorType::parallel, utils::IteratorType::parallel,
                 utils::IteratorType::reduction, utils::IteratorType::parallel},
-            [](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(
-                  b, l,
-                  arith::AddFOp::create(b, l, args[0], args[1]).getResult());
-            });
+            buildSum);
         rows->setAttr(KernelAttr::kAttrName, kernel);
         input = rows.getResult(0);
         window = {in[2], 1};
@@ -1741,11 +1743,7 @@ struct GlobalAvgPoolLowering final : LayoutAwareLowering<GlobalAvgPoolOp> {
             SmallVector<utils::IteratorType>{
                 utils::IteratorType::parallel, utils::IteratorType::parallel,
                 utils::IteratorType::reduction, utils::IteratorType::reduction},
-            [](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(
-                  b, l,
-                  arith::AddFOp::create(b, l, args[0], args[1]).getResult());
-            })
+            buildSum)
             .getResult(0);
     rewriter.replaceOp(op, createElementwise(rewriter, loc, sum, divide));
     return success();

@@ -914,23 +914,17 @@ struct CnnSelectKernelsPass final
     llvm::StringSet<> seen;
     uint64_t direct = 0, paired = 0, f2 = 0, f4 = 0, overridden = 0,
              inConsumer = 0, inProducer = 0;
-    // Depthwise layers, decided again once their consumers are: whether a
-    // configured in_consumer was set.
-    struct DepthwiseDecision {
-      Conv2DOp conv;
+    // Layers whose decision depends on a neighbour's (depthwise layers on
+    // their consumer's, global poolings on their producer's): decided again
+    // once every layer is; `configured` says whether the config set the
+    // flag that is decided then.
+    struct LateDecision {
+      Operation *op;
       Decision decision;
       std::string name;
       bool configured;
     };
-    SmallVector<DepthwiseDecision> depthwiseLayers;
-    // Global average poolings, decided again once their producers are.
-    struct PoolDecision {
-      GlobalAvgPoolOp pool;
-      Decision decision;
-      std::string name;
-      bool configured;
-    };
-    SmallVector<PoolDecision> globalPools;
+    SmallVector<LateDecision> depthwiseLayers, globalPools;
     for (auto [index, op] : llvm::enumerate(getModelLayers(model))) {
       std::optional<Decision> decision =
           llvm::TypeSwitch<Operation *, std::optional<Decision>>(op)
@@ -989,16 +983,39 @@ struct CnnSelectKernelsPass final
       op->setAttr(KernelAttr::kAttrName, decision->toAttr(ctx, vectorWidth));
       if (auto conv = dyn_cast<Conv2DOp>(op); conv && isDepthwise(conv))
         depthwiseLayers.push_back(
-            {conv, *decision, name, fields && fields->get("in_consumer")});
-      if (auto pool = dyn_cast<GlobalAvgPoolOp>(op))
+            {op, *decision, name, fields && fields->get("in_consumer")});
+      if (isa<GlobalAvgPoolOp>(op))
         globalPools.push_back(
-            {pool, *decision, name, fields && fields->get("in_producer")});
+            {op, *decision, name, fields && fields->get("in_producer")});
       if (isa<Conv2DOp>(op))
         ++(decision->algorithm == KernelAlgorithm::WinogradF4      ? f4
            : decision->algorithm == KernelAlgorithm::WinogradF2    ? f2
            : decision->algorithm == KernelAlgorithm::PairedColumns ? paired
                                                                    : direct);
     }
+    // Sets `flag` on each of `layers` where `check` finds no reason against
+    // it (a configured flag is kept, and an error where it cannot hold).
+    auto decideLate = [&](MutableArrayRef<LateDecision> layers,
+                          bool Decision::*flag, StringRef field,
+                          function_ref<std::string(Operation *)> check,
+                          uint64_t &count) -> LogicalResult {
+      for (LateDecision &layer : layers) {
+        std::string reason = check(layer.op);
+        bool &value = layer.decision.*flag;
+        if (!layer.configured)
+          value = reason.empty();
+        else if (value && !reason.empty())
+          return layer.op->emitError("kernel config '")
+                 << kernelConfig << "': layer '" << layer.name << "': " << field
+                 << ": " << reason;
+        if (!value)
+          continue;
+        ++count;
+        layer.op->setAttr(KernelAttr::kAttrName,
+                          layer.decision.toAttr(ctx, vectorWidth));
+      }
+      return success();
+    };
     // A depthwise layer whose consumer can compute it is computed there: one
     // task of the consumer computes the depthwise rows it reads into a
     // stack scratch buffer and reads them back from L1/L2, instead of the
@@ -1008,24 +1025,11 @@ struct CnnSelectKernelsPass final
     // the same within the noise (the maps stay in cache). No model measured
     // slower beyond the noise (MobileNetV3-Large and ShuffleNetV2 too), so
     // every layer that can is computed there (checkInConsumer).
-    for (DepthwiseDecision &layer : depthwiseLayers) {
-      std::string reason = checkInConsumer(layer.conv);
-      if (layer.configured) {
-        if (layer.decision.inConsumer && !reason.empty()) {
-          layer.conv->emitError("kernel config '")
-              << kernelConfig << "': layer '" << layer.name
-              << "': in_consumer: " << reason;
-          return signalPassFailure();
-        }
-      } else {
-        layer.decision.inConsumer = reason.empty();
-      }
-      if (!layer.decision.inConsumer)
-        continue;
-      ++inConsumer;
-      layer.conv->setAttr(KernelAttr::kAttrName,
-                          layer.decision.toAttr(ctx, vectorWidth));
-    }
+    if (failed(decideLate(
+            depthwiseLayers, &Decision::inConsumer, "in_consumer",
+            [](Operation *op) { return checkInConsumer(cast<Conv2DOp>(op)); },
+            inConsumer)))
+      return signalPassFailure();
     // A global average pooling of a depthwise layer's output (the squeeze
     // of squeeze-excitation: EfficientNet, MobileNetV3) has its sums
     // computed in that layer's register blocks, while the pixels are in
@@ -1033,24 +1037,13 @@ struct CnnSelectKernelsPass final
     // (EfficientNet-B0: 16 poolings, 0.127 -> 0.022 ms on one thread, Zen 5;
     // whole models 0-1% faster in interleaved runs, bench/ab.sh, and slower
     // nowhere beyond the noise: docs/PERFORMANCE.md session 18).
-    for (PoolDecision &layer : globalPools) {
-      std::string reason = checkInProducer(layer.pool);
-      if (layer.configured) {
-        if (layer.decision.inProducer && !reason.empty()) {
-          layer.pool->emitError("kernel config '")
-              << kernelConfig << "': layer '" << layer.name
-              << "': in_producer: " << reason;
-          return signalPassFailure();
-        }
-      } else {
-        layer.decision.inProducer = reason.empty();
-      }
-      if (!layer.decision.inProducer)
-        continue;
-      ++inProducer;
-      layer.pool->setAttr(KernelAttr::kAttrName,
-                          layer.decision.toAttr(ctx, vectorWidth));
-    }
+    if (failed(decideLate(
+            globalPools, &Decision::inProducer, "in_producer",
+            [](Operation *op) {
+              return checkInProducer(cast<GlobalAvgPoolOp>(op));
+            },
+            inProducer)))
+      return signalPassFailure();
     if (config)
       for (const auto &entry : *config)
         if (!seen.contains(StringRef(entry.first))) {

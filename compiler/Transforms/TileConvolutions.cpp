@@ -35,10 +35,10 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::cnn {
 #define GEN_PASS_DEF_CNNTILECONVOLUTIONS
@@ -107,6 +107,16 @@ tileKernel(RewriterBase &rewriter, TilingInterface root,
   if (root->use_empty())
     rewriter.eraseOp(root);
   return tiled;
+}
+
+/// Lowers the vector.multi_reductions in `root` as `strategy` says (along
+/// the vectors, or across them).
+static LogicalResult
+lowerMultiReductions(Operation *root,
+                     vector::VectorMultiReductionLowering strategy) {
+  RewritePatternSet patterns(root->getContext());
+  vector::populateVectorMultiReductionLoweringPatterns(patterns, strategy);
+  return applyPatternsGreedily(root, std::move(patterns));
 }
 
 /// Vectorizes each of `ops` (static-shaped linalg ops) in place.
@@ -749,24 +759,6 @@ static LogicalResult vectorizeBlock(PatternRewriter &rewriter,
   return vectorizeEach(rewriter, elementwise);
 }
 
-/// Moves the side-effect-free ops that compute `value` (and that `point`'s
-/// block holds after `point`) before `point`, if they depend on nothing
-/// else after it.
-static LogicalResult hoistBefore(RewriterBase &rewriter, Value value,
-                                 Operation *point) {
-  Operation *def = value.getDefiningOp();
-  if (!def || def->getBlock() != point->getBlock() ||
-      def->isBeforeInBlock(point))
-    return success();
-  if (def == point || !isMemoryEffectFree(def))
-    return failure();
-  for (Value operand : def->getOperands())
-    if (failed(hoistBefore(rewriter, operand, point)))
-      return failure();
-  rewriter.moveOpBefore(def, point);
-  return success();
-}
-
 /// Tiles one task of a depthwise convolution kernel (`taskRoot`, the ReLU
 /// or the convolution, with the convolution and its accumulator's
 /// initialization among `taskOps`) into register blocks of `pixels` x
@@ -830,10 +822,12 @@ static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
       // Consumer fusion needs the consumer's other operands (its slice of
       // the task's sums, zeroed: zeroSumsInTask) defined before the loops.
       Operation *outer = loops.front();
+      SmallVector<Value> others;
       for (Value operand : rowSums->getOperands())
-        if (operand.getDefiningOp() != outer &&
-            failed(hoistBefore(rewriter, operand, outer)))
-          return failure();
+        if (operand.getDefiningOp() != outer)
+          others.push_back(operand);
+      if (failed(moveValueDefinitions(rewriter, others, outer)))
+        return failure();
       rewriter.setInsertionPoint(rowSums);
       FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
           scf::tileAndFuseConsumer(rewriter, rowSums, loops);
@@ -864,10 +858,8 @@ static LogicalResult tileDepthwiseBlocks(PatternRewriter &rewriter,
     return success();
   // The block's pixels added into its row's sums: one vector add per
   // pixel (the reduced dimension is not the vectors' own).
-  RewritePatternSet patterns(rewriter.getContext());
-  vector::populateVectorMultiReductionLoweringPatterns(
-      patterns, vector::VectorMultiReductionLowering::InnerParallel);
-  return applyPatternsGreedily(rowSumsLoop, std::move(patterns));
+  return lowerMultiReductions(
+      rowSumsLoop, vector::VectorMultiReductionLowering::InnerParallel);
 }
 
 /// The ops of a depthwise kernel whose root is `root` (the convolution, or
@@ -961,11 +953,8 @@ tileAndVectorizeDepthwise(PatternRewriter &rewriter,
     // (before the loop's other users: a layout change, a later layer) and
     // its initial value before it: the loop stays at the layer's place,
     // which the profile's hooks delimit.
-    if (task && failed(hoistBefore(
-                    rewriter,
-                    cast<DestinationStyleOpInterface>(rowSums.getOperation())
-                        .getDpsInits()[0],
-                    task)))
+    if (task &&
+        failed(moveValueDefinitions(rewriter, rowSums.getDpsInits(), task)))
       task = nullptr;
     if (task)
       rewriter.moveOpAfter(rowSums, task);
@@ -1037,10 +1026,8 @@ static LogicalResult tileAndVectorizeRowSums(PatternRewriter &rewriter,
   if (failed(vectorizeEach(rewriter, {*tasks})))
     return failure();
   // The width's pixels added one vector at a time.
-  RewritePatternSet patterns(rewriter.getContext());
-  vector::populateVectorMultiReductionLoweringPatterns(
-      patterns, vector::VectorMultiReductionLowering::InnerParallel);
-  return applyPatternsGreedily(task, std::move(patterns));
+  return lowerMultiReductions(
+      task, vector::VectorMultiReductionLowering::InnerParallel);
 }
 
 /// Tiles a batched contraction generic, loops (batch, row, column, k) with
@@ -1169,10 +1156,8 @@ static LogicalResult tileAndVectorizeRowReduction(PatternRewriter &rewriter,
   // One horizontal reduction per pixel, now: convert-vector-to-llvm makes
   // it a tree of whole-vector adds. (Left as a multi-reduction, a sum of
   // products would become a vector.contract, lowered to scalar FMAs.)
-  RewritePatternSet patterns(generic.getContext());
-  vector::populateVectorMultiReductionLoweringPatterns(
-      patterns, vector::VectorMultiReductionLowering::InnerReduction);
-  return applyPatternsGreedily(task, std::move(patterns));
+  return lowerMultiReductions(
+      task, vector::VectorMultiReductionLowering::InnerReduction);
 }
 
 /// Tiles a 4-D layout change (the model input's NCHW to NHWC, the output's
